@@ -1,0 +1,145 @@
+"""Bilingual text analysis: Chinese runs segmented with rjieba, other text split into words.
+
+One analyzer serves index and query time. Positions are numbered one word at a time so
+phrase queries work in both languages (jieba's ready-made ChineseAnalyzer records character
+offsets as positions, which breaks phrases). At index time a Chinese word also emits its
+dictionary sub-words and single characters at the same position, so that a query for 原产地
+finds 原产地证书 and 油 finds 油品; at query time only whole words are emitted.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import rjieba
+from whoosh.analysis import LowercaseFilter, StemFilter, Token, Tokenizer
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SPLIT_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>\d+(?:[.,]\d+)+|[^\W_{CJK}]+)")
+CJK_RUN_RE = re.compile(rf"[{CJK}]")
+
+# A short list: the corpus is formal prose where these carry no meaning. Removed words take
+# no position, so "certificate of origin" matches "certificate-of-origin" as a phrase.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the this to was "
+    "were will with".split()
+)
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def segmenter(dictionary: tuple[tuple[str, int], ...]) -> "rjieba.Jieba":
+    """One segmenter per process and dictionary: loading one costs about 0.07 s."""
+    with _lock:
+        jieba = rjieba.Jieba()
+        for word, freq in dictionary:
+            jieba.add_word(word, freq, None)
+        return jieba
+
+
+def has_chinese(text: str) -> bool:
+    return bool(CJK_RUN_RE.search(text))
+
+
+class MixedTokenizer(Tokenizer):
+    """Splits mixed Chinese/other text into words with consecutive positions.
+
+    `subwords` makes index-mode tokenization also emit, at the same position, the
+    dictionary sub-words and characters of each Chinese word.
+    """
+
+    def __init__(self, dictionary: tuple[tuple[str, int], ...] = (), subwords: bool = True,
+                 stoplist: frozenset[str] = frozenset()):
+        self.dictionary = tuple(dictionary)
+        self.subwords = subwords
+        self.stoplist = frozenset(stoplist)
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, MixedTokenizer)
+            and self.dictionary == other.dictionary
+            and self.subwords == other.subwords
+            and self.stoplist == other.stoplist
+        )
+
+    def __hash__(self):
+        return hash((self.dictionary, self.subwords, self.stoplist))
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        expand = self.subwords and mode == "index"
+        pos = start_pos
+        for match in SPLIT_RE.finditer(value):
+            if match.lastgroup == "word":
+                if removestops and match.group().lower() in self.stoplist:
+                    continue  # stop words take no position, so phrases across them match
+                yield from self._emit(token, match.group(), pos, start_char + match.start(),
+                                      positions, chars, keeporiginal)
+                pos += 1
+                continue
+            jieba = segmenter(self.dictionary)
+            offset = start_char + match.start()
+            for word in jieba.cut(match.group(), True):
+                yield from self._emit(token, word, pos, offset, positions, chars, keeporiginal)
+                if expand and len(word) > 1:
+                    for sub, start in _subwords(jieba, word):
+                        yield from self._emit(token, sub, pos, offset + start, positions,
+                                              chars, keeporiginal)
+                offset += len(word)
+                pos += 1
+
+    @staticmethod
+    def _emit(token, text, pos, startchar, positions, chars, keeporiginal):
+        token.text = text
+        token.boost = 1.0
+        token.stopped = False
+        if keeporiginal:
+            token.original = text
+        if positions:
+            token.pos = pos
+        if chars:
+            token.startchar, token.endchar = startchar, startchar + len(text)
+        yield token
+
+
+def _subwords(jieba, word: str) -> list[tuple[str, int]]:
+    """Sub-words of a Chinese word with their offsets in it: dictionary words, then characters."""
+    seen = {word}
+    out = []
+    for sub in jieba.cut_for_search(word, True):
+        if sub not in seen:
+            seen.add(sub)
+            out.append((sub, word.find(sub)))
+    for i, ch in enumerate(word):
+        if ch not in seen:
+            seen.add(ch)
+            out.append((ch, i))
+    return out
+
+
+def text_analyzer(dictionary=()):
+    """The analyzer of every searchable text field: words, lowercased, stop words out, stemmed."""
+    return (
+        MixedTokenizer(dictionary, stoplist=STOP_WORDS)
+        | LowercaseFilter()
+        | StemFilter(lang="en", cachesize=50000)
+    )
+
+
+def spelling_analyzer(dictionary=()):
+    """Unstemmed whole words: the vocabulary that spelling suggestions are drawn from."""
+    return MixedTokenizer(dictionary, subwords=False) | LowercaseFilter()

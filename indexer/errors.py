@@ -1,0 +1,64 @@
+"""The one exception hierarchy of the knowledge base; the CLI and the web app translate it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One validation problem, located in a file, at a line, in a field."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class FtzError(Exception):
+    """Base of every error the knowledge base reports to a user."""
+
+    exit_code = 1
+
+
+class ValidationFailed(FtzError):
+    """The measures directory holds invalid data; nothing was published."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        files = sorted({p.path for p in self.problems})
+        super().__init__(
+            f"{len(self.problems)} problem(s) in {len(files)} file(s); nothing was published"
+        )
+
+
+class UnknownFilter(FtzError):
+    """A zone or pillar id that the taxonomy does not know."""
+
+    exit_code = 2
+
+    def __init__(self, kind: str, value: str, suggestion: str | None = None):
+        self.kind, self.value, self.suggestion = kind, value, suggestion
+        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+        super().__init__(f"unknown {kind} {value!r}{hint}")
+
+
+class BadRequest(FtzError):
+    """A search parameter out of range (page, page size, query length)."""
+
+    exit_code = 2
+
+
+class IndexMissing(FtzError):
+    """No index has been published yet in the index directory."""
+
+    def __init__(self, index_dir: Path):
+        super().__init__(f"no index in {index_dir}; run `ftz index` first")
+
+
+class IndexBusy(FtzError):
+    """Another build holds the index lock."""

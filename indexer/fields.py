@@ -1,0 +1,147 @@
+"""One table of front-matter field normalizers, shared by records, sources and the taxonomy.
+
+YAML turns `2023-05-11` into a date and `[a, b]` into a list; every such conversion and
+check happens here, once, and raises FieldError with a message a record editor can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from .model import ID_RE
+
+CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+TAG_RE = re.compile(r"^[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+(?:-[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+)*$")
+URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
+LANG_RE = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2,4})?$")
+
+
+class FieldError(ValueError):
+    """A field value that fails its normalizer."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    required: bool
+    normalize: Callable[[Any], Any]
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("must be non-empty text")
+    return value.strip()
+
+
+def chinese(value: Any) -> str:
+    value = text(value)
+    if not CJK_RE.search(value):
+        raise FieldError("must contain Chinese characters")
+    return value
+
+
+def identifier(value: Any) -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise FieldError(f"{value!r} is not an id (lowercase letters, digits, hyphens)")
+    return value
+
+
+def id_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise FieldError("must be a list, e.g. [zhejiang] or [] when the source names none")
+    ids = tuple(identifier(v) for v in value)
+    repeated = sorted({v for v in ids if ids.count(v) > 1})
+    if repeated:
+        raise FieldError(f"lists {', '.join(repeated)} more than once")
+    return ids
+
+
+def tags(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError("must be a non-empty list of keywords")
+    out = []
+    for tag in value:
+        if not isinstance(tag, str) or not TAG_RE.match(tag):
+            raise FieldError(
+                f"{tag!r} is not a tag (lowercase words or Chinese, joined by hyphens)"
+            )
+        if tag in out:
+            raise FieldError(f"{tag!r} appears twice")
+        out.append(tag)
+    return tuple(out)
+
+
+def past_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value) if re.match(r"^\d{4}-\d{2}-\d{2}$", value) else None
+        except ValueError:
+            raise FieldError(f"{value!r} is not a real date") from None
+    if not isinstance(value, dt.date):
+        raise FieldError("must be a date written YYYY-MM-DD")
+    if value > dt.date.today():
+        raise FieldError(f"{value.isoformat()} is in the future")
+    return value.isoformat()
+
+
+def year(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1949 <= value <= dt.date.today().year:
+        raise FieldError("must be a year such as 2013")
+    return value
+
+
+def number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError("must be a number")
+    return value
+
+
+def url(value: Any) -> str:
+    if not isinstance(value, str) or not URL_RE.match(value):
+        raise FieldError("must be an http(s) URL")
+    return value
+
+
+def language(value: Any) -> str:
+    if not isinstance(value, str) or not LANG_RE.match(value):
+        raise FieldError("must be a language code such as en or zh")
+    return value
+
+
+def tile(value: Any) -> tuple[int, int]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 20 for v in value)
+    ):
+        raise FieldError("must be [row, col], two small whole numbers")
+    return (value[0], value[1])
+
+
+def one_of(choices: Iterable[str]) -> Callable[[Any], str]:
+    choices = tuple(choices)
+
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise FieldError(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def closest(value: str, known: Iterable[str]) -> str | None:
+    """The known name a mistyped one most likely meant, if any is close."""
+    match = difflib.get_close_matches(str(value), list(known), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def squash(value: str) -> str:
+    """Whitespace-insensitive form, for verbatim quote checks."""
+    return " ".join(value.split())

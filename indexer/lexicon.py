@@ -1,0 +1,82 @@
+"""The analysis data kept in `measures/`: the segmenter's user dictionary and query synonyms."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fields import CJK_RE
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """User dictionary entries (word, frequency) and synonym groups (lowercase terms)."""
+
+    dictionary: tuple[tuple[str, int], ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha1(repr((self.dictionary, self.synonyms)).encode()).hexdigest()[:16]
+
+    @property
+    def dictionary_digest(self) -> str:
+        return hashlib.sha1(repr(self.dictionary).encode()).hexdigest()[:16]
+
+
+def _load_dictionary(path: Path, report) -> tuple[tuple[str, int], ...]:
+    entries: list[tuple[str, int]] = []
+    if not path.exists():
+        return ()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        report.add(path, 1, "(file)", f"cannot be read as UTF-8 text: {exc}")
+        return ()
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if not CJK_RE.search(parts[0]):
+            report.add(path, number, "word", f"{parts[0]!r} has no Chinese; the dictionary is for the segmenter")
+            continue
+        freq = 100
+        if len(parts) > 1:
+            if not parts[1].isdigit():
+                report.add(path, number, "frequency", f"{parts[1]!r} is not a whole number")
+                continue
+            freq = int(parts[1])
+        entries.append((parts[0], freq))
+    return tuple(entries)
+
+
+def _load_synonyms(path: Path, report) -> tuple[tuple[str, ...], ...]:
+    from .catalog import _load_yaml_file
+
+    if not path.exists():
+        return ()
+    doc = _load_yaml_file(path, report)
+    if doc is None:
+        return ()
+    if not isinstance(doc.value, dict) or not isinstance(doc.value.get("synonyms"), list):
+        report.add(path, doc.line, "synonyms", "the file must hold a list of groups under 'synonyms:'")
+        return ()
+    groups = []
+    node = doc.children["synonyms"]
+    for i, group in enumerate(node.value):
+        line = node.line_of(i)
+        if (not isinstance(group, list) or len(group) < 2
+                or not all(isinstance(t, str) and t.strip() for t in group)):
+            report.add(path, line, f"synonyms[{i}]", "a group is a list of two or more terms")
+            continue
+        groups.append(tuple(" ".join(t.lower().split()) for t in group))
+    return tuple(groups)
+
+
+def load_lexicon(root: Path, report) -> Lexicon:
+    from .catalog import DICTIONARY_FILE, SYNONYMS_FILE
+
+    return Lexicon(_load_dictionary(root / DICTIONARY_FILE, report),
+                   _load_synonyms(root / SYNONYMS_FILE, report))

@@ -1,0 +1,79 @@
+"""The Whoosh schema and the mapping from a validated measure to an index document."""
+
+from __future__ import annotations
+
+import json
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from .analysis import spelling_analyzer, text_analyzer
+from .model import Measure, Taxonomy
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
+
+# Query-time weights: titles above tags above zone/pillar names above the body.
+FIELD_BOOSTS = {
+    "title": 4.0,
+    "title_zh": 4.0,
+    "tags": 2.5,
+    "zone_names": 1.5,
+    "pillar_names": 0.8,
+    "body": 1.0,
+}
+TEXT_FIELDS = tuple(FIELD_BOOSTS)
+
+
+def build_schema(dictionary: tuple[tuple[str, int], ...]) -> Schema:
+    analyzer = text_analyzer(dictionary)
+    text = dict(analyzer=analyzer, multitoken_query="and")
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(**text),
+        title_zh=TEXT(**text),
+        tags=TEXT(**text),
+        zone_names=TEXT(**text),
+        pillar_names=TEXT(**text),
+        body=TEXT(**text),
+        zones=KEYWORD(commas=True, lowercase=True, scorable=False),
+        pillar=ID(),
+        status=ID(),
+        date=ID(sortable=True),
+        spell=TEXT(analyzer=spelling_analyzer(dictionary), phrase=False),
+        record=STORED(),
+    )
+
+
+def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
+    zones = [taxonomy.zones[z] for z in measure.zones if z in taxonomy.zones]
+    pillar = taxonomy.pillars.get(measure.pillar)
+    zone_names = " ".join(f"{z.name} {z.name_zh} {z.short} {z.short_zh}" for z in zones)
+    pillar_names = f"{pillar.name} {pillar.name_zh}" if pillar else ""
+    body = f"{measure.body}\n\n{measure.quote}"
+    return {
+        "id": measure.id,
+        "title": measure.title,
+        "title_zh": measure.title_zh,
+        "tags": " ".join(measure.tags),
+        "zone_names": zone_names,
+        "pillar_names": pillar_names,
+        "body": body,
+        "zones": ",".join(measure.zones),
+        "pillar": measure.pillar,
+        "status": measure.status or "",
+        "date": measure.date,
+        "spell": " ".join([measure.title, measure.title_zh, " ".join(measure.tags), body,
+                           " ".join(f"{z.short} {z.short_zh}" for z in zones)]),
+        "record": json.dumps(measure.to_dict(), ensure_ascii=False),
+    }
+
+
+def taxonomy_document(taxonomy: Taxonomy, lexicon) -> dict:
+    snapshot = {
+        "zones": [z.to_dict() for z in taxonomy.zones.values()],
+        "pillars": [p.to_dict() for p in taxonomy.pillars.values()],
+        "sources": [s.to_dict() for s in taxonomy.sources.values()],
+        "synonyms": [list(g) for g in lexicon.synonyms],
+    }
+    return {"id": TAXONOMY_DOC_ID, "record": json.dumps(snapshot, ensure_ascii=False)}
