@@ -1,0 +1,31 @@
+"""Small helpers for tests that edit record files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ZHEJIANG_OIL = "zhejiang-bonded-non-bonded-oil-same-tank-storage"
+SOURCE_ID = "mofcom-2023-05-11-press-conference"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    write(path, text.replace(old, new, 1))
+
+
+def write(path: Path, text: str) -> None:
+    """Write and push the modification time forward, so that a change is always seen."""
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+
+def record(title="A test measure", title_zh="测试举措", zones="[zhejiang]",
+           pillar="logistics", date="2023-05-11", tags="[test-tag, 测试]",
+           source=SOURCE_ID,
+           quote="The pilot free trade zone actively strengthens international logistics accessibility",
+           body="A body about tank logistics.", extra="") -> str:
+    return (f"---\ntitle: {title}\ntitle_zh: {title_zh}\nzones: {zones}\npillar: {pillar}\n"
+            f"date: {date}\ntags: {tags}\nsource: {source}\nquote: {quote}\n{extra}---\n{body}\n")

@@ -1,0 +1,59 @@
+"""The `ftz` command through click's runner: messages and exit codes a user sees."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from indexer.cli import cli
+from tests.helpers import ZHEJIANG_OIL, edit
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_check_clean_and_broken(measures_copy):
+    ok = run("check", "--measures", measures_copy)
+    assert ok.exit_code == 0 and ok.output.startswith("ok: ")
+    edit(measures_copy / f"{ZHEJIANG_OIL}.md", "pillar: institutional-innovation", "pillar: logistic")
+    bad = run("check", "--measures", measures_copy)
+    assert bad.exit_code == 1
+    assert f"measures/{ZHEJIANG_OIL}.md:5: pillar: unknown pillar 'logistic' (did you mean 'logistics'?)" in bad.output
+
+
+def test_index_then_search_json(measures_copy, tmp_path):
+    index = tmp_path / "index"
+    built = run("index", "--measures", measures_copy, "--index", index)
+    assert built.exit_code == 0 and "full build" in built.output
+    found = run("search", "bonded oil tank", "--json", "--index", index)
+    data = json.loads(found.output)
+    assert set(data) >= {"query", "total", "results", "facets", "suggestion"}
+    assert data["results"][0]["id"] == ZHEJIANG_OIL
+    assert set(data["results"][0]) == {"id", "title", "title_zh", "zones", "pillar", "date", "snippet"}
+    text = run("search", "中老铁路", "--index", index)
+    assert "china-laos-railway-multimodal-one-order-system" in text.output
+
+
+def test_environment_variables_choose_the_directories(measures_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("FTZ_MEASURES_DIR", str(measures_copy))
+    monkeypatch.setenv("FTZ_INDEX_DIR", str(tmp_path / "envindex"))
+    assert run("index").exit_code == 0
+    assert (tmp_path / "envindex" / "CURRENT").exists()
+
+
+def test_unknown_zone_is_one_line_and_exit_2(built_index):
+    result = CliRunner().invoke(cli, ["search", "oil", "--zone", "atlantis", "--index",
+                                      str(built_index["index"])])
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: unknown zone 'atlantis'"
+    assert "Traceback" not in result.output
+
+
+def test_broken_build_exits_1_and_names_the_file(measures_copy, tmp_path):
+    edit(measures_copy / f"{ZHEJIANG_OIL}.md", "date: 2023-05-11", "date: 2023-13-01")
+    result = run("index", "--measures", measures_copy, "--index", tmp_path / "i")
+    assert result.exit_code == 1
+    assert f"{ZHEJIANG_OIL}.md:6: date:" in result.output
+    assert "nothing was published" in result.output

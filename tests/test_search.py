@@ -1,0 +1,111 @@
+"""Search through the facade: English and Chinese, filters, disjunctive facets, browsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.errors import BadRequest, UnknownFilter
+from tests.helpers import ZHEJIANG_OIL
+
+
+def test_bonded_oil_tank_puts_zhejiangs_shared_tank_first(kb):
+    result = kb.search("bonded oil tank")
+    assert result.hits[0].id == ZHEJIANG_OIL
+    assert "<mark>bonded</mark>" in result.hits[0].snippet
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("原产地", "guangdong-rcep-paperless-origin-certificates"),
+    ("中老铁路", "china-laos-railway-multimodal-one-order-system"),
+    ("出口信用保险", "beijing-export-credit-insurance-small-enterprises"),
+    ("长三角", "yangtze-river-delta-customs-special-goods-inspection-reform"),
+    ("白名单", "foreign-trade-investment-enterprise-white-list-service-ledger"),
+    ("浙江 油", ZHEJIANG_OIL),
+    ("RCEP 原产地", "guangdong-rcep-paperless-origin-certificates"),
+    ("Zhejiang oil", ZHEJIANG_OIL),
+])
+def test_chinese_and_mixed_queries(kb, query, expected):
+    assert kb.search(query).hits[0].id == expected
+
+
+def test_chinese_snippet_marks_chinese_words(kb):
+    hit = kb.search("中老铁路").hits[0]
+    assert hit.title_zh.startswith("中老铁路")
+
+
+def test_several_words_must_all_match(kb):
+    assert kb.search("railway").total >= 1
+    assert kb.search("railway insurance").total == 0
+
+
+def test_zone_filter_is_any_of_and_combines_with_pillar(kb):
+    zhejiang = kb.search("", zones=["zhejiang"])
+    beijing = kb.search("", zones=["beijing"])
+    both = kb.search("", zones=["zhejiang", "beijing"])
+    assert both.total == zhejiang.total + beijing.total
+    narrowed = kb.search("", zones=["zhejiang", "beijing"], pillars=["precise-services"])
+    assert {h.id for h in narrowed.hits} == {h.id for h in beijing.hits}
+
+
+def test_facets_are_disjunctive(kb):
+    result = kb.search("", zones=["zhejiang"], pillars=["institutional-innovation"])
+    # zone counts ignore the zone filter: Guangdong's innovation measures still show
+    assert result.facets["zone"]["guangdong"] == 2
+    # pillar counts ignore the pillar filter but keep the zone filter
+    assert result.facets["pillar"] == {"institutional-innovation": 2, "key-industries": 0,
+                                       "precise-services": 0, "logistics": 0}
+    everything = kb.search("")
+    assert sum(everything.facets["pillar"].values()) == everything.total
+
+
+def test_empty_query_browses_newest_first(kb):
+    result = kb.search("", per_page=100)
+    dates = [h.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert result.total == len(result.hits) == kb.stats()["measures"]
+
+
+def test_pagination_past_the_end_is_empty(kb):
+    result = kb.search("", page=99, per_page=5)
+    assert result.hits == [] and result.total > 0
+
+
+def test_unknown_filters_and_bad_pages(kb):
+    with pytest.raises(UnknownFilter, match="did you mean 'zhejiang'"):
+        kb.search("", zones=["zhejaing"])
+    with pytest.raises(UnknownFilter):
+        kb.search("", pillars=["nope"])
+    with pytest.raises(BadRequest):
+        kb.search("", page=0)
+    with pytest.raises(BadRequest):
+        kb.search("", per_page=101)
+
+
+def test_malformed_syntax_is_searched_as_words_with_a_note(kb):
+    result = kb.search('"bonded oil')
+    assert result.hits[0].id == ZHEJIANG_OIL
+    assert any("plain words" in n for n in result.notes)
+
+
+def test_query_language(kb):
+    assert kb.search('"one order system"').hits[0].id == "china-laos-railway-multimodal-one-order-system"
+    assert {h.id for h in kb.search("zone:zhejiang").hits} == {h.id for h in kb.search("", zones=["zhejiang"]).hits}
+    assert kb.search("tag:rcep").hits[0].id == "guangdong-rcep-paperless-origin-certificates"
+    assert kb.search("talent OR railway").total == 3
+    assert [h.id for h in kb.search("credit NOT tank").hits] == ["beijing-export-credit-insurance-small-enterprises"]
+    assert kb.search("oil NOT tank").total == 0  # both oil records quote the tank sentence
+    assert kb.search("rail*").hits[0].id == "china-laos-railway-multimodal-one-order-system"
+    assert kb.search("pillar:logistics").total == kb.search("", pillars=["logistics"]).total
+
+
+def test_misspelling_gets_a_suggestion_and_corrected_results(kb):
+    result = kb.search("raliway")
+    assert result.suggestion == "railway"
+    assert result.corrected_from == "raliway"
+    assert result.hits[0].id == "china-laos-railway-multimodal-one-order-system"
+    assert kb.search("railway").suggestion is None
+
+
+def test_snippet_escapes_everything_but_mark(kb):
+    for hit in kb.search("one order").hits:
+        assert "<" not in hit.snippet.replace("<mark>", "").replace("</mark>", "")
