@@ -1,0 +1,67 @@
+"""The search site and JSON API of the FTZ reform measures knowledge base (Flask app factory).
+
+Run it for development with ``ftz serve`` (builds the index first if it is missing or
+stale). In production, build the index with ``ftz index`` and serve the factory with
+several workers, for example::
+
+    gunicorn -w 4 -b 127.0.0.1:8000 'webapp:create_app()'
+
+FTZ_MEASURES_DIR and FTZ_INDEX_DIR in the environment choose the data and the index
+directory; ``ftz serve --workers 4`` does the same with gunicorn for you.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from indexer.paths import default_measures_dir, default_index_dir
+
+from . import api, errors, kb, pages
+from .params import IdConverter
+
+SECURITY_HEADERS = {
+    # No inline script or style anywhere: templates link webapp/static/ files only.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` overrides the defaults.
+
+    Config keys: MEASURES_DIR (the records), INDEX_DIR (the published index),
+    BUILD_IF_MISSING (build the index at first use when none is published; default True),
+    PER_PAGE (results per search page when the request does not say; default 20), plus
+    Flask's own (TESTING, ...).
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(
+        MEASURES_DIR=default_measures_dir(),
+        INDEX_DIR=default_index_dir(),
+        # Build the index at first use when none is published (the README's "run it" path).
+        BUILD_IF_MISSING=True,
+        PER_PAGE=20,
+    )
+    if config:
+        app.config.from_mapping(config)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.url_map.converters["id"] = IdConverter
+
+    kb.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    errors.init_app(app)
+
+    @app.after_request
+    def add_security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

@@ -1,0 +1,94 @@
+"""Errors as the user sees them: rendered pages on the site, {"error": ...} JSON under /api."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, current_app, jsonify, render_template, request, url_for
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+
+from indexer.errors import BadRequest, FtzError, IndexMissing, UnknownFilter
+
+SERVER_ERROR = "Something went wrong on our side. Please try again later."
+UNAVAILABLE = "The search index is not available yet. Please try again in a moment."
+
+
+def _wants_json() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _respond(status: int, message: str, template: str, title: str, *, headers=None,
+             api_extras: dict | None = None, **context):
+    if _wants_json():
+        body = jsonify({"error": message, **(api_extras or {})})
+    else:
+        body = render_template(template, status=status, title=title, message=message, **context)
+    return body, status, headers or {}
+
+
+def _words_of_path() -> str:
+    """The words of the last part of the URL, to prefill the 404 page's search box."""
+    last = request.path.rstrip("/").rsplit("/", 1)[-1]
+    return " ".join(re.findall(r"[^\W_]+", last))[:100]
+
+
+def _fixed_search_url(error: UnknownFilter) -> str | None:
+    """The same search with the unknown id replaced by the suggested one, if there is one."""
+    if not error.suggestion or request.endpoint != "pages.search":
+        return None
+    args = request.args.to_dict(flat=False)
+    args[error.kind] = [error.suggestion if v.strip() == error.value else v
+                        for v in args.get(error.kind, [])]
+    args.pop("page", None)
+    return url_for("pages.search", **args)
+
+
+def handle_ftz_error(error: FtzError):
+    if isinstance(error, UnknownFilter):
+        return _respond(
+            400, str(error), "errors/400.html", f"Unknown {error.kind}",
+            api_extras={"kind": error.kind, "value": error.value,
+                        "suggestion": error.suggestion},
+            suggestion=error.suggestion, fixed_url=_fixed_search_url(error),
+        )
+    if isinstance(error, BadRequest):
+        return _respond(400, str(error), "errors/400.html", "Bad request")
+    # IndexMissing, ValidationFailed, IndexBusy: the operator's to fix; the log says what
+    current_app.logger.error("knowledge base unavailable: %s", error)
+    if isinstance(error, IndexMissing):
+        return _respond(503, UNAVAILABLE, "errors/500.html", "Service unavailable")
+    return _respond(500, SERVER_ERROR, "errors/500.html", "Server error")
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if status >= 500:
+        return handle_server_error(error)
+    if status == 404:
+        if not _wants_json():
+            message = "There is no page at this address."
+        elif error.description != NotFound.description:  # a view said what is missing
+            message = error.description
+        else:
+            message = f"not found: {request.path}"
+        return _respond(404, message, "errors/404.html", "Page not found",
+                        words=_words_of_path())
+    headers = {}
+    if getattr(error, "valid_methods", None):  # 405 must say what is allowed
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return _respond(status, error.description or error.name, "errors/400.html", error.name,
+                    headers=headers)
+
+
+def handle_server_error(error: Exception):
+    # Flask has logged the exception; the user gets a plain page that reveals nothing of it.
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, FtzError):
+        return handle_ftz_error(original)
+    return _respond(500, SERVER_ERROR, "errors/500.html", "Server error")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(FtzError, handle_ftz_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

@@ -1,0 +1,136 @@
+"""Search links and facets: what the sidebar shows and where each link leads.
+
+Every link keeps the rest of the search (query, other filters) and changes one thing,
+so a user can narrow, combine and remove filters one at a time without JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+from .params import SearchParams
+
+
+def search_url(params: SearchParams, *, query: str | None = None, zones=None, pillars=None,
+               page: int = 1, default_per_page: int = 20) -> str:
+    """The /search URL for ``params`` with some parts replaced (page resets to 1 by default)."""
+    query = params.query if query is None else query
+    zones = params.zones if zones is None else zones
+    pillars = params.pillars if pillars is None else pillars
+    args: dict = {}
+    if query:
+        args["q"] = query
+    if zones:
+        args["zone"] = list(zones)
+    if pillars:
+        args["pillar"] = list(pillars)
+    if page > 1:
+        args["page"] = page
+    if params.per_page != default_per_page:
+        args["per_page"] = params.per_page
+    return url_for("pages.search", **args)
+
+
+def _toggled(values: tuple[str, ...], value: str) -> tuple[str, ...]:
+    return tuple(v for v in values if v != value) if value in values else (*values, value)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    id: str
+    label: str
+    label_zh: str
+    count: int
+    selected: bool
+    url: str  # adds this value to the search, or removes it when selected
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    param: str  # "zone" or "pillar"
+    title: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    param: str
+    id: str
+    label: str
+    remove_url: str
+
+
+def build_facets(params: SearchParams, counts: dict, zones: list[dict], pillars: list[dict],
+                 default_per_page: int = 20) -> tuple[list[FacetGroup], list[ActiveFilter]]:
+    """Facet groups in taxonomy order, values with no match hidden unless selected."""
+    def group(param: str, title: str, taxonomy: list[dict], label_key: str, label_zh_key: str,
+              selected: tuple[str, ...]) -> FacetGroup:
+        values = []
+        for item in taxonomy:
+            count = counts.get(param, {}).get(item["id"], 0)
+            chosen = item["id"] in selected
+            if not count and not chosen:
+                continue
+            changed = _toggled(selected, item["id"])
+            url = search_url(params, default_per_page=default_per_page,
+                             **{"zones" if param == "zone" else "pillars": changed})
+            values.append(FacetValue(item["id"], item[label_key], item[label_zh_key], count,
+                                     chosen, url))
+        return FacetGroup(param, title, values)
+
+    groups = [
+        group("zone", "Zone", zones, "short", "short_zh", params.zones),
+        group("pillar", "Pillar", pillars, "name", "name_zh", params.pillars),
+    ]
+    zone_names = {z["id"]: z["short"] for z in zones}
+    pillar_names = {p["id"]: p["name"] for p in pillars}
+    active = [
+        ActiveFilter("zone", z, zone_names.get(z, z),
+                     search_url(params, zones=_toggled(params.zones, z),
+                                default_per_page=default_per_page))
+        for z in params.zones
+    ] + [
+        ActiveFilter("pillar", p, pillar_names.get(p, p),
+                     search_url(params, pillars=_toggled(params.pillars, p),
+                                default_per_page=default_per_page))
+        for p in params.pillars
+    ]
+    return groups, active
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None for a gap ("…")
+    url: str | None
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    previous_url: str | None
+    next_url: str | None
+    links: list[PageLink]
+
+
+def build_pagination(params: SearchParams, total: int, default_per_page: int = 20,
+                     around: int = 2) -> Pagination:
+    pages = max(1, -(-total // params.per_page))
+    numbers = sorted({1, pages, *range(max(1, params.page - around),
+                                       min(pages, params.page + around) + 1)})
+    links: list[PageLink] = []
+    for n in numbers:
+        if links and links[-1].number is not None and n - links[-1].number > 1:
+            links.append(PageLink(None, None))
+        links.append(PageLink(n, search_url(params, page=n, default_per_page=default_per_page),
+                              n == params.page))
+
+    def url(n: int) -> str | None:
+        return search_url(params, page=n, default_per_page=default_per_page) if 1 <= n <= pages else None
+
+    # past the end, "previous" leads back to the last real page
+    return Pagination(params.page, pages, url(min(params.page - 1, pages)), url(params.page + 1),
+                      links)

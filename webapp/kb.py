@@ -1,0 +1,61 @@
+"""The knowledge base of this process: one long-lived facade, opened lazily, refreshed per request."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Flask, current_app
+
+from indexer.build import build_index
+from indexer.errors import IndexBusy, IndexMissing
+from indexer.search import KnowledgeBase
+
+EXTENSION = "ftz_kb"
+_opening = threading.Lock()
+
+
+def _open(app: Flask) -> KnowledgeBase:
+    index_dir, measures_dir = app.config["INDEX_DIR"], app.config["MEASURES_DIR"]
+    try:
+        return KnowledgeBase(index_dir)
+    except IndexMissing:
+        if not app.config["BUILD_IF_MISSING"]:
+            raise
+    app.logger.info("no index in %s; building it from %s", index_dir, measures_dir)
+    for attempt in range(50):
+        try:
+            report = build_index(measures_dir, index_dir)
+            app.logger.info("%s", report.summary())
+            break
+        except IndexBusy:
+            # another worker is building the same index; use theirs once published
+            time.sleep(0.2)
+            try:
+                return KnowledgeBase(index_dir)
+            except IndexMissing:
+                continue
+    return KnowledgeBase(index_dir)
+
+
+def get_kb() -> KnowledgeBase:
+    """The app's KnowledgeBase, created at first use (building the index if allowed)."""
+    app = current_app._get_current_object()
+    kb = app.extensions.get(EXTENSION)
+    if kb is None:
+        with _opening:
+            kb = app.extensions.get(EXTENSION)
+            if kb is None:
+                kb = app.extensions[EXTENSION] = _open(app)
+    return kb
+
+
+def _refresh() -> None:
+    # Pick up an index published by `ftz index` without a restart; the facade throttles this.
+    kb = current_app.extensions.get(EXTENSION)
+    if kb is not None:
+        kb.refresh()
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_refresh)

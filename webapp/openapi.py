@@ -1,0 +1,225 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+_ID = {"type": "string", "pattern": "^[a-z0-9-]+$"}
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
+def _ok(description: str, ref: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+OPENAPI: dict = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "China FTZ Reform Measures API",
+        "version": "1.0.0",
+        "description": (
+            "Search and read the reform measures of China's pilot free trade zones. "
+            "Every error is a JSON object with an `error` message."
+        ),
+    },
+    "servers": [{"url": "/"}],
+    "paths": {
+        "/api/search": {
+            "get": {
+                "operationId": "searchMeasures",
+                "summary": "Search measures, with facet counts by zone and pillar",
+                "description": (
+                    "Full-text search in English and Chinese. An empty `q` browses every "
+                    "matching measure, newest first. Several `zone` parameters mean any of "
+                    "them; zones and pillars combine with AND. Facet counts are disjunctive: "
+                    "zone counts ignore the zone filter, pillar counts the pillar filter."
+                ),
+                "parameters": [
+                    {"name": "q", "in": "query", "required": False,
+                     "description": "Search words; field syntax such as `tag:customs` is allowed.",
+                     "schema": {"type": "string", "default": ""}},
+                    {"name": "zone", "in": "query", "required": False, "explode": True,
+                     "style": "form",
+                     "description": "Zone id (see /api/zones); repeat for any of several zones.",
+                     "schema": {"type": "array", "items": _ID}},
+                    {"name": "pillar", "in": "query", "required": False, "explode": True,
+                     "style": "form",
+                     "description": "Pillar id (see /api/pillars); repeat for any of several.",
+                     "schema": {"type": "array", "items": _ID}},
+                    {"name": "page", "in": "query", "required": False,
+                     "description": "Page number from 1; a page past the end is empty.",
+                     "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                    {"name": "per_page", "in": "query", "required": False,
+                     "description": "Results per page.",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+                ],
+                "responses": {
+                    "200": _ok("One page of results", "SearchResult"),
+                    "400": _error("Unknown zone or pillar id, or page/per_page out of range "
+                                  "or not a number"),
+                },
+            }
+        },
+        "/api/measures/{id}": {
+            "get": {
+                "operationId": "getMeasure",
+                "summary": "One measure: its record, rendered body and cited source",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": _ID}],
+                "responses": {
+                    "200": _ok("The measure", "Measure"),
+                    "404": _error("No measure with this id"),
+                },
+            }
+        },
+        "/api/zones": {
+            "get": {
+                "operationId": "listZones",
+                "summary": "The 21 pilot free trade zones in order of establishment",
+                "responses": {"200": _ok("Every zone with its measure count", "ZoneList")},
+            }
+        },
+        "/api/pillars": {
+            "get": {
+                "operationId": "listPillars",
+                "summary": "The four pillars of the MOFCOM statement of 11 May 2023",
+                "responses": {"200": _ok("Every pillar with its measure count", "PillarList")},
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["zone", "pillar"]},
+                    "value": {"type": "string"},
+                    "suggestion": {"type": ["string", "null"]},
+                },
+            },
+            "Hit": {
+                "type": "object",
+                "required": ["id", "title", "title_zh", "zones", "pillar", "date", "url",
+                             "snippet"],
+                "properties": {
+                    "id": _ID,
+                    "title": {"type": "string"},
+                    "title_zh": {"type": "string"},
+                    "zones": {"type": "array", "items": _ID},
+                    "pillar": _ID,
+                    "date": {"type": "string", "format": "date"},
+                    "url": {"type": "string", "description": "The measure's page"},
+                    "snippet": {"type": "string",
+                                "description": "Escaped HTML with <mark> around matched words"},
+                },
+            },
+            "SearchResult": {
+                "type": "object",
+                "required": ["query", "total", "page", "per_page", "results", "facets",
+                             "suggestion"],
+                "properties": {
+                    "query": {"type": "string"},
+                    "total": {"type": "integer", "minimum": 0},
+                    "page": {"type": "integer", "minimum": 1},
+                    "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                    "facets": {
+                        "type": "object",
+                        "required": ["zone", "pillar"],
+                        "properties": {
+                            "zone": {"type": "object",
+                                     "additionalProperties": {"type": "integer"}},
+                            "pillar": {"type": "object",
+                                       "additionalProperties": {"type": "integer"}},
+                        },
+                    },
+                    "suggestion": {"type": ["string", "null"],
+                                   "description": "A likelier spelling of the whole query"},
+                    "corrected_from": {
+                        "type": ["string", "null"],
+                        "description": "Set when the query found nothing and the results are "
+                                       "those of `suggestion`; holds the original query",
+                    },
+                    "notes": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "Source": {
+                "type": ["object", "null"],
+                "properties": {
+                    "id": _ID,
+                    "url": {"type": "string"},
+                    "title": {"type": "string"},
+                    "title_zh": {"type": ["string", "null"]},
+                    "publisher": {"type": "string"},
+                    "date": {"type": "string", "format": "date"},
+                    "language": {"type": "string"},
+                    "note": {"type": ["string", "null"]},
+                    "figures": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+            "Measure": {
+                "type": "object",
+                "required": ["id", "title", "title_zh", "zones", "pillar", "date", "body",
+                             "body_html", "source", "url"],
+                "properties": {
+                    "id": _ID,
+                    "title": {"type": "string"},
+                    "title_zh": {"type": "string"},
+                    "zones": {"type": "array", "items": _ID},
+                    "zones_note": {"type": ["string", "null"]},
+                    "pillar": _ID,
+                    "date": {"type": "string", "format": "date"},
+                    "status": {"type": ["string", "null"]},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "quote": {"type": "string", "description": "Verbatim from the source"},
+                    "body": {"type": "string", "description": "Markdown"},
+                    "body_html": {"type": "string", "description": "Sanitized HTML"},
+                    "path": {"type": "string", "description": "The record's file"},
+                    "source": {"$ref": "#/components/schemas/Source"},
+                    "url": {"type": "string"},
+                },
+            },
+            "ZoneList": {
+                "type": "object",
+                "required": ["zones"],
+                "properties": {"zones": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "name", "name_zh", "established", "count"],
+                    "properties": {
+                        "id": _ID,
+                        "name": {"type": "string"},
+                        "name_zh": {"type": "string"},
+                        "short": {"type": "string"},
+                        "short_zh": {"type": "string"},
+                        "established": {"type": "integer"},
+                        "tile": {"type": ["array", "null"], "items": {"type": "integer"}},
+                        "count": {"type": "integer", "minimum": 0},
+                        "url": {"type": "string"},
+                    },
+                }}},
+            },
+            "PillarList": {
+                "type": "object",
+                "required": ["pillars"],
+                "properties": {"pillars": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "name", "name_zh", "statement", "count"],
+                    "properties": {
+                        "id": _ID,
+                        "name": {"type": "string"},
+                        "name_zh": {"type": "string"},
+                        "statement": {"type": "string", "description": "Verbatim from the source"},
+                        "statement_zh": {"type": "string"},
+                        "source": _ID,
+                        "count": {"type": "integer", "minimum": 0},
+                        "url": {"type": "string"},
+                    },
+                }}},
+            },
+        }
+    },
+}

@@ -1,0 +1,149 @@
+"""The HTML pages: home, search, zones, pillars, measures and sources. Views only call the facade."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from . import facets, grouping
+from .kb import get_kb
+from .params import parse_search_params
+from .rendering import render_markdown
+
+bp = Blueprint("pages", __name__)
+
+NEWEST_ON_HOME = 6
+
+
+def _taxonomy(kb) -> tuple[list[dict], list[dict]]:
+    return kb.zones(), kb.pillars()
+
+
+def _lookups(zones: list[dict], pillars: list[dict]) -> dict:
+    """Zone and pillar records by id, for templates that show a measure's zones and pillar."""
+    return {"zones_by_id": {z["id"]: z for z in zones},
+            "pillars_by_id": {p["id"]: p for p in pillars}}
+
+
+@bp.get("/")
+def index():
+    kb = get_kb()
+    zones, pillars = _taxonomy(kb)
+    return render_template(
+        "index.html",
+        zones=zones,
+        pillars=pillars,
+        sources=kb.sources(),
+        newest=kb.search("", page=1, per_page=NEWEST_ON_HOME).hits,
+        **_lookups(zones, pillars),
+        stats=kb.stats(),
+    )
+
+
+@bp.get("/search")
+def search():
+    kb = get_kb()
+    per_page = current_app.config["PER_PAGE"]
+    params = parse_search_params(request.args, per_page)
+    result = kb.search(**params.search_kwargs())
+    zones, pillars = _taxonomy(kb)
+    groups, active = facets.build_facets(params, result.facets, zones, pillars, per_page)
+    suggestion_url = (facets.search_url(params, query=result.suggestion, default_per_page=per_page)
+                      if result.suggestion else None)
+    original_url = (facets.search_url(params, query=result.corrected_from,
+                                      default_per_page=per_page)
+                    if result.corrected_from else None)
+    return render_template(
+        "search.html",
+        params=params,
+        result=result,
+        facet_groups=groups,
+        active_filters=active,
+        pagination=facets.build_pagination(params, result.total, per_page),
+        suggestion_url=suggestion_url,
+        original_url=original_url,
+        **_lookups(zones, pillars),
+    )
+
+
+@bp.get("/zones")
+def zones():
+    return render_template("zones.html", zones=get_kb().zones())
+
+
+@bp.get("/zones/<id:zone_id>")
+def zone(zone_id: str):
+    kb = get_kb()
+    found = kb.zone(zone_id) or abort(404)
+    zones, pillars = _taxonomy(kb)
+    return render_template(
+        "zone.html",
+        zone=found,
+        groups=grouping.by_pillar(kb.measures(zones=[zone_id]), pillars),
+        **_lookups(zones, pillars),
+    )
+
+
+@bp.get("/pillars")
+def pillars():
+    return render_template("pillars.html", pillars=get_kb().pillars())
+
+
+@bp.get("/pillars/<id:pillar_id>")
+def pillar(pillar_id: str):
+    kb = get_kb()
+    found = kb.pillar(pillar_id) or abort(404)
+    zones, pillars = _taxonomy(kb)
+    return render_template(
+        "pillar.html",
+        pillar=found,
+        source=kb.source(found["source"]) if found.get("source") else None,
+        groups=grouping.by_zone(kb.measures(pillars=[pillar_id]), zones),
+        **_lookups(zones, pillars),
+    )
+
+
+@bp.get("/measures/<id:measure_id>")
+def measure(measure_id: str):
+    kb = get_kb()
+    record = kb.measure(measure_id) or abort(404)
+    zones, pillars = _taxonomy(kb)
+    return render_template(
+        "measure.html",
+        measure=record,
+        body_html=render_markdown(record.get("body")),
+        source=kb.source(record["source"]) if record.get("source") else None,
+        related=kb.related(measure_id),
+        **_lookups(zones, pillars),
+    )
+
+
+@bp.get("/sources")
+def sources():
+    return render_template("sources.html", sources=get_kb().sources())
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """A verbatim source text as paragraphs, shown escaped (never as Markdown).
+
+    Blank lines separate paragraphs when the text has any; otherwise (as in the shipped
+    sources, one paragraph a line) every line is a paragraph.
+    """
+    text = (text or "").strip()
+    separator = r"\n\s*\n" if re.search(r"\n\s*\n", text) else r"\n"
+    return [" ".join(p.split()) for p in re.split(separator, text) if p.strip()]
+
+
+@bp.get("/sources/<id:source_id>")
+def source(source_id: str):
+    kb = get_kb()
+    found = kb.source(source_id) or abort(404)
+    zones, pillars = _taxonomy(kb)
+    return render_template(
+        "source.html",
+        source=found,
+        paragraphs=paragraphs(found.get("text")),
+        measures=kb.measures(source=source_id),
+        **_lookups(zones, pillars),
+    )

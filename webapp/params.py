@@ -1,0 +1,60 @@
+"""Request input: the id pattern in URLs and the search filters shared by pages and API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BaseConverter
+
+from indexer.errors import BadRequest
+
+
+class IdConverter(BaseConverter):
+    """Record, zone, pillar and source ids: anything else is a 404 before a view runs."""
+
+    regex = r"[a-z0-9-]{1,120}"
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    query: str = ""
+    zones: tuple[str, ...] = ()
+    pillars: tuple[str, ...] = ()
+    page: int = 1
+    per_page: int = 20
+
+    def search_kwargs(self) -> dict:
+        return {"query": self.query, "zones": self.zones, "pillars": self.pillars,
+                "page": self.page, "per_page": self.per_page}
+
+
+def _int_param(args: MultiDict, name: str, default: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw, 10)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number, not {raw[:40]!r}") from None
+
+
+def _values(args: MultiDict, name: str) -> tuple[str, ...]:
+    """A repeatable parameter (zone=a&zone=b): blanks and repeats dropped, order kept."""
+    return tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+
+
+def parse_search_params(args: MultiDict, default_per_page: int = 20) -> SearchParams:
+    """Read q, zone (repeatable), pillar (repeatable), page and per_page.
+
+    Only what is not a number is refused here (BadRequest, a 400). Ranges (page >= 1,
+    per_page 1..100, query length) and unknown zone or pillar ids are the facade's to judge:
+    it raises BadRequest or UnknownFilter with a suggested spelling.
+    """
+    return SearchParams(
+        query=args.get("q", "").strip(),
+        zones=_values(args, "zone"),
+        pillars=_values(args, "pillar"),
+        page=_int_param(args, "page", 1),
+        per_page=_int_param(args, "per_page", default_per_page),
+    )
