@@ -92,9 +92,11 @@ class Report:
 
 
 def normalize_fields(
-    meta: Located, specs: dict[str, F.Spec], path: Path, report: Report, where: str = ""
+    meta: Located, specs: dict[str, F.Spec], path: Path, report: Report, where: str = "",
+    partial: bool = False,
 ) -> dict[str, Any] | None:
-    """Apply the spec table to one mapping; None when any field is wrong."""
+    """Apply the spec table to one mapping; None when any field is wrong
+    (with `partial`, the fields that are right, so that more checks can run on them)."""
     if not isinstance(meta.value, dict):
         report.add(path, meta.line, where or "(file)", "must be a mapping of field: value")
         return None
@@ -117,7 +119,7 @@ def normalize_fields(
         if spec.required and key not in meta.value:
             report.add(path, meta.line, f"{where}{key}", "required field is missing")
             ok = False
-    return out if ok else None
+    return out if ok or partial else None
 
 
 def _read(path: Path, report: Report) -> str | None:
@@ -144,17 +146,20 @@ def _load_yaml_file(path: Path, report: Report) -> Located | None:
     return located
 
 
-def _load_list(path: Path, key: str, specs: dict[str, F.Spec], report: Report) -> list[dict]:
-    """Items of a `key:` list in a taxonomy file, each normalized; bad items are dropped."""
+def _load_list(path: Path, key: str, specs: dict[str, F.Spec], report: Report) -> list[dict] | None:
+    """Items of a `key:` list in a taxonomy file, each normalized; bad items are dropped.
+
+    None when the file cannot be read at all: then references to it are not checked.
+    """
     if not path.exists():
         report.add(path, 1, "(file)", "file is missing")
-        return []
+        return None
     doc = _load_yaml_file(path, report)
     if doc is None:
-        return []
+        return None
     if not isinstance(doc.value, dict) or not isinstance(doc.value.get(key), list):
         report.add(path, doc.line, key, f"the file must hold a list under '{key}:'")
-        return []
+        return None
     items, seen = [], set()
     located_list = doc.children[key]
     for i, _ in enumerate(located_list.value):
@@ -190,11 +195,11 @@ def load_sources(root: Path, report: Report) -> dict[str, Source]:
             report.add(path, exc.line, "(front matter)", exc.message)
             continue
         data = normalize_fields(doc.meta, SOURCE_FIELDS, path, report)
-        if data is None:
-            continue
         figures = _figures(doc.meta, doc.body, path, report)
-        if figures is None:
-            continue
+        if data is None or figures is None:
+            # reported already; still known, so the records citing it are checked against it
+            data = {k: doc.meta.value.get(k) for k in ("title", "publisher", "date", "language")}
+            figures = ()
         data["figures"] = figures
         sources[path.stem] = Source(id=path.stem, text=doc.body, **data)
     return sources
@@ -227,7 +232,10 @@ def load_taxonomy(root: Path, report: Report) -> Taxonomy:
     """Zones, pillars and sources; problems go to the report, valid entries are kept."""
     taxonomy = Taxonomy(sources=load_sources(root, report))
     zone_tiles: dict[tuple[int, int], str] = {}
-    for data in _load_list(root / ZONES_FILE, "zones", ZONE_FIELDS, report):
+    zones = _load_list(root / ZONES_FILE, "zones", ZONE_FIELDS, report)
+    pillars = _load_list(root / PILLARS_FILE, "pillars", PILLAR_FIELDS, report)
+    taxonomy.unreadable = {kind for kind, items in (("zone", zones), ("pillar", pillars)) if items is None}
+    for data in zones or []:
         line = data.pop("_line")
         if data.get("tile") in zone_tiles:
             report.add(root / ZONES_FILE, line, "tile",
@@ -235,7 +243,7 @@ def load_taxonomy(root: Path, report: Report) -> Taxonomy:
         elif data.get("tile"):
             zone_tiles[data["tile"]] = data["id"]
         taxonomy.zones[data["id"]] = Zone(**data)
-    for data in _load_list(root / PILLARS_FILE, "pillars", PILLAR_FIELDS, report):
+    for data in pillars or []:
         line = data.pop("_line")
         source = taxonomy.sources.get(data["source"])
         if source is None:
@@ -267,18 +275,20 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
         return None
     for line, key in doc.duplicates:
         report.add(path, line, key, "field given twice")
-    data = normalize_fields(doc.meta, MEASURE_FIELDS, path, report)
+    data = normalize_fields(doc.meta, MEASURE_FIELDS, path, report, partial=True)
     if data is None:
         return None
     meta = doc.meta
-    for zone in data["zones"]:
-        if zone not in taxonomy.zones:
+    for zone in data.get("zones", ()):
+        if zone not in taxonomy.zones and "zone" not in taxonomy.unreadable:
             report.add(path, meta.line_of("zones"), "zones", _unknown("zone", zone, taxonomy.zones))
-    if data["pillar"] not in taxonomy.pillars:
+    if "pillar" in data and data["pillar"] not in taxonomy.pillars and "pillar" not in taxonomy.unreadable:
         report.add(path, meta.line_of("pillar"), "pillar", _unknown("pillar", data["pillar"], taxonomy.pillars))
-    if data["source"] not in taxonomy.sources:
+    if "source" not in data:
+        pass
+    elif data["source"] not in taxonomy.sources:
         report.add(path, meta.line_of("source"), "source", _unknown("source", data["source"], taxonomy.sources))
-    elif F.squash(data["quote"]) not in squashed(data["source"]):
+    elif "quote" in data and F.squash(data["quote"]) not in squashed(data["source"]):
         report.add(path, meta.line_of("quote"), "quote", f"does not occur verbatim in source {data['source']!r}")
     if not doc.body.strip():
         report.add(path, doc.body_line, "(body)", "the record has no body text")

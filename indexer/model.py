@@ -6,7 +6,6 @@ import re
 from dataclasses import asdict, dataclass, field
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PILLAR_ORDER_NOTE = "pillars keep the order of pillars.yaml, which is the source's order"
 STATUSES = ("piloted", "replicated", "nationwide")
 
 
@@ -113,3 +112,4 @@ class Taxonomy:
     zones: dict[str, Zone] = field(default_factory=dict)
     pillars: dict[str, Pillar] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)  # "zone"/"pillar": its file is broken
