@@ -19,7 +19,7 @@ MAX_QUERY_LENGTH = 500
 MAX_WILDCARD_TERMS = 200  # a prefix matching more terms than this is cut to the first ones
 FIELD_ALIASES = {"zone": "zones", "zones": "zones", "tag": "tags", "tags": "tags",
                  "pillar": "pillar", "status": "status", "title": "title",
-                 "title_zh": "title_zh", "body": "body", "id": "id", "date": "date"}
+                 "title_zh": "title", "body": "body", "id": "id", "date": "date"}
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _SEGMENT_RE = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
 _FIELD_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))([A-Za-z_][\w]*):(?=\S)')
@@ -136,9 +136,8 @@ class QueryBuilder:
         segments = _SEGMENT_RE.findall(text)
         result.words = [s for s in segments if _is_bare(s)]
         rewritten = self._expand_synonyms(segments, result.synonyms)
-        parser = self.parser if not problem else self.plain_parser
-        try:
-            parsed = parser.parse(rewritten)
+        try:  # plain_words() left no syntax but what the synonym rewrite added
+            parsed = self.parser.parse(rewritten)
         except Exception:  # the parser's own errors: fall back, never fail the search
             result.notes.append("Your query could not be parsed; it was searched as plain words.")
             parsed = self.plain_parser.parse(plain_words(text))
@@ -199,7 +198,7 @@ class QueryBuilder:
         if len(words) < 2 or len(words) != len(segments):
             return parsed
         boosts = []
-        for fieldname in ("title", "title_zh", "tags", "body"):
+        for fieldname in ("title", "tags", "body"):
             tokens = list(self.schema[fieldname].process_text(" ".join(words), mode="query"))
             if len(tokens) < 2:
                 continue
