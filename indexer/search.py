@@ -1,7 +1,7 @@
 """The search facade: the few functions the web app and the CLI call, returning plain data.
 
 One KnowledgeBase per process holds one long-lived searcher and, per index generation,
-the document sets of every zone and pillar (for facet counts by set intersection) and the
+the masks of every zone and pillar (facet counts are mask intersections) and the
 newest-first order of all measures (for browsing). `refresh()` picks up a new generation.
 """
 
@@ -12,16 +12,19 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
 from . import store
 from .analysis import STOP_WORDS
+from .engine import top
 from .errors import BadRequest, IndexMissing, UnknownFilter
 from .fields import closest
 from .querying import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder
+from .generation import Generation, both
 from .schema import TAXONOMY_DOC_ID, TEXT_FIELDS
 from .snippets import plain_text, snippet
 
@@ -68,36 +71,6 @@ class SearchResult:
         return data
 
 
-class _Generation:
-    """What is derived once from one opened index: taxonomy, document sets, orderings."""
-
-    def __init__(self, ix, searcher):
-        self.ix = ix
-        self.searcher = searcher
-        reader = searcher.reader()
-        snapshot = json.loads(searcher.document(id=TAXONOMY_DOC_ID)["record"])
-        self.zones = {z["id"]: z for z in snapshot["zones"]}
-        self.pillars = {p["id"]: p for p in snapshot["pillars"]}
-        self.sources = {s["id"]: s for s in snapshot["sources"]}
-        self.synonyms = [tuple(g) for g in snapshot["synonyms"]]
-        taxonomy_doc = searcher.document_number(id=TAXONOMY_DOC_ID)
-        self.all_docs = frozenset(d for d in reader.all_doc_ids() if d != taxonomy_doc)
-        self.zone_docs = {z: frozenset(searcher.docs_for_query(Q.Term("zones", z))) & self.all_docs
-                          for z in self.zones}
-        self.pillar_docs = {p: frozenset(searcher.docs_for_query(Q.Term("pillar", p)))
-                            for p in self.pillars}
-        dates, ids = reader.column_reader("date"), reader.column_reader("id")
-        by_id = sorted(self.all_docs, key=lambda d: ids[d])  # ties in date: by id
-        self.newest = sorted(by_id, key=lambda d: dates[d], reverse=True)
-        self.rank = {d: i for i, d in enumerate(self.newest)}
-        aliases = {}
-        for z in self.zones.values():
-            aliases[z["short"].lower()] = aliases[z["short_zh"]] = z["id"]
-        self.builder = QueryBuilder(ix.schema, aliases, self.synonyms)
-        self.analyzer = ix.schema["body"].analyzer
-        self.corrector = searcher.corrector("spell")
-
-
 class KnowledgeBase:
     """Search and browse the published index. Thread-safe; one per process."""
 
@@ -105,7 +78,7 @@ class KnowledgeBase:
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
         self._checked = 0.0
-        self._gen: _Generation | None = None
+        self._gen: Generation | None = None
         self._open()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -114,7 +87,7 @@ class KnowledgeBase:
         if path is None:
             raise IndexMissing(self.index_dir)
         ix = whoosh_index.open_dir(str(path))
-        old, self._gen = self._gen, _Generation(ix, ix.searcher())
+        old, self._gen = self._gen, Generation(ix, ix.searcher())
         self._path = path
         if old is not None:
             old.searcher.close()
@@ -134,7 +107,7 @@ class KnowledgeBase:
                 return True
             if not self._gen.searcher.up_to_date():
                 searcher = self._gen.searcher.refresh()
-                self._gen = _Generation(self._gen.ix, searcher)
+                self._gen = Generation(self._gen.ix, searcher)
                 return True
             return False
 
@@ -148,7 +121,7 @@ class KnowledgeBase:
                 self._gen.searcher.close()
 
     # -- search ------------------------------------------------------------------------
-    def _check_filters(self, gen: _Generation, zones: Sequence[str], pillars: Sequence[str]):
+    def _check_filters(self, gen: Generation, zones: Sequence[str], pillars: Sequence[str]):
         for kind, values, known in (("zone", zones, gen.zones), ("pillar", pillars, gen.pillars)):
             for value in values:
                 if value not in known:
@@ -183,59 +156,43 @@ class KnowledgeBase:
                     result = retry
             return result
 
-    def _run(self, gen: _Generation, parsed: ParsedQuery, zones, pillars, page, per_page):
-        zone_set = _union(gen.zone_docs[z] for z in zones) if zones else None
-        pillar_set = _union(gen.pillar_docs[p] for p in pillars) if pillars else None
-        if parsed.query is None:
-            matched = gen.all_docs
-        elif parsed.query is Q.NullQuery:
-            matched = frozenset()
-        else:
-            matched = frozenset(gen.searcher.docs_for_query(parsed.query)) & gen.all_docs
-        in_pillar = matched & pillar_set if pillar_set is not None else matched
-        in_zone = matched & zone_set if zone_set is not None else matched
-        allowed = in_pillar & zone_set if zone_set is not None else in_pillar
-        facets = {
-            "zone": {z: len(in_pillar & docs) for z, docs in gen.zone_docs.items()},
-            "pillar": {p: len(in_zone & docs) for p, docs in gen.pillar_docs.items()},
-        }
+    def _run(self, gen: Generation, parsed: ParsedQuery, zones, pillars, page, per_page):
+        zone_mask, pillar_mask = gen.filters(zones, pillars)
         start = (page - 1) * per_page
+        evaluated = None
         if parsed.query is None:
-            ordered = [d for d in gen.newest if d in allowed][start:start + per_page]
-            scored = [(d, None) for d in ordered]
-        elif start >= len(allowed):
-            scored = []
+            matched = gen.live
+        elif parsed.query is Q.NullQuery:
+            matched = np.zeros_like(gen.live)
         else:
-            results = gen.searcher.search(parsed.query, filter=set(allowed),
-                                          limit=start + per_page)
-            pairs = [(hit.docnum, hit.score) for hit in results]
-            # equal scores: the newest first
-            pairs.sort(key=lambda p: (-round(p[1], 6), gen.rank[p[0]]))
-            scored = pairs[start:start + per_page]
-        terms = _highlight_terms(gen, parsed)
-        synonym_docs = {t: _docs_with(gen, t) for original, alternatives in parsed.synonyms
-                        for t in (original, *alternatives)}
-        hits = [self._hit(gen, docnum, score, terms, parsed, synonym_docs)
-                for docnum, score in scored]
-        return SearchResult(parsed.text, len(allowed), page, per_page, hits, facets,
-                            notes=list(parsed.notes), zones=zones, pillars=pillars)
-
-    def _hit(self, gen, docnum, score, terms, parsed, synonym_docs) -> Hit:
-        record = json.loads(gen.searcher.stored_fields(docnum)["record"])
-        hit = _hit_from_record(record, score)
-        if terms is not None:
+            gen.engine.begin(start + per_page, both(zone_mask, pillar_mask))
+            evaluated = gen.engine.evaluate(parsed.query)
+            matched = evaluated.mask & gen.live
+        in_pillar = matched if pillar_mask is None else matched & pillar_mask
+        in_zone = matched if zone_mask is None else matched & zone_mask
+        allowed = in_pillar if zone_mask is None else in_pillar & zone_mask
+        facets = {  # disjunctive: each facet ignores its own filter
+            "zone": {z: int(np.count_nonzero(in_pillar & m)) for z, m in gen.zone_masks.items()},
+            "pillar": {p: int(np.count_nonzero(in_zone & m)) for p, m in gen.pillar_masks.items()},
+        }
+        if evaluated is None:
+            page_docs = gen.newest[allowed[gen.newest]][start:start + per_page].tolist()
+        else:
+            page_docs = top(evaluated.scores, allowed, gen.rank, start + per_page)[start:]
+        terms = _highlight_terms(gen, parsed) or set()
+        explain = _synonym_use(gen, parsed, page_docs)
+        hits = []
+        for docnum in page_docs:  # only the shown records are loaded and highlighted
+            record = gen.record(docnum)
+            score = float(evaluated.scores[docnum]) if evaluated is not None else None
+            hit = _hit_from_record(record, score)
             hit.snippet = snippet(plain_text(record["body"]), gen.analyzer, terms)
-            for original, alternatives in parsed.synonyms:
-                if docnum not in synonym_docs[original]:
-                    used = [a for a in alternatives if docnum in synonym_docs[a]]
-                    if used:
-                        hit.explanation.append(
-                            f"matched {', '.join(repr(u) for u in used)} as a synonym of {original!r}")
-        else:
-            hit.snippet = snippet(plain_text(record["body"]), gen.analyzer, set())
-        return hit
+            hit.explanation = explain.get(docnum, [])
+            hits.append(hit)
+        return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
+                            facets, notes=list(parsed.notes), zones=zones, pillars=pillars)
 
-    def _suggest(self, gen: _Generation, parsed: ParsedQuery) -> str | None:
+    def _suggest(self, gen: Generation, parsed: ParsedQuery) -> str | None:
         """The whole query with each unknown word replaced by the likeliest known one."""
         if not parsed.words:
             return None
@@ -267,17 +224,13 @@ class KnowledgeBase:
         with self._lock:
             gen = self._gen
             self._check_filters(gen, zones, pillars)
-            allowed = gen.all_docs
-            if zones:
-                allowed = allowed & _union(gen.zone_docs[z] for z in zones)
-            if pillars:
-                allowed = allowed & _union(gen.pillar_docs[p] for p in pillars)
+            allowed = both(*gen.filters(zones, pillars))
+            order = gen.newest if allowed is None else gen.newest[allowed[gen.newest]]
             hits = []
-            for docnum in gen.newest:
-                if docnum in allowed:
-                    record = json.loads(gen.searcher.stored_fields(docnum)["record"])
-                    if source is None or record["source"] == source:
-                        hits.append(_hit_from_record(record, None))
+            for docnum in order.tolist():
+                record = gen.record(docnum)
+                if source is None or record["source"] == source:
+                    hits.append(_hit_from_record(record, None))
             return hits
 
     def related(self, measure_id: str, limit: int = 5) -> list[Hit]:
@@ -287,25 +240,37 @@ class KnowledgeBase:
             return []
         with self._lock:
             gen = self._gen
-            tag_terms = [Q.Term("tags", t) for tag in record["tags"]
-                         for t in gen.ix.schema["tags"].process_text(tag, mode="query")]
-            zone_terms = [Q.Term("zones", z, boost=2.0) for z in record["zones"]]
-            pillar = [Q.Term("pillar", record["pillar"], boost=0.5)]
-            q = Q.Or(tag_terms + zone_terms + pillar)
-            results = gen.searcher.search(q, limit=limit + 1, filter=set(gen.all_docs))
-            return [_hit_from_record(json.loads(h["record"]), h.score)
-                    for h in results if h["id"] != measure_id][:limit]
+            tags = [Q.Term("tags", t) for tag in record["tags"]
+                    for t in gen.ix.schema["tags"].process_text(tag, mode="query")]
+            gen.engine.begin(limit, None)
+            evaluated = gen.engine.evaluate(Q.Or(tags))
+            scores = evaluated.scores.copy()
+            mask = evaluated.mask.copy()
+            # a shared zone weighs like a good shared tag, a shared pillar like a weak one
+            for z in record["zones"]:
+                if z in gen.zone_masks:
+                    scores += 2.0 * gen.zone_masks[z]
+                    mask |= gen.zone_masks[z]
+            if record["pillar"] in gen.pillar_masks:
+                scores += 1.0 * gen.pillar_masks[record["pillar"]]
+                mask |= gen.pillar_masks[record["pillar"]]
+            mask &= gen.live
+            own = gen.searcher.document_number(id=measure_id)
+            if own is not None:
+                mask[own] = False
+            return [_hit_from_record(gen.record(d), float(scores[d]))
+                    for d in top(scores, mask, gen.rank, limit)]
 
     def zones(self) -> list[dict]:
         gen = self._gen
-        return [{**z, "count": len(gen.zone_docs[z["id"]])} for z in gen.zones.values()]
+        return [{**z, "count": gen.count_in(gen.zone_masks[z["id"]])} for z in gen.zones.values()]
 
     def zone(self, zone_id: str) -> dict | None:
         return next((z for z in self.zones() if z["id"] == zone_id), None)
 
     def pillars(self) -> list[dict]:
         gen = self._gen
-        return [{**p, "count": len(gen.pillar_docs[p["id"]])} for p in gen.pillars.values()]
+        return [{**p, "count": gen.count_in(gen.pillar_masks[p["id"]])} for p in gen.pillars.values()]
 
     def pillar(self, pillar_id: str) -> dict | None:
         return next((p for p in self.pillars() if p["id"] == pillar_id), None)
@@ -317,14 +282,7 @@ class KnowledgeBase:
         return self._gen.sources.get(source_id)
 
     def stats(self) -> dict:
-        return {"measures": len(self._gen.all_docs), "generation": self.generation}
-
-
-def _union(sets: Iterable[frozenset]) -> frozenset:
-    out: frozenset = frozenset()
-    for s in sets:
-        out = out | s
-    return out
+        return {"measures": self._gen.count, "generation": self.generation}
 
 
 def _hit_from_record(record: dict, score) -> Hit:
@@ -333,7 +291,7 @@ def _hit_from_record(record: dict, score) -> Hit:
                score=score)
 
 
-def _highlight_terms(gen: _Generation, parsed: ParsedQuery) -> set[str] | None:
+def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
     if parsed.query is None or parsed.query is Q.NullQuery:
         return None
     reader = gen.searcher.reader()
@@ -344,17 +302,35 @@ def _highlight_terms(gen: _Generation, parsed: ParsedQuery) -> set[str] | None:
     return terms
 
 
-def _docs_with(gen: _Generation, phrase: str) -> frozenset[int]:
-    """Documents that contain this term or phrase in any text field."""
+def _docs_with(gen: Generation, phrase: str, among: np.ndarray) -> np.ndarray:
+    """Mask of the documents with this term or phrase in a text field (checked among `among`)."""
     tokens = list(gen.ix.schema["body"].process_text(phrase, mode="query"))
     if not tokens:
-        return frozenset()
+        return np.zeros_like(among)
     q = Q.Or([Q.Phrase(f, tokens) if len(tokens) > 1 else Q.Term(f, tokens[0])
               for f in TEXT_FIELDS])
-    return frozenset(gen.searcher.docs_for_query(q))
+    return gen.engine.evaluate(q, among).mask & among
 
 
-def _known(gen: _Generation, word: str) -> bool:
+def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
+    """For each shown record that matched only through a synonym, say which one."""
+    if not parsed.synonyms or not docs:
+        return {}
+    shown = np.zeros_like(gen.live)
+    shown[docs] = True
+    out: dict[int, list[str]] = {}
+    for original, alternatives in parsed.synonyms:
+        has_original = _docs_with(gen, original, shown)
+        having = {a: _docs_with(gen, a, shown) for a in alternatives}
+        for doc in docs:
+            used = [a for a in alternatives if having[a][doc]]
+            if used and not has_original[doc]:
+                out.setdefault(doc, []).append(
+                    f"matched {', '.join(repr(u) for u in used)} as a synonym of {original!r}")
+    return out
+
+
+def _known(gen: Generation, word: str) -> bool:
     """A word is known when it, or its stem, is in the index's vocabulary."""
     reader = gen.searcher.reader()
     if reader.doc_frequency("spell", word):
