@@ -1,0 +1,1 @@
+"""Benchmark: synthetic records at any size, our search against SQLite FTS5."""

@@ -1,0 +1,132 @@
+"""Deterministic synthetic measure records at any N, in the record format, for benchmarks.
+
+    python -m tests.bench.generate N DIR
+
+DIR receives the real taxonomy, sources and dictionaries from measures/ and N synthetic
+records; nothing is ever written into measures/ itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import json
+
+from indexer.catalog import load_taxonomy, Report
+from indexer.fields import squash
+
+SHIPPED = Path(__file__).resolve().parents[2] / "measures"
+
+EN_WORDS = """
+trade investment customs clearance bonded warehouse logistics railway port airport
+shipping container certificate origin export import tariff finance insurance credit
+enterprise talent qualification service ledger list digital paperless platform data
+cross-border e-commerce settlement currency yuan bank loan guarantee fund headquarters
+operator innovation reform pilot zone institutional industry manufacturing biomedicine
+semiconductor automobile equipment energy oil gas storage tank refinery chemical
+agriculture fishery food perishable express parcel inspection quarantine supervision
+approval license registration filing commitment notification market access negative
+catalogue services tourism culture education medical health elderly care housing
+land planning construction environment carbon green emissions technology research
+development transfer patent intellectual property court arbitration mediation dispute
+legal foreign residents visa entry exit airline cargo multimodal transport corridor
+channel hub cluster park district county province city integration cooperation
+delta bay belt road region regional partnership agreement rcep standards rules
+transparency efficiency time cost days hours reduction simplification window online
+government affairs one-stop single processing review risk management credit rating
+""".split()
+ZH_WORDS = """
+贸易 投资 通关 保税 仓库 物流 铁路 港口 机场 航运 集装箱 原产地证书 出口 进口 关税 金融
+保险 信用 企业 人才 资格 服务 台账 白名单 数字 无纸化 平台 数据 跨境电商 结算 人民币
+银行 贷款 担保 基金 总部 营运商 创新 改革 试点 自贸试验区 制度 产业 制造 生物医药 半导体
+汽车 装备 能源 油品 储罐 化工 农业 渔业 食品 生鲜 快件 检验 检疫 监管 审批 许可 登记
+备案 承诺 负面清单 旅游 文化 教育 医疗 健康 养老 规划 建设 环境 碳排放 绿色 技术 研发
+专利 知识产权 法院 仲裁 调解 签证 多式联运 通道 枢纽 园区 长三角 粤港澳 一单制 一仓多功能
+同罐共储 全球营运商计划 出口信用保险 中老铁路 高新技术企业 职业资格 金融支持
+""".split()
+PHRASES = [
+    "customs clearance", "bonded warehouse", "certificate of origin", "export credit insurance",
+    "cross-border e-commerce", "negative list", "market access", "one-stop window",
+    "intellectual property", "multimodal transport", "service ledger", "risk management",
+]
+
+
+_CUMULATIVE: dict[int, list[float]] = {}
+
+
+def _zipf_pick(rng: random.Random, words: list[str]) -> str:
+    # Zipf's law: the word of rank r is drawn with weight 1/r, as in real text
+    if len(words) not in _CUMULATIVE:
+        total, cum = 0.0, []
+        for rank in range(1, len(words) + 1):
+            total += 1.0 / rank
+            cum.append(total)
+        _CUMULATIVE[len(words)] = cum
+    return rng.choices(words, cum_weights=_CUMULATIVE[len(words)])[0]
+
+
+def _sentence(rng: random.Random, zone: dict) -> str:
+    n = rng.randint(8, 22)
+    words = [_zipf_pick(rng, EN_WORDS) for _ in range(n)]
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), rng.choice(PHRASES))
+    if rng.random() < 0.2:
+        words.insert(rng.randrange(len(words)), zone["short"])
+    if rng.random() < 0.15:
+        words.insert(rng.randrange(len(words)), rng.choice(ZH_WORDS))
+    return " ".join(words).capitalize() + "."
+
+
+def generate(n: int, target: Path, seed: int = 20230511) -> Path:
+    """Write the real taxonomy and n synthetic records into target (created)."""
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("zones.yaml", "pillars.yaml", "dictionary.txt", "synonyms.yaml"):
+        shutil.copy(SHIPPED / name, target / name)
+    shutil.copytree(SHIPPED / "sources", target / "sources", dirs_exist_ok=True)
+    taxonomy = load_taxonomy(SHIPPED, Report(SHIPPED))
+    source = next(iter(taxonomy.sources.values()))
+    text = squash(source.text)
+    sentences = [c for c in (s.strip().rstrip(".") + "." for s in text.split(". "))
+                 if len(c) > 40 and "Huacheng" not in c and c in text]
+    zones = [z.__dict__ for z in taxonomy.zones.values()]
+    pillars = list(taxonomy.pillars)
+    rng = random.Random(seed)
+    start, span = dt.date(2013, 9, 29), (dt.date(2026, 10, 31) - dt.date(2013, 9, 29)).days
+    for i in range(n):
+        own = rng.sample(zones, k=1 if rng.random() < 0.85 else rng.randint(2, 4))
+        words = [_zipf_pick(rng, EN_WORDS) for _ in range(rng.randint(3, 7))]
+        zh = "".join(rng.choice(ZH_WORDS) for _ in range(rng.randint(2, 4)))
+        body_words = rng.randint(100, 500)
+        body, count = [], 0
+        while count < body_words:
+            sentence = _sentence(rng, own[0])
+            body.append(sentence)
+            count += len(sentence.split())
+        tags = sorted({_zipf_pick(rng, EN_WORDS).lower() for _ in range(rng.randint(3, 6))}
+                      | {rng.choice(ZH_WORDS)})
+        meta = {
+            "title": f"{own[0]['short']} {' '.join(words)}".strip(),
+            "title_zh": f"{own[0]['short_zh']}{zh}",
+            "zones": [z["id"] for z in own],
+            "pillar": rng.choice(pillars),
+            "date": (start + dt.timedelta(days=rng.randrange(span))).isoformat(),
+            "tags": tags,
+            "source": source.id,
+            "quote": rng.choice(sentences),
+        }
+        paragraphs = [" ".join(body[j:j + 4]) for j in range(0, len(body), 4)]
+        # JSON values are YAML too, and far quicker to write than yaml.safe_dump
+        front = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
+                        for key, value in meta.items())
+        text = "---\n" + front + "---\n" + "\n\n".join(paragraphs) + "\n"
+        (target / f"synthetic-{i:06d}.md").write_text(text, encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    generate(int(sys.argv[1]), Path(sys.argv[2]))
