@@ -30,6 +30,10 @@ PAGES = [
     "/pillars/logistics",
     "/sources",
     f"/sources/{SOURCE_ID}",
+    "/compare",
+    "/compare?zone=zhejiang",
+    "/compare?zone=zhejiang&zone=shanghai",
+    "/compare?zone=zhejiang&zone=shanghai&zone=anhui",
     *(f"/measures/{measure_id}" for measure_id in RECORDS),
 ]
 
@@ -72,7 +76,9 @@ def test_every_page_renders(client, url):
     assert '<html lang="en">' in html and "<main" in html
     assert "China FTZ Reform Measures" in html and "中国自贸试验区改革举措" in html
     # the CSP forbids inline script and style: the markup must not need them
-    assert "<script" not in html and " style=" not in html and " onclick=" not in html
+    assert " style=" not in html and "<style" not in html and " onclick=" not in html
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts == [(' src="/static/live.js" defer', "")]
 
 
 @pytest.mark.parametrize("url", [

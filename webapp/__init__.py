@@ -16,7 +16,7 @@ from flask import Flask
 
 from indexer.paths import default_measures_dir, default_index_dir
 
-from . import api, errors, kb, pages
+from . import api, errors, exports, kb, pages
 from .params import IdConverter
 
 SECURITY_HEADERS = {
@@ -36,8 +36,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     Config keys: MEASURES_DIR (the records), INDEX_DIR (the published index),
     BUILD_IF_MISSING (build the index at first use when none is published; default True),
-    PER_PAGE (results per search page when the request does not say; default 20), plus
-    Flask's own (TESTING, ...).
+    PER_PAGE (results per search page when the request does not say; default 20),
+    EXPORT_LIMIT (most measures in one CSV or JSON export; default 10,000),
+    FEED_TAG_AUTHORITY (host name in the Atom feeds' tag: ids; default the request's host),
+    plus Flask's own (TESTING, SERVER_NAME, ...).
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -46,6 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
         # Build the index at first use when none is published (the README's "run it" path).
         BUILD_IF_MISSING=True,
         PER_PAGE=20,
+        EXPORT_LIMIT=10_000,
+        FEED_TAG_AUTHORITY=None,
     )
     if config:
         app.config.from_mapping(config)
@@ -55,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     kb.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     errors.init_app(app)
 

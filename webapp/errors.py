@@ -13,8 +13,13 @@ SERVER_ERROR = "Something went wrong on our side. Please try again later."
 UNAVAILABLE = "The search index is not available yet. Please try again in a moment."
 
 
+# Pages that read the search parameters: an unknown zone or pillar is fixed in place.
+SEARCH_ENDPOINTS = {"pages.search", "pages.compare", "exports.csv", "exports.json", "exports.atom"}
+
+
 def _wants_json() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
+    return (request.path == "/api" or request.path.startswith("/api/")
+            or request.path.endswith(".json"))
 
 
 def _respond(status: int, message: str, template: str, title: str, *, headers=None,
@@ -34,13 +39,13 @@ def _words_of_path() -> str:
 
 def _fixed_search_url(error: UnknownFilter) -> str | None:
     """The same search with the unknown id replaced by the suggested one, if there is one."""
-    if not error.suggestion or request.endpoint != "pages.search":
+    if not error.suggestion or request.endpoint not in SEARCH_ENDPOINTS:
         return None
     args = request.args.to_dict(flat=False)
     args[error.kind] = [error.suggestion if v.strip() == error.value else v
                         for v in args.get(error.kind, [])]
     args.pop("page", None)
-    return url_for("pages.search", **args)
+    return url_for(request.endpoint, **args)
 
 
 def handle_ftz_error(error: FtzError):

@@ -1,14 +1,16 @@
-"""The HTML pages: home, search, zones, pillars, measures and sources. Views only call the facade."""
+"""The HTML pages: home, search, compare, zones, pillars, measures and sources. Views only call the facade."""
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from . import facets, grouping
+from . import charts, facets, grouping, overview
+from .compare import MAX_ZONES, compare_zones, zone_count_problem
+from .exports import export_links
 from .kb import get_kb
-from .params import parse_search_params
+from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
 
 bp = Blueprint("pages", __name__)
@@ -30,10 +32,14 @@ def _lookups(zones: list[dict], pillars: list[dict]) -> dict:
 def index():
     kb = get_kb()
     zones, pillars = _taxonomy(kb)
+    figures = overview.figures(kb, pillars)
     return render_template(
         "index.html",
         zones=zones,
         pillars=pillars,
+        tile_map=charts.tile_map(zones),
+        matrix=charts.zone_pillar_matrix(zones, pillars, figures["matrix"]),
+        years=charts.year_chart(figures["years"]),
         sources=kb.sources(),
         newest=kb.search("", page=1, per_page=NEWEST_ON_HOME).hits,
         **_lookups(zones, pillars),
@@ -63,8 +69,35 @@ def search():
         pagination=facets.build_pagination(params, result.total, per_page),
         suggestion_url=suggestion_url,
         original_url=original_url,
+        exports=export_links(params),
         **_lookups(zones, pillars),
     )
+
+
+@bp.get("/compare")
+def compare():
+    """Two or three zones side by side; with fewer, a form to choose them (200), more is a 400."""
+    kb = get_kb()
+    chosen = parse_search_params(request.args).zones
+    if chosen and len(chosen) != len(request.args.getlist("zone")):
+        # the form's unused "None" choice or a repeat: redirect to the address worth sharing
+        return redirect(url_for("pages.compare", zone=list(chosen)))
+    zones, pillars = _taxonomy(kb)
+    if chosen:
+        kb.search("", zones=chosen, per_page=1)  # unknown zones: a 400 with a suggestion
+    problem = zone_count_problem(chosen)
+    comparison = None if problem else compare_zones(kb, chosen, pillars)
+    status = 400 if len(chosen) > MAX_ZONES else 200
+    return render_template(
+        "compare.html",
+        chosen=chosen,
+        problem=problem if chosen else None,
+        comparison=comparison,
+        max_zones=MAX_ZONES,
+        zones=zones,
+        exports=export_links(SearchParams(zones=chosen)) if comparison else None,
+        **_lookups(zones, pillars),
+    ), status
 
 
 @bp.get("/zones")
@@ -81,6 +114,7 @@ def zone(zone_id: str):
         "zone.html",
         zone=found,
         groups=grouping.by_pillar(kb.measures(zones=[zone_id]), pillars),
+        exports=export_links(SearchParams(zones=(zone_id,))),
         **_lookups(zones, pillars),
     )
 
@@ -100,6 +134,8 @@ def pillar(pillar_id: str):
         pillar=found,
         source=kb.source(found["source"]) if found.get("source") else None,
         groups=grouping.by_zone(kb.measures(pillars=[pillar_id]), zones),
+        tile_map=charts.tile_map(zones, kb.search("", pillars=[pillar_id], per_page=1).facets["zone"]),
+        exports=export_links(SearchParams(pillars=(pillar_id,))),
         **_lookups(zones, pillars),
     )
 

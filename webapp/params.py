@@ -28,6 +28,17 @@ class SearchParams:
         return {"query": self.query, "zones": self.zones, "pillars": self.pillars,
                 "page": self.page, "per_page": self.per_page}
 
+    def filter_args(self) -> dict:
+        """URL parameters of what the search chooses (q, zone, pillar), without paging."""
+        args: dict = {}
+        if self.query:
+            args["q"] = self.query
+        if self.zones:
+            args["zone"] = list(self.zones)
+        if self.pillars:
+            args["pillar"] = list(self.pillars)
+        return args
+
 
 def _int_param(args: MultiDict, name: str, default: int) -> int:
     raw = args.get(name, "").strip()

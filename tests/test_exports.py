@@ -1,0 +1,234 @@
+"""Exports and feeds through Flask's test client: /search.csv, /search.json and /search.atom."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.helpers import ZHEJIANG_OIL, edit
+from tests.webhelpers import links, shipped_records
+from webapp import create_app
+
+RECORDS = shipped_records()
+ATOM = "{http://www.w3.org/2005/Atom}"
+CSV_HEADER = ["id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url"]
+
+
+def ids_in(zone: str) -> set[str]:
+    return {m for m, record in RECORDS.items() if zone in record["zones"]}
+
+
+def csv_rows(response) -> list[dict]:
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark for spreadsheet programs"
+    text = data.decode("utf-8")[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    assert next(reader) == CSV_HEADER
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+def test_csv_of_a_zone_holds_exactly_its_measures(client):
+    response = client.get("/search.csv?zone=zhejiang")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="ftz-measures-zhejiang.csv"'
+    rows = csv_rows(response)
+    assert {row["id"] for row in rows} == ids_in("zhejiang") and len(rows) == 2
+    for row in rows:
+        record = RECORDS[row["id"]]
+        assert row["title"] == record["title"] and row["title_zh"] == record["title_zh"]
+        assert row["zones"] == "zhejiang" and row["pillar"] == record["pillar"]
+        assert row["date"] == record["date"].isoformat()
+        assert row["tags"].split(";") == record["tags"]
+        assert row["url"] == f"http://localhost/measures/{row['id']}"
+        assert row["status"] == (record.get("status") or "")
+
+
+def test_csv_joins_several_zones_with_semicolons_and_keeps_chinese(client):
+    rows = {row["id"]: row for row in csv_rows(client.get("/search.csv"))}
+    assert set(rows) == set(RECORDS)  # a browse: every measure, not one page
+    laos = "china-laos-railway-multimodal-one-order-system"
+    assert rows[laos]["zones"] == ";".join(RECORDS[laos]["zones"])
+    assert rows[ZHEJIANG_OIL]["title_zh"] == RECORDS[ZHEJIANG_OIL]["title_zh"]
+    assert rows["foreign-trade-investment-enterprise-white-list-service-ledger"]["zones"] == ""
+    # RFC 4180 line ends
+    assert b"\r\n" in client.get("/search.csv").get_data()
+
+
+def test_csv_follows_the_search_parameters(client):
+    search = client.get("/api/search?q=customs&pillar=logistics").get_json()
+    rows = csv_rows(client.get("/search.csv?q=customs&pillar=logistics"))
+    assert [row["id"] for row in rows] == [hit["id"] for hit in search["results"]]
+    name = client.get("/search.csv?q=customs 海关&pillar=logistics").headers["Content-Disposition"]
+    assert name == 'attachment; filename="ftz-measures-logistics-customs.csv"'
+
+
+def test_exports_are_capped_and_say_so(built_index):
+    app = create_app({"TESTING": True, "MEASURES_DIR": built_index["measures"],
+                      "INDEX_DIR": built_index["index"], "EXPORT_LIMIT": 3})
+    client = app.test_client()
+    response = client.get("/search.csv")
+    assert len(csv_rows(response)) == 3 and response.headers["X-Total-Count"] == str(len(RECORDS))
+    data = client.get("/search.json").get_json()
+    assert len(data["measures"]) == 3 and data["total"] == len(RECORDS) and data["truncated"]
+
+
+def test_exports_page_past_the_facade_page_size(client, monkeypatch):
+    from webapp import exports
+
+    monkeypatch.setattr(exports, "PAGE_SIZE", 2)
+    rows = csv_rows(client.get("/search.csv"))
+    assert sorted(row["id"] for row in rows) == sorted(RECORDS)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
+    from webapp.exports import _cell
+
+    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell("@SUM(A1)") == "'@SUM(A1)" and _cell("+1") == "'+1"
+    assert _cell(["a", "b"]) == "a;b" and _cell(None) == "" and _cell("保税") == "保税"
+
+
+# -- JSON -----------------------------------------------------------------------------------
+
+def test_json_export_shape(client):
+    response = client.get("/search.json?zone=zhejiang&zone=tianjin&pillar=precise-services")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = response.get_json()
+    assert list(data)[:5] == ["query", "zones", "pillars", "total", "truncated"]
+    assert data["zones"] == ["zhejiang", "tianjin"] and data["pillars"] == ["precise-services"]
+    expected = {m for m, r in RECORDS.items()
+                if {"zhejiang", "tianjin"} & set(r["zones"]) and r["pillar"] == "precise-services"}
+    assert {m["id"] for m in data["measures"]} == expected and data["total"] == len(expected) == 2
+    for measure in data["measures"]:
+        assert set(measure) == set(CSV_HEADER)
+        assert measure["zones"] == RECORDS[measure["id"]]["zones"]  # lists, not joined
+        assert measure["tags"] == RECORDS[measure["id"]]["tags"]
+    assert "保税" in client.get("/search.json?q=保税").get_data(as_text=True)  # not \\u-escaped
+
+
+@pytest.mark.parametrize("url", ["/search.json?zone=zhejang", "/search.json?page=x"])
+def test_json_export_errors_are_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and response.mimetype == "application/json"
+    assert "error" in response.get_json()
+
+
+def test_unknown_zone_in_a_csv_link_suggests_the_fixed_link(client):
+    response = client.get("/search.csv?zone=zhejang")
+    assert response.status_code == 400
+    fixed = [href for href, text, _ in links(response.get_data(as_text=True)) if text == "zhejiang"]
+    assert fixed and urlsplit(fixed[0]).path == "/search.csv"
+
+
+# -- Atom -----------------------------------------------------------------------------------
+
+def parse_atom(response) -> ET.Element:
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.get_data())
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{required}") is not None and feed.find(f"{ATOM}{required}").text
+    assert feed.find(f"{ATOM}author/{ATOM}name").text
+    rels = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
+    assert rels["self"].startswith("http://localhost/search.atom")
+    for entry in feed.findall(f"{ATOM}entry"):
+        for required in ("id", "title", "updated", "summary"):
+            assert entry.find(f"{ATOM}{required}").text, required
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http://localhost/measures/")
+        assert entry.find(f"{ATOM}id").text.startswith("tag:")
+    return feed
+
+
+def entry_ids(feed: ET.Element) -> list[str]:
+    return [e.find(f"{ATOM}link").get("href").rsplit("/", 1)[-1] for e in feed.findall(f"{ATOM}entry")]
+
+
+def test_atom_feed_of_a_zone_is_valid_and_complete(client):
+    response = client.get("/search.atom?zone=zhejiang")
+    feed = parse_atom(response)
+    assert set(entry_ids(feed)) == ids_in("zhejiang")
+    assert feed.find(f"{ATOM}title").text == "China FTZ Reform Measures: Zhejiang"
+    assert feed.find(f"{ATOM}updated").text == "2023-05-11T00:00:00Z"
+    assert feed.find(f"{ATOM}id").text == "tag:localhost,2023:search?zone=zhejiang"
+
+
+def test_atom_feed_validates_with_feedparser(client):
+    feedparser = pytest.importorskip("feedparser")
+    for url in ("/search.atom", "/search.atom?q=保税 oil&zone=zhejiang", "/search.atom?q=nothingmatchesthis"):
+        parsed = feedparser.parse(client.get(url).get_data())
+        assert not parsed.bozo, (url, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10"
+    parsed = feedparser.parse(client.get("/search.atom?zone=zhejiang").get_data())
+    assert {e.link.rsplit("/", 1)[-1] for e in parsed.entries} == ids_in("zhejiang")
+
+
+def test_atom_entries_are_newest_first_even_for_keyword_queries(measures_copy, tmp_path):
+    from indexer.build import build_index
+
+    # the best match for the words is made the oldest measure
+    edit(measures_copy / f"{ZHEJIANG_OIL}.md", "date: 2023-05-11", "date: 2021-03-01")
+    build_index(measures_copy, tmp_path / "index")
+    client = create_app({"TESTING": True, "MEASURES_DIR": measures_copy,
+                         "INDEX_DIR": tmp_path / "index"}).test_client()
+    ranked = [hit["id"] for hit in client.get("/api/search?q=bonded oil tank").get_json()["results"]]
+    assert ranked[0] == ZHEJIANG_OIL and len(ranked) > 1
+    feed = parse_atom(client.get("/search.atom?q=bonded oil tank"))
+    updated = [e.find(f"{ATOM}updated").text for e in feed.findall(f"{ATOM}entry")]
+    assert updated == sorted(updated, reverse=True)
+    assert sorted(entry_ids(feed)) == sorted(ranked) and entry_ids(feed)[-1] == ZHEJIANG_OIL
+    assert feed.find(f"{ATOM}updated").text == "2023-05-11T00:00:00Z"
+
+
+def test_newest_first_breaks_ties_by_id():
+    from indexer.search import Hit
+    from webapp.feeds import newest_first
+
+    def hit(id, date):
+        return Hit(id, "t", "题", [], "logistics", date, None, [])
+
+    hits = [hit("b", "2023-01-01"), hit("c", "2024-05-01"), hit("a", "2023-01-01")]
+    assert [h.id for h in newest_first(hits)] == ["c", "a", "b"]
+
+
+def test_atom_escapes_what_it_quotes(client):
+    feed = parse_atom(client.get("/search.atom", query_string={"q": "<b>&\"oil"}))
+    assert feed.find(f"{ATOM}title").text.endswith("“<b>&\"oil”")
+
+
+def test_empty_feed_is_still_valid(client):
+    feed = parse_atom(client.get("/search.atom?q=nothingmatchesthis"))
+    assert entry_ids(feed) == [] and feed.find(f"{ATOM}updated").text == "2023-05-11T00:00:00Z"
+
+
+def test_feed_tag_authority_can_be_pinned(built_index):
+    app = create_app({"TESTING": True, "MEASURES_DIR": built_index["measures"],
+                      "INDEX_DIR": built_index["index"], "FEED_TAG_AUTHORITY": "ftz.example.org"})
+    feed = parse_atom(app.test_client().get("/search.atom?pillar=logistics"))
+    assert feed.find(f"{ATOM}id").text == "tag:ftz.example.org,2023:search?pillar=logistics"
+
+
+# -- links to the exports from the pages ----------------------------------------------------
+
+@pytest.mark.parametrize("page, expected", [
+    ("/search?q=oil&zone=zhejiang&page=1&per_page=5", {"q": ["oil"], "zone": ["zhejiang"]}),
+    ("/search", {}),
+    ("/zones/zhejiang", {"zone": ["zhejiang"]}),
+    ("/zones/hainan", {"zone": ["hainan"]}),
+    ("/pillars/logistics", {"pillar": ["logistics"]}),
+])
+def test_results_and_zone_pages_link_their_feed_and_exports(client, page, expected):
+    html = client.get(page).get_data(as_text=True)
+    head = html.split("</head>", 1)[0]
+    autodiscovery = [line for line in head.splitlines() if 'type="application/atom+xml"' in line]
+    assert len(autodiscovery) == 1 and 'rel="alternate"' in autodiscovery[0]
+    by_path = {urlsplit(href).path: href for href, _, _ in links(html)}
+    for path in ("/search.atom", "/search.csv", "/search.json"):
+        assert parse_qs(urlsplit(by_path[path]).query) == expected, path
+        assert client.get(by_path[path].replace("&amp;", "&")).status_code == 200

@@ -1,0 +1,141 @@
+"""Take results away: any search or browse as CSV, JSON or an Atom feed, with /search's parameters.
+
+``/search.csv``, ``/search.json`` and ``/search.atom`` read q, zone (repeatable) and pillar
+(repeatable) exactly as ``/search`` does. The CSV and JSON hold every matching measure, not a
+page of them, up to EXPORT_LIMIT (10,000 unless configured); the feed holds the newest
+FEED_ENTRIES of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from flask import Blueprint, Response, current_app, request, url_for
+
+from . import feeds
+from .kb import get_kb
+from .params import SearchParams, parse_search_params
+
+bp = Blueprint("exports", __name__)
+
+PAGE_SIZE = 100  # the facade's largest page
+CSV_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url")
+JOIN = ";"
+# Spreadsheets read a cell starting with one of these as a formula; such cells get a "'".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_links(params: SearchParams) -> dict[str, str]:
+    """CSV, JSON and Atom URLs of the same measures, for the page's "take away" links."""
+    args = params.filter_args()  # paging left out: exports are whole
+    return {kind: url_for(f"exports.{kind}", **args) for kind in ("csv", "json", "atom")}
+
+
+def matching_measures(kb, params: SearchParams, limit: int):
+    """(first page's SearchResult, up to ``limit`` hits in the search's order)."""
+    first, hits, page = None, [], 1
+    while True:
+        result = kb.search(params.query, zones=params.zones, pillars=params.pillars,
+                           page=page, per_page=PAGE_SIZE)
+        if first is None:
+            first = result
+        hits.extend(result.hits)
+        if len(hits) >= limit or not result.hits or page * PAGE_SIZE >= result.total:
+            return first, hits[:limit]
+        page += 1
+
+
+def measure_row(hit) -> dict:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "title_zh": hit.title_zh,
+        "zones": list(hit.zones),
+        "pillar": hit.pillar,
+        "date": hit.date,
+        "status": hit.status,
+        "tags": list(hit.tags),
+        "url": url_for("pages.measure", measure_id=hit.id, _external=True),
+    }
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = JOIN.join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(rows: list[dict]) -> str:
+    """CSV with a byte-order mark, so that spreadsheet programs read it as UTF-8."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def file_name(params: SearchParams, extension: str) -> str:
+    """An ASCII name saying what was exported: ftz-measures-zhejiang-logistics-oil.csv."""
+    words = re.findall(r"[a-z0-9]+", params.query.lower())[:5]
+    parts = ["ftz-measures", *params.zones, *params.pillars, *words]
+    return "-".join(parts)[:120] + "." + extension
+
+
+def _export(params: SearchParams):
+    limit = current_app.config["EXPORT_LIMIT"]
+    first, hits = matching_measures(get_kb(), params, limit)
+    return first, [measure_row(hit) for hit in hits]
+
+
+@bp.get("/search.csv", endpoint="csv")
+def csv_export():
+    params = parse_search_params(request.args)
+    first, rows = _export(params)
+    return Response(csv_text(rows), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{file_name(params, "csv")}"',
+        "X-Total-Count": str(first.total),
+    })
+
+
+@bp.get("/search.json", endpoint="json")
+def json_export():
+    params = parse_search_params(request.args)
+    first, rows = _export(params)
+    response = current_app.json.response({
+        "query": params.query,
+        "zones": list(params.zones),
+        "pillars": list(params.pillars),
+        "total": first.total,
+        "truncated": len(rows) < first.total,
+        "corrected_from": first.corrected_from,
+        "measures": rows,
+    })
+    response.headers["Content-Disposition"] = f'inline; filename="{file_name(params, "json")}"'
+    return response
+
+
+@bp.get("/search.atom", endpoint="atom")
+def atom_feed():
+    params = parse_search_params(request.args)
+    kb = get_kb()
+    # Browsing is newest first already; a keyword search is ranked, so take every match.
+    limit = feeds.FEED_ENTRIES if not params.query else current_app.config["EXPORT_LIMIT"]
+    _, hits = matching_measures(kb, params, limit)
+    newest = feeds.newest_first(hits)[:feeds.FEED_ENTRIES]
+    names = {z["id"]: z for z in kb.zones()}
+    pillars = {p["id"]: p for p in kb.pillars()}
+    xml = feeds.atom(params, newest, names, pillars,
+                     authority=current_app.config["FEED_TAG_AUTHORITY"] or request.host.split(":")[0],
+                     fallback_updated=_newest_date(kb))
+    return Response(xml, mimetype="application/atom+xml")
+
+
+def _newest_date(kb) -> str:
+    hits = kb.search("", per_page=1).hits
+    return hits[0].date if hits else "1970-01-01"
+

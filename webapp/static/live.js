@@ -1,0 +1,79 @@
+// Live results as one types, on forms marked data-live-search="<id of the region to refresh>".
+// Progressive enhancement: without this script the form submits as a plain GET. With it, a
+// pause in typing fetches the same URL the form would submit to and swaps in the server's own
+// rendering of the results region (results, facets, export links), so every link stays
+// consistent with the search. Nothing here builds markup from strings.
+(function () {
+  "use strict";
+
+  var DELAY = 250; // ms of quiet before searching
+
+  function searchUrl(form) {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && value.trim()) params.append(name, value.trim());
+    });
+    var query = params.toString();
+    return form.action + (query ? "?" + query : "");
+  }
+
+  function enhance(form) {
+    var region = document.getElementById(form.getAttribute("data-live-search"));
+    var input = form.querySelector('input[name="q"]');
+    var status = document.getElementById("live-status");
+    var hint = document.getElementById("q-hint");
+    if (!region || !input || !window.fetch || !window.DOMParser) return;
+    if (hint) {
+      hint.hidden = false;
+      input.setAttribute("aria-describedby", hint.id);
+    }
+    var timer = null;
+    var pending = null;
+    var shown = searchUrl(form);
+
+    function refresh() {
+      var url = searchUrl(form);
+      if (url === shown) return;
+      if (pending) pending.abort();
+      pending = new AbortController();
+      region.setAttribute("aria-busy", "true");
+      fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal })
+        .then(function (response) {
+          // A refused search (too long, unknown filter) stays for the form to submit.
+          if (!response.ok) throw new Error("status " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.getElementById(region.id);
+          if (!fresh) return;
+          region.replaceChildren.apply(region, Array.prototype.slice.call(fresh.childNodes)
+            .map(function (node) { return document.importNode(node, true); }));
+          var feed = page.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+          var ours = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+          if (feed && ours) ours.href = feed.getAttribute("href");
+          document.title = page.title;
+          history.replaceState(null, "", url);
+          shown = url;
+          var summary = region.querySelector("#results-summary");
+          if (status && summary) status.textContent = summary.textContent.trim();
+        })
+        .catch(function () { /* aborted or refused: the last results stay */ })
+        .finally(function () { region.removeAttribute("aria-busy"); });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, DELAY);
+    });
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      if (pending) pending.abort();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var forms = document.querySelectorAll("form[data-live-search]");
+    for (var i = 0; i < forms.length; i++) enhance(forms[i]);
+  });
+})();
