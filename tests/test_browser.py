@@ -1,0 +1,291 @@
+"""The site in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+What an analyst does: search from the home page, narrow by a zone, open a measure, browse a
+pillar, compare two zones, download the CSV, type and see results live. Each run saves full-page
+screenshots of the main pages into screenshots/ for review. Console errors (which include
+Content-Security-Policy violations) fail the test that caused them.
+
+Without Chromium or the playwright package these tests are skipped, unless CI is set in the
+environment (as .ci/run does): there a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+from tests.helpers import ZHEJIANG_OIL
+from tests.webhelpers import shipped_records
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = PROJECT / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "WenQuanYi", "Droid Sans Fallback")
+RECORDS = shipped_records()
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def _require_browser() -> None:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package (pip install -e '.[test]')")
+    if not missing:
+        return
+    reason = "browser tests need " + " and ".join(missing)
+    if os.environ.get("CI"):
+        pytest.fail(reason + "; CI is set, so they may not be skipped", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def live_server(built_index):
+    """The app on 127.0.0.1 at a free port, served from a background thread."""
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    app = create_app({"MEASURES_DIR": built_index["measures"], "INDEX_DIR": built_index["index"]})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server, locale="en-GB", accept_downloads=True,
+                                  **{"viewport": DESKTOP, **options})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.errors = []
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = _new_page(browser, live_server)
+    yield page
+    errors = page.errors
+    page.context.close()
+    assert not errors, f"errors in the browser console: {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def result_ids(page) -> list[str]:
+    hrefs = page.locator("section.results .measure-title a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    return [href.rsplit("/", 1)[-1] for href in hrefs]
+
+
+def fonts_used(page, selector: str) -> dict[str, int]:
+    """The fonts Chromium actually drew the element's text with, and how many glyphs each."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    cdp.send("CSS.enable")
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return {f["familyName"]: f["glyphCount"] for f in fonts}
+
+
+def assert_chinese_renders(page, selector: str) -> None:
+    fonts = fonts_used(page, selector)
+    assert any(name.startswith(CJK_FONTS) for name in fonts), (
+        f"{selector} is not drawn with a CJK font ({fonts}); install fonts-noto-cjk")
+
+
+# -- what an analyst does ---------------------------------------------------------------
+
+def test_search_from_the_home_page(page):
+    page.goto("/")
+    page.get_by_label("Search measures in English or Chinese").fill("bonded oil tank")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=bonded+oil+tank")
+    assert result_ids(page)[0] == ZHEJIANG_OIL
+    assert page.locator("section.results mark").count() > 0
+    screenshot(page, "results")
+
+
+def test_narrow_by_a_zone_facet(page):
+    page.goto("/search?q=customs")
+    everything = set(result_ids(page))
+    page.locator('.facets a[data-facet="zone"]', has_text="Shanghai").click()
+    page.wait_for_url("**zone=shanghai**")
+    narrowed = set(result_ids(page))
+    assert narrowed and narrowed < everything
+    assert all("shanghai" in RECORDS[m]["zones"] for m in narrowed)
+    assert page.locator(".active-filters").get_by_text("Shanghai").is_visible()
+
+
+def test_open_a_measure(page):
+    page.goto("/search?q=railway")
+    first = page.locator("section.results .measure-title a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url("**/measures/*")
+    measure_id = page.url.rsplit("/", 1)[-1]
+    assert page.locator("h1").inner_text() == title == RECORDS[measure_id]["title"]
+    assert page.locator("p.h1-zh").inner_text() == RECORDS[measure_id]["title_zh"]
+    assert_chinese_renders(page, "p.h1-zh")
+    screenshot(page, "measure")
+
+
+def test_browse_a_pillar(page):
+    page.goto("/pillars")
+    page.get_by_role("link", name="Logistics channels and services").first.click()
+    page.wait_for_url("**/pillars/logistics")
+    headings = page.locator("section.group h2").all_inner_texts()
+    assert headings[0].startswith("China (Shanghai) Pilot Free Trade Zone")
+    assert page.locator("svg.tile-map a").count() == 21
+    screenshot(page, "pillar")
+
+
+def test_compare_two_zones(page):
+    page.goto("/compare")
+    page.get_by_label("First zone").select_option("zhejiang")
+    page.get_by_label("Second zone").select_option("shanghai")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/compare?zone=zhejiang&zone=shanghai")  # the unused third left out
+    table = page.locator("table.compare-table")
+    columns = table.locator("thead th").all_inner_texts()
+    assert [c.split()[0] for c in columns] == ["Zhejiang", "Shanghai"]
+    assert table.locator("tbody tr").count() == 4
+    zhejiang = table.locator('td[data-zone="zhejiang"][data-pillar="institutional-innovation"] a')
+    assert {a.rsplit("/", 1)[-1] for a in zhejiang.evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")} == {
+        m for m, r in RECORDS.items() if "zhejiang" in r["zones"]}
+    assert_chinese_renders(page, "h1 .h1-zh")
+    screenshot(page, "compare")
+
+
+def test_download_the_csv(page):
+    page.goto("/zones/zhejiang")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").click()
+    download = info.value
+    assert download.suggested_filename == "ftz-measures-zhejiang.csv"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {r["id"] for r in rows} == {m for m, r in RECORDS.items() if "zhejiang" in r["zones"]}
+    assert all(r["zones"] == "zhejiang" for r in rows)
+    screenshot(page, "zone")
+
+
+# -- the home page's pictures and the live search ------------------------------------------
+
+def test_home_page_pictures(page):
+    page.goto("/")
+    tiles = page.locator("svg.tile-map a.tile")
+    assert tiles.count() == 21
+    box = page.locator("svg.tile-map").bounding_box()
+    assert box["width"] > 300 and box["height"] > 250  # drawn, not collapsed
+    assert page.locator("svg.matrix rect.cell").count() == 21 * 4
+    assert_chinese_renders(page, "svg.tile-map text.tile-zh")
+    screenshot(page, "home")
+    table = page.locator("details.table-view table").first
+    assert table.is_hidden()
+    page.locator("details.table-view summary").first.click()
+    assert table.is_visible()
+    page.locator('svg.tile-map a[href="/zones/zhejiang"]').click()
+    page.wait_for_url("**/zones/zhejiang")
+    assert "Zhejiang" in page.locator("h1").inner_text()
+
+
+def test_home_page_on_a_phone(browser, live_server):
+    page = _new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page.goto("/")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+        screenshot(page, "home-phone")
+        assert not page.errors
+    finally:
+        page.context.close()
+
+
+def test_results_update_as_one_types(page):
+    page.goto("/search")
+    page.evaluate("window.stillTheSamePage = true")
+    search = page.get_by_label("Search measures in English or Chinese")
+    search.press_sequentially("railway", delay=30)
+    expect(page.locator("section.results .measure-title a")).to_have_count(1)
+    assert "china-laos-railway-multimodal-one-order-system" in result_ids(page)
+    assert page.evaluate("window.stillTheSamePage") is True  # replaced in place, not reloaded
+    assert page.url.endswith("/search?q=railway")
+    assert "railway" in page.locator("link[rel=alternate]").get_attribute("href")
+    assert page.locator("#live-status").inner_text().startswith("1 measure")
+
+
+def test_without_javascript_the_form_submits(browser, live_server):
+    page = _new_page(browser, live_server, java_script_enabled=False)
+    try:
+        page.goto("/search")
+        search = page.get_by_label("Search measures in English or Chinese")
+        search.fill("保税")
+        search.press("Enter")
+        page.wait_for_url("**/search?q=*")
+        assert ZHEJIANG_OIL in result_ids(page)
+        assert page.locator("#q-hint").is_hidden()  # "updates as you type" is not promised
+    finally:
+        page.context.close()
+
+
+def test_keyboard_focus_is_visible(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => {
+        const el = document.activeElement, style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        return {text: el.textContent.trim(), outline: style.outlineStyle, top: box.top};
+    }""")
+    assert focused["text"] == "Skip to main content"
+    assert focused["outline"] != "none" and focused["top"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    for landmark in ("banner", "navigation", "main", "contentinfo", "search"):
+        assert page.get_by_role(landmark).count() >= 1, landmark
+    # the map's tiles are reached by Tab and show where the focus is
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('tile')"):
+            break
+    ring = page.evaluate("getComputedStyle(document.activeElement.querySelector('rect')).strokeWidth")
+    assert ring == "4px"
