@@ -22,6 +22,8 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import _INT_SIZE
 
+from .analysis import pair_term
+
 K1, B = 1.2, 0.75
 PHRASE_RESCORE = 64  # candidates whose phrase boost is computed, beyond the page
 
@@ -210,12 +212,23 @@ class Engine:
         return Evaluated(np.zeros(self.n, dtype=bool), np.zeros(self.n, dtype=np.float32))
 
     def phrase(self, q: Q.Phrase, among: np.ndarray | None = None) -> Evaluated:
-        """Documents with the words in order, at most `slop` positions apart each."""
-        words = [self.reader.schema[q.fieldname].to_bytes(w) for w in q.words]
+        """Documents with the words in order, at most `slop` positions apart each.
+
+        An exact phrase is the documents holding each of its consecutive word pairs (one
+        term each, see analysis.pair_term): exact for two words; for more, a document with
+        "a b" and "b c" apart would pass, which in prose is rare enough to accept, as
+        biword indexes do. Positions are checked only for proximity (slop > 1)."""
+        field = self.reader.schema[q.fieldname]
+        words = [field.to_bytes(w) for w in q.words]
         terms = [self.term(q.fieldname, w, q.boost) for w in words]
         candidates = terms[0].mask.copy()
         for t in terms[1:]:
             candidates &= t.mask
+        if q.slop == 1 and len(q.words) > 1 and getattr(field.analyzer, "pairs", False):
+            for first, second in zip(q.words, q.words[1:]):
+                candidates &= self.term(q.fieldname, pair_term(first, second)).mask
+            scores = sum(t.scores for t in terms)
+            return Evaluated(candidates, scores * candidates)
         if among is not None:
             candidates &= among
         docs = np.flatnonzero(candidates)

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from .analysis import segmenter
 from .engine import Engine
 from .querying import QueryBuilder
 from .schema import TAXONOMY_DOC_ID, TEXT_FIELDS
@@ -36,6 +37,7 @@ class Generation:
 
         dates = np.array([int((d or "0").replace("-", "")) for d in _column(reader, "date", n)])
         ids = np.array(_column(reader, "id", n))
+        self.years = dates // 10000
         order = np.lexsort((ids, -dates))  # newest first; equal dates by id
         self.newest = order[live[order]]
         self.rank = np.empty(n, dtype=np.int64)
@@ -46,7 +48,8 @@ class Generation:
         for z in self.zones.values():
             aliases[z["short"].lower()] = aliases[z["short_zh"]] = z["id"]
         self.builder = QueryBuilder(ix.schema, aliases, self.synonyms)
-        self.analyzer = ix.schema["body"].analyzer
+        # load the Chinese dictionary now, not in the first Chinese search of this process
+        segmenter(self.builder.schema["body"].analyzer.dictionary)
         self.corrector = searcher.corrector("spell")
 
     def any_of(self, masks: dict[str, np.ndarray], keys) -> np.ndarray | None:

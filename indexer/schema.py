@@ -11,7 +11,7 @@ from .analysis import spelling_analyzer, text_analyzer
 from .model import Measure, Taxonomy
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
 # Query-time weights: titles above tags above zone/pillar names above the body. Few fields:
@@ -48,7 +48,9 @@ def build_schema(dictionary: tuple[tuple[str, int], ...]) -> Schema:
 def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
     zones = [taxonomy.zones[z] for z in measure.zones if z in taxonomy.zones]
     pillar = taxonomy.pillars.get(measure.pillar)
-    names = " ".join(f"{z.name} {z.name_zh} {z.short} {z.short_zh}" for z in zones)
+    # short names only: the full ones ("China (Zhejiang) Pilot Free Trade Zone") would put
+    # the same five words in every record, which ranks nothing and costs every search
+    names = " ".join(f"{z.short} {z.short_zh}" for z in zones)
     if pillar:
         names += f" {pillar.name} {pillar.name_zh}"
     body = f"{measure.body}\n\n{measure.quote}"

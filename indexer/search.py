@@ -135,9 +135,7 @@ class KnowledgeBase:
             raise BadRequest("page must be 1 or more")
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise BadRequest(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        if len(query) > MAX_QUERY_LENGTH:
-            raise BadRequest(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}")
-        query = query.replace("\x00", " ")
+        query = self._clean_query(query)
         with self._lock:
             gen = self._gen
             self._check_filters(gen, zones, pillars)
@@ -156,7 +154,40 @@ class KnowledgeBase:
                     result = retry
             return result
 
-    def _run(self, gen: Generation, parsed: ParsedQuery, zones, pillars, page, per_page):
+    def export(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
+               limit: int = 10_000, order: str = "relevance") -> SearchResult:
+        """Up to `limit` matching measures without snippets, for exports and feeds; `order`
+        is "relevance" (the search's order; newest first for an empty query) or "newest"."""
+        if order not in ("relevance", "newest"):
+            raise BadRequest("order must be relevance or newest")
+        query = self._clean_query(query)
+        with self._lock:
+            gen = self._gen
+            self._check_filters(gen, zones, pillars)
+            parsed = gen.builder.parse(query)
+            result = self._run(gen, parsed, tuple(zones), tuple(pillars), 1, max(1, limit),
+                               snippets=False, newest_first=order == "newest")
+            result.query = query
+            return result
+
+    def counts_by_year(self, zones: Sequence[str] = (), pillars: Sequence[str] = ()) -> dict[int, int]:
+        """How many measures are dated in each year, for the zones and pillars given."""
+        with self._lock:
+            gen = self._gen
+            self._check_filters(gen, zones, pillars)
+            allowed = both(*gen.filters(zones, pillars))
+            mask = gen.live if allowed is None else gen.live & allowed
+            counts = np.bincount(gen.years[mask], minlength=1)
+            return {int(y): int(c) for y, c in enumerate(counts) if c}
+
+    def _clean_query(self, query: str) -> str:
+        query = query or ""
+        if len(query) > MAX_QUERY_LENGTH:
+            raise BadRequest(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}")
+        return "".join(" " if ord(c) < 32 else c for c in query)  # NUL, pair marks, ...
+
+    def _run(self, gen: Generation, parsed: ParsedQuery, zones, pillars, page, per_page,
+             snippets: bool = True, newest_first: bool = False):
         zone_mask, pillar_mask = gen.filters(zones, pillars)
         start = (page - 1) * per_page
         evaluated = None
@@ -175,18 +206,19 @@ class KnowledgeBase:
             "zone": {z: int(np.count_nonzero(in_pillar & m)) for z, m in gen.zone_masks.items()},
             "pillar": {p: int(np.count_nonzero(in_zone & m)) for p, m in gen.pillar_masks.items()},
         }
-        if evaluated is None:
+        if evaluated is None or newest_first:
             page_docs = gen.newest[allowed[gen.newest]][start:start + per_page].tolist()
         else:
             page_docs = top(evaluated.scores, allowed, gen.rank, start + per_page)[start:]
-        terms = _highlight_terms(gen, parsed) or set()
-        explain = _synonym_use(gen, parsed, page_docs)
+        terms = (_highlight_terms(gen, parsed) or set()) if snippets else set()
+        explain = _synonym_use(gen, parsed, page_docs) if snippets else {}
         hits = []
         for docnum in page_docs:  # only the shown records are loaded and highlighted
             record = gen.record(docnum)
             score = float(evaluated.scores[docnum]) if evaluated is not None else None
             hit = _hit_from_record(record, score)
-            hit.snippet = snippet(plain_text(record["body"]), gen.analyzer, terms)
+            if snippets:
+                hit.snippet = snippet(plain_text(record["body"]), terms)
             hit.explanation = explain.get(docnum, [])
             hits.append(hit)
         return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,

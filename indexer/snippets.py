@@ -5,41 +5,72 @@ from __future__ import annotations
 import re
 from html import escape
 
+from functools import lru_cache
+
+from .analysis import has_chinese, stem
+
 WINDOW = 220  # characters of context shown
-_MD_RE = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"^\s{0,3}(#{1,6}|[-*+]|\d+\.|>)\s+", re.M), ""),
-    (re.compile(r"(\*\*|__|`)"), ""),
-    (re.compile(r"(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)"), ""),
-    (re.compile(r"<[^>]+>"), ""),
-    (re.compile(r"\s+"), " "),
-]
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_BLOCK_RE = re.compile(r"^[ \t]{0,3}(?:#{1,6}|[-*+]|\d+\.|>)[ \t]+", re.M)
+_INLINE_RE = re.compile(r"[*_`]+")
+_TAG_RE = re.compile(r"<[^>\n]+>")
+_SPACE_RE = re.compile(r"\s+")
 
 
 def plain_text(markdown: str) -> str:
-    """The words of a Markdown text without its markup, for snippets."""
+    """The words of a Markdown text without its markup, for snippets.
+
+    Each pattern starts with a literal character class, so the scan is quick: this runs for
+    every shown hit of every search."""
     text = markdown
-    for pattern, repl in _MD_RE:
-        text = pattern.sub(repl, text)
-    return text.strip()
+    if "](" in text:
+        text = _LINK_RE.sub(r"\1", text)
+    text = _BLOCK_RE.sub("", text)
+    text = _INLINE_RE.sub("", text)
+    if "<" in text:
+        text = _TAG_RE.sub("", text)
+    return _SPACE_RE.sub(" ", text).strip()
 
 
-def matched_spans(text: str, analyzer, terms: set[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every token of `text` whose analysed form is a query term."""
+def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of `text` whose analysed form is a query term.
+
+    A regular expression finds the candidate words (those starting like a term's stem)
+    and only those are stemmed and compared: the bodies of the shown hits are scanned
+    whole, and most of their words match nothing."""
+    finder = _finder(frozenset(terms))
+    if finder is None:
+        return []
     spans = []
-    for token in analyzer(text, positions=False, chars=True, mode="index", removestops=False):
-        if token.text in terms:
-            spans.append((token.startchar, token.endchar, token.text))
-    spans.sort()
-    merged: list[tuple[int, int, str]] = []
-    for start, end, term in spans:  # a Chinese word and its sub-words overlap: keep the union
-        if merged and start < merged[-1][1]:
-            prev = merged[-1]
-            merged[-1] = (prev[0], max(prev[1], end), prev[2])
+    for match in finder.finditer(text):
+        piece = match.group()
+        if has_chinese(piece):  # index-time sub-words make any Chinese substring a match
+            spans.append((match.start(), match.end(), piece))
+            continue
+        word = piece.lower()
+        analysed = stem(word) if word.isalpha() else word
+        if analysed in terms:
+            spans.append((match.start(), match.end(), analysed))
+    return spans
+
+
+@lru_cache(maxsize=256)
+def _finder(terms: frozenset[str]):
+    words, chinese = [], []
+    for term in sorted(terms, key=len, reverse=True):
+        if has_chinese(term):
+            chinese.append(re.escape(term))
         else:
-            merged.append((start, end, term))
-    return merged
+            # Porter turns a final y into i (policy -> polici) and adds an e (trading ->
+            # trade): look for the prefix without them, then check the stem
+            prefix = term[:-1] if term[-1:] in ("i", "e") and len(term) > 3 else term
+            words.append(re.escape(prefix))
+    parts = []
+    if words:
+        parts.append(rf"(?<![^\W_])(?:{'|'.join(words)})[^\W_]*")
+    if chinese:
+        parts.append("|".join(chinese))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
 def _best_window(text: str, spans) -> tuple[int, int]:
@@ -62,9 +93,9 @@ def _best_window(text: str, spans) -> tuple[int, int]:
     return lo, hi
 
 
-def snippet(text: str, analyzer, terms: set[str]) -> str:
+def snippet(text: str, terms: set[str]) -> str:
     """Safe HTML: the best passage, everything escaped, matched words in <mark>."""
-    spans = matched_spans(text, analyzer, terms) if terms else []
+    spans = matched_spans(text, terms) if terms else []
     lo, hi = _best_window(text, spans)
     out, cursor = [], lo
     for start, end, _term in spans:

@@ -79,14 +79,6 @@ def test_exports_are_capped_and_say_so(built_index):
     assert len(data["measures"]) == 3 and data["total"] == len(RECORDS) and data["truncated"]
 
 
-def test_exports_page_past_the_facade_page_size(client, monkeypatch):
-    from webapp import exports
-
-    monkeypatch.setattr(exports, "PAGE_SIZE", 2)
-    rows = csv_rows(client.get("/search.csv"))
-    assert sorted(row["id"] for row in rows) == sorted(RECORDS)
-
-
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
     from webapp.exports import _cell
 
@@ -184,17 +176,6 @@ def test_atom_entries_are_newest_first_even_for_keyword_queries(measures_copy, t
     assert updated == sorted(updated, reverse=True)
     assert sorted(entry_ids(feed)) == sorted(ranked) and entry_ids(feed)[-1] == ZHEJIANG_OIL
     assert feed.find(f"{ATOM}updated").text == "2023-05-11T00:00:00Z"
-
-
-def test_newest_first_breaks_ties_by_id():
-    from indexer.search import Hit
-    from webapp.feeds import newest_first
-
-    def hit(id, date):
-        return Hit(id, "t", "题", [], "logistics", date, None, [])
-
-    hits = [hit("b", "2023-01-01"), hit("c", "2024-05-01"), hit("a", "2023-01-01")]
-    assert [h.id for h in newest_first(hits)] == ["c", "a", "b"]
 
 
 def test_atom_escapes_what_it_quotes(client):

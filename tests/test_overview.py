@@ -168,15 +168,9 @@ def test_year_chart_includes_empty_years_between():
     assert charts.year_chart({}).bars == []
 
 
-def test_counts_by_year_uses_the_facade_method_when_it_exists(kb):
+def test_counts_by_year_come_from_the_facade(kb):
     assert overview.counts_by_year(kb) == {2023: len(RECORDS)}
     assert overview.counts_by_year(kb, zones=["zhejiang"]) == {2023: 2}
-
-    class Facade:
-        def counts_by_year(self, zones=(), pillars=()):
-            return {"2022": 5}
-
-    assert overview.counts_by_year(Facade()) == {2022: 5}
 
 
 def test_home_figures_are_computed_once_per_index_generation(app, monkeypatch):

@@ -109,3 +109,22 @@ def test_misspelling_gets_a_suggestion_and_corrected_results(kb):
 def test_snippet_escapes_everything_but_mark(kb):
     for hit in kb.search("one order").hits:
         assert "<" not in hit.snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_export_returns_every_match_without_snippets_in_either_order(kb):
+    everything = kb.search("", per_page=100)
+    exported = kb.export("", limit=10_000)
+    assert [h.id for h in exported.hits] == [h.id for h in everything.hits]
+    assert all(h.snippet == "" for h in exported.hits)
+    ranked = kb.export("oil OR railway OR talent")
+    newest = kb.export("oil OR railway OR talent", order="newest")
+    assert sorted(h.id for h in ranked.hits) == sorted(h.id for h in newest.hits)
+    keys = [(h.date, h.id) for h in newest.hits]
+    assert keys == sorted(keys, key=lambda k: (-int(k[0].replace("-", "")), k[1]))
+
+
+def test_counts_by_year(kb):
+    assert kb.counts_by_year() == {2023: kb.stats()["measures"]}
+    assert kb.counts_by_year(zones=["zhejiang"]) == {2023: 2}
+    with pytest.raises(UnknownFilter):
+        kb.counts_by_year(zones=["atlantis"])

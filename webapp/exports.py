@@ -20,7 +20,6 @@ from .params import SearchParams, parse_search_params
 
 bp = Blueprint("exports", __name__)
 
-PAGE_SIZE = 100  # the facade's largest page
 CSV_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url")
 JOIN = ";"
 # Spreadsheets read a cell starting with one of these as a formula; such cells get a "'".
@@ -33,18 +32,11 @@ def export_links(params: SearchParams) -> dict[str, str]:
     return {kind: url_for(f"exports.{kind}", **args) for kind in ("csv", "json", "atom")}
 
 
-def matching_measures(kb, params: SearchParams, limit: int):
-    """(first page's SearchResult, up to ``limit`` hits in the search's order)."""
-    first, hits, page = None, [], 1
-    while True:
-        result = kb.search(params.query, zones=params.zones, pillars=params.pillars,
-                           page=page, per_page=PAGE_SIZE)
-        if first is None:
-            first = result
-        hits.extend(result.hits)
-        if len(hits) >= limit or not result.hits or page * PAGE_SIZE >= result.total:
-            return first, hits[:limit]
-        page += 1
+def matching_measures(kb, params: SearchParams, limit: int, order: str = "relevance"):
+    """(SearchResult, up to ``limit`` hits) in the search's order, or newest first."""
+    result = kb.export(params.query, zones=params.zones, pillars=params.pillars, limit=limit,
+                       order=order)
+    return result, result.hits
 
 
 def measure_row(hit) -> dict:
@@ -123,10 +115,7 @@ def json_export():
 def atom_feed():
     params = parse_search_params(request.args)
     kb = get_kb()
-    # Browsing is newest first already; a keyword search is ranked, so take every match.
-    limit = feeds.FEED_ENTRIES if not params.query else current_app.config["EXPORT_LIMIT"]
-    _, hits = matching_measures(kb, params, limit)
-    newest = feeds.newest_first(hits)[:feeds.FEED_ENTRIES]
+    _, newest = matching_measures(kb, params, feeds.FEED_ENTRIES, order="newest")
     names = {z["id"]: z for z in kb.zones()}
     pillars = {p["id"]: p for p in kb.pillars()}
     xml = feeds.atom(params, newest, names, pillars,

@@ -23,11 +23,6 @@ TAG_DATE = "2023"  # the year the knowledge base first published under its host 
 SITE_NAME = "China FTZ Reform Measures"
 
 
-def newest_first(hits: list) -> list:
-    """By date, newest first; measures of the same date by id."""
-    return sorted(sorted(hits, key=lambda h: h.id), key=lambda h: h.date, reverse=True)
-
-
 def timestamp(date: str) -> str:
     """A record's ``YYYY-MM-DD`` as an RFC 3339 date-time (midnight UTC)."""
     return f"{date}T00:00:00Z"

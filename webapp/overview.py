@@ -1,15 +1,12 @@
 """The figures behind the overview pictures, asked of the facade and kept per index generation.
 
-Zone-by-pillar counts come from facet counts (one cheap search per pillar). Counts by year
-come from ``KnowledgeBase.counts_by_year`` when the facade has it; until then they are
-counted here from ``kb.measures()``, which reads every record, so the result is kept until
-the index changes.
+Zone-by-pillar counts come from facet counts (one cheap search per pillar), counts by year
+from ``KnowledgeBase.counts_by_year``; both are kept until the index changes.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from typing import Sequence
 
 from flask import current_app
@@ -25,11 +22,8 @@ def zone_pillar_counts(kb, pillars: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def counts_by_year(kb, zones: Sequence[str] = (), pillars: Sequence[str] = ()) -> dict[int, int]:
-    """Measures per year of their date. Swap point: uses the facade's method once it exists."""
-    facade = getattr(kb, "counts_by_year", None)
-    if facade is not None:
-        return {int(year): n for year, n in facade(zones=zones, pillars=pillars).items()}
-    return dict(Counter(int(hit.date[:4]) for hit in kb.measures(zones=zones, pillars=pillars)))
+    """Measures per year of their date."""
+    return kb.counts_by_year(zones=zones, pillars=pillars)
 
 
 def figures(kb, pillars: list[dict]) -> dict:
