@@ -160,7 +160,10 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
                 writer.delete_by_term("id", measure_id)
             if taxonomy_changed:
                 writer.update_document(**taxonomy_document(taxonomy, lexicon))
-            writer.commit(optimize=full)
+            # An incremental commit adds a segment and merges none: merging deletes segment
+            # files that readers in other processes may still have to open. A full build
+            # (--rebuild) writes one compact generation.
+            writer.commit(optimize=full, merge=full)
         except BaseException:
             writer.cancel()
             raise

@@ -86,6 +86,7 @@ class KnowledgeBase:
         path = store.current_generation(self.index_dir)
         if path is None:
             raise IndexMissing(self.index_dir)
+        store.register_reader(self.index_dir, path)  # before opening: no build may remove it
         ix = whoosh_index.open_dir(str(path))
         old, self._gen = self._gen, Generation(ix, ix.searcher())
         self._path = path
@@ -106,8 +107,8 @@ class KnowledgeBase:
                 self._open()
                 return True
             if not self._gen.searcher.up_to_date():
-                searcher = self._gen.searcher.refresh()
-                self._gen = Generation(self._gen.ix, searcher)
+                # refresh() shares the unchanged segments and closes what it no longer needs
+                self._gen = Generation(self._gen.ix, self._gen.searcher.refresh())
                 return True
             return False
 
@@ -119,6 +120,7 @@ class KnowledgeBase:
         with self._lock:
             if self._gen:
                 self._gen.searcher.close()
+            store.unregister_reader(self.index_dir)
 
     # -- search ------------------------------------------------------------------------
     def _check_filters(self, gen: Generation, zones: Sequence[str], pillars: Sequence[str]):

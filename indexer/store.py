@@ -3,12 +3,15 @@
     <index>/CURRENT        name of the published generation, replaced atomically
     <index>/gen-000007/    one Whoosh index with its build manifest
     <index>/build.lock     held (flock) by the one build running
+    <index>/readers/<pid>  the generation each serving process has open
 
 A full build writes a new generation and publishes it by replacing CURRENT; an
 incremental build commits into the current generation, where Whoosh's own commit (new
 segment files, then an atomically renamed table of contents) keeps readers consistent.
 A build killed at any point leaves CURRENT naming a complete index; the next build
 removes half-built generations. The kernel drops a dead process's flock, so no lock goes stale.
+An older generation is removed only when no live process has it open (Whoosh opens some
+files lazily, so a reader needs its generation's files for as long as it searches).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ POINTER = "CURRENT"
 LOCK = "build.lock"
 MANIFEST = "manifest.json"
 PREFIX = "gen-"
-KEEP_OLD = 1  # generations kept behind the current one, for readers still opening it
+READERS = "readers"
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -64,17 +67,47 @@ def publish(index_dir: Path, generation: Path) -> None:
     _write_atomic(Path(index_dir) / POINTER, generation.name + "\n")
 
 
+def register_reader(index_dir: Path, generation: Path) -> None:
+    """Say that this process searches `generation`, so that no build removes it."""
+    folder = Path(index_dir) / READERS
+    folder.mkdir(exist_ok=True)
+    _write_atomic(folder / str(os.getpid()), generation.name)
+
+
+def unregister_reader(index_dir: Path) -> None:
+    (Path(index_dir) / READERS / str(os.getpid())).unlink(missing_ok=True)
+
+
+def generations_in_use(index_dir: Path) -> set[str]:
+    """Generations that a live process has open; records of dead processes are dropped."""
+    used = set()
+    for record in (Path(index_dir) / READERS).glob("[0-9]*"):
+        try:
+            os.kill(int(record.name), 0)
+        except ProcessLookupError:
+            record.unlink(missing_ok=True)
+            continue
+        except (PermissionError, ValueError):
+            pass  # alive but not ours to signal: keep what it uses
+        try:
+            used.add(record.read_text(encoding="utf-8").strip())
+        except FileNotFoundError:
+            continue
+    return used
+
+
 def clean(index_dir: Path) -> list[str]:
-    """Remove half-built generations and all but KEEP_OLD older ones; call under the lock."""
+    """Remove half-built generations and older ones no live reader has open; call under the lock."""
     current = current_generation(index_dir)
     gens = sorted(p for p in Path(index_dir).glob(f"{PREFIX}*") if p.is_dir())
     removed = []
+    in_use = generations_in_use(index_dir)
     if current is None:
         doomed = gens
     else:
-        older = [g for g in gens if g.name < current.name]
+        older = [g for g in gens if g.name < current.name and g.name not in in_use]
         newer = [g for g in gens if g.name > current.name]  # a killed build's leftovers
-        doomed = older[: max(0, len(older) - KEEP_OLD)] + newer
+        doomed = older + newer
     for gen in doomed:
         shutil.rmtree(gen, ignore_errors=True)
         removed.append(gen.name)
