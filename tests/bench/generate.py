@@ -58,20 +58,19 @@ PHRASES = [
 _CUMULATIVE: dict[int, list[float]] = {}
 
 
-def _zipf_pick(rng: random.Random, words: list[str]) -> str:
-    # Zipf's law: the word of rank r is drawn with weight 1/r, as in real text
+def _zipf_words(rng: random.Random, words: list[str], k: int) -> list[str]:
+    """k words drawn by Zipf's law: the word of rank r with weight 1/r, as in real text."""
     if len(words) not in _CUMULATIVE:
         total, cum = 0.0, []
         for rank in range(1, len(words) + 1):
             total += 1.0 / rank
             cum.append(total)
         _CUMULATIVE[len(words)] = cum
-    return rng.choices(words, cum_weights=_CUMULATIVE[len(words)])[0]
+    return rng.choices(words, cum_weights=_CUMULATIVE[len(words)], k=k)
 
 
 def _sentence(rng: random.Random, zone: dict) -> str:
-    n = rng.randint(8, 22)
-    words = [_zipf_pick(rng, EN_WORDS) for _ in range(n)]
+    words = _zipf_words(rng, EN_WORDS, rng.randint(8, 22))
     if rng.random() < 0.3:
         words.insert(rng.randrange(len(words)), rng.choice(PHRASES))
     if rng.random() < 0.2:
@@ -99,7 +98,7 @@ def generate(n: int, target: Path, seed: int = 20230511) -> Path:
     start, span = dt.date(2013, 9, 29), (dt.date(2026, 10, 31) - dt.date(2013, 9, 29)).days
     for i in range(n):
         own = rng.sample(zones, k=1 if rng.random() < 0.85 else rng.randint(2, 4))
-        words = [_zipf_pick(rng, EN_WORDS) for _ in range(rng.randint(3, 7))]
+        words = _zipf_words(rng, EN_WORDS, rng.randint(3, 7))
         zh = "".join(rng.choice(ZH_WORDS) for _ in range(rng.randint(2, 4)))
         body_words = rng.randint(100, 500)
         body, count = [], 0
@@ -107,7 +106,7 @@ def generate(n: int, target: Path, seed: int = 20230511) -> Path:
             sentence = _sentence(rng, own[0])
             body.append(sentence)
             count += len(sentence.split())
-        tags = sorted({_zipf_pick(rng, EN_WORDS).lower() for _ in range(rng.randint(3, 6))}
+        tags = sorted({w.lower() for w in _zipf_words(rng, EN_WORDS, rng.randint(3, 6))}
                       | {rng.choice(ZH_WORDS)})
         meta = {
             "title": f"{own[0]['short']} {' '.join(words)}".strip(),
