@@ -23,6 +23,7 @@ FIELD_ALIASES = {"zone": "zones", "zones": "zones", "tag": "tags", "tags": "tags
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _SEGMENT_RE = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
 _FIELD_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))([A-Za-z_][\w]*):(?=\S)')
+_EMPTY_FIELD_RE = re.compile(r'(?:^|[\s(])[A-Za-z_]\w*:(?=$|[\s)])')
 
 
 @dataclass
@@ -72,6 +73,8 @@ def syntax_problem(text: str) -> str | None:
     for a, b, seg in zip(ops, ops[1:], segments[1:]):
         if a and b and seg != "NOT":
             return "two operators in a row"
+    if _EMPTY_FIELD_RE.search(re.sub(r'"[^"]*"', "", text)):
+        return "a field name with nothing after it"
     for match in _FIELD_RE.finditer(re.sub(r'"[^"]*"', "", text)):
         if match.group(1).lower() not in FIELD_ALIASES:
             return f"the unknown field {match.group(1)!r} (fields: zone, pillar, tag, status, title)"
