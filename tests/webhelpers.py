@@ -64,3 +64,68 @@ def groups(html: str) -> list[tuple[str, list[str]]]:
         ids = [href.rsplit("/", 1)[-1] for href, _, _ in links(chunk) if href.startswith("/measures/")]
         out.append((text_of(heading), ids))
     return out
+
+
+# What a page may load or run: the site's own script and stylesheet, nothing else.
+_ACTIVE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
+                "input", "button", "textarea", "select", "svg", "math", "style", "base",
+                "meta", "link", "img", "video", "audio", "source", "track", "template",
+                "portal", "details"}
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster",
+                   "background", "srcset", "ping", "cite"}
+
+
+class _ActiveContent(HTMLParser):
+    def __init__(self, allow_layout: bool, charts: bool):
+        super().__init__(convert_charrefs=True)
+        self.allow_layout, self.charts = allow_layout, charts
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = [(name.lower(), value or "") for name, value in attrs]
+        allowed = (self.allow_layout and _layout_tag(tag, dict(attrs))
+                   or self.charts and tag in ("svg", "details"))
+        if tag in _ACTIVE_TAGS and not allowed:
+            self.found.append(f"<{tag}> element")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{name}= on <{tag}>")
+            elif name == "style":
+                self.found.append(f"style= on <{tag}>")
+            elif name in _URL_ATTRIBUTES and not _harmless_url(value):
+                self.found.append(f"{name}={value!r} on <{tag}>")
+
+    handle_startendtag = handle_starttag
+
+
+def _layout_tag(tag: str, attrs: dict) -> bool:
+    """The tags base.html and the search forms put on every page."""
+    if tag == "script":
+        return attrs.get("src", "").startswith("/static/")
+    if tag == "link":
+        return attrs.get("href", "").startswith("/")
+    if tag == "meta":
+        return "http-equiv" not in attrs
+    if tag in ("form", "button"):
+        return attrs.get("action", "/").startswith("/") and "formaction" not in attrs
+    if tag in ("input", "select"):
+        return True  # the search boxes and the compare form's zone choices
+    return False
+
+
+def _harmless_url(value: str) -> bool:
+    # What a browser does with it: entities are decoded (by the parser), and ASCII tabs,
+    # newlines and leading control characters and spaces are dropped before the scheme.
+    url = re.sub(r"[\t\n\r]", "", value).lstrip("\x00- ").lower()
+    scheme = re.match(r"([a-z][a-z0-9+.-]*):", url)
+    return scheme is None or scheme.group(1) in ("http", "https", "mailto", "tag")
+
+
+def active_content(html: str, allow_layout: bool = True, charts: bool = False) -> list[str]:
+    """Every element, event handler, inline style or URL in `html` that could run or load
+    something beyond the site's own layout (and, with `charts`, the inline SVG pictures and
+    their "Table view" disclosures): empty when the page is inert."""
+    parser = _ActiveContent(allow_layout, charts)
+    parser.feed(html)
+    parser.close()
+    return parser.found

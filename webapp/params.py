@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
@@ -40,14 +41,27 @@ class SearchParams:
         return args
 
 
+# ASCII digits only: int() would also take "1_000", "١٢" and "１２".
+_WHOLE_NUMBER_RE = re.compile(r"[+-]?[0-9]+")
+_MAX_DIGITS = 30  # far past any last page; int() refuses over 4,300 digits with its own message
+# Characters that HTML and XML text cannot hold (controls, lone surrogates, U+FFFE, U+FFFF).
+# The query is echoed in pages, exports and feeds, so they become spaces, as in the facade.
+_UNSHOWABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _int_param(args: MultiDict, name: str, default: int) -> int:
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    try:
-        return int(raw, 10)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number, not {raw[:40]!r}") from None
+    if not _WHOLE_NUMBER_RE.fullmatch(raw):
+        raise BadRequest(f"{name} must be a whole number, not {raw[:40]!r}")
+    if len(raw.lstrip("+-0")) > _MAX_DIGITS:
+        raise BadRequest(f"{name} is too large (more than {_MAX_DIGITS} digits)")
+    return int(raw, 10)
+
+
+def _query(args: MultiDict) -> str:
+    return " ".join(_UNSHOWABLE_RE.sub(" ", args.get("q", "")).split())
 
 
 def _values(args: MultiDict, name: str) -> tuple[str, ...]:
@@ -58,12 +72,14 @@ def _values(args: MultiDict, name: str) -> tuple[str, ...]:
 def parse_search_params(args: MultiDict, default_per_page: int = 20) -> SearchParams:
     """Read q, zone (repeatable), pillar (repeatable), page and per_page.
 
+    The query loses the characters no page or feed can show, and runs of spaces.
+
     Only what is not a number is refused here (BadRequest, a 400). Ranges (page >= 1,
     per_page 1..100, query length) and unknown zone or pillar ids are the facade's to judge:
     it raises BadRequest or UnknownFilter with a suggested spelling.
     """
     return SearchParams(
-        query=args.get("q", "").strip(),
+        query=_query(args),
         zones=_values(args, "zone"),
         pillars=_values(args, "pillar"),
         page=_int_param(args, "page", 1),
