@@ -13,6 +13,7 @@ the optional phrase boost of plain multi-word queries is computed for the top ca
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -23,6 +24,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import _INT_SIZE
 
 from .analysis import pair_term
+from .errors import SearchTooSlow
 
 K1, B = 1.2, 0.75
 PHRASE_RESCORE = 64  # candidates whose phrase boost is computed, beyond the page
@@ -42,6 +44,7 @@ class Engine:
         self.rank: np.ndarray | None = None  # newest-first rank per docnum, for ties
         self.keep = 0  # how many top documents the caller needs
         self.restrict: np.ndarray | None = None  # the filters the caller will apply
+        self.deadline: float | None = None
         self.reader = searcher.reader()
         self.n = len(live)
         self.live = live
@@ -60,10 +63,17 @@ class Engine:
                                           for d in range(count)]
         return out
 
-    def begin(self, keep: int, restrict: np.ndarray | None) -> None:
-        """Start evaluating one search: how many top documents it needs, which filters."""
+    def begin(self, keep: int, restrict: np.ndarray | None, budget: float | None = None) -> None:
+        """Start evaluating one search: how many top documents it needs, which filters, and
+        how many seconds it may take (SearchTooSlow past that)."""
         self.keep, self.restrict = keep, restrict
         self._memo: dict = {}
+        self.budget = budget
+        self.deadline = time.monotonic() + budget if budget else None
+
+    def _check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SearchTooSlow(self.budget)
 
     def postings(self, fieldname: str, text, values: bool = False):
         """(ids, frequencies[, encoded values]) of one term across all segments.
@@ -83,6 +93,7 @@ class Engine:
         return (ids, freqs, vals) if values else (ids, freqs)
 
     def _read_postings(self, fieldname: str, text: bytes):
+        self._check_time()
         ids, freqs, vals = [], [], []
         for leaf, offset in self.leaves:
             try:
@@ -240,7 +251,9 @@ class Engine:
             ids, _tf, vals = self.postings(q.fieldname, w, values=True)
             wanted = np.flatnonzero(candidates[ids])
             per_word.append({int(ids[i]): vals[i] for i in wanted})
-        for doc in docs.tolist():
+        for i, doc in enumerate(docs.tolist()):
+            if not i % 1024:
+                self._check_time()
             positions = [_positions(pw[doc]) for pw in per_word if doc in pw]
             if len(positions) == len(words) and _in_order(positions, q.slop):
                 mask[doc] = True

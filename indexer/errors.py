@@ -53,6 +53,14 @@ class BadRequest(FtzError):
     exit_code = 2
 
 
+class SearchTooSlow(BadRequest):
+    """A search that ran past its time budget was stopped."""
+
+    def __init__(self, budget: float):
+        super().__init__(f"the search was stopped after {budget:g} s; "
+                         "try more specific words, a phrase or a zone filter")
+
+
 class IndexMissing(FtzError):
     """No index has been published yet in the index directory."""
 

@@ -7,6 +7,7 @@ newest-first order of all measures (for browsing). `refresh()` picks up a new ge
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -28,8 +29,10 @@ from .generation import Generation, both
 from .schema import TAXONOMY_DOC_ID, TEXT_FIELDS
 from .snippets import plain_text, snippet
 
+_READER_IDS = itertools.count(1)
 MAX_PER_PAGE = 100
 REFRESH_EVERY = 1.0  # seconds between checks for a newly published index
+TIME_BUDGET = 3.0  # seconds one search may take before it is stopped
 
 
 @dataclass
@@ -74,11 +77,13 @@ class SearchResult:
 class KnowledgeBase:
     """Search and browse the published index. Thread-safe; one per process."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, time_budget: float | None = TIME_BUDGET):
         self.index_dir = Path(index_dir)
+        self.time_budget = time_budget
         self._lock = threading.RLock()
         self._checked = 0.0
         self._gen: Generation | None = None
+        self._reader_id = f"{next(_READER_IDS)}"
         self._open()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -86,7 +91,7 @@ class KnowledgeBase:
         path = store.current_generation(self.index_dir)
         if path is None:
             raise IndexMissing(self.index_dir)
-        store.register_reader(self.index_dir, path)  # before opening: no build may remove it
+        store.register_reader(self.index_dir, path, self._reader_id)  # first: no build may remove it
         ix = whoosh_index.open_dir(str(path))
         old, self._gen = self._gen, Generation(ix, ix.searcher())
         self._path = path
@@ -107,8 +112,10 @@ class KnowledgeBase:
                 self._open()
                 return True
             if not self._gen.searcher.up_to_date():
-                # refresh() shares the unchanged segments and closes what it no longer needs
-                self._gen = Generation(self._gen.ix, self._gen.searcher.refresh())
+                # A fresh reader, not Whoosh's searcher.refresh(): that one reuses the readers
+                # of unchanged segments with their old deletions, so a record updated in
+                # place would show twice (tests/test_publishing.py catches it).
+                self._open()
                 return True
             return False
 
@@ -120,7 +127,7 @@ class KnowledgeBase:
         with self._lock:
             if self._gen:
                 self._gen.searcher.close()
-            store.unregister_reader(self.index_dir)
+            store.unregister_reader(self.index_dir, self._reader_id)
 
     # -- search ------------------------------------------------------------------------
     def _check_filters(self, gen: Generation, zones: Sequence[str], pillars: Sequence[str]):
@@ -198,7 +205,7 @@ class KnowledgeBase:
         elif parsed.query is Q.NullQuery:
             matched = np.zeros_like(gen.live)
         else:
-            gen.engine.begin(start + per_page, both(zone_mask, pillar_mask))
+            gen.engine.begin(start + per_page, both(zone_mask, pillar_mask), self.time_budget)
             evaluated = gen.engine.evaluate(parsed.query)
             matched = evaluated.mask & gen.live
         in_pillar = matched if pillar_mask is None else matched & pillar_mask

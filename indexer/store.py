@@ -3,7 +3,7 @@
     <index>/CURRENT        name of the published generation, replaced atomically
     <index>/gen-000007/    one Whoosh index with its build manifest
     <index>/build.lock     held (flock) by the one build running
-    <index>/readers/<pid>  the generation each serving process has open
+    <index>/readers/<pid>-<n>  the generation each open reader of each process searches
 
 A full build writes a new generation and publishes it by replacing CURRENT; an
 incremental build commits into the current generation, where Whoosh's own commit (new
@@ -67,15 +67,15 @@ def publish(index_dir: Path, generation: Path) -> None:
     _write_atomic(Path(index_dir) / POINTER, generation.name + "\n")
 
 
-def register_reader(index_dir: Path, generation: Path) -> None:
-    """Say that this process searches `generation`, so that no build removes it."""
+def register_reader(index_dir: Path, generation: Path, reader: str) -> None:
+    """Say that `reader` of this process searches `generation`, so that no build removes it."""
     folder = Path(index_dir) / READERS
     folder.mkdir(exist_ok=True)
-    _write_atomic(folder / str(os.getpid()), generation.name)
+    _write_atomic(folder / f"{os.getpid()}-{reader}", generation.name)
 
 
-def unregister_reader(index_dir: Path) -> None:
-    (Path(index_dir) / READERS / str(os.getpid())).unlink(missing_ok=True)
+def unregister_reader(index_dir: Path, reader: str) -> None:
+    (Path(index_dir) / READERS / f"{os.getpid()}-{reader}").unlink(missing_ok=True)
 
 
 def generations_in_use(index_dir: Path) -> set[str]:
@@ -83,7 +83,7 @@ def generations_in_use(index_dir: Path) -> set[str]:
     used = set()
     for record in (Path(index_dir) / READERS).glob("[0-9]*"):
         try:
-            os.kill(int(record.name), 0)
+            os.kill(int(record.name.split("-")[0]), 0)
         except ProcessLookupError:
             record.unlink(missing_ok=True)
             continue

@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     PER_PAGE (results per search page when the request does not say; default 20),
     EXPORT_LIMIT (most measures in one CSV or JSON export; default 10,000),
     FEED_TAG_AUTHORITY (host name in the Atom feeds' tag: ids; default the request's host),
+    SEARCH_TIME_BUDGET (seconds one search may run before it is stopped with a 400; default 3),
     plus Flask's own (TESTING, SERVER_NAME, ...).
     """
     app = Flask(__name__)
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         PER_PAGE=20,
         EXPORT_LIMIT=10_000,
         FEED_TAG_AUTHORITY=None,
+        SEARCH_TIME_BUDGET=3.0,
     )
     if config:
         app.config.from_mapping(config)

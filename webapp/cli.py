@@ -65,3 +65,7 @@ def serve(host: str, port: int, measures_dir: Path, index_dir: Path, workers: in
 
 
 main = cli
+
+
+if __name__ == "__main__":  # python -m webapp.cli, as the tests run it
+    main()

@@ -17,8 +17,9 @@ _opening = threading.Lock()
 
 def _open(app: Flask) -> KnowledgeBase:
     index_dir, measures_dir = app.config["INDEX_DIR"], app.config["MEASURES_DIR"]
+    budget = app.config["SEARCH_TIME_BUDGET"]
     try:
-        return KnowledgeBase(index_dir)
+        return KnowledgeBase(index_dir, budget)
     except IndexMissing:
         if not app.config["BUILD_IF_MISSING"]:
             raise
@@ -32,10 +33,10 @@ def _open(app: Flask) -> KnowledgeBase:
             # another worker is building the same index; use theirs once published
             time.sleep(0.2)
             try:
-                return KnowledgeBase(index_dir)
+                return KnowledgeBase(index_dir, budget)
             except IndexMissing:
                 continue
-    return KnowledgeBase(index_dir)
+    return KnowledgeBase(index_dir, budget)
 
 
 def get_kb() -> KnowledgeBase:
