@@ -27,7 +27,7 @@ from .fields import closest
 from .querying import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder
 from .generation import Generation, both
 from .schema import TAXONOMY_DOC_ID, TEXT_FIELDS
-from .snippets import plain_text, snippet
+from .snippets import snippet
 
 _READER_IDS = itertools.count(1)
 MAX_PER_PAGE = 100
@@ -227,7 +227,7 @@ class KnowledgeBase:
             score = float(evaluated.scores[docnum]) if evaluated is not None else None
             hit = _hit_from_record(record, score)
             if snippets:
-                hit.snippet = snippet(plain_text(record["body"]), terms)
+                hit.snippet = snippet(record["body"], terms)
             hit.explanation = explain.get(docnum, [])
             hits.append(hit)
         return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,

@@ -11,25 +11,25 @@ from .analysis import has_chinese, stem
 
 WINDOW = 220  # characters of context shown
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK_PART_RE = re.compile(r"\]\([^)\s]*\)|!?\[(?=[^\]]*$)")  # a link cut by a highlighted word
 _BLOCK_RE = re.compile(r"^[ \t]{0,3}(?:#{1,6}|[-*+]|\d+\.|>)[ \t]+", re.M)
 _INLINE_RE = re.compile(r"[*_`]+")
 _TAG_RE = re.compile(r"<[^>\n]+>")
 _SPACE_RE = re.compile(r"\s+")
 
 
-def plain_text(markdown: str) -> str:
-    """The words of a Markdown text without its markup, for snippets.
-
-    Each pattern starts with a literal character class, so the scan is quick: this runs for
-    every shown hit of every search."""
+def plain_text(markdown: str, keep_edges: bool = False) -> str:
+    """The words of a Markdown text without its markup; `keep_edges` keeps a leading or
+    trailing space (the text is a piece between two highlighted words)."""
     text = markdown
-    if "](" in text:
-        text = _LINK_RE.sub(r"\1", text)
+    if "](" in text or "[" in text:
+        text = _LINK_PART_RE.sub("", _LINK_RE.sub(r"\1", text))
     text = _BLOCK_RE.sub("", text)
     text = _INLINE_RE.sub("", text)
     if "<" in text:
         text = _TAG_RE.sub("", text)
-    return _SPACE_RE.sub(" ", text).strip()
+    text = _SPACE_RE.sub(" ", text)
+    return text if keep_edges else text.strip()
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
@@ -74,14 +74,24 @@ def _finder(terms: frozenset[str]):
 
 
 def _best_window(text: str, spans) -> tuple[int, int]:
+    """The WINDOW characters with the most distinct matched terms (then the most matches)."""
     if not spans:
         return 0, min(len(text), WINDOW)
     best, best_score = spans[0][0], -1.0
-    for i, (start, _end, _term) in enumerate(spans):
-        inside = [s for s in spans[i:] if s[1] <= start + WINDOW]
-        score = len({s[2] for s in inside}) + 0.1 * len(inside)
+    counts: dict[str, int] = {}
+    j = 0
+    for i, (start, _end, _term) in enumerate(spans):  # two pointers: spans[i:j] fit
+        while j < len(spans) and spans[j][1] <= start + WINDOW:
+            counts[spans[j][2]] = counts.get(spans[j][2], 0) + 1
+            j += 1
+        score = len(counts) + 0.1 * (j - i)
         if score > best_score:
             best, best_score = start, score
+        if i < j:
+            term = spans[i][2]
+            counts[term] -= 1
+            if not counts[term]:
+                del counts[term]
     lo = max(0, best - WINDOW // 4)
     hi = min(len(text), lo + WINDOW)
     lo = max(0, min(lo, hi - WINDOW))
@@ -93,17 +103,21 @@ def _best_window(text: str, spans) -> tuple[int, int]:
     return lo, hi
 
 
-def snippet(text: str, terms: set[str]) -> str:
-    """Safe HTML: the best passage, everything escaped, matched words in <mark>."""
-    spans = matched_spans(text, terms) if terms else []
-    lo, hi = _best_window(text, spans)
+def snippet(markdown: str, terms: set[str]) -> str:
+    """Safe HTML: the best passage of a Markdown text, its markup taken out, everything
+    escaped, matched words in <mark>.
+
+    Words are found in the Markdown as written and the markup is taken out of the chosen
+    passage only: a search shows twenty snippets, each from a body of up to 500 words."""
+    spans = matched_spans(markdown, terms) if terms else []
+    lo, hi = _best_window(markdown, spans)
     out, cursor = [], lo
     for start, end, _term in spans:
-        if start < lo or end > hi:
+        if start < cursor or end > hi:
             continue
-        out.append(escape(text[cursor:start]))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        out.append(escape(plain_text(markdown[cursor:start], keep_edges=True)))
+        out.append(f"<mark>{escape(markdown[start:end])}</mark>")
         cursor = end
-    out.append(escape(text[cursor:hi]))
+    out.append(escape(plain_text(markdown[cursor:hi], keep_edges=True)))
     html = "".join(out).strip()
-    return ("… " if lo > 0 else "") + html + (" …" if hi < len(text) else "")
+    return ("… " if lo > 0 else "") + html + (" …" if hi < len(markdown) else "")
