@@ -35,6 +35,7 @@ def search():
                 "date": hit.date,
                 "url": _measure_url(hit.id),
                 "snippet": hit.snippet,
+                "explanation": list(hit.explanation),
             }
             for hit in result.hits
         ],

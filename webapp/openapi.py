@@ -115,6 +115,9 @@ OPENAPI: dict = {
                     "url": {"type": "string", "description": "The measure's page"},
                     "snippet": {"type": "string",
                                 "description": "Escaped HTML with <mark> around matched words"},
+                    "explanation": {"type": "array", "items": {"type": "string"},
+                                    "description": "How the query matched where it was not "
+                                                   "word for word, e.g. through a synonym"},
                 },
             },
             "SearchResult": {
