@@ -285,14 +285,67 @@ def test_source_page(client, kb):
     assert "1036.3 billion yuan" in text_of(full_text)
 
 
-def test_security_headers_on_every_kind_of_response(client):
-    for url in ["/", "/search?q=oil", "/api/zones", "/measures/nope", "/api/nope",
-                "/static/style.css", "/search?zone=nope"]:
-        with client.get(url) as response:
-            for name, value in SECURITY_HEADERS.items():
-                assert response.headers.get(name) == value, (url, name)
-    csp = SECURITY_HEADERS["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+def assert_security_headers(response, what) -> None:
+    """The headers every response carries, judged by what they say, not by their spelling."""
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (what, name)
+    policy = {}
+    for directive in response.headers["Content-Security-Policy"].split(";"):
+        name, *sources = directive.split()
+        policy[name] = sources
+    script_src = policy.get("script-src", policy.get("default-src"))
+    assert script_src and not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:"} & set(script_src), what
+    assert policy.get("frame-ancestors") == ["'none'"], what
+    assert policy.get("object-src", policy.get("default-src")) in (["'self'"], ["'none'"]), what
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", what
+    assert response.headers.get("Referrer-Policy") in ("no-referrer", "same-origin",
+                                                       "strict-origin", "strict-origin-when-cross-origin"), what
+
+
+@pytest.mark.parametrize("method, url, status", [
+    ("get", "/", 200),                                   # HTML page
+    ("get", "/search?q=oil", 200),
+    ("get", "/api/zones", 200),                          # JSON
+    ("get", "/api/search?q=oil", 200),
+    ("get", "/search.json?zone=zhejiang", 200),          # exports and the feed
+    ("get", "/search.csv?zone=zhejiang", 200),
+    ("get", "/search.atom?zone=zhejiang", 200),
+    ("get", "/static/style.css", 200),                   # static files
+    ("get", "/static/live.js", 200),
+    ("get", "/measures/nope", 404),                      # errors, as pages and as JSON
+    ("get", "/api/nope", 404),
+    ("get", "/static/nope.js", 404),
+    ("get", "/search?zone=nope", 400),
+    ("get", "/api/search?page=abc", 400),
+    ("get", "/search.csv?q=" + "x" * 600, 400),
+    ("post", "/search", 405),
+    ("post", "/api/search", 405),
+    ("delete", "/static/style.css", 405),
+    ("get", "/compare?zone=a&zone=b&zone=c&zone=d", 400),
+])
+def test_security_headers_on_every_kind_of_response(client, method, url, status):
+    with getattr(client, method)(url) as response:
+        assert response.status_code == status
+        assert_security_headers(response, url)
+
+
+def test_security_headers_on_a_500(built_index, monkeypatch):
+    app = create_app({"MEASURES_DIR": built_index["measures"], "INDEX_DIR": built_index["index"]})
+    from webapp.kb import get_kb
+
+    with app.app_context():
+        kb = get_kb()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(kb, "search", broken)
+    monkeypatch.setattr(app.logger, "disabled", True)
+    client = app.test_client()
+    for url in ("/search?q=oil", "/api/search?q=oil", "/search.atom"):
+        response = client.get(url)
+        assert response.status_code == 500
+        assert_security_headers(response, url)
 
 
 def test_stylesheet_is_served_locally(client):
