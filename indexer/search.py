@@ -261,18 +261,39 @@ class KnowledgeBase:
         return json.loads(doc["record"])
 
     def measures(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
-                 source: str | None = None) -> list[Hit]:
+                 source: str | None = None, limit: int | None = None,
+                 no_zone: bool = False) -> list[Hit]:
+        """Matching measures, newest first, at most `limit`; `no_zone`: only those whose
+        source names no zone."""
         with self._lock:
             gen = self._gen
-            self._check_filters(gen, zones, pillars)
-            allowed = both(*gen.filters(zones, pillars))
+            allowed = self._browse_mask(gen, zones, pillars, no_zone)
             order = gen.newest if allowed is None else gen.newest[allowed[gen.newest]]
             hits = []
             for docnum in order.tolist():
+                if limit is not None and len(hits) >= limit:
+                    break
                 record = gen.record(docnum)
                 if source is None or record["source"] == source:
                     hits.append(_hit_from_record(record, None))
             return hits
+
+    def count(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
+              no_zone: bool = False) -> int:
+        """How many measures `measures()` would list with these arguments and no limit."""
+        with self._lock:
+            gen = self._gen
+            allowed = self._browse_mask(gen, zones, pillars, no_zone)
+            return gen.count if allowed is None else gen.count_in(allowed)
+
+    def _browse_mask(self, gen: Generation, zones, pillars, no_zone: bool):
+        self._check_filters(gen, zones, pillars)
+        allowed = both(*gen.filters(zones, pillars))
+        if no_zone:
+            named = gen.any_of(gen.zone_masks, list(gen.zones)) if gen.zones else None
+            if named is not None:
+                allowed = ~named if allowed is None else allowed & ~named
+        return allowed
 
     def related(self, measure_id: str, limit: int = 5) -> list[Hit]:
         """Measures sharing tags, zones or the pillar with this one, most shared first."""

@@ -128,3 +128,12 @@ def test_counts_by_year(kb):
     assert kb.counts_by_year(zones=["zhejiang"]) == {2023: 2}
     with pytest.raises(UnknownFilter):
         kb.counts_by_year(zones=["atlantis"])
+
+
+def test_measures_limit_count_and_records_naming_no_zone(kb):
+    assert len(kb.measures(limit=3)) == 3
+    assert kb.count() == kb.stats()["measures"]
+    unnamed = kb.measures(no_zone=True)
+    assert [h.id for h in unnamed] == ["foreign-trade-investment-enterprise-white-list-service-ledger"]
+    assert kb.count(pillars=["precise-services"], no_zone=True) == 1
+    assert kb.count(zones=["zhejiang"], no_zone=True) == 0

@@ -492,3 +492,15 @@ def test_serve_refuses_debug_with_workers_and_invalid_records(measures_copy, tmp
     broken = CliRunner().invoke(main, ["serve", "--measures", str(measures_copy),
                                        "--index", str(tmp_path / "index")])
     assert broken.exit_code == 1 and "unknown pillar 'nope'" in broken.output
+
+
+def test_browse_groups_show_the_newest_and_link_to_all(client, monkeypatch):
+    from webapp import grouping
+
+    monkeypatch.setattr(grouping, "GROUP_LIMIT", 1)
+    page = client.get("/zones/zhejiang").get_data(as_text=True)
+    assert "All 2 measures of Zhejiang under Institutional innovation" in page
+    assert page.count('class="measure-item"') == 1
+    page = client.get("/pillars/precise-services").get_data(as_text=True)
+    assert "All 2 measures of China (Tianjin) Pilot Free Trade Zone under Precise services" in page
+    assert "Zones not named" in page

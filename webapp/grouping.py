@@ -1,4 +1,8 @@
-"""Measures grouped for the browse pages: a zone's by pillar, a pillar's by zone."""
+"""Measures grouped for the browse pages: a zone's by pillar, a pillar's by zone.
+
+Each group shows its newest measures, GROUP_LIMIT at most, and its total: at 100,000
+records a zone holds thousands, and the group links to a search for all of them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass, field
 
 NO_ZONE = "Zones not named"
 NO_ZONE_ZH = "未具名的自贸试验区"
+GROUP_LIMIT = 20
 
 
 @dataclass
@@ -14,22 +19,33 @@ class Group:
     name: str
     name_zh: str
     measures: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        """How many measures of the group are not shown."""
+        return self.total - len(self.measures)
 
 
-def by_pillar(measures: list, pillars: list[dict]) -> list[Group]:
-    """Groups in pillar order; empty pillars left out."""
-    groups = {p["id"]: Group(p["id"], p["name"], p["name_zh"]) for p in pillars}
-    for measure in measures:
-        if measure.pillar in groups:
-            groups[measure.pillar].measures.append(measure)
-    return [g for g in groups.values() if g.measures]
+def by_pillar(kb, zone_id: str, pillars: list[dict], limit: int | None = None) -> list[Group]:
+    """A zone's measures in pillar order; empty pillars left out."""
+    limit = limit or GROUP_LIMIT
+    counts = kb.search("", zones=[zone_id], per_page=1).facets["pillar"]
+    return [Group(p["id"], p["name"], p["name_zh"],
+                  kb.measures(zones=[zone_id], pillars=[p["id"]], limit=limit), counts[p["id"]])
+            for p in pillars if counts.get(p["id"])]
 
 
-def by_zone(measures: list, zones: list[dict]) -> list[Group]:
-    """Groups in zone order; a measure of several zones sits under each, one of none at the end."""
-    groups = {z["id"]: Group(z["id"], z["name"], z["name_zh"]) for z in zones}
-    unnamed = Group(None, NO_ZONE, NO_ZONE_ZH)
-    for measure in measures:
-        for zone in measure.zones or [None]:
-            groups.get(zone, unnamed).measures.append(measure)
-    return [g for g in [*groups.values(), unnamed] if g.measures]
+def by_zone(kb, pillar_id: str, zones: list[dict], limit: int | None = None) -> list[Group]:
+    """A pillar's measures in zone order; a measure of several zones sits under each, one of
+    none in a last group."""
+    limit = limit or GROUP_LIMIT
+    counts = kb.search("", pillars=[pillar_id], per_page=1).facets["zone"]
+    groups = [Group(z["id"], z["name"], z["name_zh"],
+                    kb.measures(zones=[z["id"]], pillars=[pillar_id], limit=limit), counts[z["id"]])
+              for z in zones if counts.get(z["id"])]
+    unnamed = kb.count(pillars=[pillar_id], no_zone=True)
+    if unnamed:
+        groups.append(Group(None, NO_ZONE, NO_ZONE_ZH,
+                            kb.measures(pillars=[pillar_id], no_zone=True, limit=limit), unnamed))
+    return groups

@@ -113,7 +113,7 @@ def zone(zone_id: str):
     return render_template(
         "zone.html",
         zone=found,
-        groups=grouping.by_pillar(kb.measures(zones=[zone_id]), pillars),
+        groups=grouping.by_pillar(kb, zone_id, pillars),
         exports=export_links(SearchParams(zones=(zone_id,))),
         **_lookups(zones, pillars),
     )
@@ -133,7 +133,7 @@ def pillar(pillar_id: str):
         "pillar.html",
         pillar=found,
         source=kb.source(found["source"]) if found.get("source") else None,
-        groups=grouping.by_zone(kb.measures(pillars=[pillar_id]), zones),
+        groups=grouping.by_zone(kb, pillar_id, zones),
         tile_map=charts.tile_map(zones, kb.search("", pillars=[pillar_id], per_page=1).facets["zone"]),
         exports=export_links(SearchParams(pillars=(pillar_id,))),
         **_lookups(zones, pillars),
