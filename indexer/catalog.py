@@ -6,13 +6,14 @@ and a build refuses to publish while any remains.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from . import fields as F
-from .errors import Problem
-from .frontmatter import Located, ParseError, load_yaml, parse
+from .errors import Problem, Report
+from .frontmatter import Located, ParseError, load_yaml_file, parse, read_text
+from .lexicon import load_lexicon
 from .model import ID_RE, STATUSES, Figure, Measure, Pillar, Source, Taxonomy, Zone
 
 ZONE_FIELDS = {
@@ -69,26 +70,6 @@ MEASURE_FIELDS = {
 ZONES_FILE = "zones.yaml"
 PILLARS_FILE = "pillars.yaml"
 SOURCES_DIR = "sources"
-DICTIONARY_FILE = "dictionary.txt"
-SYNONYMS_FILE = "synonyms.yaml"
-
-
-@dataclass
-class Report:
-    """Problems found so far, each tied to a file path shown relative to the measures dir."""
-
-    root: Path
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, path: Path | str, line: int, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.rel(path), line, field_name, message))
-
-    def rel(self, path: Path | str) -> str:
-        path = Path(path)
-        try:
-            return str(path.relative_to(self.root.parent))
-        except ValueError:
-            return str(path)
 
 
 def normalize_fields(
@@ -122,30 +103,6 @@ def normalize_fields(
     return out if ok or partial else None
 
 
-def _read(path: Path, report: Report) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        report.add(path, 1, "(file)", f"not UTF-8 text ({exc.reason})")
-    except OSError as exc:
-        report.add(path, 1, "(file)", f"cannot be read: {exc.strerror}")
-    return None
-
-
-def _load_yaml_file(path: Path, report: Report) -> Located | None:
-    text = _read(path, report)
-    if text is None:
-        return None
-    try:
-        located, dups = load_yaml(text)
-    except ParseError as exc:
-        report.add(path, exc.line, "(yaml)", exc.message)
-        return None
-    for line, key in dups:
-        report.add(path, line, key, "field given twice")
-    return located
-
-
 def _load_list(path: Path, key: str, specs: dict[str, F.Spec], report: Report) -> list[dict] | None:
     """Items of a `key:` list in a taxonomy file, each normalized; bad items are dropped.
 
@@ -154,7 +111,7 @@ def _load_list(path: Path, key: str, specs: dict[str, F.Spec], report: Report) -
     if not path.exists():
         report.add(path, 1, "(file)", "file is missing")
         return None
-    doc = _load_yaml_file(path, report)
+    doc = load_yaml_file(path, report)
     if doc is None:
         return None
     if not isinstance(doc.value, dict) or not isinstance(doc.value.get(key), list):
@@ -186,7 +143,7 @@ def load_sources(root: Path, report: Report) -> dict[str, Source]:
         if not ID_RE.match(path.stem):
             report.add(path, 1, "id", f"file name {path.stem!r} is not an id (lowercase letters, digits, hyphens)")
             continue
-        text = _read(path, report)
+        text = read_text(path, report)
         if text is None:
             continue
         try:
@@ -265,7 +222,7 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
     before = len(report.problems)
     if not ID_RE.match(path.stem):
         report.add(path, 1, "id", f"file name {path.stem!r} is not an id (lowercase letters, digits, hyphens)")
-    text = _read(path, report)
+    text = read_text(path, report)
     if text is None:
         return None
     try:
@@ -332,8 +289,6 @@ class Catalog:
 
 def load_catalog(root: Path) -> Catalog:
     """Everything in the measures directory, fully validated (what `ftz check` runs)."""
-    from .lexicon import load_lexicon  # the analysis data is validated with the rest
-
     root = Path(root)
     report = Report(root)
     if not root.is_dir():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -17,6 +17,24 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class Report:
+    """Problems found so far, each tied to a file path shown relative to the measures dir."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path | str, line: int, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.rel(path), line, field_name, message))
+
+    def rel(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
 
 
 class FtzError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -128,3 +129,29 @@ def parse(text: str) -> Document:
     if not isinstance(meta.value, dict):
         raise ParseError(2, "the front matter must be a mapping of field: value")
     return Document(meta, "\n".join(lines[end + 1 :]), end + 2, dups)
+
+
+def read_text(path: Path, report) -> str | None:
+    """The file's text, or None with the reason added to `report`."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        report.add(path, 1, "(file)", f"not UTF-8 text ({exc.reason})")
+    except OSError as exc:
+        report.add(path, 1, "(file)", f"cannot be read: {exc.strerror}")
+    return None
+
+
+def load_yaml_file(path: Path, report) -> Located | None:
+    """A YAML file, located; None with the problems added to `report`."""
+    text = read_text(path, report)
+    if text is None:
+        return None
+    try:
+        located, dups = load_yaml(text)
+    except ParseError as exc:
+        report.add(path, exc.line, "(yaml)", exc.message)
+        return None
+    for line, key in dups:
+        report.add(path, line, key, "field given twice")
+    return located

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .fields import CJK_RE
+from .frontmatter import load_yaml_file
+
+DICTIONARY_FILE = "dictionary.txt"
+SYNONYMS_FILE = "synonyms.yaml"
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,9 @@ def _load_dictionary(path: Path, report) -> tuple[tuple[str, int], ...]:
 
 
 def _load_synonyms(path: Path, report) -> tuple[tuple[str, ...], ...]:
-    from .catalog import _load_yaml_file
-
     if not path.exists():
         return ()
-    doc = _load_yaml_file(path, report)
+    doc = load_yaml_file(path, report)
     if doc is None:
         return ()
     if not isinstance(doc.value, dict) or not isinstance(doc.value.get("synonyms"), list):
@@ -76,7 +78,5 @@ def _load_synonyms(path: Path, report) -> tuple[tuple[str, ...], ...]:
 
 
 def load_lexicon(root: Path, report) -> Lexicon:
-    from .catalog import DICTIONARY_FILE, SYNONYMS_FILE
-
     return Lexicon(_load_dictionary(root / DICTIONARY_FILE, report),
                    _load_synonyms(root / SYNONYMS_FILE, report))

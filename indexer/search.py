@@ -24,7 +24,7 @@ from .analysis import STOP_WORDS
 from .engine import top
 from .errors import BadRequest, IndexMissing, UnknownFilter
 from .fields import closest
-from .querying import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder
+from .querying import MAX_QUERY_LENGTH, ParsedQuery
 from .generation import Generation, both
 from .schema import TAXONOMY_DOC_ID, TEXT_FIELDS
 from .snippets import snippet
@@ -237,7 +237,6 @@ class KnowledgeBase:
         """The whole query with each unknown word replaced by the likeliest known one."""
         if not parsed.words:
             return None
-        reader = gen.searcher.reader()
         text, changed = parsed.text, False
         in_synonyms = {w for original, _ in parsed.synonyms for w in original.lower().split()}
         for word in parsed.words:

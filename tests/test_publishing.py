@@ -20,7 +20,7 @@ from indexer.build import build_index
 from indexer.errors import SearchTooSlow, ValidationFailed
 from indexer.search import KnowledgeBase
 from tests.bench.generate import generate
-from tests.helpers import ZHEJIANG_OIL, edit, record, write
+from tests.helpers import ZHEJIANG_OIL, record, write
 
 FTZ = [sys.executable, "-m", "webapp.cli"]
 
