@@ -79,7 +79,8 @@ def check(measures_dir: Path):
 
 
 @cli.command()
-@click.option("--rebuild", is_flag=True, help="Start from a fresh index (needed after a schema change).")
+@click.option("--rebuild", is_flag=True,
+              help="Start from a fresh index (a changed schema or dictionary does this by itself).")
 @measures_option
 @index_option
 def index(rebuild: bool, measures_dir: Path, index_dir: Path):
@@ -99,10 +100,12 @@ def index(rebuild: bool, measures_dir: Path, index_dir: Path):
 
 @cli.command()
 @click.argument("query", default="")
-@click.option("--zone", "zones", multiple=True, help="Only measures of this zone id (repeat: any of them).")
-@click.option("--pillar", "pillars", multiple=True, help="Only measures of this pillar id.")
+@click.option("--zone", "zones", multiple=True,
+              help="Only measures of this zone: id or name, e.g. zhejiang or 浙江 (repeat: any of them).")
+@click.option("--pillar", "pillars", multiple=True, help="Only measures of this pillar (id or name).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON (snippets are HTML: escaped text, <mark> around matches).")
 @index_option
 def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Path):
     """Search the index. Several words must all match; "quoted phrases", AND/OR/NOT,
@@ -130,7 +133,9 @@ def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Pat
         click.echo(f"note: {note}", err=True)
     if result.suggestion and not result.corrected_from:
         click.echo(f"Did you mean: {result.suggestion}", err=True)
-    click.echo(f"{result.total} measure(s)")
+    shown = len(result.hits)
+    more = f"; showing {shown} (use --limit for more)" if shown < result.total else ""
+    click.echo(f"{result.total} measure(s){more}")
     for hit in result.hits:
         click.echo(f"- {hit.id} [{', '.join(hit.zones) or '-'}; {hit.pillar}; {hit.date}]")
         click.echo(f"  {hit.title} / {hit.title_zh}")

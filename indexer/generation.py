@@ -44,6 +44,11 @@ class Generation:
         self.rank[order] = np.arange(n)
         self.engine.rank = self.rank
 
+        # what a filter may name a zone or pillar by, lowercased: its id or a name
+        self.zone_names = {n.lower(): z["id"] for z in self.zones.values()
+                           for n in (z["id"], z["short"], z["short_zh"], z["name"], z["name_zh"])}
+        self.pillar_names = {n.lower(): p["id"] for p in self.pillars.values()
+                             for n in (p["id"], p["name"], p["name_zh"])}
         aliases = {}
         for z in self.zones.values():
             aliases[z["short"].lower()] = aliases[z["short_zh"]] = z["id"]

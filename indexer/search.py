@@ -130,16 +130,24 @@ class KnowledgeBase:
             store.unregister_reader(self.index_dir, self._reader_id)
 
     # -- search ------------------------------------------------------------------------
-    def _check_filters(self, gen: Generation, zones: Sequence[str], pillars: Sequence[str]):
-        for kind, values, known in (("zone", zones, gen.zones), ("pillar", pillars, gen.pillars)):
+    def _filters(self, gen: Generation, zones: Sequence[str],
+                 pillars: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Zone and pillar ids, each once; a name in either language stands for its id
+        (浙江 or Zhejiang for zhejiang). UnknownFilter, with the likeliest id, otherwise."""
+        out = []
+        for kind, values, aliases in (("zone", zones, gen.zone_names),
+                                      ("pillar", pillars, gen.pillar_names)):
+            ids = []
             for value in values:
-                if value not in known:
-                    raise UnknownFilter(kind, value, closest(value, known))
+                found = aliases.get(value.strip().lower())
+                if found is None:
+                    raise UnknownFilter(kind, value, closest(value, set(aliases.values())))
+                ids.append(found)
+            out.append(tuple(dict.fromkeys(ids)))
+        return out[0], out[1]
 
     def search(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
                page: int = 1, per_page: int = 20) -> SearchResult:
-        query = query or ""
-        zones, pillars = tuple(dict.fromkeys(zones)), tuple(dict.fromkeys(pillars))
         if page < 1:
             raise BadRequest("page must be 1 or more")
         if not 1 <= per_page <= MAX_PER_PAGE:
@@ -147,21 +155,25 @@ class KnowledgeBase:
         query = self._clean_query(query)
         with self._lock:
             gen = self._gen
-            self._check_filters(gen, zones, pillars)
+            zones, pillars = self._filters(gen, zones, pillars)
             parsed = gen.builder.parse(query)
             result = self._run(gen, parsed, zones, pillars, page, per_page)
             result.query = query
-            result.suggestion = self._suggest(gen, parsed)
-            if result.total == 0 and result.suggestion:
-                retry = self._run(gen, gen.builder.parse(result.suggestion), zones, pillars,
-                                  page, per_page)
-                if retry.total:
-                    retry.query, retry.suggestion = query, result.suggestion
-                    retry.corrected_from = query
-                    retry.notes = result.notes + [
-                        f"No results for {query!r}; showing results for {result.suggestion!r}."]
-                    result = retry
-            return result
+            suggestion = self._suggest(gen, parsed)
+            if suggestion is None:
+                return result
+            # a suggestion is offered only when it finds something
+            retry = self._run(gen, gen.builder.parse(suggestion), zones, pillars, page,
+                              per_page, snippets=result.total == 0)
+            if not retry.total:
+                return result
+            if result.total:
+                result.suggestion = suggestion
+                return result
+            retry.query, retry.suggestion, retry.corrected_from = query, suggestion, query
+            retry.notes = result.notes + [
+                f"No results for {query!r}; showing results for {suggestion!r}."]
+            return retry
 
     def export(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
                limit: int = 10_000, order: str = "relevance") -> SearchResult:
@@ -172,9 +184,9 @@ class KnowledgeBase:
         query = self._clean_query(query)
         with self._lock:
             gen = self._gen
-            self._check_filters(gen, zones, pillars)
+            zones, pillars = self._filters(gen, zones, pillars)
             parsed = gen.builder.parse(query)
-            result = self._run(gen, parsed, tuple(zones), tuple(pillars), 1, max(1, limit),
+            result = self._run(gen, parsed, zones, pillars, 1, max(1, limit),
                                snippets=False, newest_first=order == "newest")
             result.query = query
             return result
@@ -183,7 +195,7 @@ class KnowledgeBase:
         """How many measures are dated in each year, for the zones and pillars given."""
         with self._lock:
             gen = self._gen
-            self._check_filters(gen, zones, pillars)
+            zones, pillars = self._filters(gen, zones, pillars)
             allowed = both(*gen.filters(zones, pillars))
             mask = gen.live if allowed is None else gen.live & allowed
             counts = np.bincount(gen.years[mask], minlength=1)
@@ -244,10 +256,14 @@ class KnowledgeBase:
             if (not lower.isascii() or not lower.isalpha() or len(lower) < 3
                     or lower in in_synonyms or _known(gen, lower)):
                 continue
-            options = [o for o in gen.corrector.suggest(lower, limit=5, maxdist=1 if len(lower) < 5 else 2)
-                       if len(o) >= 3 and o not in STOP_WORDS]
+            # Levenshtein finds the candidates (a swap of two letters is two edits there),
+            # then edits are counted with swaps as one: "tnak" is one edit from "tank"
+            allowed = 1 if len(lower) < 5 else 2
+            options = [o for o in gen.corrector.suggest(lower, limit=10, maxdist=2)
+                       if len(o) >= 3 and o not in STOP_WORDS and edits(lower, o) <= allowed]
             if options:
-                text = _replace_word(text, word, options[0])
+                best = min(options, key=lambda o: edits(lower, o))  # stable: frequency next
+                text = _replace_word(text, word, best)
                 changed = True
         return text if changed else None
 
@@ -286,7 +302,7 @@ class KnowledgeBase:
             return gen.count if allowed is None else gen.count_in(allowed)
 
     def _browse_mask(self, gen: Generation, zones, pillars, no_zone: bool):
-        self._check_filters(gen, zones, pillars)
+        zones, pillars = self._filters(gen, zones, pillars)
         allowed = both(*gen.filters(zones, pillars))
         if no_zone:
             named = gen.any_of(gen.zone_masks, list(gen.zones)) if gen.zones else None
@@ -398,6 +414,19 @@ def _known(gen: Generation, word: str) -> bool:
         return True
     stems = list(gen.ix.schema["body"].process_text(word, mode="query"))
     return any(reader.doc_frequency(f, t) for t in stems for f in ("body", "title", "tags"))
+
+
+def edits(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one edit (OSA)."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:

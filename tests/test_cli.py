@@ -57,3 +57,10 @@ def test_broken_build_exits_1_and_names_the_file(measures_copy, tmp_path):
     assert result.exit_code == 1
     assert f"{ZHEJIANG_OIL}.md:6: date:" in result.output
     assert "nothing was published" in result.output
+
+
+def test_search_says_when_it_shows_only_some(built_index):
+    result = run("search", "", "--limit", "3", "--index", built_index["index"])
+    assert "; showing 3 (use --limit for more)" in result.output.splitlines()[0]
+    by_name = run("search", "RCEP 原产地", "--zone", "广东", "--index", built_index["index"])
+    assert by_name.exit_code == 0 and "guangdong-rcep-paperless-origin-certificates" in by_name.output

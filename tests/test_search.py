@@ -137,3 +137,23 @@ def test_measures_limit_count_and_records_naming_no_zone(kb):
     assert [h.id for h in unnamed] == ["foreign-trade-investment-enterprise-white-list-service-ledger"]
     assert kb.count(pillars=["precise-services"], no_zone=True) == 1
     assert kb.count(zones=["zhejiang"], no_zone=True) == 0
+
+
+def test_filters_take_a_zone_or_pillar_name_in_either_language(kb):
+    by_id = [h.id for h in kb.search("", zones=["zhejiang"]).hits]
+    assert [h.id for h in kb.search("", zones=["浙江"]).hits] == by_id
+    result = kb.search("", zones=["Zhejiang", "zhejiang"])
+    assert result.zones == ("zhejiang",) and [h.id for h in result.hits] == by_id
+    assert kb.search("", pillars=["Logistics channels and services"]).total == \
+        kb.search("", pillars=["logistics"]).total
+
+
+def test_swapped_letters_count_as_one_typo_and_every_word_is_corrected(kb):
+    result = kb.search("bondd oil tnak")
+    assert result.suggestion == "bonded oil tank" and result.corrected_from == "bondd oil tnak"
+    assert result.hits[0].id == ZHEJIANG_OIL
+
+
+def test_no_suggestion_that_finds_nothing(kb):
+    result = kb.search("xqzv")
+    assert result.total == 0 and result.suggestion is None
