@@ -35,7 +35,8 @@ SYNTAX = '"()*:[]{}^~?\\+-!&|/'
 WORDS = ["oil", "tank", "bonded", "customs", "rcep", "railway", "logistics", "zone", "tag",
          "title", "pillar", "status", "AND", "OR", "NOT", "TO", "保税", "油品", "自贸区",
          "中老铁路", "原产地", "浙江", "zone:zhejiang", "tag:rcep", "pillar:logistics",
-         "title:oil", "status:piloted"]
+         "title:oil", "status:piloted", "<b>", "<script>alert(1)</script>", "&lt;", "&amp;",
+         '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "'; DROP TABLE measures; --"]
 
 # any character at all, lone surrogates and control characters included
 any_char = st.characters(exclude_categories=())
