@@ -83,16 +83,20 @@ class Engine:
         if isinstance(text, str):
             text = self.reader.schema[fieldname].to_bytes(text)
         memo = getattr(self, "_memo", None)
-        key = (fieldname, text)
+        key = (fieldname, text, values)
         if memo is not None and key in memo:
-            ids, freqs, vals = memo[key]
-            return (ids, freqs, vals) if values else (ids, freqs)
-        ids, freqs, vals = self._read_postings(fieldname, text)
+            return memo[key]
+        ids, freqs, vals = self._read_postings(fieldname, text, values)
+        found = (ids, freqs, vals) if values else (ids, freqs)
         if memo is not None:
-            memo[key] = (ids, freqs, vals)
-        return (ids, freqs, vals) if values else (ids, freqs)
+            memo[key] = found
+        return found
 
-    def _read_postings(self, fieldname: str, text: bytes):
+    def end(self) -> None:
+        """Forget the search's postings: at 100,000 records they are tens of megabytes."""
+        self._memo = None
+
+    def _read_postings(self, fieldname: str, text: bytes, values: bool):
         self._check_time()
         ids, freqs, vals = [], [], []
         for leaf, offset in self.leaves:
@@ -110,14 +114,16 @@ class Engine:
                     ids.append(block + offset)
                     m._read_weights()
                     freqs.append(np.asarray(m._weights, dtype=np.float32))
-                    m._read_values()  # already unpickled with the block: no extra cost
-                    vals.extend(m._values)
+                    if values:  # positions: kept only for the phrase checks that need them
+                        m._read_values()
+                        vals.extend(m._values)
                     m._next_block()
             else:  # another codec: the slow, public way
                 while m.is_active():
                     ids.append(np.array([m.id() + offset]))
                     freqs.append(np.array([m.weight()], dtype=np.float32))
-                    vals.append(m.value())
+                    if values:
+                        vals.append(m.value())
                     m.next()
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), []

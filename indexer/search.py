@@ -218,7 +218,11 @@ class KnowledgeBase:
             matched = np.zeros_like(gen.live)
         else:
             gen.engine.begin(start + per_page, both(zone_mask, pillar_mask), self.time_budget)
-            evaluated = gen.engine.evaluate(parsed.query)
+            try:
+                evaluated = gen.engine.evaluate(parsed.query)
+            except BaseException:
+                gen.engine.end()
+                raise
             matched = evaluated.mask & gen.live
         in_pillar = matched if pillar_mask is None else matched & pillar_mask
         in_zone = matched if zone_mask is None else matched & zone_mask
@@ -233,6 +237,7 @@ class KnowledgeBase:
             page_docs = top(evaluated.scores, allowed, gen.rank, start + per_page)[start:]
         terms = (_highlight_terms(gen, parsed) or set()) if snippets else set()
         explain = _synonym_use(gen, parsed, page_docs) if snippets else {}
+        gen.engine.end()
         hits = []
         for docnum in page_docs:  # only the shown records are loaded and highlighted
             record = gen.record(docnum)
@@ -335,6 +340,7 @@ class KnowledgeBase:
             own = gen.searcher.document_number(id=measure_id)
             if own is not None:
                 mask[own] = False
+            gen.engine.end()
             return [_hit_from_record(gen.record(d), float(scores[d]))
                     for d in top(scores, mask, gen.rank, limit)]
 
