@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import weakref
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -84,6 +85,10 @@ class KnowledgeBase:
         self._checked = 0.0
         self._gen: Generation | None = None
         self._reader_id = f"{next(_READER_IDS)}"
+        # what close() releases, also when a KnowledgeBase is dropped without close()
+        self._held: dict = {}
+        self._finalizer = weakref.finalize(self, _release, self._held, self.index_dir,
+                                           self._reader_id)
         self._open()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -96,6 +101,7 @@ class KnowledgeBase:
         # RSS (177 MB of 250 at 10,000 records), and searches read whole posting lists anyway
         ix = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
         old, self._gen = self._gen, Generation(ix, ix.searcher())
+        self._held["searcher"] = self._gen.searcher
         self._path = path
         if old is not None:
             old.searcher.close()
@@ -127,9 +133,7 @@ class KnowledgeBase:
 
     def close(self) -> None:
         with self._lock:
-            if self._gen:
-                self._gen.searcher.close()
-            store.unregister_reader(self.index_dir, self._reader_id)
+            self._finalizer()
 
     # -- search ------------------------------------------------------------------------
     def _filters(self, gen: Generation, zones: Sequence[str],
@@ -368,6 +372,13 @@ class KnowledgeBase:
 
     def stats(self) -> dict:
         return {"measures": self._gen.count, "generation": self.generation}
+
+
+def _release(held: dict, index_dir: Path, reader_id: str) -> None:
+    searcher = held.pop("searcher", None)
+    if searcher is not None:
+        searcher.close()
+    store.unregister_reader(index_dir, reader_id)
 
 
 def _hit_from_record(record: dict, score) -> Hit:
