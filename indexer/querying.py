@@ -7,6 +7,7 @@ is searched as plain words, with a note saying so.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -35,22 +36,19 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # bare words, for spelling suggestions
 
 
-class CappedPrefix(Q.Prefix):
-    """A prefix query that expands to at most MAX_WILDCARD_TERMS terms."""
+class _Capped:
+    """A multi-term query that expands to at most MAX_WILDCARD_TERMS terms."""
 
     def _btexts(self, ixreader):
-        for i, text in enumerate(super()._btexts(ixreader)):
-            if i >= MAX_WILDCARD_TERMS:
-                break
-            yield text
+        return itertools.islice(super()._btexts(ixreader), MAX_WILDCARD_TERMS)
 
 
-class CappedWildcard(Q.Wildcard):
-    def _btexts(self, ixreader):
-        for i, text in enumerate(super()._btexts(ixreader)):
-            if i >= MAX_WILDCARD_TERMS:
-                break
-            yield text
+class CappedPrefix(_Capped, Q.Prefix):
+    pass
+
+
+class CappedWildcard(_Capped, Q.Wildcard):
+    pass
 
 
 def syntax_problem(text: str) -> str | None:
