@@ -6,6 +6,7 @@ and a build refuses to publish while any remains.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -266,7 +267,11 @@ def source_text_cache(taxonomy: Taxonomy) -> Callable[[str], str]:
 
 
 def record_paths(root: Path) -> list[Path]:
-    return sorted(p for p in root.glob("*.md") if p.is_file())
+    """The record files, by name. One directory scan and a sort of strings: at 100,000
+    records, globbing and sorting Path objects cost seconds of every incremental build."""
+    with os.scandir(root) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
+    return [Path(root) / name for name in names]
 
 
 def check_id_collisions(paths: list[Path], report: Report) -> None:
