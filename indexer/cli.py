@@ -139,7 +139,3 @@ def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Pat
     for hit in result.hits:
         click.echo(f"- {hit.id} [{', '.join(hit.zones) or '-'}; {hit.pillar}; {hit.date}]")
         click.echo(f"  {hit.title} / {hit.title_zh}")
-
-
-def main():  # pragma: no cover - the console script goes through webapp.cli
-    cli()

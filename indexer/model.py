@@ -97,13 +97,6 @@ class Measure:
         data["tags"] = list(self.tags)
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "Measure":
-        data = dict(data)
-        data["zones"] = tuple(data["zones"])
-        data["tags"] = tuple(data["tags"])
-        return cls(**data)
-
 
 @dataclass
 class Taxonomy:

@@ -118,7 +118,6 @@ class QueryBuilder:
                            qparser.RangePlugin, qparser.GroupPlugin, qparser.OperatorsPlugin,
                            qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
                 parser.remove_plugin_class(plugin)
-        parser.termclasses = {}
         return parser
 
     def parse(self, text: str) -> ParsedQuery:

@@ -8,8 +8,6 @@ id whichever search's feed it turns up in.
 
 from __future__ import annotations
 
-import html
-import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
@@ -37,10 +35,6 @@ def describe(params: SearchParams, zones_by_id: dict, pillars_by_id: dict) -> st
     return " · ".join(p for p in parts if p) or "all measures"
 
 
-def _plain(snippet_html: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", snippet_html or "")).split())
-
-
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
     element = ET.SubElement(parent, tag, {k: v for k, v in attrs.items() if v is not None})
     if text is not None:
@@ -59,7 +53,7 @@ def _entry(feed: ET.Element, hit, authority: str, zones_by_id: dict, pillars_by_
     zone_names = [zones_by_id[z]["short"] if z in zones_by_id else z for z in hit.zones]
     pillar = pillars_by_id.get(hit.pillar, {})
     summary = [hit.title_zh, "Zones: " + (", ".join(zone_names) or "not named"),
-               "Pillar: " + pillar.get("name", hit.pillar), _plain(hit.snippet)]
+               "Pillar: " + pillar.get("name", hit.pillar)]
     _sub(entry, "summary", " — ".join(s for s in summary if s), type="text")
     _sub(entry, "category", term=hit.pillar, label=pillar.get("name"),
          scheme=url_for("pages.pillars", _external=True))
