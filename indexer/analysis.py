@@ -10,6 +10,9 @@ Word pairs: at index time each pair of consecutive words is also a term of its o
 that a phrase query is a lookup of its pairs instead of a position check of every
 document holding all its words (the costliest query at 100,000 records).
 
+A field's length, which BM25 normalises by, counts words only: pair and sub-word tokens
+carry `whole = False` (see codec.WordPositions).
+
 Lowercasing, stop words and stemming happen inside the one tokenizer rather than in a chain
 of Whoosh filters: indexing spends most of its time per token, and each filter in a chain is
 another generator step for every token.
@@ -84,7 +87,7 @@ class MixedTokenizer(Tokenizer):
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost, token.stopped = 1.0, False
+        token.boost, token.stopped, token.whole = 1.0, False, True
         if not tokenize:
             token.original = token.text = value
             if positions:
@@ -106,6 +109,7 @@ class MixedTokenizer(Tokenizer):
                     continue  # stop words take no position, so phrases across them match
                 text = stem(word) if stemming and word.isalpha() else word
                 token.text = text
+                token.whole = True
                 if keeporiginal:
                     token.original = match.group()
                 if positions:
@@ -117,6 +121,7 @@ class MixedTokenizer(Tokenizer):
                 if pairs:
                     if previous is not None:
                         token.text = pair_term(previous, text)
+                        token.whole = False
                         yield token
                     previous = text
                 pos += 1
@@ -131,8 +136,9 @@ class MixedTokenizer(Tokenizer):
                     previous = word
                 if expand and len(word) > 1:
                     pieces.extend(_subwords(jieba, word))
-                for text, at in pieces:
+                for i, (text, at) in enumerate(pieces):
                     token.text = text
+                    token.whole = i == 0  # the word itself; then its pair and sub-words
                     if keeporiginal:
                         token.original = text
                     if positions:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from . import store
+from .codec import ProjectCodec
 from .catalog import (Report, check_id_collisions, load_measure, load_taxonomy,
                       record_paths, source_text_cache)
 from .errors import ValidationFailed
@@ -30,10 +30,8 @@ PARALLEL_FROM = 5000  # below this, starting worker processes costs more than it
 
 
 def codec():
-    """Whoosh's codec with bigger posting blocks: searches read whole posting
-    lists (see engine.py), and each block costs an unpickle call and a decompression;
-    zlib at its fastest level keeps the size near the default's."""
-    return W3Codec(blocklimit=512, compression=1)
+    """The project's codec: posting lists as arrays (see codec.py)."""
+    return ProjectCodec()
 
 
 def _no_progress(items: Iterable, length: int, label: str) -> Iterable:
@@ -137,8 +135,8 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             ix = whoosh_index.create_in(str(generation), build_schema(lexicon.dictionary))
             parallel = len(measures) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
             writer = ix.writer(procs=min(os.cpu_count() or 1, 4), multisegment=True,
-                               limitmb=128, codec=codec()) if parallel else \
-                ix.writer(limitmb=128, codec=codec())
+                               limitmb=128, codec=codec(), compound=False) if parallel else \
+                ix.writer(limitmb=128, codec=codec(), compound=False)
             add = writer.add_document
             result.added = len(measures)
         else:
@@ -146,7 +144,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             if not measures and not gone and not taxonomy_changed:
                 result.mode, result.generation, result.unchanged = "unchanged", current.name, len(entries)
                 return result
-            writer = ix.writer(limitmb=64, codec=codec())
+            writer = ix.writer(limitmb=64, codec=codec(), compound=False)
             add = writer.update_document
             previous = {e[2] for e in old.values()}
             result.added = sum(1 for m in measures if m.id not in previous)

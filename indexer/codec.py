@@ -1,0 +1,374 @@
+"""The project's Whoosh codec: posting lists stored as plain arrays, read without unpickling.
+
+Whoosh stays the index of record (its writer, segments and atomic commit) and its W3 codec
+keeps the term dictionary, stored fields and columns. Only the postings differ: each
+term's list is one record in the segment's `.pst` file, a header and little-endian arrays
+
+    ids uint32[df] | weights float32[df] | block ids uint32[nb] | block max weight
+    float32[nb] | block min length uint32[nb] | value offsets uint32[df + 1] | values
+
+where a block is 128 consecutive document numbers of the segment (what a top-k search
+skips by; see evaluation.py) and the values are the postings' encoded bytes, for the text
+fields the word positions as uint32 arrays (see WordPositions). A reader gets a list with
+one `os.pread` and `np.frombuffer`: no per-block decompression, and no shared file
+position, so threads read in parallel. Each segment also has a `.wln` file: every
+document's exact length, in words, of every scored field.
+
+This module and postings.py are the postings layer: the only code that may know how
+Whoosh stores anything (tests/test_layers.py enforces it). The Whoosh version is checked
+here, against the range this code was written and tested for.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from array import array
+from collections import defaultdict
+
+import numpy as np
+import whoosh
+from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3PerDocReader, W3PerDocWriter,
+                                  W3TermInfo, W3TermsReader)
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Positions, tokens
+from whoosh.matching import ListMatcher
+
+SUPPORTED_WHOOSH = ((2, 7, 5), (2, 8, 0))  # [from, to): the private names used below exist
+if not SUPPORTED_WHOOSH[0] <= tuple(whoosh.__version__[:3]) < SUPPORTED_WHOOSH[1]:
+    raise ImportError(f"indexer.codec supports whoosh-reloaded {SUPPORTED_WHOOSH[0]} up to "
+                      f"{SUPPORTED_WHOOSH[1]}, not {whoosh.__version__}: check the W3 names it uses")
+
+BLOCK = 128  # documents per block of block-max statistics
+MAGIC = b"FTZ1"
+_HEADER = struct.Struct("<4sIII")  # magic, df, number of blocks, bytes of values
+LENGTHS_EXT = ".wln"
+
+
+class WordPositions(Positions):
+    """Positions as raw uint32 arrays; a posting's frequency counts whole words only.
+
+    Whoosh sums the frequencies of a document's postings into the field's length, which
+    BM25 normalises by. The analyser's word pairs and Chinese sub-words are terms of their
+    own (for phrases and partial Chinese words) but not words of the text, so their
+    tokens carry `whole = False` and add nothing to the length."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        poses = defaultdict(list)
+        words = defaultdict(int)
+        kwargs["positions"] = True
+        for t in tokens(value, analyzer, kwargs):
+            poses[t.text].append(t.pos)
+            if getattr(t, "whole", True):
+                words[t.text] += 1
+        for w, poslist in poses.items():
+            yield (w, words.get(w, 0), len(poslist) * fb, array("I", poslist).tobytes())
+
+    def encode(self, poslist):
+        return array("I", poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        return np.frombuffer(valuestring, dtype="<u4").tolist()
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 4
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+class PostingArrays:
+    """One term's postings in one segment: parallel arrays, and the values on demand."""
+
+    __slots__ = ("ids", "weights", "block_ids", "block_max", "block_minlen", "_fd",
+                 "_values_at", "_offsets", "_values")
+
+    def __init__(self, ids, weights, block_ids, block_max, block_minlen, fd, values_at, offsets):
+        self.ids, self.weights = ids, weights
+        self.block_ids, self.block_max, self.block_minlen = block_ids, block_max, block_minlen
+        self._fd, self._values_at, self._offsets, self._values = fd, values_at, offsets, None
+
+    def values(self) -> bytes:
+        """All postings' value bytes, concatenated (cut them with value_offsets())."""
+        if self._values is None:
+            size = int(self._offsets[-1]) if len(self._offsets) else 0
+            self._values = os.pread(self._fd, size, self._values_at) if size else b""
+        return self._values
+
+    def value_offsets(self) -> np.ndarray:
+        return self._offsets
+
+    def positions(self, indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(posting index, position) of every position of the given postings (by index in
+        `ids`): read whole when many are wanted, posting by posting when few."""
+        offsets = self._offsets.astype(np.int64)
+        starts, ends = offsets[indexes] // 4, offsets[indexes + 1] // 4
+        if self._values is None and len(indexes) < 64:
+            chunks = [np.frombuffer(os.pread(self._fd, int(e - s) * 4, self._values_at + int(s) * 4),
+                                    dtype="<u4") for s, e in zip(starts, ends)]
+            pos = np.concatenate(chunks) if chunks else np.zeros(0, dtype="<u4")
+        else:
+            allpos = np.frombuffer(self.values(), dtype="<u4")
+            counts = ends - starts
+            first = np.repeat(np.cumsum(counts) - counts, counts)
+            pos = allpos[np.repeat(starts, counts) + np.arange(int(counts.sum())) - first]
+        return np.repeat(indexes, ends - starts), pos.astype(np.int64)
+
+
+def read_postings(fd: int, offset: int, length: int) -> PostingArrays:
+    head = os.pread(fd, _HEADER.size, offset)
+    magic, df, nb, values_size = _HEADER.unpack(head)
+    if magic != MAGIC:
+        raise ValueError("not a posting list of indexer.codec (rebuild the index)")
+    arrays_size = (2 * df + 3 * nb + (df + 1 if values_size else 0)) * 4
+    data = os.pread(fd, arrays_size, offset + _HEADER.size)
+    at = 0
+
+    def take(dtype, count):
+        nonlocal at
+        out = np.frombuffer(data, dtype=dtype, count=count, offset=at)
+        at += count * 4
+        return out
+
+    ids, weights = take("<u4", df), take("<f4", df)
+    block_ids, block_max, block_minlen = take("<u4", nb), take("<f4", nb), take("<u4", nb)
+    offsets = take("<u4", df + 1) if values_size else np.zeros(0, dtype="<u4")
+    return PostingArrays(ids, weights, block_ids, block_max, block_minlen, fd,
+                         offset + _HEADER.size + arrays_size, offsets)
+
+
+class ArrayMatcher(ListMatcher):
+    """Whoosh's matcher interface over one array posting list, for Whoosh's own uses
+    (deleting by term, unique-field updates, spelling, queries it evaluates itself)."""
+
+    def __init__(self, postings: PostingArrays, format_, term=None, scorer=None, terminfo=None):
+        ListMatcher.__init__(self, postings.ids.tolist(), postings.weights.tolist(), None,
+                             format_, scorer=scorer, term=term, terminfo=terminfo)
+        self.postings = postings
+
+    def value(self):
+        offsets = self.postings.value_offsets()
+        if not len(offsets):
+            return b""
+        i = self._i
+        return self.postings.values()[offsets[i]:offsets[i + 1]]
+
+    def copy(self):
+        m = ArrayMatcher(self.postings, self._format, self._term, self._scorer, self._terminfo)
+        m._i = self._i
+        return m
+
+
+class ArrayPostingsWriter:
+    """Collects one term's postings, then writes them as one array record."""
+
+    def __init__(self, dbfile, lengths):
+        self._file = dbfile
+        self._lengths = lengths  # () -> {fieldname: uint32 lengths of the segment}
+        self._field = None
+
+    def written(self):
+        return self._file.tell() > 0
+
+    def start_postings(self, format_, terminfo, fieldname=None):
+        self._field = fieldname
+        self._ids, self._weights, self._values = [], [], []
+
+    def add_posting(self, id_, weight, vbytes, length=None):
+        self._ids.append(id_)
+        self._weights.append(weight)
+        self._values.append(vbytes or b"")
+
+    def finish_postings(self):
+        ids = np.asarray(self._ids, dtype="<u4")
+        weights = np.asarray(self._weights, dtype="<f4")
+        sizes = np.fromiter(map(len, self._values), dtype=np.int64, count=len(self._values))
+        values = b"".join(self._values) if sizes.any() else b""
+        blocks = ids // BLOCK
+        starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]]) if len(ids) else np.zeros(0, int)
+        lengths = self._lengths().get(self._field)
+        minlen = (np.minimum.reduceat(lengths[ids], starts).astype("<u4")
+                  if lengths is not None and len(ids) else np.zeros(len(starts), dtype="<u4"))
+        record = [_HEADER.pack(MAGIC, len(ids), len(starts), len(values)), ids.tobytes(),
+                  weights.tobytes(), blocks[starts].astype("<u4").tobytes(),
+                  np.maximum.reduceat(weights, starts).astype("<f4").tobytes() if len(ids) else b"",
+                  minlen.tobytes()]
+        if values:
+            record.append(np.r_[0, np.cumsum(sizes)].astype("<u4").tobytes())
+            record.append(values)
+        offset = self._file.tell()
+        for part in record:
+            self._file.write(part)
+        info = W3TermInfo(weight=float(weights.sum()), df=len(ids),
+                          minlength=int(minlen.min()) if len(minlen) else None,
+                          maxlength=int(lengths[ids].max()) if lengths is not None and len(ids) else 0,
+                          maxweight=float(weights.max()) if len(ids) else 0.0,
+                          minid=int(ids[0]) if len(ids) else None,
+                          maxid=int(ids[-1]) if len(ids) else 0)
+        info.set_extent(offset, self._file.tell() - offset)
+        return info
+
+
+class _PreadFile(StructFile):
+    """A StructFile whose positioned reads (all that Whoosh's term tables use after
+    opening) share no file position: threads look terms up in parallel."""
+
+    def get(self, position, length):
+        return os.pread(self.file.fileno(), length, position)
+
+
+class ProjectCodec(W3Codec):
+    """W3's term dictionary, columns and stored fields; array posting lists; exact lengths."""
+
+    length_stats = False  # no per-posting length lookups: the writer has the lengths itself
+
+    def per_document_writer(self, storage, segment):
+        return _LengthsWriter(self, storage, segment)
+
+    def per_document_reader(self, storage, segment):
+        return _LengthsReader(storage, segment)
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:  # term vectors (unused by this project) stay W3's
+            return W3Codec.postings_writer(self, dbfile, byteids)
+        return ArrayPostingsWriter(dbfile, dict)  # _FieldWriter gives it the lengths
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        offset, length = terminfo.extent()
+        postings = read_postings(dbfile.file.fileno(), offset, length)
+        return ArrayMatcher(postings, format_, term=term, scorer=scorer, terminfo=terminfo)
+
+    def terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        return W3TermsReader(self, _open_pread(storage, tiname), storage.file_length(tiname),
+                             _open_pread(storage, segment.make_filename(self.POSTS_EXT)))
+
+    @staticmethod
+    def word_lengths(storage, segment) -> dict[str, np.ndarray]:
+        """Every document's length in words, per scored field, of one segment."""
+        return _read_lengths(storage, segment)
+
+
+def _open_pread(storage, name):
+    folder = getattr(storage, "folder", None)
+    if folder is None:
+        raise ValueError("indexer.codec reads segments from a directory (FileStorage) only")
+    return _PreadFile(open(os.path.join(folder, name), "rb"), name=name)
+
+
+def _read_lengths(storage, segment) -> dict[str, np.ndarray]:
+    name = segment.make_filename(LENGTHS_EXT)
+    if not storage.file_exists(name):
+        return {}
+    with open(os.path.join(storage.folder, name), "rb") as fh:
+        data = fh.read()
+    (count,) = struct.unpack_from("<I", data, 0)
+    names_size = struct.unpack_from("<I", data, 4)[0]
+    names = data[8:8 + names_size].decode("utf-8").split("\n") if names_size else []
+    at = 8 + names_size
+    at += -at % 4
+    out = {}
+    for fieldname in names:
+        out[fieldname] = np.frombuffer(data, dtype="<u4", count=count, offset=at)
+        at += 4 * count
+    return out
+
+
+class _LengthsWriter(W3PerDocWriter):
+    """W3's per-document writer that also keeps every document's exact field lengths."""
+
+    def __init__(self, codec, storage, segment):
+        W3PerDocWriter.__init__(self, codec, storage, segment)
+        self._word_lengths: dict[str, array] = {}
+
+    def add_field(self, fieldname, fieldobj, value, length):
+        W3PerDocWriter.add_field(self, fieldname, fieldobj, value, length)
+        if fieldobj.scorable:
+            column = self._word_lengths.get(fieldname)
+            if column is None:
+                column = self._word_lengths[fieldname] = array("I")
+            column.extend([0] * (self._docnum - len(column)))
+            column.append(length)
+
+    def close(self):
+        count = self._doccount
+        names = sorted(self._word_lengths)
+        head = "\n".join(names).encode("utf-8")
+        out = self._segment.create_file(self._storage, LENGTHS_EXT)
+        out.write(struct.pack("<II", count, len(head)) + head + b"\0" * (-(8 + len(head)) % 4))
+        for fieldname in names:
+            column = self._word_lengths[fieldname]
+            column.extend([0] * (count - len(column)))
+            out.write(column.tobytes())
+        out.close()
+        W3PerDocWriter.close(self)
+
+
+class _LengthsReader(W3PerDocReader):
+    """W3's per-document reader answering lengths exactly (W3 keeps a byte per length)."""
+
+    def __init__(self, storage, segment):
+        W3PerDocReader.__init__(self, storage, segment)
+        self._word_lengths = _read_lengths(storage, segment)
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        column = self._word_lengths.get(fieldname)
+        if column is None or docnum >= len(column):
+            return default
+        return int(column[docnum])
+
+
+class _FieldWriter(W3FieldWriter):
+    """W3's term dictionary writer with array posting lists."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._lengths_cache = None
+
+    def _lengths(self):
+        if self._lengths_cache is None:  # written by the per-document writer, closed first
+            self._lengths_cache = _read_lengths(self._storage, self._segment)
+        return self._lengths_cache
+
+    def start_field(self, fieldname, fieldobj):
+        super().start_field(fieldname, fieldobj)
+        self._postwriter = ArrayPostingsWriter(self._postfile, self._lengths)
+
+    def start_term(self, btext):
+        if self._postwriter is None:
+            raise Exception("Called start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, None, self._fieldname)
+
+    def add_postings(self, schema, lengths, items):
+        # Whoosh's loop, without a length lookup per posting (block statistics take the
+        # lengths as arrays) and with the term's postings gathered in bulk
+        lastfn = lasttext = None
+        postwriter = None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lasttext is not None:
+                    self.finish_term()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                postwriter = self._postwriter
+                lastfn, lasttext = fieldname, None
+            if docnum == -1:
+                continue
+            if btext != lasttext:
+                if lasttext is not None:
+                    self.finish_term()
+                self.start_term(btext)
+                lasttext = btext
+            postwriter._ids.append(docnum)
+            postwriter._weights.append(weight)
+            postwriter._values.append(value or b"")
+        if lasttext is not None:
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
