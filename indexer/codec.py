@@ -39,7 +39,7 @@ if not SUPPORTED_WHOOSH[0] <= tuple(whoosh.__version__[:3]) < SUPPORTED_WHOOSH[1
     raise ImportError(f"indexer.codec supports whoosh-reloaded {SUPPORTED_WHOOSH[0]} up to "
                       f"{SUPPORTED_WHOOSH[1]}, not {whoosh.__version__}: check the W3 names it uses")
 
-BLOCK = 128  # documents per block of block-max statistics
+BLOCK = 128  # documents per block of block-max statistics (a codec may say otherwise)
 MAGIC = b"FTZ1"
 _HEADER = struct.Struct("<4sIII")  # magic, df, number of blocks, bytes of values
 LENGTHS_EXT = ".wln"
@@ -163,9 +163,10 @@ class ArrayMatcher(ListMatcher):
 class ArrayPostingsWriter:
     """Collects one term's postings, then writes them as one array record."""
 
-    def __init__(self, dbfile, lengths):
+    def __init__(self, dbfile, lengths, block=BLOCK):
         self._file = dbfile
         self._lengths = lengths  # () -> {fieldname: uint32 lengths of the segment}
+        self._block = block
         self._field = None
 
     def written(self):
@@ -185,7 +186,7 @@ class ArrayPostingsWriter:
         weights = np.asarray(self._weights, dtype="<f4")
         sizes = np.fromiter(map(len, self._values), dtype=np.int64, count=len(self._values))
         values = b"".join(self._values) if sizes.any() else b""
-        blocks = ids // BLOCK
+        blocks = ids // self._block
         starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]]) if len(ids) else np.zeros(0, int)
         lengths = self._lengths().get(self._field)
         minlen = (np.minimum.reduceat(lengths[ids], starts).astype("<u4")
@@ -222,6 +223,10 @@ class ProjectCodec(W3Codec):
     """W3's term dictionary, columns and stored fields; array posting lists; exact lengths."""
 
     length_stats = False  # no per-posting length lookups: the writer has the lengths itself
+
+    def __init__(self, block: int | None = None):
+        W3Codec.__init__(self)
+        self.block = block or BLOCK  # documents per block; kept with each segment
 
     def per_document_writer(self, storage, segment):
         return _LengthsWriter(self, storage, segment)
@@ -336,7 +341,7 @@ class _FieldWriter(W3FieldWriter):
 
     def start_field(self, fieldname, fieldobj):
         super().start_field(fieldname, fieldobj)
-        self._postwriter = ArrayPostingsWriter(self._postfile, self._lengths)
+        self._postwriter = ArrayPostingsWriter(self._postfile, self._lengths, self._codec.block)
 
     def start_term(self, btext):
         if self._postwriter is None:

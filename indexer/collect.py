@@ -21,6 +21,7 @@ from .evaluation import Node, SearchContext
 from .scoring import rounded
 
 SCORE_ALL_BELOW = 2048  # with fewer candidates than this, scoring them all is cheapest
+FIRST_BATCH = 512  # documents scored in the first batch of blocks; each batch doubles it
 SAFETY = 1e-9  # bounds are widened by this (relative): sums in another order round otherwise
 
 
@@ -42,7 +43,7 @@ def top(ctx: SearchContext, root: Node, allowed: np.ndarray, rank: np.ndarray,
     sizes = np.diff(starts)[blocks]
     best_docs = np.zeros(0, dtype=np.int64)
     best_scores = np.zeros(0)
-    done, batch = 0, max(2 * k, 512)
+    done, batch = 0, max(2 * k, FIRST_BATCH)
     while done < len(blocks):
         # enough blocks for about `batch` documents, and at least one
         end = done + max(1, int(np.searchsorted(np.cumsum(sizes[done:]), batch)))

@@ -20,7 +20,7 @@ import time
 import numpy as np
 from whoosh import query as Q
 
-from .analysis import pair_term
+from .analysis import has_chinese, pair_term
 from .errors import SearchTooSlow
 from .postings import Postings, TermPostings
 from .scoring import BM25F
@@ -238,8 +238,11 @@ class Phrase(Node):
                  boost: float, pairs: bool):
         self.fieldname, self.slop, self.boost = fieldname, slop, boost
         self.words = [Term(fieldname, b, boost) for b in btexts]
+        # a Chinese word may stand in a text as a sub-word of a longer one, at that word's
+        # position, where no pair of it was indexed: such phrases are checked on positions
+        usable = pairs and slop == 1 and not any(has_chinese(w) for w in words)
         self.pairs = [Term(fieldname, pair_term(a, b).encode("utf-8"))
-                      for a, b in zip(words, words[1:])] if pairs and slop == 1 else []
+                      for a, b in zip(words, words[1:])] if usable else []
         self.exact_by_pairs = len(words) == 2 and bool(self.pairs)
 
     def _candidates(self, ctx, docs=None) -> np.ndarray:

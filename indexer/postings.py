@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from .codec import BLOCK, ProjectCodec, read_postings
+from .codec import ProjectCodec, read_postings
 
 
 @dataclass
@@ -84,8 +84,9 @@ class Postings:
                          os.O_RDONLY)
             self._fds.append(fd)
             self._segments.append((leaf, offset, count, fd, block_base))
-            block_starts.extend(range(offset, offset + count, BLOCK))
-            block_base += -(-count // BLOCK)
+            block = leaf.codec().block
+            block_starts.extend(range(offset, offset + count, block))
+            block_base += -(-count // block)
             live = np.ones(count, dtype=bool)
             if leaf.has_deletions():
                 live[:] = False
