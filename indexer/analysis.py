@@ -96,57 +96,68 @@ class MixedTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        expand = self.subwords and mode == "index"
-        pairs = self.pairs and mode == "index"
+        for text, pos, whole, start, end, original in self._terms(value, mode == "index",
+                                                                  removestops):
+            token.text, token.whole = text, whole
+            if keeporiginal:
+                token.original = original
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+    def index_terms(self, value: str) -> tuple[dict[str, list[int]], dict[str, int]]:
+        """What index mode emits, gathered: each term's positions, and how many of its
+        occurrences are whole words (codec.WordPositions; indexing spends its time here,
+        and a Token object per term costs more than the gathering)."""
+        positions: dict[str, list[int]] = {}
+        words: dict[str, int] = {}
+        for text, pos, whole, _start, _end, _original in self._terms(value, True, True):
+            found = positions.get(text)
+            if found is None:
+                positions[text] = [pos]
+            else:
+                found.append(pos)
+            if whole:
+                words[text] = words.get(text, 0) + 1
+        return positions, words
+
+    def _terms(self, value: str, index_mode: bool, removestops: bool):
+        """(text, position, whole word?, start, end, original) of every term."""
+        expand = self.subwords and index_mode
+        pairs = self.pairs and index_mode
         previous = None  # the last whole word, for word pairs
         stoplist = self.stoplist if removestops else ()
         stemming = self.stemming
-        pos = start_pos
+        pos = 0
         for match in SPLIT_RE.finditer(value):
             if match.lastgroup == "word":
-                word = match.group().lower()
+                original = match.group()
+                word = original.lower()
                 if word in stoplist:
                     continue  # stop words take no position, so phrases across them match
                 text = stem(word) if stemming and word.isalpha() else word
-                token.text = text
-                token.whole = True
-                if keeporiginal:
-                    token.original = match.group()
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + match.start()
-                    token.endchar = start_char + match.end()
-                yield token
+                start, end = match.start(), match.end()
+                yield text, pos, True, start, end, original
                 if pairs:
                     if previous is not None:
-                        token.text = pair_term(previous, text)
-                        token.whole = False
-                        yield token
+                        yield pair_term(previous, text), pos, False, start, end, original
                     previous = text
                 pos += 1
                 continue
             jieba = segmenter(self.dictionary)
-            offset = start_char + match.start()
+            offset = match.start()
             for word in jieba.cut(match.group(), True):
-                pieces = [(word, 0)]
+                yield word, pos, True, offset, offset + len(word), word
                 if pairs:
                     if previous is not None:
-                        pieces.append((pair_term(previous, word), 0))
+                        pair = pair_term(previous, word)
+                        yield pair, pos, False, offset, offset + len(word), pair
                     previous = word
                 if expand and len(word) > 1:
-                    pieces.extend(_subwords(jieba, word))
-                for i, (text, at) in enumerate(pieces):
-                    token.text = text
-                    token.whole = i == 0  # the word itself; then its pair and sub-words
-                    if keeporiginal:
-                        token.original = text
-                    if positions:
-                        token.pos = pos
-                    if chars:
-                        token.startchar = offset + at
-                        token.endchar = offset + at + len(text)
-                    yield token
+                    for sub, at in _subwords(jieba, word):
+                        yield sub, pos, False, offset + at, offset + at + len(sub), sub
                 offset += len(word)
                 pos += 1
 

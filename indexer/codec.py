@@ -33,6 +33,7 @@ from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3PerDocReader, W3PerD
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions, tokens
 from whoosh.matching import ListMatcher
+from whoosh.system import pack_ushort
 
 SUPPORTED_WHOOSH = ((2, 7, 5), (2, 8, 0))  # [from, to): the private names used below exist
 if not SUPPORTED_WHOOSH[0] <= tuple(whoosh.__version__[:3]) < SUPPORTED_WHOOSH[1]:
@@ -58,10 +59,14 @@ class WordPositions(Positions):
         poses = defaultdict(list)
         words = defaultdict(int)
         kwargs["positions"] = True
-        for t in tokens(value, analyzer, kwargs):
-            poses[t.text].append(t.pos)
-            if getattr(t, "whole", True):
-                words[t.text] += 1
+        # the project's analyser marks words and never stops a token: no filtering generator
+        if isinstance(value, str) and hasattr(analyzer, "index_terms"):
+            poses, words = analyzer.index_terms(value)  # the same terms, without Token objects
+        else:
+            for t in tokens(value, analyzer, kwargs):
+                poses[t.text].append(t.pos)
+                if getattr(t, "whole", True):
+                    words[t.text] += 1
         for w, poslist in poses.items():
             yield (w, words.get(w, 0), len(poslist) * fb, array("I", poslist).tobytes())
 
@@ -160,57 +165,6 @@ class ArrayMatcher(ListMatcher):
         return m
 
 
-class ArrayPostingsWriter:
-    """Collects one term's postings, then writes them as one array record."""
-
-    def __init__(self, dbfile, lengths, block=BLOCK):
-        self._file = dbfile
-        self._lengths = lengths  # () -> {fieldname: uint32 lengths of the segment}
-        self._block = block
-        self._field = None
-
-    def written(self):
-        return self._file.tell() > 0
-
-    def start_postings(self, format_, terminfo, fieldname=None):
-        self._field = fieldname
-        self._ids, self._weights, self._values = [], [], []
-
-    def add_posting(self, id_, weight, vbytes, length=None):
-        self._ids.append(id_)
-        self._weights.append(weight)
-        self._values.append(vbytes or b"")
-
-    def finish_postings(self):
-        ids = np.asarray(self._ids, dtype="<u4")
-        weights = np.asarray(self._weights, dtype="<f4")
-        sizes = np.fromiter(map(len, self._values), dtype=np.int64, count=len(self._values))
-        values = b"".join(self._values) if sizes.any() else b""
-        blocks = ids // self._block
-        starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]]) if len(ids) else np.zeros(0, int)
-        lengths = self._lengths().get(self._field)
-        minlen = (np.minimum.reduceat(lengths[ids], starts).astype("<u4")
-                  if lengths is not None and len(ids) else np.zeros(len(starts), dtype="<u4"))
-        record = [_HEADER.pack(MAGIC, len(ids), len(starts), len(values)), ids.tobytes(),
-                  weights.tobytes(), blocks[starts].astype("<u4").tobytes(),
-                  np.maximum.reduceat(weights, starts).astype("<f4").tobytes() if len(ids) else b"",
-                  minlen.tobytes()]
-        if values:
-            record.append(np.r_[0, np.cumsum(sizes)].astype("<u4").tobytes())
-            record.append(values)
-        offset = self._file.tell()
-        for part in record:
-            self._file.write(part)
-        info = W3TermInfo(weight=float(weights.sum()), df=len(ids),
-                          minlength=int(minlen.min()) if len(minlen) else None,
-                          maxlength=int(lengths[ids].max()) if lengths is not None and len(ids) else 0,
-                          maxweight=float(weights.max()) if len(ids) else 0.0,
-                          minid=int(ids[0]) if len(ids) else None,
-                          maxid=int(ids[-1]) if len(ids) else 0)
-        info.set_extent(offset, self._file.tell() - offset)
-        return info
-
-
 class _PreadFile(StructFile):
     """A StructFile whose positioned reads (all that Whoosh's term tables use after
     opening) share no file position: threads look terms up in parallel."""
@@ -240,7 +194,7 @@ class ProjectCodec(W3Codec):
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors (unused by this project) stay W3's
             return W3Codec.postings_writer(self, dbfile, byteids)
-        return ArrayPostingsWriter(dbfile, dict)  # _FieldWriter gives it the lengths
+        raise NotImplementedError("array posting lists are written by the field writer")
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         offset, length = terminfo.extent()
@@ -328,7 +282,11 @@ class _LengthsReader(W3PerDocReader):
 
 
 class _FieldWriter(W3FieldWriter):
-    """W3's term dictionary writer with array posting lists."""
+    """W3's term dictionary writer with array posting lists.
+
+    A field's postings are gathered whole and written at the end of the field, so that
+    the block statistics of all its terms take a few numpy passes instead of several
+    calls per term (most terms, word pairs, have one or two postings)."""
 
     def __init__(self, codec, storage, segment):
         super().__init__(codec, storage, segment)
@@ -340,40 +298,99 @@ class _FieldWriter(W3FieldWriter):
         return self._lengths_cache
 
     def start_field(self, fieldname, fieldobj):
-        super().start_field(fieldname, fieldobj)
-        self._postwriter = ArrayPostingsWriter(self._postfile, self._lengths, self._codec.block)
+        fmap = self._fieldmap
+        self._fieldid = fmap.setdefault(fieldname, len(fmap))
+        self._fieldname, self._fieldobj, self._format = fieldname, fieldobj, fieldobj.format
+        self._infield = True
+        self._terms, self._starts = [], []
+        self._ids, self._weights, self._values = array("I"), array("f"), []
 
     def start_term(self, btext):
-        if self._postwriter is None:
-            raise Exception("Called start_term before start_field")
-        self._btext = btext
-        self._postwriter.start_postings(self._fieldobj.format, None, self._fieldname)
+        self._terms.append(btext)
+        self._starts.append(len(self._ids))
+
+    def add(self, docnum, weight, vbytes, length):
+        self._ids.append(docnum)
+        self._weights.append(weight)
+        self._values.append(vbytes or b"")
+
+    def finish_term(self):
+        pass
+
+    def finish_field(self):
+        if not self._infield:
+            raise Exception("Called finish_field before start_field")
+        self._infield = False
+        if self._terms:
+            self._write_field()
+        self._terms = self._starts = self._ids = self._weights = self._values = None
 
     def add_postings(self, schema, lengths, items):
-        # Whoosh's loop, without a length lookup per posting (block statistics take the
-        # lengths as arrays) and with the term's postings gathered in bulk
+        # Whoosh's loop, without a length lookup and three method calls per posting
         lastfn = lasttext = None
-        postwriter = None
+        ids = weights = values = None
         for fieldname, btext, docnum, weight, value in items:
             if fieldname != lastfn:
-                if lasttext is not None:
-                    self.finish_term()
                 if lastfn is not None:
                     self.finish_field()
                 self.start_field(fieldname, schema[fieldname])
-                postwriter = self._postwriter
+                ids, weights, values = self._ids.append, self._weights.append, self._values.append
                 lastfn, lasttext = fieldname, None
             if docnum == -1:
                 continue
             if btext != lasttext:
-                if lasttext is not None:
-                    self.finish_term()
                 self.start_term(btext)
                 lasttext = btext
-            postwriter._ids.append(docnum)
-            postwriter._weights.append(weight)
-            postwriter._values.append(value or b"")
-        if lasttext is not None:
-            self.finish_term()
+            ids(docnum)
+            weights(weight)
+            values(value or b"")
         if lastfn is not None:
             self.finish_field()
+
+    def _write_field(self):
+        block = self._codec.block
+        ids = np.frombuffer(self._ids, dtype=np.uint32)
+        weights = np.frombuffer(self._weights, dtype=np.float32)
+        starts = np.asarray(self._starts + [len(ids)], dtype=np.int64)
+        sizes = np.fromiter(map(len, self._values), dtype=np.int64, count=len(self._values))
+        values = b"".join(self._values)
+        value_ends = np.cumsum(sizes)
+        lengths = self._lengths().get(self._fieldname)
+        # one run per (term, block): a run starts where a term starts or the block changes
+        blocks = (ids // block).astype(np.int64)
+        new = np.ones(len(ids), dtype=bool)
+        new[1:] = blocks[1:] != blocks[:-1]
+        new[starts[:-1]] = True
+        runs = np.flatnonzero(new)
+        run_block = blocks[runs].astype("<u4")
+        run_max = np.maximum.reduceat(weights, runs).astype("<f4")
+        doc_lengths = lengths[ids] if lengths is not None else np.zeros(len(ids), dtype=np.uint32)
+        run_min = np.minimum.reduceat(doc_lengths, runs).astype("<u4")
+        run_of_term = np.searchsorted(runs, starts)  # first run of each term (and the end)
+        ids_b, weights_b = ids.astype("<u4").tobytes(), weights.astype("<f4").tobytes()
+        rb, rm, rn = run_block.tobytes(), run_max.tobytes(), run_min.tobytes()
+        term_starts = starts[:-1]
+        term_sum = np.add.reduceat(weights.astype(np.float64), term_starts).tolist()
+        term_max = np.maximum.reduceat(weights, term_starts).tolist()
+        term_minlen = np.minimum.reduceat(doc_lengths, term_starts).tolist()
+        term_maxlen = np.maximum.reduceat(doc_lengths, term_starts).tolist()
+        postfile, tindex, fieldid = self._postfile, self._tindex, self._fieldid
+        for t, btext in enumerate(self._terms):
+            lo, hi = int(starts[t]), int(starts[t + 1])
+            r0, r1 = int(run_of_term[t]), int(run_of_term[t + 1])
+            v0 = int(value_ends[lo - 1]) if lo else 0
+            v1 = int(value_ends[hi - 1])
+            record = [_HEADER.pack(MAGIC, hi - lo, r1 - r0, v1 - v0), ids_b[4 * lo:4 * hi],
+                      weights_b[4 * lo:4 * hi], rb[4 * r0:4 * r1], rm[4 * r0:4 * r1],
+                      rn[4 * r0:4 * r1]]
+            if v1 > v0:
+                offsets = np.zeros(hi - lo + 1, dtype="<u4")
+                offsets[1:] = value_ends[lo:hi] - v0
+                record += [offsets.tobytes(), values[v0:v1]]
+            offset = postfile.tell()
+            postfile.write(b"".join(record))
+            info = W3TermInfo(weight=term_sum[t], df=hi - lo, minlength=int(term_minlen[t]),
+                              maxlength=int(term_maxlen[t]), maxweight=term_max[t],
+                              minid=int(ids[lo]), maxid=int(ids[hi - 1]))
+            info.set_extent(offset, postfile.tell() - offset)
+            tindex.add(pack_ushort(fieldid) + btext, info.to_bytes())
