@@ -21,6 +21,8 @@ here, against the range this code was written and tested for.
 
 from __future__ import annotations
 
+import itertools
+import marshal
 import os
 import struct
 from array import array
@@ -46,29 +48,49 @@ _HEADER = struct.Struct("<4sIII")  # magic, df, number of blocks, bytes of value
 LENGTHS_EXT = ".wln"
 
 
-class WordPositions(Positions):
-    """Positions as raw uint32 arrays; a posting's frequency counts whole words only.
+DOCUMENT_TERM = "\x00"  # the one pool entry a text field makes per document (see below)
+_DOCUMENT_BTEXT = DOCUMENT_TERM.encode("utf-8")
 
-    Whoosh sums the frequencies of a document's postings into the field's length, which
-    BM25 normalises by. The analyser's word pairs and Chinese sub-words are terms of their
-    own (for phrases and partial Chinese words) but not words of the text, so their
-    tokens carry `whole = False` and add nothing to the length."""
+
+class WordPositions(Positions):
+    """A text field's postings of one document, handed to the writer as one entry.
+
+    Whoosh's writer sorts every posting of a segment, a Python tuple each, before the
+    codec sees them (most of a build's time at 10,000 records). This format gives it one
+    entry per document and field instead, under DOCUMENT_TERM, whose value holds the
+    document's terms, their counts and positions; the codec's field writer inverts them
+    with numpy (_FieldWriter). The entry's frequency, which Whoosh sums into the field's
+    length for BM25, is the number of words: the analyser's word pairs and Chinese
+    sub-words are terms of their own (for phrases and partial Chinese words) but not words
+    of the text, so their tokens carry `whole = False` and are not counted.
+
+    Positions are stored as raw uint32 arrays (decode_positions reads one posting's)."""
+
+    def analysed(self, value: str, analyzer) -> "Analysed":
+        """The value with its entry computed now (in a worker process; see prepare.py)."""
+        out = Analysed(value)
+        out.entries = list(self.word_values(value, analyzer))
+        return out
 
     def word_values(self, value, analyzer, **kwargs):
-        fb = self.field_boost
-        poses = defaultdict(list)
-        words = defaultdict(int)
-        kwargs["positions"] = True
-        # the project's analyser marks words and never stops a token: no filtering generator
+        if isinstance(value, Analysed):
+            yield from value.entries
+            return
         if isinstance(value, str) and hasattr(analyzer, "index_terms"):
             poses, words = analyzer.index_terms(value)  # the same terms, without Token objects
         else:
+            poses, words = defaultdict(list), defaultdict(int)
+            kwargs["positions"] = True
             for t in tokens(value, analyzer, kwargs):
                 poses[t.text].append(t.pos)
                 if getattr(t, "whole", True):
                     words[t.text] += 1
-        for w, poslist in poses.items():
-            yield (w, words.get(w, 0), len(poslist) * fb, array("I", poslist).tobytes())
+        if not poses:
+            return
+        counts = list(map(len, poses.values()))
+        positions = array("I", itertools.chain.from_iterable(poses.values())).tobytes()
+        yield (DOCUMENT_TERM, sum(words.values()), self.field_boost,
+               marshal.dumps((list(poses), counts, positions)))
 
     def encode(self, poslist):
         return array("I", poslist).tobytes()
@@ -81,6 +103,12 @@ class WordPositions(Positions):
 
     def decode_weight(self, valuestring):
         return self.decode_frequency(valuestring) * self.field_boost
+
+
+class Analysed(str):
+    """A text value whose index entries were computed already (WordPositions.analysed)."""
+
+    entries: list
 
 
 class PostingArrays:
@@ -284,9 +312,11 @@ class _LengthsReader(W3PerDocReader):
 class _FieldWriter(W3FieldWriter):
     """W3's term dictionary writer with array posting lists.
 
-    A field's postings are gathered whole and written at the end of the field, so that
-    the block statistics of all its terms take a few numpy passes instead of several
-    calls per term (most terms, word pairs, have one or two postings)."""
+    A field's postings are gathered whole, as columns, and inverted and written at the end
+    of the field: the sort by term, the block statistics and the term statistics take a
+    few numpy passes instead of Python calls per posting. A text field's postings arrive
+    as one entry per document (see WordPositions); those of other fields, and of segments
+    being merged, one by one."""
 
     def __init__(self, codec, storage, segment):
         super().__init__(codec, storage, segment)
@@ -302,17 +332,35 @@ class _FieldWriter(W3FieldWriter):
         self._fieldid = fmap.setdefault(fieldname, len(fmap))
         self._fieldname, self._fieldobj, self._format = fieldname, fieldobj, fieldobj.format
         self._infield = True
-        self._terms, self._starts = [], []
-        self._ids, self._weights, self._values = array("I"), array("f"), []
+        # one entry per posting, in arrival order: term, document, weight, value size;
+        # the values themselves as a list of buffers to join
+        self._keys: list[str] = []
+        self._docs, self._weights, self._sizes = array("I"), array("f"), array("I")
+        self._buffers: list[bytes] = []
+        self._term = None
 
     def start_term(self, btext):
-        self._terms.append(btext)
-        self._starts.append(len(self._ids))
+        self._term = btext.decode("utf-8", "surrogateescape")
 
     def add(self, docnum, weight, vbytes, length):
-        self._ids.append(docnum)
+        self._keys.append(self._term)
+        self._docs.append(docnum)
         self._weights.append(weight)
-        self._values.append(vbytes or b"")
+        self._sizes.append(len(vbytes or b""))
+        if vbytes:
+            self._buffers.append(vbytes)
+
+    def add_document_postings(self, docnum, weight, blob):
+        """A WordPositions entry: all the postings of one document in this field."""
+        terms, counts, positions = marshal.loads(blob)
+        self._keys.extend(terms)
+        self._docs.extend(itertools.repeat(docnum, len(terms)))
+        if weight == 1.0:
+            self._weights.extend(counts)
+        else:
+            self._weights.extend(c * weight for c in counts)
+        self._sizes.extend(map((4).__mul__, counts))
+        self._buffers.append(positions)
 
     def finish_term(self):
         pass
@@ -321,65 +369,86 @@ class _FieldWriter(W3FieldWriter):
         if not self._infield:
             raise Exception("Called finish_field before start_field")
         self._infield = False
-        if self._terms:
+        if self._keys:
             self._write_field()
-        self._terms = self._starts = self._ids = self._weights = self._values = None
+        self._keys = self._docs = self._weights = self._sizes = self._buffers = None
 
     def add_postings(self, schema, lengths, items):
         # Whoosh's loop, without a length lookup and three method calls per posting
         lastfn = lasttext = None
-        ids = weights = values = None
         for fieldname, btext, docnum, weight, value in items:
             if fieldname != lastfn:
                 if lastfn is not None:
                     self.finish_field()
                 self.start_field(fieldname, schema[fieldname])
-                ids, weights, values = self._ids.append, self._weights.append, self._values.append
                 lastfn, lasttext = fieldname, None
             if docnum == -1:
+                continue
+            if btext == _DOCUMENT_BTEXT and isinstance(self._format, WordPositions):
+                self.add_document_postings(docnum, weight, value)
                 continue
             if btext != lasttext:
                 self.start_term(btext)
                 lasttext = btext
-            ids(docnum)
-            weights(weight)
-            values(value or b"")
+            self.add(docnum, weight, value, None)
         if lastfn is not None:
             self.finish_field()
 
     def _write_field(self):
         block = self._codec.block
-        ids = np.frombuffer(self._ids, dtype=np.uint32)
-        weights = np.frombuffer(self._weights, dtype=np.float32)
-        starts = np.asarray(self._starts + [len(ids)], dtype=np.int64)
-        sizes = np.fromiter(map(len, self._values), dtype=np.int64, count=len(self._values))
-        values = b"".join(self._values)
-        value_ends = np.cumsum(sizes)
+        # invert: postings by term (in the byte order of their UTF-8), then by document
+        vocabulary = sorted(set(self._keys))
+        number = {t: i for i, t in enumerate(vocabulary)}
+        count = len(self._keys)
+        term_of = np.fromiter(map(number.__getitem__, self._keys), dtype=np.int64, count=count)
+        docs = np.frombuffer(self._docs, dtype=np.uint32)
+        order = np.lexsort((docs, term_of))
+        ids = docs[order]
+        weights = np.frombuffer(self._weights, dtype=np.float32)[order]
+        sizes = np.frombuffer(self._sizes, dtype=np.uint32).astype(np.int64)
+        buffer = np.frombuffer(b"".join(self._buffers), dtype=np.uint8)
+        if len(buffer):  # the values in the new order
+            old_starts = np.cumsum(sizes) - sizes
+            sizes = sizes[order]
+            value_ends = np.cumsum(sizes)
+            gather = (np.repeat(old_starts[order] - (value_ends - sizes), sizes)
+                      + np.arange(int(value_ends[-1]) if len(value_ends) else 0))
+            values = buffer[gather].tobytes()
+        else:
+            sizes = sizes[order]
+            value_ends = np.cumsum(sizes)
+            values = b""
+        sorted_terms = term_of[order]
+        term_first = np.flatnonzero(np.r_[True, sorted_terms[1:] != sorted_terms[:-1]])
+        starts = np.r_[term_first, len(ids)]
+        terms = [vocabulary[t].encode("utf-8", "surrogateescape")
+                 for t in sorted_terms[term_first].tolist()]
         lengths = self._lengths().get(self._fieldname)
         # one run per (term, block): a run starts where a term starts or the block changes
         blocks = (ids // block).astype(np.int64)
         new = np.ones(len(ids), dtype=bool)
         new[1:] = blocks[1:] != blocks[:-1]
-        new[starts[:-1]] = True
+        new[term_first] = True
         runs = np.flatnonzero(new)
         run_block = blocks[runs].astype("<u4")
         run_max = np.maximum.reduceat(weights, runs).astype("<f4")
         doc_lengths = lengths[ids] if lengths is not None else np.zeros(len(ids), dtype=np.uint32)
         run_min = np.minimum.reduceat(doc_lengths, runs).astype("<u4")
         run_of_term = np.searchsorted(runs, starts)  # first run of each term (and the end)
+        term_sum = np.add.reduceat(weights.astype(np.float64), term_first).tolist()
+        term_max = np.maximum.reduceat(weights, term_first).tolist()
+        term_minlen = np.minimum.reduceat(doc_lengths, term_first).tolist()
+        term_maxlen = np.maximum.reduceat(doc_lengths, term_first).tolist()
         ids_b, weights_b = ids.astype("<u4").tobytes(), weights.astype("<f4").tobytes()
         rb, rm, rn = run_block.tobytes(), run_max.tobytes(), run_min.tobytes()
-        term_starts = starts[:-1]
-        term_sum = np.add.reduceat(weights.astype(np.float64), term_starts).tolist()
-        term_max = np.maximum.reduceat(weights, term_starts).tolist()
-        term_minlen = np.minimum.reduceat(doc_lengths, term_starts).tolist()
-        term_maxlen = np.maximum.reduceat(doc_lengths, term_starts).tolist()
+        starts_l, runs_l = starts.tolist(), run_of_term.tolist()
+        ends_l = value_ends.tolist()
         postfile, tindex, fieldid = self._postfile, self._tindex, self._fieldid
-        for t, btext in enumerate(self._terms):
-            lo, hi = int(starts[t]), int(starts[t + 1])
-            r0, r1 = int(run_of_term[t]), int(run_of_term[t + 1])
-            v0 = int(value_ends[lo - 1]) if lo else 0
-            v1 = int(value_ends[hi - 1])
+        for t, btext in enumerate(terms):
+            lo, hi = starts_l[t], starts_l[t + 1]
+            r0, r1 = runs_l[t], runs_l[t + 1]
+            v0 = ends_l[lo - 1] if lo else 0
+            v1 = ends_l[hi - 1]
             record = [_HEADER.pack(MAGIC, hi - lo, r1 - r0, v1 - v0), ids_b[4 * lo:4 * hi],
                       weights_b[4 * lo:4 * hi], rb[4 * r0:4 * r1], rm[4 * r0:4 * r1],
                       rn[4 * r0:4 * r1]]

@@ -22,7 +22,8 @@ _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
 
 
 def _text(analyzer) -> TEXT:
-    """A searchable text field: positions as arrays, lengths in words (codec.WordPositions)."""
+    """A text field: postings handed to the codec a document at a time, lengths in words
+    (codec.WordPositions)."""
     field = TEXT(analyzer=analyzer, multitoken_query="and")
     field.format = WordPositions(field_boost=field.format.field_boost)
     return field
@@ -41,7 +42,7 @@ def build_schema(dictionary: tuple[tuple[str, int], ...]) -> Schema:
         scopes=KEYWORD(commas=True, scorable=False),
         status=ID(),
         date=ID(sortable=True),
-        spell=TEXT(analyzer=spelling_analyzer(dictionary), phrase=False),
+        spell=_text(spelling_analyzer(dictionary)),
         record=STORED(),
     )
 
