@@ -1,0 +1,146 @@
+"""Which pillar a passage belongs to, learned at run time from the records and pillars.yaml.
+
+No keyword list: the words of each pillar are the words of the records filed under it
+(title, tags, quote, body) and of its own entry in pillars.yaml (name, statement, in both
+languages). A passage is scored by the cosine of its tf-idf vector with each pillar's
+centroid. A part of a source's own enumeration is matched by its heading against the
+pillars' names and statements, and the parts of one enumeration take different pillars.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
+
+from .model import Measure, Pillar
+
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*|[\u3400-\u4dbf\u4e00-\u9fff]+")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# a part whose heading shares no word with any pillar and whose text is no closer than this
+# to any pillar's records is not taken as a pillar's part
+MIN_PART_SCORE = 0.12
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed English words without stop words; Chinese as character pairs."""
+    out = []
+    for w in WORD.findall(text):
+        if CJK.match(w):
+            out.extend(w[i:i + 2] for i in range(max(1, len(w) - 1)))
+            continue
+        for part in w.lower().replace("'s", "").split("-"):
+            if len(part) > 1 and part not in STOP_WORDS:
+                out.append(stem(part))
+    return out
+
+
+def _vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
+    vec = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items() if v}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def _idf(docs: list[Counter]) -> dict[str, float]:
+    df = Counter(t for d in docs for t in d)
+    n = len(docs)
+    return {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
+
+
+def record_text(measure: Measure) -> str:
+    return " ".join([measure.title, " ".join(t.replace("-", " ") for t in measure.tags),
+                     measure.quote or "", measure.body])
+
+
+def pillar_text(pillar: Pillar) -> str:
+    return " ".join([pillar.name, pillar.statement, pillar.name_zh, pillar.statement_zh])
+
+
+@dataclass(frozen=True)
+class Guess:
+    pillar: str | None
+    score: float
+    how: str  # how it was found, for the editor
+
+
+class PillarModel:
+    """Centroids of the pillars' records, and the pillars' own names for headings."""
+
+    def __init__(self, pillars: dict[str, Pillar], measures: Iterable[Measure]):
+        self.pillars = list(pillars)
+        docs = [(m.pillar, Counter(tokens(record_text(m)))) for m in measures if m.pillar in pillars]
+        docs += [(p.id, Counter(tokens(pillar_text(p)))) for p in pillars.values()]
+        self.idf = _idf([d for _, d in docs])
+        self.centroids: dict[str, dict[str, float]] = {}
+        for pid in self.pillars:
+            total: Counter = Counter()
+            for owner, counts in docs:
+                if owner == pid:
+                    total.update(_vector(counts, self.idf))
+            norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
+            self.centroids[pid] = {t: v / norm for t, v in total.items()}
+        labels = {p.id: Counter(tokens(pillar_text(p))) for p in pillars.values()}
+        self.label_idf = {t: math.log(len(labels) / c)
+                          for t, c in Counter(t for d in labels.values() for t in d).items()}
+        self.labels = {pid: _vector(c, self.label_idf) for pid, c in labels.items()}
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Cosine of the text with each pillar's records."""
+        vec = _vector(Counter(tokens(text)), self.idf)
+        return {pid: _cosine(vec, c) for pid, c in self.centroids.items()}
+
+    def heading_scores(self, heading: str) -> dict[str, float]:
+        """Cosine of a heading with each pillar's name and statement (words that every
+        pillar's statement has, such as "development", count for nothing)."""
+        vec = _vector(Counter(tokens(heading)), self.label_idf)
+        return {pid: _cosine(vec, c) for pid, c in self.labels.items()}
+
+    def classify(self, text: str) -> Guess:
+        scores = self.scores(text)
+        if not scores:
+            return Guess(None, 0.0, "no pillars")
+        best = max(scores, key=scores.get)
+        if scores[best] <= 0:
+            return Guess(None, 0.0, "no word shared with any pillar's records")
+        return Guess(best, scores[best], f"wording: closest to the records of {best} "
+                     f"(cosine {scores[best]:.2f})")
+
+    def assign_parts(self, parts: list[tuple[str, str]]) -> list[Guess]:
+        """Pillars for the parts of one enumeration, given each part's (heading, text).
+
+        Each part scores each pillar by its heading's likeness to the pillar's name and
+        statement plus its text's likeness to the pillar's records; the parts then take
+        different pillars, the assignment with the highest total (an enumeration lists
+        distinct areas). A part that fits no pillar gets none.
+        """
+        table = []
+        for heading, text in parts:
+            h, c = self.heading_scores(heading), self.scores(text)
+            table.append({pid: (h[pid] + c[pid], h[pid], c[pid]) for pid in self.pillars})
+        n, k = len(parts), len(self.pillars)
+        if n <= k:
+            best = max(itertools.permutations(self.pillars, n),
+                       key=lambda perm: sum(table[i][p][0] for i, p in enumerate(perm)))
+        else:
+            best = tuple(max(row, key=lambda p: row[p][0]) for row in table)
+        out = []
+        for i, pid in enumerate(best):
+            total, h, c = table[i][pid]
+            if h <= 0 and c < MIN_PART_SCORE:
+                out.append(Guess(None, total, "part fits no pillar"))
+            else:
+                out.append(Guess(pid, total, f"part {i + 1} of the source's enumeration "
+                                 f"(heading {h:.2f}, wording {c:.2f})"))
+        return out
