@@ -18,11 +18,17 @@ put-into-operation inaugurate initiate innovate offer provide release start
 """.split()
 CHANGE = """expand extend cut reduce shorten simplify streamline allow permit enable lower ease
 relax remove abolish waive exempt speed-up accelerate upgrade integrate connect link attract
-complete realize realise grant recognize recognise merge replace raise digitize""".split()
+complete realize realise grant recognize recognise merge replace raise digitize sign""".split()
 WEAK = """promote support facilitate strengthen deepen optimize optimise improve cultivate
 encourage develop cooperate""".split()
 STAT = """reach rise grow increase decrease decline fall drop account total exceed surpass hit
 double triple amount register see""".split()
+
+# verbs that report a result when their object is an amount ("attracted foreign investment
+# of 20 billion yuan", "signed 50 projects worth 30 billion yuan")
+RESULT = {"attract", "sign", "complete", "realize", "realise"}
+AMOUNT = re.compile(r"\d[\d,.]*\s*(?:%|per\s?cent|(?:(?:million|billion|trillion)\s+)?"
+                    r"(?:yuan|RMB|US\s+dollars|dollars|euros))", re.I)
 
 IRREGULAR = {"set": ["set"], "build": ["built"], "put": ["put"], "cut": ["cut"],
              "hit": ["hit"], "rise": ["rose", "risen"], "grow": ["grew", "grown"],
@@ -36,9 +42,16 @@ MODAL_PLAN = re.compile(
     r"in\s+the\s+next\s+stage)\b", re.I)
 DETERMINERS = {"a", "an", "the", "this", "that", "its", "their", "our", "of", "his", "her",
                "these", "those", "such", "each", "every", "any", "some", "no"}
+FUNCTION_WORDS = {"and", "or", "for", "with", "from", "into", "to", "in", "on", "by", "than",
+                  "over", "more", "less", "about", "across", "up", "nearly", "almost", "around"}
+# words that open a phrase before a sentence's subject ("In the Lingang area, ...")
+LEAD_IN = re.compile(r"(?:for\s+example|for\s+instance|in\s+addition|meanwhile|also|moreover|"
+                     r"besides|specifically|in|at|on|since|during|over|after|under|through|"
+                     r"according\s+to|as\s+of|by)\b", re.I)
 # subjects that point back to a zone named in the sentence before
-ANAPHORS = re.compile(r"^(?:it|the\s+zone|this\s+zone|the\s+area|this\s+area|the\s+new\s+area|"
-                      r"the\s+special\s+area|the\s+port|the\s+city|the\s+province)\b", re.I)
+ANAPHORS = re.compile(r"^(?:it|they|both|the\s+two\s+zones|both\s+zones|the\s+zone|this\s+zone|"
+                      r"the\s+area|this\s+area|the\s+new\s+area|the\s+special\s+area|the\s+port|"
+                      r"the\s+city|the\s+province)\b", re.I)
 # "Multiple pilot free trade zones have ...": zones the source counts but does not name
 QUANTIFIER = r"(?:multiple|several|many|some|a\s+number\s+of|various|numerous|a\s+few|most|all)"
 
@@ -49,6 +62,7 @@ vitality potential opening opening-up reform reforms innovation innovations expe
 experiences idea ideas way ways new important remarkable significant positive steady good
 great better further more active actively important fully effectively continuously
 comprehensive overall various relevant related areas aspects field fields measure measures
+innovative institutional firsts first
 policy policies task tasks goal goals situation trend trends system systems mechanism
 mechanisms""".split())
 

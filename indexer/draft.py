@@ -90,7 +90,7 @@ class Drafter:
         source = self.taxonomy.sources.get(source_id)
         if source is None:
             raise SourceNotDraftable(f"no source {source_id!r} in {self.root / 'sources'}")
-        if getattr(source, "kind", "held") != "held":
+        if not source.held:
             raise SourceNotDraftable(f"{source_id} is a cited source: the project does not hold "
                                      "its text, so there is nothing to draft from")
         sents = sentences(source.text)

@@ -33,6 +33,7 @@ class Verb:
     finite: bool
     passive: bool
     past: bool
+    infinitive: bool = False
 
 
 @dataclass
@@ -95,14 +96,19 @@ def verbs(text: str, start: int, end: int, blocked) -> list[Verb]:
             finite = True
         if prev in MODALS:
             finite = True
-        out.append(Verb(words[i][0], words[i + n - 1][1], lemma, kind, finite, passive, past))
+        out.append(Verb(words[i][0], words[i + n - 1][1], lemma, kind, finite, passive, past,
+                        infinitive=prev == "to" and not finite))
         i += n
     return out
 
 
 def _main_verb(vs: list[Verb]) -> Verb | None:
+    """The first finite verb of doing; failing one, what a zone set out "to" make or change
+    ("worked with the Hunan FTZ to launch a joint model")."""
     finite = [v for v in vs if v.finite]
-    return finite[0] if finite else None
+    if finite:
+        return finite[0]
+    return next((v for v in vs if v.infinitive and v.kind in ("make", "change")), None)
 
 
 def clauses(sentence: Sentence, finder: ZoneFinder, mentions: list[Mention]) -> list[tuple[int, int]]:
@@ -149,16 +155,16 @@ def quoted_list(text: str, start: int, end: int) -> list[re.Match]:
 
 
 def concrete(text: str) -> bool:
-    """An object that says what: a quoted name, a figure, a proper name, or two words
-    that are not mere words of degree and quality ("high-quality development")."""
-    if QUOTED.search(text) or re.search(r"\d", text):
+    """An object that says what: a quoted name, a proper name, or two words that are not
+    mere words of number, degree or quality ("more than 500 innovative measures")."""
+    if QUOTED.search(text):
         return True
-    words = [m.group(0) for m in WORD.finditer(text)]
+    words = [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
     if any(w[0].isupper() for w in words[1:]) or any(w.isupper() and len(w) > 1 for w in words):
         return True
     content = [w.lower() for w in words if w.lower() not in cues.GENERIC
-               and w.lower() not in cues.DETERMINERS and len(w) > 2
-               and w.lower() not in {"and", "for", "with", "from", "into", "to", "in", "on", "by"}]
+               and w.lower() not in cues.DETERMINERS and w.lower() not in cues.FUNCTION_WORDS
+               and len(w) > 2]
     return len(content) >= 2
 
 
@@ -238,11 +244,10 @@ def title_of(text: str, clause: tuple[int, int], verb: Verb) -> str:
         aux = re.search(r"(?:\s+(?:has|have|had))?(?:\s+been|\s+(?:is|are|was|were))(?:\s+\w+ly)?\s*$",
                         text[start:verb.start])
         subject_end = start + aux.start() if aux else verb.start
-        subject_start = start
-        lead = re.match(r"(?:for\s+example|in\s+addition|meanwhile|also|moreover|besides)\s*,\s*", text[start:], re.I)
-        if lead:
-            subject_start += lead.end()
-        subject = text[subject_start:subject_end]
+        subject = text[start:subject_end]
+        # "For example, in the Lingang area, a new ... was launched": past the lead-in phrases
+        while cues.LEAD_IN.match(subject) and "," in subject:
+            subject = subject[subject.index(",") + 1:].lstrip()
         subject = subject[:subject.index(",")] if "," in subject else subject
         return _tidy(f"{subject} {text[verb.start:_cut(text, verb.start, end)]}")
     obj_start = verb.end
@@ -290,7 +295,7 @@ def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -
         if verb is None:
             found.skipped = "no verb of doing"
             continue
-        if verb.kind == "stat":
+        if verb.kind == "stat" or (verb.lemma in cues.RESULT and cues.AMOUNT.search(text, verb.end, end)):
             found.skipped = "reports a figure, not a measure"
             continue
         plan = cues.MODAL_PLAN.search(text, 0, verb.start)
@@ -305,7 +310,9 @@ def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -
                 continue
         elif finder.others(text[start:end], mentions):
             found.counted = "other"
-        obj = text[verb.end:end] if not verb.passive else text[start:end]
+        # the object up to where a title would stop: ", of which 200 are firsts" adds nothing
+        obj = text[verb.end:_cut(text, verb.end, end, keep_purpose=True)] if not verb.passive \
+            else text[start:end]
         if not concrete(obj) or (verb.kind == "weak" and not (
                 QUOTED.search(obj) or re.search(r"\d", obj) or re.search(r"\s[A-Z]", obj))):
             found.skipped = "says how much or how well, not what"
@@ -349,7 +356,7 @@ def analyse_chinese(sentence: Sentence, finder: ZoneFinder, previous: tuple[str,
         found.skipped = "no verb of doing"
     elif cues.ZH_PLAN.search(text[:pivot]):
         found.skipped = "a plan without a named measure"
-    elif cues.ZH_STAT.search(text) and not re.search(r"[“「]", text):
+    elif (stat := cues.ZH_STAT.search(text)) and stat.start() < pivot:
         found.skipped = "reports a figure, not a measure"
     elif not found.zones and not cues.ZH_QUANTIFIER.search(text[:pivot]):
         found.skipped = "names no zone"

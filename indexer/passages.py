@@ -2,7 +2,7 @@
 
 Every sentence keeps its offsets in the text, so that a quote taken from it is the source's
 text verbatim. A part starts where the source counts ("First, ...", "The second is to ...",
-"一是", "II.", a short heading line) and runs to the next part, or to a paragraph where a
+"一是", "II.", a run of short heading lines) and runs to the next part, or to a paragraph where a
 new speaker takes the floor ("Reporter: ...?"), which ends the speaker's enumeration.
 """
 
@@ -106,6 +106,16 @@ def ordinal(sentence: Sentence) -> int | None:
     return None
 
 
+def is_heading(sentences_: list[Sentence], index: int) -> bool:
+    """A paragraph of a few words that does not end like a sentence, or a Markdown heading."""
+    s = sentences_[index]
+    alone = (index == 0 or sentences_[index - 1].paragraph != s.paragraph) and \
+        (index + 1 == len(sentences_) or sentences_[index + 1].paragraph != s.paragraph)
+    text = s.text.strip()
+    return alone and (text.startswith("#") or (
+        len(text.split()) <= 10 and len(text) <= 60 and not re.search(r"[.!?。！？:：;；,，]$", text)))
+
+
 def breaks_enumeration(sentences_: list[Sentence], index: int) -> bool:
     """A sentence that opens a paragraph with a new speaker or a question ends a part."""
     s = sentences_[index]
@@ -125,6 +135,10 @@ def parts(sentences_: list[Sentence]) -> list[list[Part]]:
             runs.append([(i, 1)])
         elif runs and (n == runs[-1][-1][1] + 1 or (n == 0 and runs[-1][-1][1] >= 1)):
             runs[-1].append((i, n or runs[-1][-1][1] + 1))
+    numbered = {i for run in runs for i, _ in run}
+    headings = [i for i, s in enumerate(sentences_) if i not in numbered and is_heading(sentences_, i)]
+    if len(headings) >= 2:  # a run of heading lines: "## Logistics", "Key industries"
+        runs.append([(i, k + 1) for k, i in enumerate(headings)])
     starts = sorted(i for run in runs for i, _ in run)
     out = []
     for run in runs:

@@ -1,0 +1,163 @@
+"""Measure the drafter on a source whose measures are known: zones, pillars, spurious drafts.
+
+    python -m tests.draft_eval                       # the shipped source and the test sources
+    python -m tests.draft_eval SOURCE.md TRUTH.yaml  # any held source with its truth file
+
+A truth file lists the measures an editor would draft, each with `anchor` (words of the
+measure inside its passage) or `record` (the record it repeats), `zones`, `pillar` and
+optionally `duplicate_of`. A draft matches the truth measure whose anchor lies in its passage
+(or, failing that, its quote), one to one; drafts matching none are spurious.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from indexer.catalog import load_catalog
+from indexer.draft import Draft, Drafter
+from indexer.fields import squash
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = PROJECT / "tests" / "fixtures" / "drafting"
+SHIPPED_SOURCE = "mofcom-2023-05-11-press-conference"
+
+
+@dataclass
+class Figures:
+    source: str
+    truth: int = 0
+    drafts: int = 0
+    matched: int = 0
+    spurious: int = 0
+    zone_sets_right: int = 0
+    zones_tp: int = 0
+    zones_predicted: int = 0
+    zones_true: int = 0
+    pillars_right: int = 0
+    duplicates_right: int = 0
+    duplicates_true: int = 0
+    verbatim: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def zone_precision(self) -> float:
+        return self.zones_tp / self.zones_predicted if self.zones_predicted else 1.0
+
+    @property
+    def zone_recall(self) -> float:
+        return self.zones_tp / self.zones_true if self.zones_true else 1.0
+
+    def row(self) -> str:
+        return (f"| {self.source} | {self.truth} | {self.drafts} | {self.matched} | {self.spurious} "
+                f"| {self.zone_precision:.2f} | {self.zone_recall:.2f} "
+                f"| {self.zone_sets_right}/{self.truth} | {self.pillars_right}/{self.truth} "
+                f"| {self.duplicates_right}/{self.duplicates_true} | {self.verbatim}/{self.drafts} |")
+
+
+HEADER = ("| source | measures | drafts | matched | spurious | zone precision | zone recall "
+          "| zone set right | pillar right | duplicates found | quotes verbatim |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def truth_of_records(measures_dir: Path, source_id: str) -> list[dict]:
+    """The records on a source, as the truth for re-drafting it."""
+    catalog = load_catalog(measures_dir)
+    return [{"record": m.id, "zones": list(m.zones), "pillar": m.pillar, "duplicate_of": m.id}
+            for m in catalog.measures.values() if m.source == source_id]
+
+
+def _matches(d: Draft, t: dict) -> int:
+    """How well a draft matches a truth measure: 2 in its own passage, 1 in its quote."""
+    if "record" in t:
+        return 2 if d.duplicate_of == t["record"] else 0
+    anchor = " ".join(t["anchor"].lower().split())
+    if anchor in " ".join(f"{d.passage} {d.title or ''}".lower().split()):
+        return 2
+    return 1 if anchor in " ".join(d.quote.lower().split()) else 0
+
+
+def evaluate(drafts: list[Draft], truth: list[dict], source_text: str, name: str) -> Figures:
+    fig = Figures(name, truth=len(truth), drafts=len(drafts))
+    text = squash(source_text)
+    fig.verbatim = sum(1 for d in drafts if squash(d.quote) in text)
+    pairs = sorted(((_matches(d, t), i, j) for i, d in enumerate(drafts) for j, t in enumerate(truth)),
+                   reverse=True)
+    used_d, used_t, match = set(), set(), {}
+    for score, i, j in pairs:
+        if score and i not in used_d and j not in used_t:
+            used_d.add(i)
+            used_t.add(j)
+            match[j] = drafts[i]
+    fig.matched = len(match)
+    fig.spurious = len(drafts) - len(match)
+    for j, t in enumerate(truth):
+        true_zones = set(t.get("zones") or [])
+        fig.zones_true += len(true_zones)
+        fig.duplicates_true += bool(t.get("duplicate_of"))
+        d = match.get(j)
+        label = t.get("anchor") or t.get("record")
+        if d is None:
+            fig.misses.append(f"missed: {label}")
+            continue
+        got = set(d.zones)
+        fig.zones_predicted += len(got)
+        fig.zones_tp += len(got & true_zones)
+        fig.zone_sets_right += got == true_zones
+        fig.pillars_right += d.pillar == t["pillar"]
+        fig.duplicates_right += bool(t.get("duplicate_of")) and d.duplicate_of == t.get("duplicate_of")
+        if got != true_zones:
+            fig.misses.append(f"zones of {label}: {sorted(got)} instead of {sorted(true_zones)}")
+        if d.pillar != t["pillar"]:
+            fig.misses.append(f"pillar of {label}: {d.pillar} instead of {t['pillar']}")
+    for i, d in enumerate(drafts):
+        if i not in used_d:
+            fig.misses.append(f"spurious: {d.title or d.title_zh!r} {d.zones} ({d.passage[:60]!r})")
+    return fig
+
+
+def run(source_file: Path, truth: list[dict] | None, measures: Path | None = None) -> Figures:
+    """Draft a source file in a copy of the shipped measures and measure the drafts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "measures"
+        shutil.copytree(measures or PROJECT / "measures", root,
+                        ignore=shutil.ignore_patterns("drafts"))
+        target = root / "sources" / source_file.name
+        if not target.exists():
+            shutil.copy(source_file, target)
+        if truth is None:
+            truth = truth_of_records(root, source_file.stem)
+        proposal = Drafter(root).propose(source_file.stem)
+        source_text = load_catalog(root).taxonomy.sources[source_file.stem].text
+        return evaluate(proposal.drafts, truth, source_text, source_file.stem)
+
+
+def load_truth(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["measures"]
+
+
+def standard() -> list[Figures]:
+    figures = [run(PROJECT / "measures" / "sources" / f"{SHIPPED_SOURCE}.md", None)]
+    for source in sorted((FIXTURES / "sources").glob("*.md")):
+        figures.append(run(source, load_truth(FIXTURES / "truth" / f"{source.stem}.yaml")))
+    return figures
+
+
+def main(argv: list[str]) -> int:
+    figures = [run(Path(argv[0]), load_truth(Path(argv[1])))] if len(argv) == 2 else standard()
+    print(HEADER)
+    for fig in figures:
+        print(fig.row())
+    for fig in figures:
+        for miss in fig.misses:
+            print(f"{fig.source}: {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
