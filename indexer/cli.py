@@ -64,10 +64,10 @@ def cli():
 @cli.command()
 @measures_option
 @click.option("--drafts", "drafts_dir", is_flag=False, flag_value="", default=None,
-              type=click.Path(path_type=Path), metavar="[DIR]",
+              type=click.Path(), metavar="[DIR]",
               help="Check the drafts instead (in DIR, default drafts/ in the measures folder): "
                    "the records' rules, plus blanks left to fill and possible duplicates.")
-def check(measures_dir: Path, drafts_dir: Path | None):
+def check(measures_dir: Path, drafts_dir: str | None):
     """Validate every record, source and taxonomy file; list every problem.
 
     Each problem is printed as path:line: field: message. Exit 0 when clean, 1 otherwise.
@@ -78,7 +78,7 @@ def check(measures_dir: Path, drafts_dir: Path | None):
     if drafts_dir is not None:
         from . import draftfiles
 
-        folder = draftfiles.drafts_folder(measures_dir, drafts_dir if str(drafts_dir) else None)
+        folder = draftfiles.drafts_folder(measures_dir, Path(drafts_dir) if drafts_dir else None)
         problems, count = draftfiles.check(measures_dir, folder)
         if problems:
             fail(draftfiles.DraftNotReady(problems))

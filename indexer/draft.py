@@ -140,7 +140,8 @@ class Drafter:
                      title_zh=None if english else f.title,
                      zones=zones, zones_note=self._zones_note(f), pillar=guess.pillar,
                      date=source.date, tags=self.tagger.tags(f"{f.title} {f.text}"),
-                     source=source.id, quote=f.sentence.text, passage=f.text, why=why)
+                     source=source.id, quote=" ".join(f.sentence.text.split()),
+                     passage=" ".join(f.text.split()), why=why)
 
     def _zone_reason(self, f: Found) -> str:
         if not f.zones:

@@ -96,15 +96,17 @@ def verbs(text: str, start: int, end: int, blocked) -> list[Verb]:
             finite = True
         if prev in MODALS:
             finite = True
+        # "to launch", "took the lead in launching", "by introducing": what a zone set out to do
+        aimed = not finite and (prev == "to" or (head.endswith("ing") and prev in {"in", "by"}))
         out.append(Verb(words[i][0], words[i + n - 1][1], lemma, kind, finite, passive, past,
-                        infinitive=prev == "to" and not finite))
+                        infinitive=aimed))
         i += n
     return out
 
 
 def _main_verb(vs: list[Verb]) -> Verb | None:
-    """The first finite verb of doing; failing one, what a zone set out "to" make or change
-    ("worked with the Hunan FTZ to launch a joint model")."""
+    """The first finite verb of doing; failing one, what a zone set out to make or change
+    ("worked with the Hunan FTZ to launch a joint model", "took the lead in launching")."""
     finite = [v for v in vs if v.finite]
     if finite:
         return finite[0]
@@ -201,6 +203,7 @@ def _strip_quotes(title: str) -> str:
 
 def _tidy(title: str) -> str:
     """The first letter up, no leading article, a whole quoted name without its marks."""
+    title = " ".join(title.split())
     title = re.sub(r"^(?:a|an|the)\s+", "", title.strip(" ,;:."), flags=re.I)
     title = _strip_quotes(title)
     words = title.split()
@@ -290,7 +293,12 @@ def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -
         verb = _main_verb(verbs(text, start, end, blocked))
         found = Found(sentence, start, end, verb=verb)
         out.append(found)
-        zones = zones_of((start, end), verb, text, mentions) or (out[-2].zones if len(out) > 1 else carried)
+        zones = zones_of((start, end), verb, text, mentions) or (out[-2].zones if len(out) > 1 else ())
+        if not zones and carried and verb and (verb.past or re.search(
+                r"\b(?:also|further|in\s+addition)\b", text[start:verb.start], re.I)):
+            # "It also launched ...": a new measure of the zone named before; "It allows
+            # pharmacies to ..." only says more about the measure before
+            zones = carried
         found.zones = zones
         if verb is None:
             found.skipped = "no verb of doing"

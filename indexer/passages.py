@@ -28,7 +28,8 @@ MARKERS = [
     # "the first is to ...", "The second is ...", "One is ..."
     re.compile(rf"(?:^|\b)(?:the\s+)?({_ORD}|one|two|three|four|five|six)\s+(?:is|was|are)\b", re.I),
     # "First, ...", "Secondly: ...", "In the third place, ...", "Finally, ..."
-    re.compile(rf"^(?:in\s+the\s+)?({_ORD}|finally|lastly|last)(?:ly)?(?:\s+place)?\s*[,:;，]", re.I),
+    re.compile(rf"^(?:in\s+the\s+)?({_ORD}|finally|lastly|last)(?:ly)?(?:\s+place|\s+of\s+all|"
+               rf"\s+but\s+not\s+least)?\s*[,:;，]", re.I),
     # "一是", "第二，", "首先，"
     re.compile(r"^(?:第)?([一二三四五六七八])(?:是|，|、)"),
     re.compile(r"^(首先|其次|再次|最后)[，,]"),
@@ -59,14 +60,28 @@ class Part:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty line: the sources hold one paragraph per line."""
-    spans, pos = [], 0
+    """(start, end) of each paragraph: blocks between blank lines when the text has any (a
+    line break inside a block only wraps the line; a Markdown heading stands alone), and
+    every non-empty line otherwise (a text held one paragraph per line)."""
+    lines, pos = [], 0
     for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped:
-            lead = len(line) - len(line.lstrip())
-            spans.append((pos + lead, pos + lead + len(stripped)))
+        lines.append((pos, line))
         pos += len(line) + 1
+    blocks = bool(re.search(r"\n[ \t]*\n\s*\S", text.strip()))
+    spans: list[tuple[int, int]] = []
+    joining = False
+    for start, line in lines:
+        stripped = line.strip()
+        if not stripped:
+            joining = False
+            continue
+        lead = len(line) - len(line.lstrip())
+        span = (start + lead, start + lead + len(stripped))
+        if blocks and joining and spans and not stripped.startswith("#"):
+            spans[-1] = (spans[-1][0], span[1])
+        else:
+            spans.append(span)
+        joining = blocks and not stripped.startswith("#")
     return spans
 
 

@@ -22,7 +22,7 @@ from .model import Zone
 LATIN = r"A-Za-z0-9"
 # what may join the names of a list of zones: "Shanghai, Anhui and Jiangsu", "上海、浙江和江苏"
 LIST_JOIN = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*[、和及与]\s*)")
-AREA_WORD = re.compile(r"\s*(?:'s\s+)?(?:area|Area|片区)\b")
+AREA_WORD = re.compile(r"\s*(?:['’]s\s+)?(?:area|Area|片区)\b")
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class ZoneFinder:
             while j + 1 < len(out) and LIST_JOIN.fullmatch(text[out[j].end:out[j + 1].start]):
                 j += 1
             after = text[out[j].end:]
-            tail = re.match(r"(?:'s)?\s*(?:and\s+(?:other|several|some|many)\s+|等)?", after)
+            tail = re.match(r"(?:['’]s)?\s*(?:and\s+(?:other|several|some|many)\s+|等)?", after)
             rest = after[tail.end():]
             ftz = self.ftz.match(rest)
             if ftz or AREA_WORD.match(after):
