@@ -2,11 +2,13 @@
 
     python -m tests.draft_eval                       # the shipped source and the test sources
     python -m tests.draft_eval SOURCE.md TRUTH.yaml  # any held source with its truth file
+                                                     # (SOURCE.txt: a bare text, held)
 
 A truth file lists the measures an editor would draft, each with `anchor` (words of the
-measure inside its passage) or `record` (the record it repeats), `zones`, `pillar` and
-optionally `duplicate_of`. A draft matches the truth measure whose anchor lies in its passage
-(or, failing that, its quote), one to one; drafts matching none are spurious.
+measure inside its passage), `quote` (its sentence) or `record` (the record it repeats),
+`zones`, `pillar` and optionally `duplicate_of`. A draft matches the truth measure whose
+anchor lies in its passage (or, failing that, its quote), or whose quote is its quote, one
+to one; drafts matching none are spurious.
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ def _matches(d: Draft, t: dict) -> int:
     """How well a draft matches a truth measure: 2 in its own passage, 1 in its quote."""
     if "record" in t:
         return 2 if d.duplicate_of == t["record"] else 0
+    if "quote" in t:  # a truth file that gives each measure's sentence
+        mine, theirs = squash(d.quote).lower(), squash(t["quote"]).lower()
+        return 2 if mine == theirs else 1 if (mine in theirs or theirs in mine) else 0
     anchor = " ".join(t["anchor"].lower().split())
     if anchor in " ".join(f"{d.passage} {d.title or ''}".lower().split()):
         return 2
@@ -101,7 +106,7 @@ def evaluate(drafts: list[Draft], truth: list[dict], source_text: str, name: str
         fig.zones_true += len(true_zones)
         fig.duplicates_true += bool(t.get("duplicate_of"))
         d = match.get(j)
-        label = t.get("anchor") or t.get("record")
+        label = t.get("anchor") or t.get("record") or t["quote"][:60]
         if d is None:
             fig.misses.append(f"missed: {label}")
             continue
@@ -127,14 +132,20 @@ def run(source_file: Path, truth: list[dict] | None, measures: Path | None = Non
         root = Path(tmp) / "measures"
         shutil.copytree(measures or PROJECT / "measures", root,
                         ignore=shutil.ignore_patterns("drafts"))
-        target = root / "sources" / source_file.name
-        if not target.exists():
+        target = root / "sources" / f"{source_file.stem}.md"
+        if source_file.suffix == ".txt":  # a bare text: held, with a front matter of our own
+            target.write_text(TXT_FRONT_MATTER + source_file.read_text(encoding="utf-8"), encoding="utf-8")
+        elif not target.exists():
             shutil.copy(source_file, target)
         if truth is None:
             truth = truth_of_records(root, source_file.stem)
         proposal = Drafter(root).propose(source_file.stem)
         source_text = load_catalog(root).taxonomy.sources[source_file.stem].text
         return evaluate(proposal.drafts, truth, source_text, source_file.stem)
+
+
+TXT_FRONT_MATTER = ("---\nkind: held\ntitle: A text given for evaluation\npublisher: unknown\n"
+                    "date: 2024-01-01\nlanguage: en\n---\n")
 
 
 def load_truth(path: Path) -> list[dict]:
