@@ -53,7 +53,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
     names = " ".join(f"{z.short} {z.short_zh}" for z in zones)
     if pillar:
         names += f" {pillar.name} {pillar.name_zh}"
-    body = f"{measure.body}\n\n{measure.quote}"
+    body = "\n\n".join(part for part in (measure.body, measure.quote) if part)
     title = f"{measure.title}\n{measure.title_zh}"
     tags = " ".join(measure.tags)
     # the spelling vocabulary: each English word once per record, unstemmed
