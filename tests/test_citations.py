@@ -145,3 +145,16 @@ def test_api_gives_lineage_see_also_and_the_original_url(cited):
 def test_status_query_finds_the_nationwide_measure(cited):
     data = cited.get("/api/search?q=status:nationwide").get_json()
     assert [hit["id"] for hit in data["results"]] == [MEASURE_ID]
+
+
+def test_nationwide_page_lists_measures_by_batch(cited):
+    html = cited.get("/nationwide").get_data(as_text=True)
+    sections = re.findall(r'<section class="group".*?</section>', html, re.S)
+    assert len(sections) == 1
+    heading = text_of(re.search(r"<h2.*?</h2>", sections[0], re.S).group(0))
+    assert heading == "7th batch ( 2022-06 )"  # text_of spaces tags
+    assert f"/measures/{MEASURE_ID}" in {href for href, _, _ in links(sections[0])}
+    # a measure on the held source, never replicated by any source's account, is not there
+    assert "zhejiang-bonded-non-bonded-oil-same-tank-storage" not in html
+    assert 'aria-current="page">Nationwide' in html
+

@@ -29,6 +29,7 @@ PAGES = [
     "/pillars",
     "/pillars/logistics",
     "/sources",
+    "/nationwide",
     f"/sources/{SOURCE_ID}",
     "/compare",
     "/compare?zone=zhejiang",

@@ -163,6 +163,21 @@ def measure(measure_id: str):
     )
 
 
+@bp.get("/nationwide")
+def nationwide():
+    """The measures a source says were replicated nationwide, by batch, the latest first."""
+    kb = get_kb()
+    zones, pillars = _taxonomy(kb)
+    hits = kb.export("status:nationwide", order="newest",
+                     limit=current_app.config["EXPORT_LIMIT"]).hits
+    return render_template(
+        "nationwide.html",
+        total=len(hits),
+        groups=grouping.by_batch(kb, hits, "national"),
+        **_lookups(zones, pillars),
+    )
+
+
 @bp.get("/sources")
 def sources():
     return render_template("sources.html", sources=get_kb().sources())
