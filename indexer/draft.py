@@ -74,7 +74,8 @@ class Proposal:
 class Drafter:
     """Everything a draft is made from, loaded once from the measures directory."""
 
-    def __init__(self, measures_dir: Path):
+    def __init__(self, measures_dir: Path, use_parts: bool = True):
+        self.use_parts = use_parts  # False: every pillar from the wording (to measure it alone)
         catalog = load_catalog(measures_dir)
         self.taxonomy: Taxonomy = catalog.taxonomy
         self.measures: dict[str, Measure] = catalog.measures
@@ -83,7 +84,9 @@ class Drafter:
         self.places = load_places(self.root, self.taxonomy.zones, _Discard())
         self.finder = ZoneFinder(self.taxonomy.zones, self.places, lexicon.synonyms)
         self.model = PillarModel(self.taxonomy.pillars, self.measures.values())
-        self.overlap = Overlap(self.measures.values())
+        names = [n for z in self.taxonomy.zones.values() for n in (z.name, z.name_zh, z.short, z.short_zh)]
+        names += [n for p in self.places.values() for n in p.names + p.places]
+        self.overlap = Overlap(self.measures.values(), names)
         self.tagger = Tagger(lexicon, self.measures.values(), self.taxonomy, self.finder)
 
     def propose(self, source_id: str, taken_ids: set[str] = frozenset()) -> Proposal:
@@ -94,7 +97,7 @@ class Drafter:
             raise SourceNotDraftable(f"{source_id} is a cited source: the project does not hold "
                                      "its text, so there is nothing to draft from")
         sents = sentences(source.text)
-        pillar_of = self._parts(sents)
+        pillar_of = self._parts(sents) if self.use_parts else {}
         drafts, skipped, previous, paragraph = [], [], (), -1
         for s in sents:
             if s.paragraph != paragraph:

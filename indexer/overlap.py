@@ -15,7 +15,7 @@ from .fields import squash
 from .model import Measure
 from .pillar_model import _cosine, _idf, _vector, tokens
 
-SAME_MEASURE = 0.35  # cosine of a draft with a record of another quote, from the same zones
+SAME_MEASURE = 0.4  # cosine of a draft with a record of another quote, from the same zones
 
 
 def _measure_text(m: Measure) -> str:
@@ -23,8 +23,11 @@ def _measure_text(m: Measure) -> str:
 
 
 class Overlap:
-    def __init__(self, measures: Iterable[Measure]):
+    def __init__(self, measures: Iterable[Measure], names: Iterable[str] = ()):
+        """`names`: the zones' names and places, which say where a measure is and are
+        compared as zones, not as words ("Zhoushan" in two records is not one measure)."""
         self.measures = list(measures)
+        self.names = {tok for name in names for tok in tokens(name)}
         self.counts = {m.id: Counter(tokens(_measure_text(m))) for m in self.measures}
         self.full = {m.id: Counter(tokens(_measure_text(m) + " " + (m.quote or "") + " " + m.body))
                      for m in self.measures}
@@ -36,7 +39,9 @@ class Overlap:
 
     def similarity(self, text: str, measure_id: str, full: bool = False) -> float:
         counts = (self.full if full else self.counts)[measure_id]
-        return _cosine(_vector(Counter(tokens(text)), self.idf), _vector(counts, self.idf))
+        mine = Counter(t for t in tokens(text) if t not in self.names)
+        theirs = Counter({t: c for t, c in counts.items() if t not in self.names})
+        return _cosine(_vector(mine, self.idf), _vector(theirs, self.idf))
 
     def match(self, drafts: Sequence[tuple[str, str, tuple[str, ...]]]) -> list[str | None]:
         """For each draft (quote, words of the measure, zones): the record it repeats, or None."""

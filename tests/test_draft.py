@@ -69,6 +69,7 @@ def test_briefing_with_eight_measures_in_nine_zones(measures, tmp_path):
     assert fig.zone_sets_right >= 7, fig.misses
     assert fig.pillars_right >= 6, fig.misses
     assert fig.verbatim == len(drafts)
+    assert fig.duplicates_false == 0, fig.misses
 
 
 def test_redrafting_the_shipped_source_recovers_its_13_records_as_duplicates(measures):
@@ -92,9 +93,11 @@ def test_release_without_parts_zones_from_places_and_a_repeat_across_sources(mea
     drafts = Drafter(measures).propose(RELEASE).drafts
     fig = evaluate(drafts, load_truth(FIXTURES / "truth" / f"{RELEASE}.yaml"),
                    source_text(measures, RELEASE), RELEASE)
-    # the floor of what it does today with 13 records to learn pillars from (README figures)
+    # pillars come from the wording here: 6/8 with the 78 records of the README's figures
+    # (4/8 with the shipped source's 13); a little slack for records added later
     assert fig.spurious == 0 and fig.matched >= 7 and fig.zone_sets_right >= 7, fig.misses
-    assert fig.pillars_right >= 4 and fig.duplicates_right == 1, fig.misses
+    assert fig.pillars_right >= 5, fig.misses
+    assert (fig.duplicates_right, fig.duplicates_false) == (1, 0), fig.misses
     by_zone = {tuple(d.zones): d for d in drafts}
     assert ("guangdong",) in by_zone  # "Qianhai"
     assert ("hainan",) in by_zone  # "Yangpu Port"
