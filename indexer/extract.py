@@ -14,26 +14,12 @@ from dataclasses import dataclass, field
 
 from . import cues
 from .passages import QUESTION, Sentence
+from .titles import tidy, title_of, title_stop
+from .verbs import QUOTED, WORD, Verb, main_verb, verbs
 from .zonefinder import LIST_JOIN, Mention, ZoneFinder
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
-QUOTED = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”|‘[^’\n]{2,}?’|「[^」\n]{2,}?」')
 CLAUSE_JOIN = re.compile(r",\s+and\s+|;\s+(?:and\s+)?|,\s+while\s+|,\s+whereas\s+|,\s+meanwhile,?\s+")
 QUOTE_LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|or|as\s+well\s+as)?\s*(?:the\s+)?", re.I)
-MODALS = {"will", "can", "shall", "may", "must", "would", "could", "should", "do", "does", "did"}
-FORMS = cues.verb_forms()
-
-
-@dataclass(frozen=True)
-class Verb:
-    start: int  # offsets in the sentence
-    end: int
-    lemma: str
-    kind: str  # make, change, weak, stat
-    finite: bool
-    passive: bool
-    past: bool
-    infinitive: bool = False
 
 
 @dataclass
@@ -62,56 +48,6 @@ def _blocked(text: str, finder: ZoneFinder, mentions: list[Mention]) -> list[tup
     return spans
 
 
-def verbs(text: str, start: int, end: int, blocked) -> list[Verb]:
-    """Verbs of the cue lists in text[start:end], with their use (finite, passive)."""
-    words = [(m.start(), m.end(), m.group(0).lower()) for m in WORD.finditer(text, start, end)]
-    out = []
-    i = 0
-    while i < len(words):
-        hit = None
-        for n in (3, 2, 1):
-            if i + n <= len(words):
-                key = " ".join(w for _, _, w in words[i:i + n])
-                if key in FORMS:
-                    hit = (n, key)
-                    break
-        if not hit or any(s <= words[i][0] < e for s, e in blocked):
-            i += 1
-            continue
-        n, key = hit
-        lemma, kind = FORMS[key]
-        head = key.split()[0]
-        before = [w for _, _, w in words[max(0, i - 3):i] if not w.endswith("ly")]
-        prev = before[-1] if before else ""
-        past = head.endswith("ed") or head in {f for forms in cues.IRREGULAR.values() for f in forms}
-        passive = past and prev in cues.AUX_BE
-        if prev in cues.DETERMINERS:  # "the release of", "an increase of": a noun
-            i += n
-            continue
-        if head.endswith("ing"):
-            finite = prev in cues.AUX_BE
-        elif prev == "to":
-            finite = False
-        else:
-            finite = True
-        if prev in MODALS:
-            finite = True
-        # "to launch", "took the lead in launching", "by introducing": what a zone set out to do
-        aimed = not finite and (prev == "to" or (head.endswith("ing") and prev in {"in", "by"}))
-        out.append(Verb(words[i][0], words[i + n - 1][1], lemma, kind, finite, passive, past,
-                        infinitive=aimed))
-        i += n
-    return out
-
-
-def _main_verb(vs: list[Verb]) -> Verb | None:
-    """The first finite verb of doing; failing one, what a zone set out to make or change
-    ("worked with the Hunan FTZ to launch a joint model", "took the lead in launching")."""
-    finite = [v for v in vs if v.finite]
-    if finite:
-        return finite[0]
-    return next((v for v in vs if v.infinitive and v.kind in ("make", "change")), None)
-
 
 def clauses(sentence: Sentence, finder: ZoneFinder, mentions: list[Mention]) -> list[tuple[int, int]]:
     """Cut a sentence where a second clause with its own verb starts."""
@@ -122,7 +58,7 @@ def clauses(sentence: Sentence, finder: ZoneFinder, mentions: list[Mention]) -> 
     for m in CLAUSE_JOIN.finditer(text):
         if inside(m.start()):
             continue
-        right = _main_verb(verbs(text, m.end(), len(text), blocked))
+        right = main_verb(verbs(text, m.end(), len(text), blocked))
         if right is not None:
             cuts.append((m.start(), m.end()))
     # "has explored A and introduced B": a second finite verb in the past with its own object
@@ -179,96 +115,20 @@ def zones_of(clause: tuple[int, int], verb: Verb | None, text: str, mentions: li
         return ()
     pivot = verb.start if verb else end
     actors = [m for m in inside if m.start < pivot]
-    co = False
-    for m in inside:
-        if m.start < pivot:
-            continue
+    after = [m for m in inside if m.start >= pivot]
+    co = False  # inside a "with the Hunan and Hubei FTZs" phrase
+    for k, m in enumerate(after):
         if re.search(r"\bwith\s+(?:the\s+)?$", text[max(start, m.start - 25):m.start]):
             co = True
-        elif not (co and LIST_JOIN.fullmatch(text[prev.end:m.start])):
+        elif co and not LIST_JOIN.fullmatch(text[after[k - 1].end:m.start]):
             co = False
         if co:
             actors.append(m)
-        prev = m
     if not actors:
         strong = [m for m in inside if m.strong]
         actors = strong or inside
     return tuple(dict.fromkeys(m.zone for m in actors))
 
-
-def _strip_quotes(title: str) -> str:
-    m = QUOTED.fullmatch(title.strip())
-    return m.group(0)[1:-1] if m else title
-
-
-def _tidy(title: str) -> str:
-    """The first letter up, no leading article, a whole quoted name without its marks."""
-    title = " ".join(title.split())
-    title = re.sub(r"^(?:a|an|the)\s+", "", title.strip(" ,;:."), flags=re.I)
-    title = _strip_quotes(title)
-    words = title.split()
-    if len(words) > 16:  # long objects: stop at the last preposition before the 16th word
-        cut = max((i for i, w in enumerate(words[:16]) if w.lower() in
-                   {"of", "for", "to", "in", "at", "on", "with", "by"} and i >= 4), default=16)
-        title = " ".join(words[:cut])
-    first = re.search(r"[^\W\d_]|\d", title)
-    if first and first.group(0).isalpha():
-        title = title[:first.start()] + first.group(0).upper() + title[first.end():]
-    return title
-
-
-def _cut(text: str, start: int, end: int, keep_purpose: bool = False) -> int:
-    """Where a title taken from text[start:end] stops (never inside a quoted name)."""
-    quotes = [(m.start(), m.end()) for m in QUOTED.finditer(text)]
-    stop = end
-    for m in cues.TITLE_STOPS.finditer(text, start, end):
-        if not any(s <= m.start() < e for s, e in quotes) and m.start() > start:
-            stop = m.start()
-            break
-    # "... and promote the smooth flow": a second verb starts another thought
-    for m in re.finditer(r"\s+and\s+([a-z]+)\b", text[start:stop]):
-        if m.start() > 0 and m.group(1) in FORMS and FORMS[m.group(1)][1] != "stat":
-            stop = start + m.start()
-            break
-    if not keep_purpose:
-        m = cues.PURPOSE.search(text, start, stop)
-        if m and (m.group(1) in FORMS or m.group(1).endswith(("e", "t", "ize", "ise"))):
-            if len(text[start:m.start()].split()) > 2:
-                stop = m.start()
-    return stop
-
-
-def title_of(text: str, clause: tuple[int, int], verb: Verb) -> str:
-    """A provisional title made of the clause's own words: what was made ("a notification
-    system"), what was changed with its verb ("expanded the coverage of ..."), or, in the
-    passive, the subject with its participle ("exports ... released within 6 hours")."""
-    start, end = clause
-    if verb.passive:
-        aux = re.search(r"(?:\s+(?:has|have|had))?(?:\s+been|\s+(?:is|are|was|were))(?:\s+\w+ly)?\s*$",
-                        text[start:verb.start])
-        subject_end = start + aux.start() if aux else verb.start
-        subject = text[start:subject_end]
-        # "For example, in the Lingang area, a new ... was launched": past the lead-in phrases
-        while cues.LEAD_IN.match(subject) and "," in subject:
-            subject = subject[subject.index(",") + 1:].lstrip()
-        subject = subject[:subject.index(",")] if "," in subject else subject
-        return _tidy(f"{subject} {text[verb.start:_cut(text, verb.start, end)]}")
-    obj_start = verb.end
-    # "has deployed and implemented over 90 projects": the object follows the last verb
-    joined = re.match(r"\s+(?:and|or)\s+([a-z]+(?:\s+(?:up|out))?)\b", text[obj_start:end])
-    if joined and joined.group(1) in FORMS:
-        obj_start += joined.end()
-    quote = QUOTED.search(text, obj_start, end)
-    if verb.kind not in ("make", "change") and quote:
-        article = re.search(r"(?:\b(?:a|an|the)\s+)?$", text[obj_start:quote.start()])
-        obj_start = obj_start + article.start() if article else quote.start()
-    stop = _cut(text, obj_start, end)
-    if verb.kind == "change":
-        return _tidy(text[verb.start:stop])
-    title = _tidy(text[obj_start:stop])
-    if len(title.split()) <= 2 and not QUOTED.search(text, obj_start, stop):
-        title = _tidy(text[obj_start:_cut(text, obj_start, end, keep_purpose=True)])
-    return title
 
 
 def _counted(text: str, finder: ZoneFinder, pivot: int) -> str | None:
@@ -290,7 +150,7 @@ def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -
     out: list[Found] = []
     carried = previous if cues.ANAPHORS.match(re.sub(r"^\W+", "", text)) else ()
     for start, end in clauses(sentence, finder, mentions):
-        verb = _main_verb(verbs(text, start, end, blocked))
+        verb = main_verb(verbs(text, start, end, blocked))
         found = Found(sentence, start, end, verb=verb)
         out.append(found)
         zones = zones_of((start, end), verb, text, mentions) or (out[-2].zones if len(out) > 1 else ())
@@ -319,7 +179,7 @@ def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -
         elif finder.others(text[start:end], mentions):
             found.counted = "other"
         # the object up to where a title would stop: ", of which 200 are firsts" adds nothing
-        obj = text[verb.end:_cut(text, verb.end, end, keep_purpose=True)] if not verb.passive \
+        obj = text[verb.end:title_stop(text, verb.end, end, keep_purpose=True)] if not verb.passive \
             else text[start:end]
         if not concrete(obj) or (verb.kind == "weak" and not (
                 QUOTED.search(obj) or re.search(r"\d", obj) or re.search(r"\s[A-Z]", obj))):
@@ -341,8 +201,8 @@ def _split_quoted_lists(found: list[Found], finder: ZoneFinder) -> list[Found]:
         for k, m in enumerate(names):
             stop = m.end()
             if k == len(names) - 1:  # the last name keeps what follows it ("... for export warehouses")
-                stop = _cut(text, m.end(), f.end)
-            part = Found(f.sentence, m.start(), stop, f.zones, f.counted, _tidy(text[m.start():stop]), f.verb)
+                stop = title_stop(text, m.end(), f.end)
+            part = Found(f.sentence, m.start(), stop, f.zones, f.counted, tidy(text[m.start():stop]), f.verb)
             part.notes.append(f"one of {len(names)} names listed in the sentence")
             out.append(part)
     return out

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from .fields import squash
 from .model import Measure
-from .pillar_model import _cosine, _idf, _vector, tokens
+from .pillar_model import cosine, idf_table, vector, tokens
 
 SAME_MEASURE = 0.4  # cosine of a draft with a record of another quote, from the same zones
 
@@ -31,7 +31,7 @@ class Overlap:
         self.counts = {m.id: Counter(tokens(_measure_text(m))) for m in self.measures}
         self.full = {m.id: Counter(tokens(_measure_text(m) + " " + (m.quote or "") + " " + m.body))
                      for m in self.measures}
-        self.idf = _idf(list(self.full.values()) or [Counter()])
+        self.idf = idf_table(list(self.full.values()) or [Counter()])
         self.by_quote: dict[str, list[Measure]] = {}
         for m in self.measures:
             if m.quote:
@@ -41,7 +41,7 @@ class Overlap:
         counts = (self.full if full else self.counts)[measure_id]
         mine = Counter(t for t in tokens(text) if t not in self.names)
         theirs = Counter({t: c for t, c in counts.items() if t not in self.names})
-        return _cosine(_vector(mine, self.idf), _vector(theirs, self.idf))
+        return cosine(vector(mine, self.idf), vector(theirs, self.idf))
 
     def match(self, drafts: Sequence[tuple[str, str, tuple[str, ...]]]) -> list[str | None]:
         """For each draft (quote, words of the measure, zones): the record it repeats, or None."""

@@ -40,19 +40,19 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def _vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
+def vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
     vec = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items() if v}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
-def _idf(docs: list[Counter]) -> dict[str, float]:
+def idf_table(docs: list[Counter]) -> dict[str, float]:
     df = Counter(t for d in docs for t in d)
     n = len(docs)
     return {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
@@ -81,30 +81,30 @@ class PillarModel:
         self.pillars = list(pillars)
         docs = [(m.pillar, Counter(tokens(record_text(m)))) for m in measures if m.pillar in pillars]
         docs += [(p.id, Counter(tokens(pillar_text(p)))) for p in pillars.values()]
-        self.idf = _idf([d for _, d in docs])
+        self.idf = idf_table([d for _, d in docs])
         self.centroids: dict[str, dict[str, float]] = {}
         for pid in self.pillars:
             total: Counter = Counter()
             for owner, counts in docs:
                 if owner == pid:
-                    total.update(_vector(counts, self.idf))
+                    total.update(vector(counts, self.idf))
             norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
             self.centroids[pid] = {t: v / norm for t, v in total.items()}
         labels = {p.id: Counter(tokens(pillar_text(p))) for p in pillars.values()}
         self.label_idf = {t: math.log(len(labels) / c)
                           for t, c in Counter(t for d in labels.values() for t in d).items()}
-        self.labels = {pid: _vector(c, self.label_idf) for pid, c in labels.items()}
+        self.labels = {pid: vector(c, self.label_idf) for pid, c in labels.items()}
 
     def scores(self, text: str) -> dict[str, float]:
         """Cosine of the text with each pillar's records."""
-        vec = _vector(Counter(tokens(text)), self.idf)
-        return {pid: _cosine(vec, c) for pid, c in self.centroids.items()}
+        vec = vector(Counter(tokens(text)), self.idf)
+        return {pid: cosine(vec, c) for pid, c in self.centroids.items()}
 
     def heading_scores(self, heading: str) -> dict[str, float]:
         """Cosine of a heading with each pillar's name and statement (words that every
         pillar's statement has, such as "development", count for nothing)."""
-        vec = _vector(Counter(tokens(heading)), self.label_idf)
-        return {pid: _cosine(vec, c) for pid, c in self.labels.items()}
+        vec = vector(Counter(tokens(heading)), self.label_idf)
+        return {pid: cosine(vec, c) for pid, c in self.labels.items()}
 
     def classify(self, text: str) -> Guess:
         scores = self.scores(text)
