@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import load_catalog
-from .errors import FtzError
+from .errors import FtzError, ValidationFailed
 from .extract import Found, analyse
 from .fields import CJK_RE, TAG_RE
 from .lexicon import load_lexicon
@@ -32,6 +32,15 @@ SLUG_STOP = {"a", "an", "the", "of", "for", "and", "in", "to", "with", "on", "at
 
 class SourceNotDraftable(FtzError):
     """The source is unknown, or the project does not hold its text."""
+
+
+class SourceBroken(ValidationFailed):
+    """The source's own file has problems: a draft would inherit them."""
+
+    def __init__(self, problems):
+        super().__init__(problems)
+        FtzError.__init__(self, f"{len(self.problems)} problem(s) in the source; fix them "
+                                "(`ftz check` lists them) before drafting; nothing was drafted")
 
 
 @dataclass
@@ -77,6 +86,7 @@ class Drafter:
     def __init__(self, measures_dir: Path, use_parts: bool = True):
         self.use_parts = use_parts  # False: every pillar from the wording (to measure it alone)
         catalog = load_catalog(measures_dir)
+        self.problems = catalog.problems
         self.taxonomy: Taxonomy = catalog.taxonomy
         self.measures: dict[str, Measure] = catalog.measures
         self.root = Path(measures_dir)
@@ -93,6 +103,9 @@ class Drafter:
         source = self.taxonomy.sources.get(source_id)
         if source is None:
             raise SourceNotDraftable(f"no source {source_id!r} in {self.root / 'sources'}")
+        broken = [p for p in self.problems if Path(p.path).parts[-2:] == ("sources", f"{source_id}.md")]
+        if broken:  # a draft takes its date and source from the source: fix it first
+            raise SourceBroken(broken)
         if not source.held:
             raise SourceNotDraftable(f"{source_id} is a cited source: the project does not hold "
                                      "its text, so there is nothing to draft from")

@@ -260,6 +260,11 @@ def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path
     path = measures / "drafts" / f"{draft_id}.md"
     assert run("index", "--measures", measures, "--index", index).exit_code == 0
     assert KnowledgeBase(index).search("Taiwan compatriots", (), (), 1, 10).total == 0
+    from webapp import create_app
+
+    site = create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": index}).test_client()
+    assert site.get("/api/search?q=Taiwan+compatriots").get_json()["total"] == 0
+    assert site.get(f"/measures/{draft_id}").status_code == 404
 
     refused = run("draft", "--accept", draft_id, "--measures", measures)
     assert refused.exit_code == 1 and "blank left for the editor" in refused.output
@@ -283,6 +288,9 @@ def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path
     assert run("index", "--measures", measures, "--index", index).exit_code == 0
     hits = KnowledgeBase(index).search("Taiwan compatriots", (), (), 1, 10)
     assert [h.id for h in hits.hits] == [draft_id]
+    site = create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": index}).test_client()
+    assert [r["id"] for r in site.get("/api/search?q=Taiwan+compatriots").get_json()["results"]] == [draft_id]
+    assert site.get(f"/measures/{draft_id}").status_code == 200
 
 
 def test_rerunning_keeps_edited_drafts_unless_forced(measures):
@@ -307,6 +315,12 @@ def test_dry_run_writes_nothing_and_unknown_or_cited_sources_are_refused(measure
     refused = run("draft", cited.stem, "--measures", measures)
     assert refused.exit_code == 1 and "is a cited source" in refused.output
     assert "Traceback" not in refused.output
+    broken = measures / "sources" / f"{BRIEFING}.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("date: 2024-03-21", "date: 2024-13-01"),
+                      encoding="utf-8")
+    result = run("draft", BRIEFING, "--measures", measures)
+    assert result.exit_code == 1 and f"measures/sources/{BRIEFING}.md:5: date:" in result.output
+    assert "nothing was drafted" in result.output
 
 
 # --- places.yaml ----------------------------------------------------------------------------
