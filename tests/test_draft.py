@@ -37,7 +37,7 @@ def run(*args):
 
 @pytest.fixture
 def measures(measures_copy) -> Path:
-    """The shipped records plus the test sources."""
+    """The fixture corpus (13 records, the shipped taxonomy) plus the test sources."""
     for source in (FIXTURES / "sources").glob("*.md"):
         shutil.copy(source, measures_copy / "sources" / source.name)
     return measures_copy
@@ -93,10 +93,10 @@ def test_release_without_parts_zones_from_places_and_a_repeat_across_sources(mea
     drafts = Drafter(measures).propose(RELEASE).drafts
     fig = evaluate(drafts, load_truth(FIXTURES / "truth" / f"{RELEASE}.yaml"),
                    source_text(measures, RELEASE), RELEASE)
-    # pillars come from the wording here: 6/8 with the 78 records of the README's figures
-    # (4/8 with the shipped source's 13); a little slack for records added later
+    # pillars come from the wording here, learned from the 13 fixture records: 4/8 (6/8 with
+    # the 78 shipped records of the README's figures)
     assert fig.spurious == 0 and fig.matched >= 7 and fig.zone_sets_right >= 7, fig.misses
-    assert fig.pillars_right >= 5, fig.misses
+    assert fig.pillars_right >= 4, fig.misses
     assert (fig.duplicates_right, fig.duplicates_false) == (1, 0), fig.misses
     by_zone = {tuple(d.zones): d for d in drafts}
     assert ("guangdong",) in by_zone  # "Qianhai"
