@@ -15,7 +15,10 @@ from . import fields as F
 from .errors import Problem, Report
 from .frontmatter import Located, ParseError, load_yaml_file, parse, read_text
 from .lexicon import load_lexicon
-from .model import ID_RE, STATUSES, Figure, Measure, Pillar, Source, Taxonomy, Zone
+from .model import (ID_RE, SCOPES, SOURCE_KINDS, STATUSES, Figure, LineageStep, Measure, Pillar,
+                    Source, Taxonomy, Zone, status_from_lineage)
+from .places import load_places
+from .verbatim import differences, nearest_passage, numbers, shorten
 
 ZONE_FIELDS = {
     "id": F.Spec(True, F.identifier),
@@ -46,18 +49,28 @@ FIGURE_FIELDS = {
     "note": F.Spec(False, F.text),
 }
 SOURCE_FIELDS = {
+    "kind": F.Spec(True, F.one_of(SOURCE_KINDS)),
     "title": F.Spec(True, F.text),
     "title_zh": F.Spec(False, F.chinese),
     "publisher": F.Spec(True, F.text),
     "date": F.Spec(True, F.past_date),
     "language": F.Spec(True, F.language),
-    "url": F.Spec(False, F.url),
+    "url": F.Spec(False, F.url),  # required of a cited source
+    "reprint_of": F.Spec(False, F.text),
     "note": F.Spec(False, F.text),
     "figures": F.Spec(False, lambda v: v),  # each figure is checked against FIGURE_FIELDS
+}
+LINEAGE_FIELDS = {
+    "scope": F.Spec(True, F.one_of(SCOPES)),
+    "date": F.Spec(True, F.partial_date),
+    "source": F.Spec(True, F.identifier),
+    "batch": F.Spec(False, F.text),
+    "note": F.Spec(False, F.text),
 }
 MEASURE_FIELDS = {
     "title": F.Spec(True, F.text),
     "title_zh": F.Spec(True, F.chinese),
+    "title_zh_note": F.Spec(False, F.text),
     "zones": F.Spec(True, F.id_list),
     "zones_note": F.Spec(False, F.text),
     "pillar": F.Spec(True, F.identifier),
@@ -65,7 +78,9 @@ MEASURE_FIELDS = {
     "status": F.Spec(False, F.one_of(STATUSES)),
     "tags": F.Spec(True, F.tags),
     "source": F.Spec(True, F.identifier),
-    "quote": F.Spec(True, F.text),
+    "quote": F.Spec(False, F.text),  # required exactly when the source is held
+    "see_also": F.Spec(False, F.id_list),
+    "lineage": F.Spec(False, lambda v: v),  # each step is checked against LINEAGE_FIELDS
 }
 
 ZONES_FILE = "zones.yaml"
@@ -152,15 +167,50 @@ def load_sources(root: Path, report: Report) -> dict[str, Source]:
         except ParseError as exc:
             report.add(path, exc.line, "(front matter)", exc.message)
             continue
+        for line, key in doc.duplicates:
+            report.add(path, line, key, "field given twice")
         data = normalize_fields(doc.meta, SOURCE_FIELDS, path, report)
+        kind = data["kind"] if data else doc.meta.value.get("kind")
+        if data is not None and not _source_kind_ok(data, doc, path, report):
+            data = None
         figures = _figures(doc.meta, doc.body, path, report)
         if data is None or figures is None:
             # reported already; still known, so the records citing it are checked against it
-            data = {k: doc.meta.value.get(k) for k in ("title", "publisher", "date", "language")}
+            data = {k: doc.meta.value.get(k) for k in ("title", "publisher", "date", "language", "url")}
+            data["kind"] = kind if kind in SOURCE_KINDS else "held"
+            data["url"] = data["url"] if isinstance(data["url"], str) else None
             figures = ()
         data["figures"] = figures
-        sources[path.stem] = Source(id=path.stem, text=doc.body, **data)
+        body = doc.body.strip("\n")
+        if data["kind"] == "held":
+            sources[path.stem] = Source(id=path.stem, text=doc.body, text_line=doc.body_line, **data)
+        else:
+            sources[path.stem] = Source(id=path.stem, text="", description=body or None,
+                                        text_line=doc.body_line, **data)
     return sources
+
+
+def _source_kind_ok(data: dict, doc, path: Path, report: Report) -> bool:
+    """What each kind of source must hold: a held one its text, a cited one its URL and a
+    description in the project's words (never the page's text)."""
+    ok = True
+    if data["kind"] == "cited":
+        if "url" not in data:
+            report.add(path, doc.meta.line, "url",
+                       "a cited source needs the url of the page (its text is not held)")
+            ok = False
+        if "figures" in doc.meta.value:
+            report.add(path, doc.meta.line_of("figures"), "figures",
+                       "figures quote a source's text; a cited source holds none")
+            ok = False
+        if not doc.body.strip():
+            report.add(path, doc.body_line, "(body)",
+                       "a cited source needs a short description in the project's own words")
+            ok = False
+    elif not doc.body.strip():
+        report.add(path, doc.body_line, "(body)", "a held source needs its full text as the body")
+        ok = False
+    return ok
 
 
 def _figures(meta: Located, body: str, path: Path, report: Report) -> tuple[Figure, ...] | None:
@@ -206,6 +256,9 @@ def load_taxonomy(root: Path, report: Report) -> Taxonomy:
         source = taxonomy.sources.get(data["source"])
         if source is None:
             report.add(root / PILLARS_FILE, line, "source", _unknown("source", data["source"], taxonomy.sources))
+        elif not source.held:
+            report.add(root / PILLARS_FILE, line, "source",
+                       f"{data['source']!r} is a cited source: a statement is checked against held text")
         elif F.squash(data["statement"]) not in F.squash(source.text):
             report.add(root / PILLARS_FILE, line, "statement", "does not occur verbatim in its source")
         taxonomy.pillars[data["id"]] = Pillar(**data)
@@ -218,8 +271,13 @@ def _unknown(kind: str, value: str, known) -> str:
 
 
 def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
-                 squashed: Callable[[str], str]) -> Measure | None:
-    """Parse and check one record against the taxonomy; None (with problems) when invalid."""
+                 squashed: Callable[[str], str], specs: dict[str, F.Spec] = MEASURE_FIELDS,
+                 blank: Callable[[Any], bool] = lambda value: False) -> Measure | None:
+    """Parse and check one record against the taxonomy; None (with problems) when invalid.
+
+    `specs` and `blank` serve drafts (indexer/draftfiles.py): a draft may carry fields of its
+    own, and a field whose value is a blank for the editor is neither checked nor required
+    here (the drafts' check reports it); a record with a blank is never returned."""
     before = len(report.problems)
     if not ID_RE.match(path.stem):
         report.add(path, 1, "id", f"file name {path.stem!r} is not an id (lowercase letters, digits, hyphens)")
@@ -233,26 +291,106 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
         return None
     for line, key in doc.duplicates:
         report.add(path, line, key, "field given twice")
-    data = normalize_fields(doc.meta, MEASURE_FIELDS, path, report, partial=True)
+    meta = doc.meta
+    blanks = {key for key, value in meta.value.items() if blank(value)}
+    filled = Located({k: v for k, v in meta.value.items() if k not in blanks}, meta.line, meta.children)
+    data = normalize_fields(filled, {k: s for k, s in specs.items() if k not in blanks},
+                            path, report, partial=True)
     if data is None:
         return None
-    meta = doc.meta
     for zone in data.get("zones", ()):
         if zone not in taxonomy.zones and "zone" not in taxonomy.unreadable:
             report.add(path, meta.line_of("zones"), "zones", _unknown("zone", zone, taxonomy.zones))
     if "pillar" in data and data["pillar"] not in taxonomy.pillars and "pillar" not in taxonomy.unreadable:
         report.add(path, meta.line_of("pillar"), "pillar", _unknown("pillar", data["pillar"], taxonomy.pillars))
-    if "source" not in data:
-        pass
-    elif data["source"] not in taxonomy.sources:
-        report.add(path, meta.line_of("source"), "source", _unknown("source", data["source"], taxonomy.sources))
-    elif "quote" in data and F.squash(data["quote"]) not in squashed(data["source"]):
-        report.add(path, meta.line_of("quote"), "quote", f"does not occur verbatim in source {data['source']!r}")
+    source = None
+    if "source" in data:
+        source = taxonomy.sources.get(data["source"])
+        if source is None:
+            report.add(path, meta.line_of("source"), "source",
+                       _unknown("source", data["source"], taxonomy.sources))
+    if source is not None:
+        _check_against_source(data, source, doc, path, report, squashed)
+    for i, other in enumerate(data.get("see_also", ())):
+        if other == data.get("source"):
+            report.add(path, meta.line_of("see_also", i), "see_also",
+                       f"{other!r} is the record's source already")
+        elif other not in taxonomy.sources:
+            report.add(path, meta.line_of("see_also", i), "see_also",
+                       _unknown("source", other, taxonomy.sources))
+    if "lineage" in data:
+        data["lineage"] = _lineage(meta, taxonomy, path, report)
+        if data["lineage"] and "status" in data:
+            report.add(path, meta.line_of("status"), "status",
+                       f"follows from the lineage ({status_from_lineage(data['lineage'])}); "
+                       "leave it out")
+        elif data["lineage"]:
+            data["status"] = status_from_lineage(data["lineage"])
     if not doc.body.strip():
         report.add(path, doc.body_line, "(body)", "the record has no body text")
-    if len(report.problems) > before:
+    if len(report.problems) > before or blanks:
         return None
+    data = {k: v for k, v in data.items() if k in MEASURE_FIELDS}
     return Measure(id=path.stem, body=doc.body.strip("\n"), path=report.rel(path), **data)
+
+
+def _check_against_source(data: dict, source: Source, doc, path: Path, report: Report,
+                          squashed: Callable[[str], str]) -> None:
+    """What a record owes its source: a held source's words quoted verbatim and no figure it
+    does not give; for a cited source, no quote (its text is not held) and a URL to cite."""
+    meta, name = doc.meta, data["source"]
+    if not source.held:
+        if "quote" in data:
+            report.add(path, meta.line_of("quote"), "quote",
+                       f"source {name!r} is cited, its text not held: a record on it has no quote")
+        if not source.url:
+            report.add(path, meta.line_of("source"), "source",
+                       f"source {name!r} is cited but has no url: a reader could not find it")
+        return
+    quote = data.get("quote")
+    if quote is None:
+        if "quote" not in meta.value:
+            report.add(path, meta.line, "quote",
+                       f"required: the sentence(s) of held source {name!r} the record rests on")
+        return
+    if F.squash(quote) not in squashed(name):
+        report.add(path, meta.line_of("quote"), "quote", _not_verbatim(quote, source))
+    given = numbers(quote) | numbers(source.text)
+    invented = [n for n in numbers(doc.body) if n not in given]
+    if invented:
+        report.add(path, doc.body_line, "(body)",
+                   f"figure(s) {', '.join(invented)} appear in neither the quote nor source {name!r}")
+
+
+def _not_verbatim(quote: str, source: Source) -> str:
+    message = f"does not occur verbatim in source {source.id!r}"
+    passage = nearest_passage(quote, source.text)
+    if passage is None:
+        return message + "; no passage of it is alike"
+    line = source.text_line + source.text.count("\n", 0, passage.start)
+    where = "; ".join(differences(quote, passage.text))
+    return (f"{message}; nearest passage, {SOURCES_DIR}/{source.id}.md:{line}: "
+            f"\"{shorten(passage.text)}\""
+            + (f"; {where}" if where else "; they differ only in spacing or punctuation"))
+
+
+def _lineage(meta: Located, taxonomy: Taxonomy, path: Path, report: Report) -> tuple[LineageStep, ...]:
+    node = meta.children["lineage"]
+    if not isinstance(node.value, list) or not node.value:
+        report.add(path, node.line, "lineage", "must be a list of steps (scope, date, source, batch)")
+        return ()
+    steps = []
+    for i, _ in enumerate(node.value):
+        item = node.children[i]
+        before = len(report.problems)
+        data = normalize_fields(item, LINEAGE_FIELDS, path, report, where=f"lineage[{i}].",
+                                partial=True) or {}
+        if "source" in data and data["source"] not in taxonomy.sources:
+            report.add(path, item.line_of("source"), f"lineage[{i}].source",
+                       _unknown("source", data["source"], taxonomy.sources))
+        if len(report.problems) == before:
+            steps.append(LineageStep(**data))
+    return tuple(steps)
 
 
 def source_text_cache(taxonomy: Taxonomy) -> Callable[[str], str]:
@@ -301,6 +439,7 @@ def load_catalog(root: Path) -> Catalog:
         return Catalog(Taxonomy(), {}, report.problems)
     taxonomy = load_taxonomy(root, report)
     load_lexicon(root, report)
+    load_places(root, taxonomy.zones, report, check_zones="zone" not in taxonomy.unreadable)
     paths = record_paths(root)
     check_id_collisions(paths, report)
     squashed = source_text_cache(taxonomy)

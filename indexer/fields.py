@@ -91,6 +91,24 @@ def past_date(value: Any) -> str:
     return value.isoformat()
 
 
+def partial_date(value: Any) -> str:
+    """A date as precise as a source gives it: YYYY, YYYY-MM or YYYY-MM-DD, not in the future."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and re.match(r"^\d{4}(-\d{2})?$", value):
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 2 and not 1 <= parts[1] <= 12:
+            raise FieldError(f"{value!r} is not a real month")
+        today = dt.date.today()
+        if tuple(parts) > (today.year, today.month)[:len(parts)]:
+            raise FieldError(f"{value} is in the future")
+        return value
+    if isinstance(value, (dt.date, str)) and (not isinstance(value, str)
+                                               or re.match(r"^\d{4}-\d{2}-\d{2}$", value)):
+        return past_date(value)
+    raise FieldError("must be a date written YYYY-MM-DD, YYYY-MM or YYYY")
+
+
 def year(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1949 <= value <= dt.date.today().year:
         raise FieldError("must be a year such as 2013")

@@ -7,6 +7,11 @@ from dataclasses import asdict, dataclass, field
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("piloted", "replicated", "nationwide")
+# How far a measure has spread beyond its pilot, one lineage step at a time.
+SCOPES = ("province", "national", "best-practice-case")
+# A held source's text is kept in the project (records quote it); a cited source is a public
+# page the project may not copy: it holds a description in our words and the page's URL.
+SOURCE_KINDS = ("held", "cited")
 
 
 @dataclass(frozen=True)
@@ -58,21 +63,55 @@ class Figure:
 
 @dataclass(frozen=True)
 class Source:
+    """A document measures rest on. `text` is the full text of a held source, and empty
+    for a cited one, whose `description` says in the project's words what the page is."""
+
     id: str
     title: str
     publisher: str
     date: str
     language: str
     text: str
+    kind: str = "held"
     title_zh: str | None = None
     url: str | None = None
+    reprint_of: str | None = None
+    description: str | None = None
     note: str | None = None
     figures: tuple[Figure, ...] = ()
+    text_line: int = 1  # line of the source file where `text` starts, for messages
+
+    @property
+    def held(self) -> bool:
+        return self.kind == "held"
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["figures"] = [f.to_dict() for f in self.figures]
+        del data["text_line"]
         return data
+
+
+@dataclass(frozen=True)
+class LineageStep:
+    """One step of a measure's spread that a source states: replicated across its province,
+    replicated nationwide in a State Council batch, or listed as a MOFCOM best-practice case."""
+
+    scope: str
+    date: str  # YYYY, YYYY-MM or YYYY-MM-DD: as precise as the source is
+    source: str
+    batch: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def status_from_lineage(lineage: tuple[LineageStep, ...]) -> str | None:
+    """A national step makes a measure nationwide; any other step, replicated."""
+    if not lineage:
+        return None
+    return "nationwide" if any(step.scope == "national" for step in lineage) else "replicated"
 
 
 @dataclass(frozen=True)
@@ -85,16 +124,21 @@ class Measure:
     date: str
     tags: tuple[str, ...]
     source: str
-    quote: str
     body: str
+    quote: str | None = None  # the held source's words; None for a measure on a cited source
     path: str = ""
     zones_note: str | None = None
     status: str | None = None
+    title_zh_note: str | None = None
+    see_also: tuple[str, ...] = ()
+    lineage: tuple[LineageStep, ...] = ()
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["zones"] = list(self.zones)
         data["tags"] = list(self.tags)
+        data["see_also"] = list(self.see_also)
+        data["lineage"] = [step.to_dict() for step in self.lineage]
         return data
 
 

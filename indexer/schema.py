@@ -9,7 +9,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import spelling_analyzer, text_analyzer
 from .codec import WordPositions
-from .model import Measure, Taxonomy
+from .model import SCOPES, Measure, Taxonomy  # scopes: a filter and facet like zone
 from .scoring import FIELD_BOOSTS, TEXT_FIELDS
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
@@ -55,8 +55,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
     names = " ".join(f"{z.short} {z.short_zh}" for z in zones)
     if pillar:
         names += f" {pillar.name} {pillar.name_zh}"
-    # a record on a "cited" source has no quote
-    body = f"{measure.body}\n\n{measure.quote}" if measure.quote else measure.body
+    body = "\n\n".join(part for part in (measure.body, measure.quote) if part)  # quote: None when cited
     title = f"{measure.title}\n{measure.title_zh}"
     tags = " ".join(measure.tags)
     # the spelling vocabulary: each English word once per record, unstemmed
@@ -69,8 +68,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
         "body": body,
         "zones": ",".join(measure.zones),
         "pillar": measure.pillar,
-        "scopes": ",".join(sorted({entry["scope"] if isinstance(entry, dict) else entry.scope
-                                   for entry in getattr(measure, "lineage", None) or ()})),
+        "scopes": ",".join(sorted({step.scope for step in measure.lineage})),
         "status": measure.status or "",
         "date": measure.date,
         "spell": " ".join(sorted(words)),

@@ -29,3 +29,15 @@ def record(title="A test measure", title_zh="测试举措", zones="[zhejiang]",
            body="A body about tank logistics.", extra="") -> str:
     return (f"---\ntitle: {title}\ntitle_zh: {title_zh}\nzones: {zones}\npillar: {pillar}\n"
             f"date: {date}\ntags: {tags}\nsource: {source}\nquote: {quote}\n{extra}---\n{body}\n")
+
+
+def shipped_zone_ids() -> list[str]:
+    """The zone ids of the shipped zones.yaml, in file order: tests count zones from the data,
+    so that a new zone is an edit to that one file."""
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent / "measures"
+    return [z["id"] for z in yaml.safe_load((root / "zones.yaml").read_text(encoding="utf-8"))["zones"]]
+
+
+ZONE_COUNT = len(shipped_zone_ids())

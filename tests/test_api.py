@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
-from tests.webhelpers import shipped_records
+from tests.helpers import SOURCE_ID, ZHEJIANG_OIL, ZONE_COUNT
+from tests.webhelpers import fixture_records
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 HIT_KEYS = {"id", "title", "title_zh", "zones", "pillar", "date", "url", "snippet"}
 
 
@@ -45,7 +45,7 @@ def test_search_shape(client):
         assert client.get(hit["url"]).status_code == 200
     assert any("<mark>" in hit["snippet"] for hit in data["results"])
     assert set(data["facets"]) == {"zone", "pillar"}
-    assert len(data["facets"]["zone"]) == 21 and len(data["facets"]["pillar"]) == 4
+    assert len(data["facets"]["zone"]) == ZONE_COUNT and len(data["facets"]["pillar"]) == 4
     assert all(isinstance(n, int) for n in data["facets"]["zone"].values())
 
 
@@ -157,7 +157,7 @@ def test_wrong_method_is_405_json(client):
 
 def test_zones(client):
     status, data = get(client, "/api/zones")
-    assert status == 200 and len(data["zones"]) == 21
+    assert status == 200 and len(data["zones"]) == ZONE_COUNT
     zones = {z["id"]: z for z in data["zones"]}
     for zone in data["zones"]:
         assert {"id", "name", "name_zh", "established", "count"} <= set(zone)

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
-from tests.helpers import ZHEJIANG_OIL
-from tests.webhelpers import shipped_records
+from tests.helpers import ZHEJIANG_OIL, ZONE_COUNT
+from tests.webhelpers import fixture_records
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,7 +30,7 @@ SCREENSHOTS = PROJECT / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "WenQuanYi", "Droid Sans Fallback")
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 
 
 def expect(locator):
@@ -173,7 +173,7 @@ def test_browse_a_pillar(page):
     page.wait_for_url("**/pillars/logistics")
     headings = page.locator("section.group h2").all_inner_texts()
     assert headings[0].startswith("China (Shanghai) Pilot Free Trade Zone")
-    assert page.locator("svg.tile-map a").count() == 21
+    assert page.locator("svg.tile-map a").count() == ZONE_COUNT
     screenshot(page, "pillar")
 
 
@@ -214,10 +214,10 @@ def test_download_the_csv(page):
 def test_home_page_pictures(page):
     page.goto("/")
     tiles = page.locator("svg.tile-map a.tile")
-    assert tiles.count() == 21
+    assert tiles.count() == ZONE_COUNT
     box = page.locator("svg.tile-map").bounding_box()
     assert box["width"] > 300 and box["height"] > 250  # drawn, not collapsed
-    assert page.locator("svg.matrix rect.cell").count() == 21 * 4
+    assert page.locator("svg.matrix rect.cell").count() == ZONE_COUNT * 4
     assert_chinese_renders(page, "svg.tile-map text.tile-zh")
     screenshot(page, "home")
     table = page.locator("details.table-view table").first

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.helpers import ZHEJIANG_OIL, edit
-from tests.webhelpers import links, shipped_records
+from tests.webhelpers import links, fixture_records
 from webapp import create_app
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 ATOM = "{http://www.w3.org/2005/Atom}"
 CSV_HEADER = ["id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url"]
 

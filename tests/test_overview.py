@@ -9,10 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import render_template_string
 
-from tests.webhelpers import links, shipped_records, text_of
+from tests.helpers import ZONE_COUNT
+from tests.webhelpers import links, fixture_records, text_of
 from webapp import charts, overview
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 PILLARS = ["institutional-innovation", "key-industries", "precise-services", "logistics"]
 
 
@@ -52,9 +53,9 @@ def test_home_has_a_tile_map_of_the_21_zones(home, kb):
     svg = svgs(home)["tile-map"]
     title, _ = labelled_by(svg)
     assert svg.get("role") == "group"  # it holds links: an img role would hide them
-    assert "21 pilot free trade zones" in title
+    assert f"{ZONE_COUNT} pilot free trade zones" in title
     tiles = svg.findall("a")
-    assert len(tiles) == 21
+    assert len(tiles) == ZONE_COUNT
     hrefs = [a.get("href") for a in tiles]
     assert sorted(hrefs) == sorted(f"/zones/{z['id']}" for z in kb.zones())
     for a in tiles:
@@ -74,7 +75,7 @@ def test_tiles_are_laid_out_by_geography(home):
                 for a in svg.findall("a")}
     assert position["heilongjiang"][1] < position["beijing"][1] < position["hainan"][1]  # north to south
     assert position["sichuan"][0] < position["hubei"][0] < position["shanghai"][0]  # west to east
-    assert len(set(position.values())) == 21
+    assert len(set(position.values())) == ZONE_COUNT
     assert min(x for x, _ in position.values()) == 0 and min(y for _, y in position.values()) == 0
 
 
@@ -83,7 +84,7 @@ def test_home_has_the_zone_by_pillar_matrix(home, kb):
     labelled_by(svg)
     assert svg.get("role") == "img"
     cells = svg.findall("rect")
-    assert len(cells) == 21 * 4
+    assert len(cells) == ZONE_COUNT * 4
     counts = [int(t.text) for t in svg.findall("text") if "cell-count" in t.get("class")]
     expected = [count(z["id"], p) for z in kb.zones() for p in PILLARS]
     assert counts == expected and sum(counts) > 0
@@ -106,7 +107,7 @@ def test_every_picture_has_a_table_view_with_the_same_figures(home, kb):
     tile_table, matrix_table, year_table = views
     assert "Zhejiang 浙江 2" in text_of(tile_table)
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", matrix_table, re.S)
-    assert len(rows) == 21
+    assert len(rows) == ZONE_COUNT
     shanghai = [r for r in rows if "/zones/shanghai" in r][0]
     assert re.findall(r'<td class="num">(?:<a [^>]*>)?(\d+)', shanghai) == [
         str(count("shanghai", p)) for p in PILLARS] + [str(count("shanghai"))]
@@ -119,7 +120,7 @@ def test_pillar_page_maps_its_measures(client):
     html = client.get("/pillars/logistics").get_data(as_text=True)
     svg = svgs(html)["tile-map"]
     tiles = {parse_qs(urlsplit(a.get("href")).query)["zone"][0]: a for a in svg.findall("a")}
-    assert len(tiles) == 21
+    assert len(tiles) == ZONE_COUNT
     assert all(parse_qs(urlsplit(a.get("href")).query)["pillar"] == ["logistics"] for a in tiles.values())
     assert tiles["anhui"].findall("text")[-1].text == "1" and tiles["zhejiang"].findall("text")[-1].text == "0"
 

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from indexer.catalog import load_catalog
-from tests.helpers import ZHEJIANG_OIL, edit, record, write
+from tests.helpers import ZHEJIANG_OIL, ZONE_COUNT, edit, record, write
 
 
 def problems(measures) -> list[str]:
@@ -19,7 +19,7 @@ def test_shipped_records_are_clean_and_complete():
 
     catalog = load_catalog(SHIPPED)
     assert catalog.problems == []
-    assert len(catalog.taxonomy.zones) == 21
+    assert len(catalog.taxonomy.zones) == ZONE_COUNT
     assert list(catalog.taxonomy.pillars) == [
         "institutional-innovation", "key-industries", "precise-services", "logistics"]
     assert len(catalog.measures) >= 13
@@ -33,9 +33,38 @@ def test_every_quote_is_verbatim_in_its_source_and_never_the_boilerplate():
 
     catalog = load_catalog(SHIPPED)
     for measure in catalog.measures.values():
-        text = " ".join(catalog.taxonomy.sources[measure.source].text.split())
+        source = catalog.taxonomy.sources[measure.source]
+        if not source.held:
+            assert measure.quote is None and source.url, measure.id
+            continue
+        text = " ".join(source.text.split())
         assert " ".join(measure.quote.split()) in text, measure.id
         assert "Huacheng" not in measure.quote, measure.id
+
+
+def test_the_knowledge_base_covers_zones_years_sources_and_lineage():
+    """What makes the knowledge base worth opening (issue 10): many sources, most zones, several
+    years, measures followed to their replication; and no source that nothing cites."""
+    from tests.conftest import SHIPPED
+
+    catalog = load_catalog(SHIPPED)
+    measures = list(catalog.measures.values())
+    assert len(measures) >= 63 and len(catalog.taxonomy.sources) >= 11
+    assert len({z for m in measures for z in m.zones}) >= 18
+    assert len({m.date[:4] for m in measures}) >= 3
+    assert sum(1 for m in measures if m.lineage) >= 10
+    cited = {m.source for m in measures} | {s for m in measures for s in m.see_also} | {
+        step.source for m in measures for step in m.lineage}
+    assert set(catalog.taxonomy.sources) == cited
+
+
+def test_every_shipped_record_is_dated_as_its_source():
+    """Dates are the source's date: the year chart shows when sources reported measures."""
+    from tests.conftest import SHIPPED
+
+    catalog = load_catalog(SHIPPED)
+    for measure in catalog.measures.values():
+        assert measure.date == catalog.taxonomy.sources[measure.source].date, measure.id
 
 
 # SHA-256 of the source as received (../shared/seed/000_c1e19b16a8446bfa.txt)
@@ -142,3 +171,172 @@ def test_broken_source(measures_copy):
     found = problems(measures_copy)
     assert any("figures[1].quote: does not occur verbatim" in p for p in found), found
     assert any(": language: must be a language code" in p for p in found), found
+
+
+CITED = """---
+kind: cited
+title: A public page about a measure
+publisher: Ministry of Commerce of the People's Republic of China
+date: 2025-09-18
+language: en
+url: https://example.gov.cn/page.html
+---
+A page that describes, among other things, a test measure.
+"""
+
+
+def cited_record(extra: str = "", quote: str | None = None) -> str:
+    text = record(source="test-cited-page", date="2025-09-18", extra=extra)
+    lines = [line for line in text.split("\n") if not line.startswith("quote:")]
+    if quote is not None:
+        lines.insert(1, f"quote: {quote}")
+    return "\n".join(lines)
+
+
+LINEAGE = """lineage:
+  - scope: national
+    batch: 7th batch
+    date: 2023-07
+    source: test-cited-page
+  - scope: best-practice-case
+    date: 2025
+    source: mofcom-2023-05-11-press-conference
+"""
+
+
+def test_a_record_on_a_cited_source_needs_no_quote_and_takes_its_status_from_lineage(measures_copy):
+    write(measures_copy / "sources" / "test-cited-page.md", CITED)
+    write(measures_copy / "test-cited.md", cited_record(
+        extra=LINEAGE + "see_also: [mofcom-2023-05-11-press-conference]\n"
+              "title_zh_note: our translation\n"))
+    catalog = load_catalog(measures_copy)
+    assert catalog.problems == []
+    measure = catalog.measures["test-cited"]
+    assert measure.quote is None and measure.status == "nationwide"
+    assert [s.scope for s in measure.lineage] == ["national", "best-practice-case"]
+    assert measure.lineage[0].batch == "7th batch" and measure.lineage[1].date == "2025"
+    assert measure.see_also == ("mofcom-2023-05-11-press-conference",)
+    source = catalog.taxonomy.sources["test-cited-page"]
+    assert source.kind == "cited" and source.text == "" and "test measure" in source.description
+
+
+def test_a_province_step_makes_a_measure_replicated(measures_copy):
+    write(measures_copy / "sources" / "test-cited-page.md", CITED)
+    write(measures_copy / "test-cited.md", cited_record(
+        extra="lineage:\n  - scope: province\n    date: 2025-09-18\n    source: test-cited-page\n"))
+    assert load_catalog(measures_copy).measures["test-cited"].status == "replicated"
+
+
+SOURCE_CASES = [
+    # (source text, line, field, message part)
+    (CITED.replace("url: https://example.gov.cn/page.html\n", ""), 2, "url",
+     "a cited source needs the url"),
+    (CITED.replace("A page that describes, among other things, a test measure.\n", ""), 9,
+     "(body)", "description in the project's own words"),
+    (CITED.replace("kind: cited", "kind: copied"), 2, "kind", "is not one of held, cited"),
+    (CITED.replace("kind: cited\n", ""), 2, "kind", "required field is missing"),
+    (CITED.replace("language: en", "language: en\nfigures: []"), 7, "figures",
+     "a cited source holds none"),
+]
+
+
+@pytest.mark.parametrize("text,line,field,message", SOURCE_CASES,
+                         ids=[c[2] + "-" + c[3].split()[-1] for c in SOURCE_CASES])
+def test_each_broken_cited_source_is_reported(measures_copy, text, line, field, message):
+    write(measures_copy / "sources" / "test-cited-page.md", text)
+    found = problems(measures_copy)
+    assert any(p.startswith(f"measures/sources/test-cited-page.md:{line}: {field}: ") and message in p
+               for p in found), found
+
+
+def test_records_on_a_cited_source_without_url_are_reported_too(measures_copy):
+    write(measures_copy / "sources" / "test-cited-page.md",
+          CITED.replace("url: https://example.gov.cn/page.html\n", ""))
+    write(measures_copy / "test-cited.md", cited_record())
+    found = problems(measures_copy)
+    assert any(p.startswith("measures/test-cited.md:8: source: ") and "has no url" in p
+               for p in found), found
+
+
+RECORD_CASES = [
+    # (record text, line, field, message part)
+    (cited_record(quote="Anything at all"), 2, "quote", "its text not held: a record on it has no quote"),
+    (record().replace("quote: The pilot free trade zone actively strengthens international "
+                      "logistics accessibility\n", ""), 2, "quote", "required: the sentence(s)"),
+    (cited_record(extra="see_also: [test-cited-page]\n"), 9, "see_also", "the record's source already"),
+    (cited_record(extra="see_also: [mofcom-2023-05-12-press-conference]\n"), 9, "see_also",
+     "did you mean 'mofcom-2023-05-11-press-conference'"),
+    (cited_record(extra=LINEAGE.replace("scope: national", "scope: region")), 10,
+     "lineage[0].scope", "is not one of province, national, best-practice-case"),
+    (cited_record(extra=LINEAGE.replace("date: 2023-07", "date: July 2023")), 12,
+     "lineage[0].date", "YYYY-MM-DD, YYYY-MM or YYYY"),
+    (cited_record(extra=LINEAGE.replace("date: 2023-07", "date: 2999-01")), 12,
+     "lineage[0].date", "in the future"),
+    (cited_record(extra=LINEAGE.replace("    source: test-cited-page\n", "    source: nowhere\n")), 13,
+     "lineage[0].source", "unknown source 'nowhere'"),
+    (cited_record(extra=LINEAGE.replace("    source: test-cited-page\n", "")), 10,
+     "lineage[0].source", "required field is missing"),
+    (cited_record(extra="lineage: []\n"), 9, "lineage", "must be a list of steps"),
+    (cited_record(extra="status: piloted\n" + LINEAGE), 9, "status",
+     "follows from the lineage (nationwide); leave it out"),
+]
+
+
+@pytest.mark.parametrize("text,line,field,message", RECORD_CASES,
+                         ids=[c[2] + "-" + c[3].split()[-1] for c in RECORD_CASES])
+def test_each_broken_citation_is_reported(measures_copy, text, line, field, message):
+    write(measures_copy / "sources" / "test-cited-page.md", CITED)
+    write(measures_copy / "test-cited.md", text)
+    found = problems(measures_copy)
+    assert any(p.startswith(f"measures/test-cited.md:{line}: {field}: ") and message in p
+               for p in found), found
+
+
+def test_a_quote_that_is_not_verbatim_gets_the_nearest_passage_and_the_differences(measures_copy):
+    path = measures_copy / f"{ZHEJIANG_OIL}.md"
+    edit(path, "promotes institutional innovations", "promoted institutional innovation")
+    found = [p for p in problems(measures_copy) if p.startswith(f"measures/{ZHEJIANG_OIL}.md:9: quote: ")]
+    assert len(found) == 1, found
+    message = found[0]
+    assert "does not occur verbatim in source 'mofcom-2023-05-11-press-conference'" in message
+    # where to look: the source file and line of the passage, and the passage itself
+    source = (measures_copy / "sources" / "mofcom-2023-05-11-press-conference.md").read_text()
+    line = next(i for i, text in enumerate(source.split("\n"), 1)
+                if "The Zhejiang Pilot Free Trade Zone promotes institutional innovations" in text)
+    assert f"nearest passage, sources/mofcom-2023-05-11-press-conference.md:{line}: " in message
+    assert '"The Zhejiang Pilot Free Trade Zone promotes institutional innovations such as' in message
+    assert "the quote has 'promoted' where the source has 'promotes'" in message
+    assert "the quote has 'innovation' where the source has 'innovations'" in message
+
+
+def test_a_quote_with_a_word_left_out_says_which(measures_copy):
+    edit(measures_copy / f"{ZHEJIANG_OIL}.md", "oil and gas products in the same tank\" and",
+         "oil and gas in the same tank\" and")
+    message = next(p for p in problems(measures_copy) if ": quote: " in p)
+    assert "the quote leaves out 'products'" in message
+
+
+def test_a_figure_the_source_does_not_give_is_reported(measures_copy):
+    path = measures_copy / f"{ZHEJIANG_OIL}.md"
+    text = path.read_text(encoding="utf-8")
+    body_line = text.split("\n").index("---", 1) + 2
+    write(path, text + "\nIt cut storage costs by 37% from 2021, in 1,250 tanks.\n")
+    found = [p for p in problems(measures_copy) if ZHEJIANG_OIL in p]
+    assert found == [f"measures/{ZHEJIANG_OIL}.md:{body_line}: (body): figure(s) 37, 2021, 1250 "
+                     "appear in neither the quote nor source 'mofcom-2023-05-11-press-conference'"]
+
+
+def test_figures_the_source_gives_and_markup_are_not_flagged(measures_copy):
+    path = measures_copy / f"{ZHEJIANG_OIL}.md"
+    # 6.6% and 1.8 trillion are in the source's text; numbers inside links and tags are markup
+    write(path, path.read_text(encoding="utf-8") + "\nTrade grew 6.6% to 1.8 trillion yuan "
+          "([figures](https://example.org/2099/report-77)) <span data-x=\"12\">here</span>.\n")
+    assert [p for p in problems(measures_copy) if ZHEJIANG_OIL in p] == []
+
+
+def test_a_pillar_statement_cannot_rest_on_a_cited_source(measures_copy):
+    write(measures_copy / "sources" / "test-cited-page.md", CITED)
+    edit(measures_copy / "pillars.yaml", "source: mofcom-2023-05-11-press-conference",
+         "source: test-cited-page")
+    found = problems(measures_copy)
+    assert any(p.startswith("measures/pillars.yaml:") and "is a cited source" in p for p in found), found

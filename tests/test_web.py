@@ -8,12 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import SOURCE_ID, ZHEJIANG_OIL, edit
-from tests.webhelpers import groups, links, shipped_records, text_of
+from tests.helpers import SOURCE_ID, ZHEJIANG_OIL, ZONE_COUNT, edit
+from tests.webhelpers import groups, links, fixture_records, text_of
 from webapp import SECURITY_HEADERS, create_app
 from webapp.rendering import render_markdown
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 YANGTZE = "yangtze-river-delta-customs-special-goods-inspection-reform"
 WHITE_LIST = "foreign-trade-investment-enterprise-white-list-service-ledger"
 
@@ -29,6 +29,7 @@ PAGES = [
     "/pillars",
     "/pillars/logistics",
     "/sources",
+    "/nationwide",
     f"/sources/{SOURCE_ID}",
     "/compare",
     "/compare?zone=zhejiang",
@@ -110,7 +111,7 @@ def test_home_shows_zones_pillars_figures_and_newest(client, kb):
     text = text_of(html)
     hrefs = {href for href, _, _ in links(html)}
     zones, pillars = kb.zones(), kb.pillars()
-    assert len(zones) == 21
+    assert len(zones) == ZONE_COUNT
     assert {f"/zones/{z['id']}" for z in zones} <= hrefs
     for pillar in pillars:
         assert f"/pillars/{pillar['id']}" in hrefs
@@ -229,7 +230,7 @@ def test_measure_page(client):
     text = text_of(html)
     hrefs = {href for href, _, _ in links(html)}
     assert record["title"] in text and record["title_zh"] in text
-    assert '<p class="h1-zh" lang="zh">' in html
+    assert '<p class="h1-zh"><span lang="zh">' in html
     assert {"/zones/shanghai", "/zones/anhui", "/pillars/logistics", f"/sources/{SOURCE_ID}"} <= hrefs
     assert record["zones_note"] in text
     assert "<strong>" in html  # the body's Markdown is rendered

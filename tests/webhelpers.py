@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-MEASURES = Path(__file__).resolve().parent.parent / "measures"
+FIXTURE_RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
 
 
 def front_matter(path: Path) -> dict:
@@ -18,9 +18,10 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load(meta)
 
 
-def shipped_records() -> dict[str, dict]:
-    """Every shipped measure by id (the file name), with its front matter as YAML reads it."""
-    return {p.stem: front_matter(p) for p in sorted(MEASURES.glob("*.md"))}
+def fixture_records() -> dict[str, dict]:
+    """Every fixture measure (what the shared test index holds) by id, with its front matter
+    as YAML reads it."""
+    return {p.stem: front_matter(p) for p in sorted(FIXTURE_RECORDS.glob("*.md"))}
 
 
 class _Links(HTMLParser):

@@ -57,6 +57,8 @@ def measure(measure_id: str):
     source = kb.source(record["source"]) if record.get("source") else None
     if source is not None:
         source = {k: v for k, v in source.items() if k != "text"}
+        # `url` is the site's page, as everywhere in the API; the publisher's page stays cited
+        source["original_url"] = source.get("url")
         source["url"] = url_for("pages.source", source_id=source["id"])
     data["source"] = source
     return data

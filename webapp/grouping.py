@@ -20,6 +20,7 @@ class Group:
     name_zh: str
     measures: list = field(default_factory=list)
     total: int = 0
+    date: str = ""  # a batch's date, as precise as its source
 
     @property
     def more(self) -> int:
@@ -49,3 +50,18 @@ def by_zone(kb, pillar_id: str, zones: list[dict], limit: int | None = None) -> 
         groups.append(Group(None, NO_ZONE, NO_ZONE_ZH,
                             kb.measures(pillars=[pillar_id], no_zone=True, limit=limit), unnamed))
     return groups
+
+
+def by_batch(kb, hits: list, scope: str) -> list[Group]:
+    """Measures grouped by the batch of their `scope` lineage step, the latest batch first;
+    a measure in two batches of the scope sits under each."""
+    batches: dict[tuple[str, str], Group] = {}
+    for hit in hits:
+        steps = [s for s in (kb.measure(hit.id) or {}).get("lineage") or () if s["scope"] == scope]
+        for step in steps or [{"batch": None, "date": ""}]:
+            key = (step.get("batch") or "", step["date"][:7])
+            if key not in batches:
+                batches[key] = Group(None, step.get("batch") or "", "", [], 0, step["date"])
+            batches[key].measures.append(hit)
+            batches[key].total += 1
+    return sorted(batches.values(), key=lambda g: (g.date, g.name), reverse=True)

@@ -16,6 +16,12 @@ from .rendering import render_markdown
 bp = Blueprint("pages", __name__)
 
 NEWEST_ON_HOME = 6
+# What each step of a measure's lineage means, as the measure page says it
+SCOPE_NAMES = {
+    "province": "Replicated across its province",
+    "national": "Replicated nationwide",
+    "best-practice-case": "Listed by MOFCOM as a best-practice case",
+}
 
 
 def _taxonomy(kb) -> tuple[list[dict], list[dict]]:
@@ -149,8 +155,25 @@ def measure(measure_id: str):
         "measure.html",
         measure=record,
         body_html=render_markdown(record.get("body")),
-        source=kb.source(record["source"]) if record.get("source") else None,
+        sources_by_id={s["id"]: s for s in kb.sources()},
+        lineage=sorted(record.get("lineage") or (), key=lambda step: step["date"]),
+        scope_names=SCOPE_NAMES,
         related=kb.related(measure_id),
+        **_lookups(zones, pillars),
+    )
+
+
+@bp.get("/nationwide")
+def nationwide():
+    """The measures a source says were replicated nationwide, by batch, the latest first."""
+    kb = get_kb()
+    zones, pillars = _taxonomy(kb)
+    hits = kb.export("status:nationwide", order="newest",
+                     limit=current_app.config["EXPORT_LIMIT"]).hits
+    return render_template(
+        "nationwide.html",
+        total=len(hits),
+        groups=grouping.by_batch(kb, hits, "national"),
         **_lookups(zones, pillars),
     )
 
@@ -180,6 +203,7 @@ def source(source_id: str):
         "source.html",
         source=found,
         paragraphs=paragraphs(found.get("text")),
+        description=paragraphs(found.get("description")),
         measures=kb.measures(source=source_id),
         **_lookups(zones, pillars),
     )

@@ -1,0 +1,158 @@
+"""Measures on cited sources and their lineage, as a reader sees them: the measure page, the
+source page and the API show the citation with its link, never a quote, and the steps by
+which a measure spread as a timeline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indexer.build import build_index
+from tests.conftest import fixture_corpus
+from tests.helpers import SOURCE_ID
+from tests.webhelpers import links, text_of
+
+CITED_ID = "test-cited-page"
+LATER_ID = "test-later-page"
+MEASURE_ID = "zzcited-tank-measure"
+URL = "https://example.gov.cn/zzcited/page.html"
+
+SOURCES = {
+    CITED_ID: f"""---
+kind: cited
+title: Zzcited briefing on a tank measure
+publisher: Ministry of Commerce of the People's Republic of China
+date: 2021-03-04
+language: en
+url: {URL}
+---
+A briefing that describes a test measure in its own words.
+""",
+    LATER_ID: """---
+kind: cited
+title: Zzlater notice of a national batch
+publisher: State Council of the People's Republic of China
+date: 2022-06-07
+language: zh
+url: https://example.gov.cn/zzlater.html
+reprint_of: People's Daily, 2022-06-08
+---
+A notice listing reforms replicated nationwide.
+""",
+}
+RECORD = f"""---
+title: Zzcited shared tank measure
+title_zh: 测试共享油罐
+title_zh_note: our translation; the source gives no Chinese name
+zones: [zhejiang]
+pillar: institutional-innovation
+date: 2021-03-04
+tags: [zzcited, tank]
+source: {CITED_ID}
+see_also: [{SOURCE_ID}]
+lineage:
+  - scope: national
+    batch: 7th batch
+    date: 2022-06
+    source: {LATER_ID}
+  - scope: province
+    date: 2021
+    source: {CITED_ID}
+    note: Across Zhejiang first.
+---
+A test measure described in the project's own words.
+"""
+
+
+@pytest.fixture(scope="module")
+def cited_app(tmp_path_factory):
+    from webapp import create_app
+
+    root = tmp_path_factory.mktemp("cited")
+    measures = fixture_corpus(root / "measures")
+    for source_id, text in SOURCES.items():
+        (measures / "sources" / f"{source_id}.md").write_text(text, encoding="utf-8")
+    (measures / f"{MEASURE_ID}.md").write_text(RECORD, encoding="utf-8")
+    build_index(measures, root / "index")
+    return create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": root / "index"})
+
+
+@pytest.fixture(scope="module")
+def cited(cited_app):
+    return cited_app.test_client()
+
+
+def test_measure_page_cites_the_page_with_its_link_and_no_quote(cited):
+    html = cited.get(f"/measures/{MEASURE_ID}").get_data(as_text=True)
+    citation = re.search(r'<section class="citation".*?</section>', html, re.S).group(0)
+    assert "<blockquote" not in citation
+    hrefs = {href for href, _, _ in links(citation)}
+    assert {f"/sources/{CITED_ID}", URL, f"/sources/{SOURCE_ID}"} <= hrefs
+    text = text_of(citation)
+    assert "Zzcited briefing on a tank measure , Ministry of Commerce" in text  # text_of spaces tags
+    assert "its text is not held here" in text
+    assert "Also reported by" in text  # see_also
+    assert "(our translation; the source gives no Chinese name)" in text_of(html)
+
+
+def test_measure_page_shows_the_lineage_as_a_timeline_oldest_first(cited):
+    html = cited.get(f"/measures/{MEASURE_ID}").get_data(as_text=True)
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S).group(1)
+    steps = [text_of(li) for li in re.findall(r"<li.*?</li>", timeline, re.S)]
+    assert len(steps) == 3
+    assert steps[0].startswith("2021-03-04 Reported as a pilot measure of Zhejiang")
+    assert steps[1].startswith("2021 Replicated across its province") and "Across Zhejiang first." in steps[1]
+    assert steps[2].startswith("2022-06 Replicated nationwide, 7th batch")
+    assert "Zzlater notice of a national batch" in steps[2]
+    assert "Status nationwide" in text_of(html)
+
+
+def test_a_measure_on_the_held_source_keeps_its_quote_and_has_no_timeline(cited):
+    html = cited.get("/measures/zhejiang-bonded-non-bonded-oil-same-tank-storage").get_data(as_text=True)
+    assert "<blockquote" in html and 'class="timeline"' not in html
+
+
+def test_cited_source_page_describes_the_page_and_holds_no_text(cited):
+    html = cited.get(f"/sources/{LATER_ID}").get_data(as_text=True)
+    text = text_of(html)
+    assert "A notice listing reforms replicated nationwide." in text
+    assert "Reprint of: People's Daily, 2022-06-08" in text
+    assert "Full text" not in text and "the project does not hold its text" in text
+    assert "https://example.gov.cn/zzlater.html" in {href for href, _, _ in links(html)}
+
+
+def test_sources_list_says_which_kind_each_is(cited):
+    text = text_of(cited.get("/sources").get_data(as_text=True))
+    assert "Zzcited briefing on a tank measure" in text and "cited" in text and "held" in text
+
+
+def test_api_gives_lineage_see_also_and_the_original_url(cited):
+    data = cited.get(f"/api/measures/{MEASURE_ID}").get_json()
+    assert data["quote"] is None and data["status"] == "nationwide"
+    assert data["see_also"] == [SOURCE_ID]
+    assert data["title_zh_note"].startswith("our translation")
+    assert [s["scope"] for s in data["lineage"]] == ["national", "province"]
+    assert data["lineage"][0] == {"scope": "national", "batch": "7th batch", "date": "2022-06",
+                                  "source": LATER_ID, "note": None}
+    source = data["source"]
+    assert source["kind"] == "cited" and source["original_url"] == URL
+    assert source["url"] == f"/sources/{CITED_ID}" and "text" not in source
+
+
+def test_status_query_finds_the_nationwide_measure(cited):
+    data = cited.get("/api/search?q=status:nationwide").get_json()
+    assert [hit["id"] for hit in data["results"]] == [MEASURE_ID]
+
+
+def test_nationwide_page_lists_measures_by_batch(cited):
+    html = cited.get("/nationwide").get_data(as_text=True)
+    sections = re.findall(r'<section class="group".*?</section>', html, re.S)
+    assert len(sections) == 1
+    heading = text_of(re.search(r"<h2.*?</h2>", sections[0], re.S).group(0))
+    assert heading == "7th batch ( 2022-06 )"  # text_of spaces tags
+    assert f"/measures/{MEASURE_ID}" in {href for href, _, _ in links(sections[0])}
+    # a measure on the held source, never replicated by any source's account, is not there
+    assert "zhejiang-bonded-non-bonded-oil-same-tank-storage" not in html
+    assert 'aria-current="page">Nationwide' in html
+
