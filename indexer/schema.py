@@ -14,9 +14,7 @@ from .scoring import FIELD_BOOSTS, TEXT_FIELDS
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 5
-TAXONOMY_DOC_ID = "_taxonomy"
-# where a measure has been adopted (its lineage): a filter and a facet like zone and pillar
-SCOPES = ("province", "national", "best-practice-case")  # one stored-only document carries the taxonomy snapshot
+TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
 _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
 
