@@ -72,10 +72,15 @@ class _Dependencies:
         self.sources = {k: _digest(v) for k, v in taxonomy.sources.items()}
         self.whole = _digest((sorted(self.zones.items()), sorted(self.pillars.items()),
                               sorted(self.sources.items())))
+        self._known: dict = {}  # records share few (zones, pillar, source) combinations
 
     def of(self, zones, pillar, source) -> str:
-        return _digest(([self.zones.get(z) for z in zones], self.pillars.get(pillar),
-                        self.sources.get(source)))
+        key = (tuple(zones), pillar, source)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = _digest(([self.zones.get(z) for z in zones],
+                                                self.pillars.get(pillar), self.sources.get(source)))
+        return found
 
 
 def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,

@@ -16,7 +16,8 @@ from .analysis import segmenter
 from .evaluation import SearchContext
 from .postings import Postings
 from .querying import QueryBuilder
-from .schema import SCOPES, TAXONOMY_DOC_ID
+from .model import SCOPES
+from .schema import TAXONOMY_DOC_ID
 from .scoring import BM25F, TEXT_FIELDS
 
 
