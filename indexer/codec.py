@@ -46,6 +46,9 @@ BLOCK = 128  # documents per block of block-max statistics (a codec may say othe
 MAGIC = b"FTZ1"
 _HEADER = struct.Struct("<4sIII")  # magic, df, number of blocks, bytes of values
 LENGTHS_EXT = ".wln"
+# Up to this many postings' positions are read one pread each; more, the term's whole
+# positions at once (a common word's are megabytes: a serving worker's peak memory)
+FEW_POSTINGS = 512
 
 
 DOCUMENT_TERM = "\x00"  # the one pool entry a text field makes per document (see below)
@@ -137,7 +140,7 @@ class PostingArrays:
         `ids`): read whole when many are wanted, posting by posting when few."""
         offsets = self._offsets.astype(np.int64)
         starts, ends = offsets[indexes] // 4, offsets[indexes + 1] // 4
-        if self._values is None and len(indexes) < 64:
+        if self._values is None and len(indexes) <= FEW_POSTINGS:
             chunks = [np.frombuffer(os.pread(self._fd, int(e - s) * 4, self._values_at + int(s) * 4),
                                     dtype="<u4") for s, e in zip(starts, ends)]
             pos = np.concatenate(chunks) if chunks else np.zeros(0, dtype="<u4")
