@@ -8,39 +8,43 @@ from __future__ import annotations
 
 import re
 
-# Verbs by what they say a zone did. "make" verbs have the measure as their object
-# ("introduced a notification system"); "change" verbs change something that existed
-# ("expanded the coverage of ..."), so the title keeps the verb; "weak" verbs act only with
-# a concrete object ("promotes innovations such as the ..."); "stat" verbs report figures.
-MAKE = """implement introduce launch establish set-up explore carry-out deploy pilot open create
-issue adopt build roll-out unveil formulate publish institute trial put-in-place
-put-into-operation inaugurate initiate innovate offer provide release start
-""".split()
-CHANGE = """expand extend cut reduce shorten simplify streamline allow permit enable lower ease
-relax remove abolish waive exempt speed-up accelerate upgrade integrate connect link attract
-complete realize realise grant recognize recognise merge replace raise digitize sign""".split()
-WEAK = """promote support facilitate strengthen deepen optimize optimise improve cultivate
-encourage develop cooperate""".split()
-STAT = """reach rise grow increase decrease decline fall drop account total exceed surpass hit
-double triple amount register see""".split()
-
-# verbs that report a result when their object is an amount ("attracted foreign investment
-# of 20 billion yuan", "signed 50 projects worth 30 billion yuan")
-RESULT = {"attract", "sign", "complete", "realize", "realise"}
-AMOUNT = re.compile(r"\d[\d,.]*\s*(?:%|per\s?cent|(?:(?:million|billion|trillion)\s+)?"
-                    r"(?:yuan|RMB|US\s+dollars|dollars|euros))", re.I)
-
-IRREGULAR = {"set": ["set"], "build": ["built"], "put": ["put"], "cut": ["cut"],
-             "hit": ["hit"], "rise": ["rose", "risen"], "grow": ["grew", "grown"],
-             "fall": ["fell", "fallen"], "see": ["saw", "seen"], "begin": ["began", "begun"],
-             "undertake": ["undertook", "undertaken"], "lead": ["led"]}
-
-AUX_BE = {"is", "are", "was", "were", "be", "been", "being"}
+# The function words of English: a closed class of the grammar, which the drafter reads a
+# sentence's structure with. Open-class words (nouns, verbs, adjectives) come from the lexicon
+# (wordclass.py); no verb is named here.
+AUX_BE = {"is", "are", "was", "were", "be", "been", "being", "am"}
+AUX_HAVE = {"has", "have", "had", "having"}
+AUX_DO = {"do", "does", "did"}
+AUXILIARIES = AUX_BE | AUX_HAVE | AUX_DO
+MODALS = {"will", "would", "shall", "should", "can", "could", "may", "might", "must"}
+PAST_AUX = {"was", "were", "been", "had", "has", "have", "did"}
+PREPOSITIONS = set("""in at on from with for by into onto across along through under over
+between among within without via per after before since during toward towards about around
+beyond against upon throughout amid near than like off including such despite except""".split())
+CONJUNCTIONS = {"and", "or", "but", "nor", "plus"}
+SUBORDINATORS = {"that", "which", "who", "whom", "whose", "where", "when", "while", "whereas",
+                 "because", "as", "if", "although", "though", "whereby", "so", "unless", "whether"}
+RELATIVES = {"which", "who", "whom", "whose", "that", "where"}
+# nouns that only carry an aim ("took the lead in launching", "took steps to cut")
+AIM_NOUNS = {"lead", "steps", "step", "initiative", "move", "moves", "efforts", "effort", "action"}
+PRONOUNS = {"it", "they", "we", "he", "she", "i", "you", "them", "us", "him", "one"}
+NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve twenty
+thirty forty fifty hundred hundreds thousand thousands million millions billion billions
+trillion dozens""".split())
+# adverbs that stand before a verb ("now passes", "has jointly launched"); -ly adverbs and
+# the lexicon's other adverbs are found without a list
+ADVERBS = {"now", "also", "already", "further", "still", "first", "newly", "then", "again",
+           "together", "even", "just", "recently", "since", "not", "formally", "officially"}
+# Where a result is an amount ("reached 3.2 billion US dollars", "grew by 15.3%"): money, a
+# share or a change, not a count of things made ("introduced 22 measures")
+AMOUNT = re.compile(r"\d[\d,.]*\s*(?:%|per\s?cent|percentage\s+points?|(?:(?:million|billion|trillion)\s+)?"
+                    r"(?:yuan|RMB|US\s+dollars|dollars|euros)|(?:million|billion|trillion)\b)", re.I)
+# words before an amount that still make it the verb's complement ("reached over 3 billion")
+AMOUNT_LEAD = r"(?:(?:by|to|at|of|about|around|nearly|almost|over|more\s+than|up\s+to|some|a\s+total\s+of)\s+)*"
 MODAL_PLAN = re.compile(
-    r"\b(?:will|shall|plans?\s+to|planning\s+to|is\s+going\s+to|are\s+going\s+to|aims?\s+to|"
+    r"\b(?:will|shall|should|plans?\s+to|planning\s+to|is\s+going\s+to|are\s+going\s+to|aims?\s+to|"
     r"intends?\s+to|is\s+expected\s+to|are\s+expected\s+to|next\s+step|going\s+forward|"
     r"in\s+the\s+next\s+stage)\b", re.I)
-DETERMINERS = {"a", "an", "the", "this", "that", "its", "their", "our", "of", "his", "her",
+DETERMINERS = {"a", "an", "the", "this", "its", "their", "our", "of", "his", "her",
                "these", "those", "such", "each", "every", "any", "some", "no"}
 FUNCTION_WORDS = {"and", "or", "for", "with", "from", "into", "to", "in", "on", "by", "than",
                   "over", "more", "less", "about", "across", "up", "nearly", "almost", "around"}
@@ -63,6 +67,7 @@ experiences idea ideas way ways new important remarkable significant positive st
 great better further more active actively important fully effectively continuously
 comprehensive overall various relevant related areas aspects field fields measure measures
 innovative institutional firsts first
+week weeks month months year years day days today yesterday last next recent recently
 policy policies task tasks goal goals situation trend trends system systems mechanism
 mechanisms""".split())
 
@@ -72,37 +77,10 @@ TITLE_STOPS = re.compile(
     r"\s+while\b|\s+whereby\b|\s+under\s+which\b|\s+thereby\b|\s+through\s+which\b")
 PURPOSE = re.compile(r"\s+to\s+([a-z]+)\b")
 
-# Chinese: verbs of doing, of planning, and of figures
-ZH_ACT = re.compile(r"(实施|推出|开展|建立|设立|探索|推动|出台|启动|实行|试点|上线|创新|打造|构建|"
-                    r"发布|印发|扩大|简化|优化|开通|开设|搭建|引入|落地|率先|推行|首创|建成)")
+# Chinese: words of planning and of figures (a verb whose complement is a number is found
+# by word class, in chinese.py)
 ZH_PLAN = re.compile(r"(将|拟|计划|下一步|下阶段)")
-ZH_STAT = re.compile(r"(同比|增长|下降|达到|占比|占全国|亿元|万亿)")
+ZH_STAT = re.compile(r"(同比|环比|占比|占全国|百分点|亿元|万亿)")
 ZH_QUANTIFIER = re.compile(r"^(?:多个|部分|一些|多家|各)")
 
 
-def verb_forms() -> dict[str, tuple[str, str]]:
-    """Every inflected form -> (lemma, class); phrasal verbs keyed by their first word's form
-    with the particle kept in the lemma ("set-up")."""
-    forms: dict[str, tuple[str, str]] = {}
-    for kind, lemmas in (("stat", STAT), ("weak", WEAK), ("change", CHANGE), ("make", MAKE)):
-        for lemma in lemmas:
-            head, _, particle = lemma.partition("-")
-            for form in _inflect(head):
-                key = f"{form} {particle.replace('-', ' ')}".strip()
-                forms[key] = (lemma, kind)
-    return forms
-
-
-def _inflect(verb: str) -> set[str]:
-    out = {verb}
-    if verb.endswith("e"):
-        out |= {verb + "s", verb + "d", verb[:-1] + "ing"}
-    elif verb.endswith("y") and verb[-2] not in "aeiou":
-        out |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
-    elif re.search(r"(?:s|sh|ch|x|z)$", verb):
-        out |= {verb + "es", verb + "ed", verb + "ing"}
-    else:
-        # "piloted" but "permitted": both spellings, rather than rules of stress
-        out |= {verb + "s", verb + "ed", verb + "ing", verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
-    out |= set(IRREGULAR.get(verb, []))
-    return out

@@ -89,8 +89,10 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     if text[stop] != ".":
         return False
     word = re.search(r"([A-Za-z.]+)$", text[:stop])
+    # "II. Trade and logistics": a heading's numeral at the paragraph's start
+    numeral = bool(word) and word.start() == 0 and re.fullmatch(r"(?i)(?:i{1,3}|iv|vi{0,3}|ix|x)", word.group(1))
     return bool(word) and (word.group(1).lower().rstrip(".") in ABBREVIATIONS
-                           or len(word.group(1)) == 1)
+                           or len(word.group(1)) == 1 or numeral)
 
 
 def sentences(text: str) -> list[Sentence]:
