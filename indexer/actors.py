@@ -16,7 +16,6 @@ from .zonefinder import LIST_JOIN, Mention
 
 DESTINATION = re.compile(r"\b(?:to|towards?|into|bound\s+for|destined\s+for|heading\s+for)\s+(?:the\s+)?$", re.I)
 LOCATIVE = re.compile(r"\b(?:in|at|within|across|inside|throughout)\s+(?:the\s+)?$", re.I)
-WITH = re.compile(r"\b(?:with|and)\s+(?:the\s+)?$", re.I)
 
 
 def _lead(text: str, m: Mention, start: int) -> str:

@@ -23,6 +23,9 @@ beyond against upon throughout amid near than like off including such despite ex
 CONJUNCTIONS = {"and", "or", "but", "nor", "plus"}
 SUBORDINATORS = {"that", "which", "who", "whom", "whose", "where", "when", "while", "whereas",
                  "because", "as", "if", "although", "though", "whereby", "so", "unless", "whether"}
+# the linking verbs, which like "is" say what something is ("has become a gateway"): a closed
+# class of the grammar, like the auxiliaries
+LINKING_VERBS = {"become", "remain", "seem", "appear"}
 RELATIVES = {"which", "who", "whom", "whose", "that", "where"}
 # nouns that only carry an aim ("took the lead in launching", "took steps to cut")
 AIM_NOUNS = {"lead", "steps", "step", "initiative", "move", "moves", "efforts", "effort", "action"}

@@ -16,7 +16,7 @@ from . import cues
 from .verbs import QUOTED, WORD, Verb
 from .wordclass import classify
 
-COUNTED = re.compile(r"^\W*(?:(?:over|more\s+than|nearly|almost|about|around|some|a\s+total\s+of|"
+COUNTED = re.compile(r"^\W*(?:(?:now|so\s+far|to\s+date|already)\s+)?(?:(?:over|more\s+than|nearly|almost|about|around|some|a\s+total\s+of|"
                      r"another|an\s+additional)\s+)?(?:\d[\d,.]*(?!\d)|(?:%s)\b)" % "|".join(
                          sorted(cues.NUMBER_WORDS - {"one", "million", "billion", "trillion"})), re.I)
 # a subject that is a quantity: "The number of ...", "the share of ..."
@@ -25,6 +25,9 @@ QUANTITY = re.compile(r"^\W*(?:(?:the|its|their)\s+)?(?:total\s+)?(?:number|shar
 # a bare number as the complement: "has reached 500." (a count of things made has its noun:
 # "introduced 22 measures")
 BARE_NUMBER = re.compile(rf"\s*{cues.AMOUNT_LEAD}\d[\d,.]*\s*(?:$|[,;.]|(?:in|by|as|from|over|during|since)\b)", re.I)
+# a ranking ("ranked first among"), or things counted with their worth ("signed 50 projects
+# worth 30 billion yuan"): results, not what was made
+RANKING = re.compile(r"\s+(?:first|second|third|top|no\.\s*\d)\b", re.I)
 YEAR = re.compile(r"^\W*(?:19|20)\d\d\b")
 CHANGE_MARKERS = re.compile(r"\byear[- ]on[- ]year\b|\by-o-y\b|\bpercentage\s+points?\b|\bcompared\s+with\b"
                             r"|\bup\s+\d[\d.]*\s*%|\bdown\s+\d[\d.]*\s*%", re.I)
@@ -49,6 +52,10 @@ def figure(text: str, clause: tuple[int, int], subject: str, vs: list[Verb]) -> 
     main = next((v for v in vs if v.finite), None)
     if main is not None and (AMOUNT_AFTER.match(text, main.end, end) or BARE_NUMBER.match(text, main.end, end)):
         return True  # "reached 3.2 billion US dollars", "was 71.9 billion yuan"
+    if main is not None and (RANKING.match(text, main.end, end) or (
+            re.match(r"\s+(?:over\s+|more\s+than\s+|nearly\s+)?\d", text[main.end:end])
+            and cues.AMOUNT.search(text, main.end, end))):
+        return True
     # "grew by 15.3%", "saw its trade rise by 9%": a verb with no object but an amount
     for m in re.finditer(r"\b([A-Za-z]+)\s+(?:by|to)\s+(?:about\s+|nearly\s+|over\s+|more\s+than\s+)?\d",
                          text[start:end]):

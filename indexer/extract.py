@@ -106,7 +106,7 @@ def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -
     """The clauses of one sentence, each a measure or skipped with a reason."""
     if re.search(r"[\u4e00-\u9fff]", sentence.text) and not re.search(r"[A-Za-z]{4}", sentence.text):
         return [Found(sentence, c.start, c.end, c.zones, c.counted, c.title, skipped=c.skipped)
-                for c in analyse_chinese(sentence.text, finder, previous)]
+                for c in analyse_chinese(sentence.text, finder)]
     text = sentence.text
     mentions = finder.find(text)
     if QUESTION.search(text):

@@ -66,7 +66,8 @@ def subject_of(text: str, start: int, group: int) -> tuple[int, int]:
     example, in the Lingang area, ...") and the commas that set off a phrase."""
     subject = text[start:group]
     offset = start
-    while cues.LEAD_IN.match(subject.lstrip()) and "," in subject:
+    while "," in subject and (cues.LEAD_IN.match(subject.lstrip()) or
+                              subject.lstrip().split(" ", 1)[0].lower() in cues.PREPOSITIONS | {"thanks"}):
         cut = subject.index(",") + 1
         offset += cut + len(subject[cut:]) - len(subject[cut:].lstrip())
         subject = subject[cut:].lstrip()
@@ -92,6 +93,9 @@ def title_of(text: str, clause: tuple[int, int], verb: Verb, zone_subject: bool,
     subject names a zone inside it ("firms in the Yunnan FTZ"), so it is who acts, not what
     was made."""
     start, end = clause
+    neg = re.search(r"\bno\s+longer\s+(?:\w+\s+to\s+)?$", text[start:verb.start])
+    if neg:  # "applicants no longer need to submit paper documents"
+        return tidy(text[start + neg.start():title_stop(text, verb.end, end)])
     subj_start, subj_end = subject_of(text, start, verb.group if verb.finite else verb.start)
     subject = text[subj_start:subj_end]
     obj_start = verb.end
@@ -111,7 +115,9 @@ def title_of(text: str, clause: tuple[int, int], verb: Verb, zone_subject: bool,
         article = re.search(r"(?:\b(?:a|an|the)\s+)?$", text[obj_start:quote.start()])
         obj_start = obj_start + article.start()
     stop = title_stop(text, obj_start, end)
-    if CHANGED.match(text[obj_start:stop]):
+    if CHANGED.match(text[obj_start:stop]) or re.match(r"\s*\d", text[obj_start:stop]) or \
+            (verb.modal in ("can", "may") and zone_inside):
+        # what existed, a count of things, what firms may now do: the verb says the measure
         return tidy(text[verb.start:stop])
     title = tidy(text[obj_start:stop])
     if len(title.split()) <= 2 and not QUOTED.search(text, obj_start, stop):

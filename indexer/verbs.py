@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from . import cues
 from .wordclass import base_form, classify
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*%?")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*%?")
 QUOTED = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”|‘[^’\n]{2,}?’|「[^」\n]{2,}?」')
 PARTICLES = {"up", "out"}
 # particles that make a phrasal verb only before a new object ("brought in a procedure",
@@ -135,7 +135,9 @@ def verbs(text: str, start: int, end: int, blocked) -> list[Verb]:
             continue
         if _finite(wc, prev, before, nxt, bool(out)):
             past = bool(wc.forms & {"VBD"}) and not wc.forms & {"VBZ", "VBP"}
-            out.append(_verb(text, toks, i, finite=True, past=past))
+            verb = _verb(text, toks, i, finite=True, past=past)
+            # "has become a gateway": a linking verb says what something is, like "is"
+            out.append(replace(verb, copula=verb.lemma in cues.LINKING_VERBS))
             prev = before = "VERB"
             i += 1
             continue
@@ -156,9 +158,11 @@ def _finite(wc, prev, before, nxt, found_one: bool) -> bool:
         return False
     if prev == "ADV":
         # an adverb before a word makes it a verb ("now passes", "jointly launched"), unless
-        # the adverb follows a determiner ("the newly built park") or a comma (", first
-        # tried in ...": a participle set off by commas)
-        return before not in ("DET", "PREP", "TO", "NUM", "VBG", "COMMA")
+        # the adverb follows a determiner ("the newly built park") or, for a participle, a
+        # comma (", first tried in ...": set off by commas; ", now issues" still acts)
+        if before == "COMMA":
+            return bool(forms & {"VBZ", "VBP"}) and not forms & {"VBD", "VBN"}
+        return before not in ("DET", "PREP", "TO", "NUM", "VBG")
     if prev == "COMMA":
         return False
     object_next = nxt is not None and (nxt.kind in ("DET", "NUM", "NAME", "PRON") or nxt.word in PARTICLES)
@@ -180,8 +184,9 @@ def _finite(wc, prev, before, nxt, found_one: bool) -> bool:
         if prev in ("NAME", "PRON", "ADV"):
             return wc.only_verb or not prep_next
         return object_next and (wc.only_verb or nxt.kind != "NAME")
-    # a base form ("cooperate"): after a plural name, a pronoun or an adverb
-    return prev in ("PRON", "ADV") or (prev == "NAME" and wc.only_verb)
+    # a base form ("cooperate"): after a plural name, a pronoun or an adverb; after a name or
+    # a plural noun with its object next ("trucks at Qinzhou Port pass the gate")
+    return prev in ("PRON", "ADV") or (prev == "NAME" and (wc.only_verb or object_next and nxt.kind != "NAME"))
 
 
 def _particle(toks, i: int) -> bool:
@@ -224,7 +229,8 @@ def _group(text: str, toks: list[_Token], i: int) -> tuple[Verb, int]:
     if wc and last in cues.AUX_BE and "VBG" in wc.forms:
         return _verb(text, toks, j, True, past, group=first.start, modal=modal), j + 1
     if wc and last in cues.AUX_HAVE and "VBN" in wc.forms:
-        return _verb(text, toks, j, True, True, group=first.start, modal=modal), j + 1
+        verb = _verb(text, toks, j, True, True, group=first.start, modal=modal)
+        return replace(verb, copula=verb.lemma in cues.LINKING_VERBS), j + 1
     if wc and (last in cues.MODALS or last in cues.AUX_DO) and wc.forms & {"VB", "VBP"}:
         return _verb(text, toks, j, True, last in ("did",), group=first.start, modal=modal), j + 1
     # "is a pilot", "was 71.9 billion yuan", "has 120 enterprises": the auxiliary is the verb
