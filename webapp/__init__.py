@@ -60,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
 
     kb.init_app(app)
-    i18n.init_app(app, pages.bp)
+    i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp, url_prefix="/api")

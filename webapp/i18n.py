@@ -81,20 +81,22 @@ def switch_url(lang: str | None = None) -> str:
     bare = path[len(PREFIX[lang]):] if lang != "en" else path
     bare = bare or "/"
     query = request.query_string.decode("latin-1")
-    if target == "en" and bare == "/":
-        query = "&".join(p for p in [query, "lang=en"] if p and not p.startswith("lang="))
-    elif bare == "/":
+    if bare == "/":
         query = "&".join(p for p in query.split("&") if p and not p.startswith("lang="))
+        if target == "en":
+            query = "&".join(p for p in (query, "lang=en") if p)
     url = request.script_root + PREFIX[target] + quote(bare, safe="/:@!$&'()*+,;=-._~")
     return url + ("?" + query if query else "")
 
 
-def _pull_lang(endpoint, values) -> None:
+def pull_lang(endpoint, values) -> None:
+    """A localized view's `lang` URL value, taken off before the view runs."""
     if values is not None:
         g.lang = values.pop("lang", "en")
 
 
-def _add_lang(endpoint, values) -> None:
+def add_lang(endpoint, values) -> None:
+    """Every url_for of a localized page stays in the language of the page being made."""
     values.setdefault("lang", current_lang())
 
 
@@ -139,12 +141,10 @@ TEMPLATE_GLOBALS = {
 }
 
 
-def init_app(app: Flask, blueprint) -> None:
-    """Flask-Babel with the page's language as its locale; `blueprint`'s views get a `lang`
-    URL value, taken off before they run and put back into every url_for."""
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the page's language as its locale, the cookie, the templates' helpers.
+    (The localized blueprint registers pull_lang and add_lang itself.)"""
     Babel(app, locale_selector=lambda: LOCALES[current_lang()])
-    blueprint.url_value_preprocessor(_pull_lang)
-    blueprint.url_defaults(_add_lang)
     app.after_request(_remember)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
 

@@ -16,6 +16,8 @@ from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
 
 bp = Blueprint("pages", __name__)
+bp.url_value_preprocessor(i18n.pull_lang)
+bp.url_defaults(i18n.add_lang)
 
 
 def page(rule: str):
