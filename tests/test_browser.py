@@ -222,6 +222,8 @@ def test_home_page_pictures(page):
     box = page.locator(".tile-map").bounding_box()
     assert box["width"] > 300 and box["height"] > 250  # drawn, not collapsed
     assert page.locator("table.heat-table td.cell").count() == ZONE_COUNT * 4
+    assert page.evaluate("""() => { const s = document.querySelector('.chart-matrix .table-scroll');
+        return s.scrollWidth <= s.clientWidth; }"""), "a column of the matrix is out of sight"
     assert_chinese_renders(page, ".tile-map .tile-zh")
     screenshot(page, "home")
     if os.environ.get("FTZ_UPDATE_DOCS"):  # the README's picture: FTZ_UPDATE_DOCS=1 pytest -k pictures
