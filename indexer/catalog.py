@@ -17,6 +17,7 @@ from .frontmatter import Located, ParseError, load_yaml_file, parse, read_text
 from .lexicon import load_lexicon
 from .model import (ID_RE, SCOPES, SOURCE_KINDS, STATUSES, Figure, LineageStep, Measure, Pillar,
                     Source, Taxonomy, Zone, status_from_lineage)
+from .places import load_places
 from .verbatim import differences, nearest_passage, numbers, shorten
 
 ZONE_FIELDS = {
@@ -270,8 +271,13 @@ def _unknown(kind: str, value: str, known) -> str:
 
 
 def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
-                 squashed: Callable[[str], str]) -> Measure | None:
-    """Parse and check one record against the taxonomy; None (with problems) when invalid."""
+                 squashed: Callable[[str], str], specs: dict[str, F.Spec] = MEASURE_FIELDS,
+                 blank: Callable[[Any], bool] = lambda value: False) -> Measure | None:
+    """Parse and check one record against the taxonomy; None (with problems) when invalid.
+
+    `specs` and `blank` serve drafts (indexer/draftfiles.py): a draft may carry fields of its
+    own, and a field whose value is a blank for the editor is neither checked nor required
+    here (the drafts' check reports it); a record with a blank is never returned."""
     before = len(report.problems)
     if not ID_RE.match(path.stem):
         report.add(path, 1, "id", f"file name {path.stem!r} is not an id (lowercase letters, digits, hyphens)")
@@ -285,10 +291,13 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
         return None
     for line, key in doc.duplicates:
         report.add(path, line, key, "field given twice")
-    data = normalize_fields(doc.meta, MEASURE_FIELDS, path, report, partial=True)
+    meta = doc.meta
+    blanks = {key for key, value in meta.value.items() if blank(value)}
+    filled = Located({k: v for k, v in meta.value.items() if k not in blanks}, meta.line, meta.children)
+    data = normalize_fields(filled, {k: s for k, s in specs.items() if k not in blanks},
+                            path, report, partial=True)
     if data is None:
         return None
-    meta = doc.meta
     for zone in data.get("zones", ()):
         if zone not in taxonomy.zones and "zone" not in taxonomy.unreadable:
             report.add(path, meta.line_of("zones"), "zones", _unknown("zone", zone, taxonomy.zones))
@@ -319,8 +328,9 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
             data["status"] = status_from_lineage(data["lineage"])
     if not doc.body.strip():
         report.add(path, doc.body_line, "(body)", "the record has no body text")
-    if len(report.problems) > before:
+    if len(report.problems) > before or blanks:
         return None
+    data = {k: v for k, v in data.items() if k in MEASURE_FIELDS}
     return Measure(id=path.stem, body=doc.body.strip("\n"), path=report.rel(path), **data)
 
 
@@ -429,6 +439,7 @@ def load_catalog(root: Path) -> Catalog:
         return Catalog(Taxonomy(), {}, report.problems)
     taxonomy = load_taxonomy(root, report)
     load_lexicon(root, report)
+    load_places(root, taxonomy.zones, report, check_zones="zone" not in taxonomy.unreadable)
     paths = record_paths(root)
     check_id_collisions(paths, report)
     squashed = source_text_cache(taxonomy)

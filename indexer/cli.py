@@ -63,14 +63,28 @@ def cli():
 
 @cli.command()
 @measures_option
-def check(measures_dir: Path):
+@click.option("--drafts", "drafts_dir", is_flag=False, flag_value="", default=None,
+              type=click.Path(), metavar="[DIR]",
+              help="Check the drafts instead (in DIR, default drafts/ in the measures folder): "
+                   "the records' rules, plus blanks left to fill and possible duplicates.")
+def check(measures_dir: Path, drafts_dir: str | None):
     """Validate every record, source and taxonomy file; list every problem.
 
     Each problem is printed as path:line: field: message. Exit 0 when clean, 1 otherwise.
-    Example: ftz check --measures measures/
+    Example: ftz check --measures measures/    (or: ftz check --drafts)
     """
     from .catalog import load_catalog
 
+    if drafts_dir is not None:
+        from . import draftfiles
+
+        folder = draftfiles.drafts_folder(measures_dir, Path(drafts_dir) if drafts_dir else None)
+        problems, count = draftfiles.check(measures_dir, folder)
+        if problems:
+            fail(draftfiles.DraftNotReady(problems))
+        click.echo(f"ok: {count} draft(s) in {folder} pass every check; "
+                   "`ftz draft --accept ID` moves one into the measures folder")
+        return
     catalog = load_catalog(measures_dir)
     if catalog.problems:
         fail(ValidationFailed(catalog.problems))
@@ -139,3 +153,64 @@ def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Pat
     for hit in result.hits:
         click.echo(f"- {hit.id} [{', '.join(hit.zones) or '-'}; {hit.pillar}; {hit.date}]")
         click.echo(f"  {hit.title} / {hit.title_zh}")
+
+
+@cli.command()
+@click.argument("source_id", required=False)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              show_default="drafts/ in the measures folder",
+              help="Folder the drafts are written to (and, with --accept, taken from).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the drafts as a JSON list (id, title, zones, pillar, quote, tags, date, "
+                   "source, duplicate_of, and what is blank and why).")
+@click.option("--dry-run", is_flag=True, help="Write no file; only print the drafts.")
+@click.option("--force", is_flag=True, help="Overwrite draft files of the same id already in the folder.")
+@click.option("--accept", "accept_id", metavar="ID",
+              help="Move draft ID into the measures folder once it passes every check.")
+@measures_option
+def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: bool, force: bool,
+          accept_id: str | None, measures_dir: Path):
+    """Propose draft records from a held source, one per concrete measure its text describes.
+
+    Reads measures/sources/SOURCE_ID.md and writes the drafts to measures/drafts/, where they
+    are never indexed. Fill the blanks, run `ftz check --drafts`, then `ftz draft --accept ID`
+    and `ftz index` to publish one.
+    Example: ftz draft mofcom-2023-05-11-press-conference --json
+    """
+    from . import draftfiles
+    from .draft import Drafter
+
+    folder = draftfiles.drafts_folder(measures_dir, out_dir)
+    try:
+        if accept_id:
+            if source_id:
+                raise click.UsageError("give either SOURCE_ID or --accept ID, not both")
+            target = draftfiles.accept(measures_dir, folder, accept_id)
+            click.echo(f"accepted: {target}; `ftz index` publishes it")
+            return
+        if not source_id:
+            raise click.UsageError("give the id of a held source (a file in measures/sources/)")
+        others = {i for i, src in draftfiles.existing(folder).items() if src != source_id} \
+            if folder.is_dir() else set()
+        proposal = Drafter(measures_dir).propose(source_id, taken_ids=others)
+        written = [] if dry_run else draftfiles.write(proposal, folder, force=force)
+    except FtzError as error:
+        fail(error)
+    if as_json:
+        where = {d.id: str(path) for d, path, _ in written}
+        data = [dict(d.to_dict(), path=where.get(d.id)) for d in proposal.drafts]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    happened = {d.id: what for d, _, what in written}
+    for d in proposal.drafts:
+        state = f" ({happened[d.id]})" if d.id in happened else ""
+        click.echo(f"- {d.id}{state} [{', '.join(d.zones) or '-'}; {d.pillar or 'pillar?'}]")
+        click.echo(f"  {d.title or d.title_zh}")
+        if d.duplicate_of:
+            click.echo(f"  possible duplicate of {d.duplicate_of}")
+    for f in proposal.skipped:
+        click.echo(f"not drafted ({f.skipped}): {f.text[:100]}", err=True)
+    repeats = sum(1 for d in proposal.drafts if d.duplicate_of)
+    click.echo(f"{len(proposal.drafts)} draft(s) from {source_id}, {repeats} possible duplicate(s)"
+               + ("" if dry_run else f", in {folder}")
+               + "; fill the blanks, then `ftz check --drafts` and `ftz draft --accept ID`")

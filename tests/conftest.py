@@ -1,4 +1,4 @@
-"""Shared fixtures: a copy of the shipped records, and one index built from it per session."""
+"""Shared fixtures: a corpus of fixture records with the shipped taxonomy, and one index built from it per session."""
 
 from __future__ import annotations
 
@@ -11,14 +11,31 @@ from indexer.build import build_index
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED = PROJECT / "measures"
+# The records most tests run on: a frozen, small set (the 13 measures of the first source),
+# so that the knowledge base can grow without moving what the tests expect. The taxonomy,
+# sources and lexicon are the shipped ones.
+FIXTURE_RECORDS = PROJECT / "tests" / "fixtures" / "records"
+
+
+def fixture_corpus(target: Path) -> Path:
+    """A measures directory at `target`: the shipped taxonomy, sources and lexicon with the
+    fixture records instead of the shipped ones (and no drafts)."""
+    def records_and_drafts(folder, names):
+        if Path(folder) == SHIPPED:
+            return [n for n in names if n.endswith(".md") or n == "drafts"]
+        return []
+
+    shutil.copytree(SHIPPED, target, ignore=records_and_drafts)
+    for record in FIXTURE_RECORDS.glob("*.md"):
+        shutil.copy(record, target / record.name)
+    return target
 
 
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> dict:
-    """An index of the shipped records, built once; read-only tests share it."""
+    """An index of the fixture records, built once; read-only tests share it."""
     root = tmp_path_factory.mktemp("kb")
-    measures = root / "measures"
-    shutil.copytree(SHIPPED, measures)
+    measures = fixture_corpus(root / "measures")
     index = root / "index"
     build_index(measures, index)
     return {"measures": measures, "index": index}
@@ -33,10 +50,8 @@ def kb(built_index):
 
 @pytest.fixture
 def measures_copy(tmp_path) -> Path:
-    """A writable copy of the shipped records, for tests that break or change them."""
-    target = tmp_path / "measures"
-    shutil.copytree(SHIPPED, target)
-    return target
+    """A writable copy of the fixture corpus, for tests that break or change it."""
+    return fixture_corpus(tmp_path / "measures")
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL, ZONE_COUNT
-from tests.webhelpers import shipped_records
+from tests.webhelpers import fixture_records
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 HIT_KEYS = {"id", "title", "title_zh", "zones", "pillar", "date", "url", "snippet"}
 
 

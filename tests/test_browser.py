@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import PROJECT
 from tests.helpers import ZHEJIANG_OIL, ZONE_COUNT
-from tests.webhelpers import shipped_records
+from tests.webhelpers import fixture_records
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -31,7 +31,7 @@ SCREENSHOTS = PROJECT / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "WenQuanYi", "Droid Sans Fallback")
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 
 
 def expect(locator):

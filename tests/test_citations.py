@@ -5,12 +5,11 @@ which a measure spread as a timeline."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from indexer.build import build_index
-from tests.conftest import SHIPPED
+from tests.conftest import fixture_corpus
 from tests.helpers import SOURCE_ID
 from tests.webhelpers import links, text_of
 
@@ -71,8 +70,7 @@ def cited_app(tmp_path_factory):
     from webapp import create_app
 
     root = tmp_path_factory.mktemp("cited")
-    measures = root / "measures"
-    shutil.copytree(SHIPPED, measures)
+    measures = fixture_corpus(root / "measures")
     for source_id, text in SOURCES.items():
         (measures / "sources" / f"{source_id}.md").write_text(text, encoding="utf-8")
     (measures / f"{MEASURE_ID}.md").write_text(RECORD, encoding="utf-8")

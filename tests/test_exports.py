@@ -11,15 +11,16 @@ import pytest
 
 from tests.helpers import ZHEJIANG_OIL, edit
 from indexer.serialize import HIT_KEYS
-from tests.webhelpers import MEASURES, front_matter, links, shipped_records
+from tests.conftest import SHIPPED
+from tests.webhelpers import front_matter, links, fixture_records
 from webapp import create_app
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 ATOM = "{http://www.w3.org/2005/Atom}"
 CSV_HEADER = ["id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
               "source_id", "source_kind", "source_title", "source_publisher", "source_date",
               "source_original_url", "source_url", "quote", "see_also", "lineage"]
-SOURCES = {p.stem: front_matter(p) for p in (MEASURES / "sources").glob("*.md")}
+SOURCES = {p.stem: front_matter(p) for p in (SHIPPED / "sources").glob("*.md")}
 
 
 def ids_in(zone: str) -> set[str]:

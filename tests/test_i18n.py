@@ -17,9 +17,9 @@ from babel.messages.pofile import read_po
 
 from tests.conftest import PROJECT
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
-from tests.webhelpers import links, shipped_records, text_of
+from tests.webhelpers import links, fixture_records, text_of
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 TRANSLATIONS = PROJECT / "webapp" / "translations"
 PO = TRANSLATIONS / "zh_Hans" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")

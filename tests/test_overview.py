@@ -10,10 +10,10 @@ import pytest
 from flask import render_template_string
 
 from tests.helpers import ZONE_COUNT
-from tests.webhelpers import links, shipped_records, text_of
+from tests.webhelpers import links, fixture_records, text_of
 from webapp import charts, overview
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 PILLARS = ["institutional-innovation", "key-industries", "precise-services", "logistics"]
 
 

@@ -7,14 +7,13 @@ import csv
 import hashlib
 import io
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from indexer.build import build_index
-from tests.conftest import SHIPPED
+from tests.conftest import fixture_corpus
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL, record
 from tests.webhelpers import active_content, text_of
 from webapp import create_app
@@ -57,8 +56,7 @@ A literal &lt;script&gt;alert('entity')&lt;/script&gt; and a bare < and > in tex
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("hostile")
-    measures = root / "measures"
-    shutil.copytree(SHIPPED, measures)
+    measures = fixture_corpus(root / "measures")
     # valid by the validator: the quote stays verbatim in the source
     (measures / f"{HOSTILE_ID}.md").write_text(record(
         title=f"'{HOSTILE_TITLE}'", title_zh=f'"{HOSTILE_TITLE_ZH}"', zones="[zhejiang, shanghai]",

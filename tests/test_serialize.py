@@ -10,9 +10,9 @@ import pytest
 
 from indexer import serialize
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
-from tests.webhelpers import app_with, shipped_records
+from tests.webhelpers import app_with, fixture_records
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 CITED = "test-serialize-cited"
 OTHER = "test-serialize-other"
 MEASURE = "zzserial-cited-measure"

@@ -42,6 +42,22 @@ def test_every_quote_is_verbatim_in_its_source_and_never_the_boilerplate():
         assert "Huacheng" not in measure.quote, measure.id
 
 
+def test_the_knowledge_base_covers_zones_years_sources_and_lineage():
+    """What makes the knowledge base worth opening (issue 10): many sources, most zones, several
+    years, measures followed to their replication; and no source that nothing cites."""
+    from tests.conftest import SHIPPED
+
+    catalog = load_catalog(SHIPPED)
+    measures = list(catalog.measures.values())
+    assert len(measures) >= 63 and len(catalog.taxonomy.sources) >= 11
+    assert len({z for m in measures for z in m.zones}) >= 18
+    assert len({m.date[:4] for m in measures}) >= 3
+    assert sum(1 for m in measures if m.lineage) >= 10
+    cited = {m.source for m in measures} | {s for m in measures for s in m.see_also} | {
+        step.source for m in measures for step in m.lineage}
+    assert set(catalog.taxonomy.sources) == cited
+
+
 def test_every_shipped_record_is_dated_as_its_source():
     """Dates are the source's date: the year chart shows when sources reported measures."""
     from tests.conftest import SHIPPED

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL, ZONE_COUNT, edit
-from tests.webhelpers import groups, links, shipped_records, text_of
+from tests.webhelpers import groups, links, fixture_records, text_of
 from webapp import SECURITY_HEADERS, create_app
 from webapp.rendering import render_markdown
 
-RECORDS = shipped_records()
+RECORDS = fixture_records()
 YANGTZE = "yangtze-river-delta-customs-special-goods-inspection-reform"
 WHITE_LIST = "foreign-trade-investment-enterprise-white-list-service-ledger"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-MEASURES = Path(__file__).resolve().parent.parent / "measures"
+FIXTURE_RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
 
 
 def front_matter(path: Path) -> dict:
@@ -18,9 +18,10 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load(meta)
 
 
-def shipped_records() -> dict[str, dict]:
-    """Every shipped measure by id (the file name), with its front matter as YAML reads it."""
-    return {p.stem: front_matter(p) for p in sorted(MEASURES.glob("*.md"))}
+def fixture_records() -> dict[str, dict]:
+    """Every fixture measure (what the shared test index holds) by id, with its front matter
+    as YAML reads it."""
+    return {p.stem: front_matter(p) for p in sorted(FIXTURE_RECORDS.glob("*.md"))}
 
 
 class _Links(HTMLParser):
@@ -132,15 +133,13 @@ def active_content(html: str, allow_layout: bool = True, charts: bool = False) -
 
 
 def app_with(root: Path, sources: dict[str, str] = {}, records: dict[str, str] = {}, **config):
-    """An app over a copy of the shipped records plus the given source and record files
-    (id -> file text), with its own index built under `root`."""
-    import shutil
-
+    """An app over the fixture corpus (tests/conftest.py) plus the given source and record
+    files (id -> file text), with its own index built under `root`."""
     from indexer.build import build_index
+    from tests.conftest import fixture_corpus
     from webapp import create_app
 
-    measures = root / "measures"
-    shutil.copytree(MEASURES, measures)
+    measures = fixture_corpus(root / "measures")
     for source_id, text in sources.items():
         (measures / "sources" / f"{source_id}.md").write_text(text, encoding="utf-8")
     for measure_id, text in records.items():

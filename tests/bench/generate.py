@@ -88,7 +88,7 @@ def generate(n: int, target: Path, seed: int = 20230511) -> Path:
         shutil.copy(SHIPPED / name, target / name)
     shutil.copytree(SHIPPED / "sources", target / "sources", dirs_exist_ok=True)
     taxonomy = load_taxonomy(SHIPPED, Report(SHIPPED))
-    source = next(iter(taxonomy.sources.values()))
+    source = next(s for s in taxonomy.sources.values() if s.held)  # records quote its text
     text = squash(source.text)
     sentences = [c for c in (s.strip().rstrip(".") + "." for s in text.split(". "))
                  if len(c) > 40 and "Huacheng" not in c and c in text]

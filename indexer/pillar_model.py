@@ -1,0 +1,166 @@
+"""Which pillar a passage belongs to, learned at run time from the records and pillars.yaml.
+
+No keyword list: the words of each pillar are the words of the records filed under it
+(title, tags, quote, body) and of its own entry in pillars.yaml (name, statement, in both
+languages). A passage is scored by the cosine of its tf-idf vector with each pillar's
+centroid. A part of a source's own enumeration is matched by its heading against the
+pillars' names and statements, and the parts of one enumeration take different pillars.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
+
+from .model import Measure, Pillar
+
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*|[\u3400-\u4dbf\u4e00-\u9fff]+")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# a part of an enumeration scoring less than this for every pillar it could take (heading
+# likeness plus wording likeness above the part's mean) is better left without one
+MIN_PART_SCORE = 0.05
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed English words without stop words; Chinese as character pairs."""
+    out = []
+    for w in WORD.findall(text):
+        if CJK.match(w):
+            out.extend(w[i:i + 2] for i in range(max(1, len(w) - 1)))
+            continue
+        for part in w.lower().replace("'s", "").split("-"):
+            if len(part) > 1 and part not in STOP_WORDS:
+                out.append(stem(part))
+    return out
+
+
+def vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
+    vec = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items() if v}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def idf_table(docs: list[Counter]) -> dict[str, float]:
+    df = Counter(t for d in docs for t in d)
+    n = len(docs)
+    return {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
+
+
+def record_text(measure: Measure) -> str:
+    return " ".join([measure.title, " ".join(t.replace("-", " ") for t in measure.tags),
+                     measure.quote or "", measure.body])
+
+
+def pillar_text(pillar: Pillar) -> str:
+    return " ".join([pillar.name, pillar.statement, pillar.name_zh, pillar.statement_zh])
+
+
+@dataclass(frozen=True)
+class Guess:
+    pillar: str | None
+    score: float
+    how: str  # how it was found, for the editor
+
+
+class PillarModel:
+    """Centroids of the pillars' records, and the pillars' own names for headings."""
+
+    def __init__(self, pillars: dict[str, Pillar], measures: Iterable[Measure]):
+        self.pillars = list(pillars)
+        docs = [(m.pillar, Counter(tokens(record_text(m)))) for m in measures if m.pillar in pillars]
+        docs += [(p.id, Counter(tokens(pillar_text(p)))) for p in pillars.values()]
+        self.idf = idf_table([d for _, d in docs])
+        self.centroids: dict[str, dict[str, float]] = {}
+        for pid in self.pillars:
+            total: Counter = Counter()
+            for owner, counts in docs:
+                if owner == pid:
+                    total.update(vector(counts, self.idf))
+            norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
+            self.centroids[pid] = {t: v / norm for t, v in total.items()}
+        labels = {p.id: Counter(tokens(pillar_text(p))) for p in pillars.values()}
+        self.label_idf = {t: math.log(len(labels) / c)
+                          for t, c in Counter(t for d in labels.values() for t in d).items()}
+        self.labels = {pid: vector(c, self.label_idf) for pid, c in labels.items()}
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Cosine of the text with each pillar's records."""
+        vec = vector(Counter(tokens(text)), self.idf)
+        return {pid: cosine(vec, c) for pid, c in self.centroids.items()}
+
+    def heading_scores(self, heading: str) -> dict[str, float]:
+        """Cosine of a heading with each pillar's name and statement (words that every
+        pillar's statement has, such as "development", count for nothing)."""
+        vec = vector(Counter(tokens(heading)), self.label_idf)
+        return {pid: cosine(vec, c) for pid, c in self.labels.items()}
+
+    def classify(self, text: str) -> Guess:
+        scores = self.scores(text)
+        if not scores:
+            return Guess(None, 0.0, "no pillars")
+        best = max(scores, key=scores.get)
+        if scores[best] <= 0:
+            return Guess(None, 0.0, "no word shared with any pillar's records")
+        return Guess(best, scores[best], f"wording: closest to the records of {best} "
+                     f"(cosine {scores[best]:.2f})")
+
+    def assign_parts(self, parts: list[tuple[str, str]]) -> list[Guess]:
+        """Pillars for the parts of one enumeration, given each part's (heading, text).
+
+        Each part scores each pillar by its heading's likeness to the pillar's name and
+        statement plus its text's likeness to the pillar's records; the parts then take
+        different pillars, the assignment with the highest total (an enumeration lists
+        distinct areas), and a part scoring less than MIN_PART_SCORE is better left with
+        none (a title line, "Finally, thank you").
+        """
+        table = []
+        for heading, text in parts:
+            h, c = self.heading_scores(heading), self.scores(text)
+            # likeness above the part's mean likeness: words every pillar's records share
+            # ("MOFCOM", "pilot free trade zones") make a title line like them all, and none more
+            mean = sum(c.values()) / len(c)
+            table.append({pid: (h[pid] + c[pid] - mean, h[pid], c[pid]) for pid in self.pillars})
+        best = _best_assignment(table, self.pillars, MIN_PART_SCORE)
+        out = []
+        for i, pid in enumerate(best):
+            if pid is None:
+                out.append(Guess(None, 0.0, "part fits no pillar"))
+                continue
+            total, h, c = table[i][pid]
+            out.append(Guess(pid, total, f"part {i + 1} of the source's enumeration "
+                             f"(heading {h:.2f}, wording {c:.2f})"))
+        return out
+
+
+def _best_assignment(table: list[dict[str, tuple]], pillars: list[str], floor: float) -> list[str | None]:
+    """Each part a different pillar or none, the highest total score; leaving a part without
+    a pillar scores `floor`. Exhaustive: an enumeration has a handful of parts."""
+    if len(table) > 8:  # beyond a briefing's enumeration: each part its best pillar
+        return [max(row, key=lambda p: row[p][0]) for row in table]
+    best: tuple[float, list] = (float("-inf"), [])
+
+    def walk(i: int, used: set, total: float, chosen: list) -> None:
+        nonlocal best
+        if i == len(table):
+            if total > best[0]:
+                best = (total, list(chosen))
+            return
+        for pid in pillars:
+            if pid not in used:
+                walk(i + 1, used | {pid}, total + table[i][pid][0], chosen + [pid])
+        walk(i + 1, used, total + floor, chosen + [None])
+
+    walk(0, set(), 0.0, [])
+    return best[1]

@@ -1,0 +1,355 @@
+"""`ftz draft`: drafts from a held source, checked, accepted, and only then published."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.catalog import load_catalog
+from indexer.cli import cli
+from indexer.draft import Drafter
+from indexer.errors import Report
+from indexer.fields import squash
+from indexer.lexicon import load_lexicon
+from indexer.model import Measure
+from indexer.passages import sentences
+from indexer.pillar_model import PillarModel
+from indexer.places import load_places
+from indexer.zonefinder import ZoneFinder
+from tests.draft_eval import FIXTURES, evaluate, load_truth, truth_of_records
+from tests.helpers import SOURCE_ID
+
+BRIEFING = "mofcom-2024-03-21-test-briefing"  # 8 measures, 9 zones, four numbered parts
+RELEASE = "mofcom-2024-06-14-test-release"  # no numbered parts; zones by their places
+CHINESE = "mofcom-2024-09-10-test-chinese-briefing"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def measures(measures_copy) -> Path:
+    """The fixture corpus (13 records, the shipped taxonomy) plus the test sources."""
+    for source in (FIXTURES / "sources").glob("*.md"):
+        shutil.copy(source, measures_copy / "sources" / source.name)
+    return measures_copy
+
+
+def source_text(measures: Path, source_id: str) -> str:
+    return load_catalog(measures).taxonomy.sources[source_id].text
+
+
+# --- the acceptance test of issue 11 --------------------------------------------------------
+
+def test_briefing_with_eight_measures_in_nine_zones(measures, tmp_path):
+    """Four numbered parts (not in pillars.yaml's order), eight measures in nine zones,
+    and paragraphs naming no measure: greetings, figures by zone, a question, plans."""
+    result = run("draft", BRIEFING, "--json", "--measures", measures, "--out", tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert isinstance(data, list)
+    for item in data:
+        assert {"id", "title", "zones", "pillar", "quote", "tags", "date", "source",
+                "duplicate_of"} <= set(item)
+        assert item["source"] == BRIEFING and item["date"] == "2024-03-21"
+    drafts = Drafter(measures).propose(BRIEFING).drafts
+    assert [d.to_dict()["quote"] for d in drafts] == [item["quote"] for item in data]
+    truth = load_truth(FIXTURES / "truth" / f"{BRIEFING}.yaml")
+    assert len(truth) == 8 and len({z for t in truth for z in t["zones"]}) == 9
+    fig = evaluate(drafts, truth, source_text(measures, BRIEFING), BRIEFING)
+    assert fig.spurious <= 3, fig.misses
+    assert fig.zone_sets_right >= 7, fig.misses
+    assert fig.pillars_right >= 6, fig.misses
+    assert fig.verbatim == len(drafts)
+    assert fig.duplicates_false == 0, fig.misses
+
+
+def test_redrafting_the_shipped_source_recovers_its_13_records_as_duplicates(measures):
+    catalog = load_catalog(measures)
+    drafts = Drafter(measures).propose(SOURCE_ID).drafts
+    records = {m.id: m for m in catalog.measures.values() if m.source == SOURCE_ID}
+    assert len(records) == 13
+    repeats = [d.duplicate_of for d in drafts]
+    assert sorted(r for r in repeats if r) == sorted(records), "each record found exactly once"
+    for d in drafts:
+        record = records[d.duplicate_of]
+        assert tuple(d.zones) == record.zones, d.duplicate_of
+        assert d.pillar == record.pillar, d.duplicate_of
+        assert squash(d.quote) == squash(record.quote), d.duplicate_of
+    fig = evaluate(drafts, truth_of_records(measures, SOURCE_ID), catalog.taxonomy.sources[SOURCE_ID].text,
+                   SOURCE_ID)
+    assert (fig.spurious, fig.zone_precision, fig.zone_recall) == (0, 1.0, 1.0)
+
+
+def test_release_without_parts_zones_from_places_and_a_repeat_across_sources(measures):
+    drafts = Drafter(measures).propose(RELEASE).drafts
+    fig = evaluate(drafts, load_truth(FIXTURES / "truth" / f"{RELEASE}.yaml"),
+                   source_text(measures, RELEASE), RELEASE)
+    # pillars come from the wording here, learned from the 13 fixture records: 4/8 (6/8 with
+    # the 78 shipped records of the README's figures)
+    assert fig.spurious == 0 and fig.matched >= 7 and fig.zone_sets_right >= 7, fig.misses
+    assert fig.pillars_right >= 4, fig.misses
+    assert (fig.duplicates_right, fig.duplicates_false) == (1, 0), fig.misses
+    by_zone = {tuple(d.zones): d for d in drafts}
+    assert ("guangdong",) in by_zone  # "Qianhai"
+    assert ("hainan",) in by_zone  # "Yangpu Port"
+    assert ("xinjiang",) in by_zone  # "Kashgar"
+    pass_ = next(d for d in drafts if "electronic port pass" in d.quote)
+    assert pass_.zones == [] and pass_.zones_note == (
+        "The source attributes this to several pilot free trade zones it does not name.")
+
+
+def test_chinese_source(measures):
+    drafts = Drafter(measures).propose(CHINESE).drafts
+    fig = evaluate(drafts, load_truth(FIXTURES / "truth" / f"{CHINESE}.yaml"),
+                   source_text(measures, CHINESE), CHINESE)
+    assert (fig.spurious, fig.zone_sets_right, fig.pillars_right) == (0, 4, 4), fig.misses
+    for d in drafts:
+        assert d.title is None and d.title_zh  # the English title is the editor's blank
+        assert "title" in d.blanks and "title_zh" not in d.blanks
+
+
+# --- what a draft holds ---------------------------------------------------------------------
+
+def test_titles_are_the_passages_own_words_and_ids_never_collide(measures):
+    catalog = load_catalog(measures)
+    ids = set(catalog.measures)
+    for source in (SOURCE_ID, BRIEFING, RELEASE):
+        drafts = Drafter(measures).propose(source).drafts
+        assert len({d.id for d in drafts}) == len(drafts)
+        for d in drafts:
+            assert d.id not in ids
+            quote_words = set(re.findall(r"[a-z0-9]+", d.quote.lower()))
+            assert set(re.findall(r"[a-z0-9]+", d.title.lower())) <= quote_words, d.title
+    shanghai = next(d for d in Drafter(measures).propose(SOURCE_ID).drafts if d.zones == ["shanghai"])
+    assert shanghai.id == "shanghai-global-operator-plan-2"  # the record holds the plain slug
+
+
+def test_two_measures_in_one_sentence_are_two_drafts(measures):
+    drafts = Drafter(measures).propose(SOURCE_ID).drafts
+    zhejiang = [d for d in drafts if d.zones == ["zhejiang"]]
+    assert [d.title for d in zhejiang] == [
+        "Shared storage of bonded and non bonded oil and gas products in the same tank",
+        '"Multiple functions in one warehouse" for export supervision warehouses']
+    guangdong = [d.title for d in drafts if d.zones == ["guangdong"]]
+    assert guangdong == ["Paperless application for RCEP origin visas",
+                         "Exports of express and perishable goods released within 6 hours"]
+    jiangsu = [d for d in drafts if d.zones == ["jiangsu"]]
+    assert len(jiangsu) == 1  # "deployed and implemented" one list of projects
+
+
+def test_tags_come_from_the_records_and_the_dictionary(measures):
+    drafts = Drafter(measures).propose(SOURCE_ID).drafts
+    rcep = next(d for d in drafts if d.duplicate_of == "guangdong-rcep-paperless-origin-certificates")
+    assert {"rcep", "paperless", "原产地签证"} <= set(rcep.tags) or {"rcep", "paperless"} <= set(rcep.tags)
+    laos = next(d for d in drafts if d.duplicate_of == "china-laos-railway-multimodal-one-order-system")
+    assert {"一单制", "多式联运"} <= set(laos.tags)
+    assert not {"shanghai", "ftz", "自贸区"} & {t for d in drafts for t in d.tags}
+
+
+def test_pillar_is_learned_from_the_records_not_a_word_list(measures):
+    """Change what the records say and the wording model changes its mind."""
+    catalog = load_catalog(measures)
+    base = next(iter(catalog.measures.values()))
+    records = [Measure(**{**base.to_dict(), "id": f"r{i}", "title": title, "pillar": pillar, "tags": (),
+                          "see_also": (), "lineage": (), "quote": None, "body": title})
+               for i, (title, pillar) in enumerate([("zebra crossings for lorries", "logistics"),
+                                                    ("orchid growers cluster", "key-industries")])]
+    model = PillarModel(catalog.taxonomy.pillars, records)
+    assert model.classify("a new zebra crossing").pillar == "logistics"
+    swapped = [Measure(**{**r.to_dict(), "pillar": p}) for r, p in
+               zip(records, ["key-industries", "logistics"])]
+    model = PillarModel(catalog.taxonomy.pillars, swapped)
+    assert model.classify("a new zebra crossing").pillar == "key-industries"
+
+
+ZONE_CASES = [
+    ("Shanghai, Anhui and other pilot free trade zones have jointly carried out X", ["shanghai", "anhui"]),
+    ("The Guangxi and Yunnan pilot free trade zones jointly launched X", ["guangxi", "yunnan"]),
+    ("At Horgos, the Xinjiang Pilot Free Trade Zone opened X", ["xinjiang"]),
+    ("The China (Hubei) Free Trade Pilot Zone introduced X", ["hubei"]),
+    ("The Zhoushan area built X", ["zhejiang"]),
+    ("Qianhai has allowed X", ["guangdong"]),
+    ("浙江自贸试验区推出了X", ["zhejiang"]),
+    ("The Hainan Free Trade Port launched X", ["hainan"]),
+    ("Lingang Special Area opened X", ["shanghai"]),
+    ("Dalian introduced X", ["liaoning"]),
+]
+
+
+@pytest.mark.parametrize("text,zones", ZONE_CASES)
+def test_zones_from_every_kind_of_name(measures, text, zones):
+    report = Report(measures)
+    catalog = load_catalog(measures)
+    finder = ZoneFinder(catalog.taxonomy.zones, load_places(measures, catalog.taxonomy.zones, report),
+                        load_lexicon(measures, report).synonyms)
+    assert list(dict.fromkeys(m.zone for m in finder.find(text))) == zones
+    assert report.problems == []
+
+
+def test_a_destination_is_not_an_actor(measures):
+    d = Drafter(measures)
+    from indexer.extract import analyse
+
+    text = ("The Chongqing FTZ opened a rail route to Shanghai. "
+            "The Hubei FTZ worked with the Hunan FTZ to launch a joint clearance model.")
+    found = [f for s in sentences(text) for f in analyse(s, d.finder, ())]
+    assert [f.zones for f in found] == [("chongqing",), ("hubei", "hunan")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["The Hubei FTZ launched a \"one license\" reform.", "It grew 5%.",
+                                 "First, reform.", "No. 5 is U.S. made.", "上海推出新政。", "Why?",
+                                 "  ", "\n", "\n\n", "Mr. Li spoke", "\"Quoted.\" Then"]),
+                min_size=1, max_size=12))
+def test_sentences_are_verbatim_slices_covering_the_text(pieces):
+    text = " ".join(pieces)
+    got = sentences(text)
+    assert all(text[s.start:s.end] == s.text for s in got)
+    assert "".join("".join(s.text.split()) for s in got) == "".join(text.split())
+
+
+# --- files, checks, acceptance, publishing --------------------------------------------------
+
+def test_drafts_are_written_with_marked_blanks_that_check_reports(measures):
+    result = run("draft", BRIEFING, "--measures", measures)
+    assert result.exit_code == 0 and "8 draft(s)" in result.output
+    folder = measures / "drafts"
+    files = sorted(folder.glob("*.md"))
+    assert len(files) == 8
+    text = (folder / "hubei-one-license-multiple-sites-reform.md").read_text(encoding="utf-8")
+    assert 'title: "\\"One license for multiple sites\\" reform"' in text
+    assert 'title_zh: "[BLANK]' in text and "\n[BLANK] what the measure is" in text
+    check = run("check", "--drafts", "--measures", measures)
+    assert check.exit_code == 1
+    lines = check.output.splitlines()
+    path = "measures/drafts/hubei-one-license-multiple-sites-reform.md"
+    assert any(re.match(rf"{path}:\d+: title_zh: blank left for the editor", line) for line in lines)
+    assert any(re.match(rf"{path}:\d+: \(body\): blank left for the editor", line) for line in lines)
+    assert not [line for line in lines if "must contain Chinese" in line]  # a blank, reported once
+    assert "nothing was moved" in check.output
+    assert run("check", "--measures", measures).exit_code == 0  # the records are untouched
+
+
+def test_duplicates_are_marked_and_cannot_be_accepted(measures):
+    run("draft", SOURCE_ID, "--measures", measures)
+    folder = measures / "drafts"
+    draft = next(folder.glob("tianjin-first-batch*.md"))
+    text = draft.read_text(encoding="utf-8")
+    assert "duplicate_of: tianjin-overseas-vocational-qualification-catalogs" in text
+    check = run("check", "--drafts", "--measures", measures)
+    assert re.search(rf"{draft.name}:\d+: duplicate_of: possible duplicate of record "
+                     "'tianjin-overseas-vocational-qualification-catalogs'", check.output)
+
+
+def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path):
+    from indexer.search import KnowledgeBase
+
+    index = tmp_path / "index"
+    assert run("index", "--measures", measures, "--index", index).exit_code == 0
+    assert run("draft", BRIEFING, "--measures", measures).exit_code == 0
+    draft_id = "fujian-one-stop-service-center-taiwan-compatriots"
+    path = measures / "drafts" / f"{draft_id}.md"
+    assert run("index", "--measures", measures, "--index", index).exit_code == 0
+    assert KnowledgeBase(index).search("Taiwan compatriots", (), (), 1, 10).total == 0
+    from webapp import create_app
+
+    site = create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": index}).test_client()
+    assert site.get("/api/search?q=Taiwan+compatriots").get_json()["total"] == 0
+    assert site.get(f"/measures/{draft_id}").status_code == 404
+
+    refused = run("draft", "--accept", draft_id, "--measures", measures)
+    assert refused.exit_code == 1 and "blank left for the editor" in refused.output
+    assert path.exists() and not (measures / f"{draft_id}.md").exists()
+
+    # the editor fills the blanks
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"title_zh: .*", "title_zh: 台胞一站式服务中心\ntitle_zh_note: translation", text)
+    text = re.sub(r"tags: .*", "tags: [one-stop-service, taiwan, 一站式服务]", text)
+    text = text[:text.rindex("---\n") + 4] + \
+        "The Fujian zone set up a one-stop service centre for Taiwan compatriots.\n"
+    path.write_text(text, encoding="utf-8")
+    assert run("check", "--drafts", "--measures", measures).output.count(draft_id) == 0
+
+    accepted = run("draft", "--accept", draft_id, "--measures", measures)
+    assert accepted.exit_code == 0, accepted.output
+    record = measures / f"{draft_id}.md"
+    assert record.exists() and not path.exists()
+    assert "# draft:" not in record.read_text(encoding="utf-8")
+    assert run("check", "--measures", measures).exit_code == 0
+    assert run("index", "--measures", measures, "--index", index).exit_code == 0
+    hits = KnowledgeBase(index).search("Taiwan compatriots", (), (), 1, 10)
+    assert [h.id for h in hits.hits] == [draft_id]
+    site = create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": index}).test_client()
+    assert [r["id"] for r in site.get("/api/search?q=Taiwan+compatriots").get_json()["results"]] == [draft_id]
+    assert site.get(f"/measures/{draft_id}").status_code == 200
+
+
+def test_rerunning_keeps_edited_drafts_unless_forced(measures):
+    run("draft", CHINESE, "--measures", measures)
+    path = next((measures / "drafts").glob("hubei-*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    again = run("draft", CHINESE, "--measures", measures)
+    assert "kept (already there" in again.output and path.read_text(encoding="utf-8").endswith("edited\n")
+    run("draft", CHINESE, "--measures", measures, "--force")
+    assert not path.read_text(encoding="utf-8").endswith("edited\n")
+
+
+def test_dry_run_writes_nothing_and_unknown_or_cited_sources_are_refused(measures):
+    assert run("draft", BRIEFING, "--dry-run", "--measures", measures).exit_code == 0
+    assert not (measures / "drafts").exists()
+    unknown = run("draft", "mofcom-1999-01-01-nothing", "--measures", measures)
+    assert unknown.exit_code == 1 and "no source 'mofcom-1999-01-01-nothing'" in unknown.output
+    cited = measures / "sources" / "mofcom-2024-01-01-cited.md"
+    cited.write_text("---\nkind: cited\ntitle: A page\npublisher: MOFCOM\ndate: 2024-01-01\n"
+                     "language: en\nurl: https://example.org/page\n---\nA page about zones.\n",
+                     encoding="utf-8")
+    refused = run("draft", cited.stem, "--measures", measures)
+    assert refused.exit_code == 1 and "is a cited source" in refused.output
+    assert "Traceback" not in refused.output
+    broken = measures / "sources" / f"{BRIEFING}.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("date: 2024-03-21", "date: 2024-13-01"),
+                      encoding="utf-8")
+    result = run("draft", BRIEFING, "--measures", measures)
+    assert result.exit_code == 1 and f"measures/sources/{BRIEFING}.md:5: date:" in result.output
+    assert "nothing was drafted" in result.output
+
+
+# --- places.yaml ----------------------------------------------------------------------------
+
+def test_places_file_is_checked(measures):
+    places = measures / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    text = text.replace("shanghai:\n", "shanghia:\n  places: [Somewhere]\nshanghai:\n", 1)
+    text = text.replace("Xiamen, 厦门", "Xiamen, 厦门, Ningbo")
+    text = text.replace("Harbin, 哈尔滨", "Harbin, 哈尔滨, Anhui, harbin")
+    text += "hubei-extra: 3\n"
+    places.write_text(text, encoding="utf-8")
+    problems = [str(p) for p in load_catalog(measures).problems]
+    assert any(re.match(r"measures/places.yaml:\d+: shanghia: unknown zone 'shanghia' "
+                        r"\(did you mean 'shanghai'\?\)", p) for p in problems), problems
+    # fujian comes first in the file: zhejiang's own Ningbo is then the second listing
+    assert any(re.search(r"zhejiang.places\[\d+\]: 'Ningbo' is listed twice \(also under fujian, line",
+                         p) for p in problems), problems
+    assert any("'Anhui' is already a name of zone anhui in zones.yaml" in p for p in problems)
+    assert any("'harbin' is listed twice (also under heilongjiang" in p for p in problems)
+    assert any("hubei-extra: unknown zone" in p for p in problems)
+
+
+def test_shipped_places_are_clean_and_cover_every_zone():
+    from tests.conftest import SHIPPED
+
+    catalog = load_catalog(SHIPPED)
+    report = Report(SHIPPED)
+    places = load_places(SHIPPED, catalog.taxonomy.zones, report)
+    assert report.problems == []
+    assert set(places) == set(catalog.taxonomy.zones)
+    assert all(p.places for p in places.values())
