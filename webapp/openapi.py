@@ -7,6 +7,12 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 _STATUS = {"type": ["string", "null"], "enum": ["piloted", "replicated", "nationwide", None]}
 _QUOTE = {"type": ["string", "null"],
           "description": "Verbatim from a held source; null on a cited one"}
+# What a hit and a measure both carry besides their source: the other sources and the lineage.
+_CITATION_TRAIL = {
+    "see_also": {"type": "array", "items": _ID, "description": "Other sources reporting the measure"},
+    "see_also_sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}},
+    "lineage": {"type": "array", "items": {"$ref": "#/components/schemas/LineageStep"}},
+}
 
 
 def _error(description: str) -> dict:
@@ -126,12 +132,7 @@ OPENAPI: dict = {
                                            "the command line)"},
                     "source": {"$ref": "#/components/schemas/Source"},
                     "quote": _QUOTE,
-                    "see_also": {"type": "array", "items": _ID,
-                                 "description": "Other sources reporting the measure"},
-                    "see_also_sources": {"type": "array",
-                                         "items": {"$ref": "#/components/schemas/Source"}},
-                    "lineage": {"type": "array",
-                                "items": {"$ref": "#/components/schemas/LineageStep"}},
+                    **_CITATION_TRAIL,
                     "snippet": {"type": "string",
                                 "description": "Escaped HTML with <mark> around matched words; "
                                                "empty in exports"},
@@ -223,12 +224,7 @@ OPENAPI: dict = {
                     "quote": _QUOTE,
                     "title_zh_note": {"type": ["string", "null"],
                                       "description": "Says when title_zh is a translation"},
-                    "see_also": {"type": "array", "items": _ID,
-                                 "description": "Other sources reporting the measure"},
-                    "see_also_sources": {"type": "array",
-                                         "items": {"$ref": "#/components/schemas/Source"}},
-                    "lineage": {"type": "array",
-                                "items": {"$ref": "#/components/schemas/LineageStep"}},
+                    **_CITATION_TRAIL,
                     "body": {"type": "string", "description": "Markdown"},
                     "body_html": {"type": "string", "description": "Sanitized HTML"},
                     "path": {"type": "string", "description": "The record's file"},
