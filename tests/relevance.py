@@ -1,13 +1,16 @@
-"""Relevance report: MRR and recall@5 of the search over tests/relevance.yaml.
+"""Relevance report: MRR, nDCG@10 and recall@10 of the search over the judged set tests/relevance.yaml.
 
     python -m tests.relevance [--index DIR] [--verbose]
 
-Without --index it builds a temporary index of the shipped measures/ first.
+Without --index it builds a temporary index of the shipped measures/ first. Figures are
+given per kind of query, for the queries answered by records other than the first 13
+(`new records`), and overall; then the queries whose first answer is not at rank 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,59 +19,114 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "relevance.yaml"
+MEASURES = HERE.parent / "measures"
+# the records the set was first written on (the 2023-05-11 release); a query whose answers
+# include any other record counts as "answered by the new records"
+FIRST_RECORDS = HERE / "fixtures" / "records"
+KINDS = ("en", "zh", "mixed", "acronym", "typo", "syntax", "zone", "lineage")
+CUTOFF = 10  # one results page: nDCG and recall are taken over what a user sees first
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    kind: str
+    expect: tuple[str, ...]  # grade 2: the records that answer the query
+    related: tuple[str, ...] = ()  # grade 1: relevant, but not the answer
+    zones: tuple[str, ...] = ()  # a zone filter passed beside the query
+
+    def grade(self, record_id: str) -> int:
+        return 2 if record_id in self.expect else 1 if record_id in self.related else 0
+
+    @property
+    def label(self) -> str:
+        return self.query + (f"  [zones: {', '.join(self.zones)}]" if self.zones else "")
 
 
 @dataclass
 class Judged:
-    query: str
-    kind: str
-    expect: list[str]
-    got: list[str]
+    case: Case
+    got: list[str]  # ids of the first CUTOFF hits, best first
 
     @property
     def rank(self) -> int | None:
-        return next((i + 1 for i, hit in enumerate(self.got) if hit in self.expect), None)
+        """Rank of the first record that answers the query, if it is on the first page."""
+        return next((i + 1 for i, hit in enumerate(self.got) if hit in self.case.expect), None)
 
     @property
     def reciprocal_rank(self) -> float:
         return 1.0 / self.rank if self.rank else 0.0
 
     @property
-    def recall_at_5(self) -> float:
-        return len(set(self.got[:5]) & set(self.expect)) / len(self.expect)
+    def recall(self) -> float:
+        return len(set(self.got[:CUTOFF]) & set(self.case.expect)) / len(self.case.expect)
+
+    @property
+    def ndcg(self) -> float:
+        gains = [self.case.grade(hit) for hit in self.got[:CUTOFF]]
+        ideal = sorted([2] * len(self.case.expect) + [1] * len(self.case.related), reverse=True)
+        return dcg(gains) / dcg(ideal[:CUTOFF])
 
 
-def load_cases() -> list[dict]:
-    return yaml.safe_load(CASES.read_text(encoding="utf-8"))["queries"]
+def dcg(grades: list[int]) -> float:
+    # graded gain 2^g - 1, discounted by log2 of (rank + 1)
+    return sum((2 ** g - 1) / math.log2(rank + 2) for rank, g in enumerate(grades))
 
 
-def judge(kb) -> list[Judged]:
-    out = []
-    for case in load_cases():
-        result = kb.search(case["q"], per_page=10)
-        out.append(Judged(case["q"], case["kind"], case["expect"], [h.id for h in result.hits]))
-    return out
+def load_cases(path: Path = CASES) -> list[Case]:
+    cases = []
+    for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["queries"]:
+        cases.append(Case(str(raw["q"]), raw["kind"], tuple(raw["expect"]),
+                          tuple(raw.get("related", ())), tuple(raw.get("zones", ()))))
+    return cases
+
+
+def first_records() -> set[str]:
+    return {p.stem for p in FIRST_RECORDS.glob("*.md")}
+
+
+def answered_by_new_records(case: Case, first: set[str]) -> bool:
+    return bool(set(case.expect) - first)
+
+
+def judge(kb, cases: list[Case] | None = None) -> list[Judged]:
+    return [Judged(case, [h.id for h in kb.search(case.query, zones=case.zones,
+                                                  per_page=CUTOFF).hits])
+            for case in (load_cases() if cases is None else cases)]
 
 
 def summary(judged: list[Judged]) -> dict[str, float]:
     n = len(judged)
     return {"queries": n,
             "mrr": sum(j.reciprocal_rank for j in judged) / n,
-            "recall@5": sum(j.recall_at_5 for j in judged) / n}
+            "ndcg@10": sum(j.ndcg for j in judged) / n,
+            "recall@10": sum(j.recall for j in judged) / n}
+
+
+def breakdown(judged: list[Judged]) -> dict[str, dict[str, float]]:
+    """Figures per kind, for the queries answered by new records, and for all."""
+    first = first_records()
+    groups = {kind: [j for j in judged if j.case.kind == kind] for kind in KINDS}
+    groups["new records"] = [j for j in judged if answered_by_new_records(j.case, first)]
+    groups["all"] = judged
+    return {name: summary(part) for name, part in groups.items() if part}
+
+
+def table(judged: list[Judged]) -> str:
+    lines = [f"{'':12} {'queries':>7} {'MRR':>6} {'nDCG@10':>8} {'recall@10':>9}"]
+    for name, f in breakdown(judged).items():
+        lines.append(f"{name:12} {f['queries']:7} {f['mrr']:6.3f} {f['ndcg@10']:8.3f} "
+                     f"{f['recall@10']:9.3f}")
+    return "\n".join(lines)
 
 
 def report(judged: list[Judged], verbose: bool = False) -> str:
     lines = []
     for j in judged:
         if verbose or j.rank != 1:
-            lines.append(f"{j.kind:8} rank {j.rank or '-':>2}  {j.query!r:40} top: {j.got[:3]}")
-    kinds = sorted({j.kind for j in judged})
-    for kind in kinds:
-        part = summary([j for j in judged if j.kind == kind])
-        lines.append(f"{kind:8} {part['queries']:3} queries  MRR {part['mrr']:.3f}  recall@5 {part['recall@5']:.3f}")
-    total = summary(judged)
-    lines.append(f"{'all':8} {total['queries']:3} queries  MRR {total['mrr']:.3f}  recall@5 {total['recall@5']:.3f}")
-    return "\n".join(lines)
+            lines.append(f"{j.case.kind:8} rank {j.rank or '-':>2}  nDCG {j.ndcg:.2f}  "
+                         f"{j.case.label!r:44} top: {j.got[:3]}")
+    return "\n".join(lines + ([""] if lines else []) + [table(judged)])
 
 
 def main(argv=None) -> None:
@@ -76,14 +134,14 @@ def main(argv=None) -> None:
     from indexer.search import KnowledgeBase
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, help="an index already built (default: build one)")
-    parser.add_argument("--verbose", action="store_true", help="list every query, not only misses")
+    parser.add_argument("--index", type=Path, help="an index already built (default: build one of measures/)")
+    parser.add_argument("--verbose", action="store_true", help="list every query, not only those not at rank 1")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         index = args.index
         if index is None:
             index = Path(tmp) / "index"
-            build_index(HERE.parent / "measures", index)
+            build_index(MEASURES, index)
         print(report(judge(KnowledgeBase(index)), args.verbose))
 
 

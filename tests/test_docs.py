@@ -33,3 +33,21 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^    (python3 -m venv .*)$", README, re.M)
     test_command = next(c for c in commands if "[test]" in c)
     assert test_command in (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_says_what_the_knowledge_base_holds():
+    """The figures and the zones without a measure in "What it holds today" are the data's."""
+    from indexer.catalog import load_catalog
+    from tests.conftest import SHIPPED
+
+    catalog = load_catalog(SHIPPED)
+    measures = list(catalog.measures.values())
+    section = README.split("### What it holds today", 1)[1].split("\n## ", 1)[0]
+    lineage = sum(1 for m in measures if m.lineage)
+    named = {z for m in measures for z in m.zones}
+    assert f"{len(measures)} measures on {len(catalog.taxonomy.sources)} sources" in section
+    assert f"{lineage} of them followed to a" in " ".join(section.split())
+    assert f"{len(named)} of the {len(catalog.taxonomy.zones)} zones have at least one measure" in " ".join(section.split())
+    for zone in catalog.taxonomy.zones.values():
+        if zone.id not in named:
+            assert f"**{zone.short}**" in section, f"{zone.short} has no measure; say why"

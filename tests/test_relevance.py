@@ -1,4 +1,4 @@
-"""Ranking: the relevance set holds its floor, and the ranking rules hold on made-up records."""
+"""Ranking: the judged set holds its figures on the shipped corpus, and the ranking rules hold on made-up records."""
 
 from __future__ import annotations
 
@@ -9,26 +9,93 @@ import pytest
 from indexer.build import build_index
 from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
-from tests.helpers import record, write
-from tests.relevance import judge, load_cases, summary
+from tests.helpers import record, shipped_zone_ids, write
+from tests.relevance import (KINDS, Case, Judged, answered_by_new_records, breakdown,
+                             first_records, judge, load_cases)
 
-# The figures measured when the set was written; ranking may improve, never silently worsen.
-MRR_FLOOR = 1.0
-RECALL_AT_5_FLOOR = 1.0
+# Figures measured by `python -m tests.relevance` on the shipped corpus (76 records, 241
+# queries), the first run after the set was judged (it prints this table). The engine is
+# deterministic, so on an unchanged corpus these are exact. The margins leave room for
+# records added to measures/ (a new record can rightly push a judged answer down a place,
+# which costs 0.5/241 = 0.002 of overall MRR), not for a ranking change: overall, 0.01 is
+# two to five queries losing a place; per kind, 0.05 is about one query of the smallest
+# kinds (10-17 queries) falling from rank 1 to 2. A change that moves more than that fails,
+# and the report names the queries. Raise a floor when ranking improves; never lower one
+# without re-judging the queries that moved (tests/relevance.yaml, protocol at its top).
+# What the set guards: synonyms, typo correction, Chinese and mixed analysis, filters
+# (without synonyms or typo correction these tests fail). What it hardly sees: the order
+# among few matches (most queries match 1-3 records; flattening the title and tag boosts
+# moved nDCG@10 by under 0.01), which the ranking-rule tests below hold instead.
+MEASURED = {
+    "all": {"mrr": 0.945, "ndcg@10": 0.894, "recall@10": 0.938},
+    "new records": {"mrr": 0.934, "ndcg@10": 0.876, "recall@10": 0.920},
+    "en": {"mrr": 0.977, "ndcg@10": 0.896, "recall@10": 0.966},
+    "zh": {"mrr": 1.000, "ndcg@10": 0.966, "recall@10": 0.992},
+    "mixed": {"mrr": 0.944, "ndcg@10": 0.904, "recall@10": 1.000},
+    "acronym": {"mrr": 0.706, "ndcg@10": 0.676, "recall@10": 0.706},
+    "typo": {"mrr": 1.000, "ndcg@10": 0.982, "recall@10": 1.000},
+    "syntax": {"mrr": 0.850, "ndcg@10": 0.832, "recall@10": 0.900},
+    "zone": {"mrr": 1.000, "ndcg@10": 1.000, "recall@10": 1.000},
+    "lineage": {"mrr": 0.733, "ndcg@10": 0.637, "recall@10": 0.635},
+}
+MARGIN_ALL = 0.01
+MARGIN_PART = 0.05
+LARGE_GROUPS = {"all", "new records"}
 
 
-def test_relevance_set_is_large_and_varied():
+@pytest.fixture(scope="module")
+def shipped_kb(tmp_path_factory):
+    """An index of the shipped measures/, the corpus the set is judged on; built once."""
+    index = tmp_path_factory.mktemp("shipped") / "index"
+    build_index(SHIPPED, index)
+    return KnowledgeBase(index)
+
+
+@pytest.fixture(scope="module")
+def judged(shipped_kb):
+    return judge(shipped_kb)
+
+
+def test_judged_set_is_large_varied_and_mostly_on_new_records():
     cases = load_cases()
-    assert len(cases) >= 40
-    assert {c["kind"] for c in cases} >= {"en", "zh", "mixed", "acronym", "typo"}
+    first = first_records()
+    assert len(cases) >= 120
+    assert sum(answered_by_new_records(c, first) for c in cases) >= 40
+    assert {c.kind for c in cases} == set(KINDS)
+    assert len({(c.query, c.zones) for c in cases}) == len(cases), "a query judged twice"
 
 
-def test_relevance_floor(kb):
-    judged = judge(kb)
-    figures = summary(judged)
-    misses = [(j.query, j.got[:3]) for j in judged if j.rank != 1]
-    assert figures["mrr"] >= MRR_FLOOR, misses
-    assert figures["recall@5"] >= RECALL_AT_5_FLOOR, misses
+def test_every_judged_record_exists_and_has_one_grade():
+    records, zones = {p.stem for p in SHIPPED.glob("*.md")}, set(shipped_zone_ids())
+    for case in load_cases():
+        assert case.expect, case.query
+        assert not set(case.expect) & set(case.related), case.query
+        assert not set(case.expect + case.related) - records, case.query  # a typo, or a record gone
+        assert not set(case.zones) - zones, case.query
+
+
+@pytest.mark.parametrize("group", list(MEASURED))
+def test_relevance_holds_its_measured_figures(judged, group):
+    figures = breakdown(judged)[group]
+    margin = MARGIN_ALL if group in LARGE_GROUPS else MARGIN_PART
+    in_group = [j for j in judged if group in LARGE_GROUPS or j.case.kind == group]
+    worst = [(j.case.label, j.rank, j.got[:3]) for j in in_group if j.rank != 1]
+    for metric, measured in MEASURED[group].items():
+        assert figures[metric] >= measured - margin, (group, metric, figures[metric], worst)
+
+
+def test_metrics_on_a_ranking_worked_by_hand():
+    case = Case("q", "en", expect=("a", "b"), related=("c",))
+    # c (grade 1, gain 1) at rank 1, a (grade 2, gain 3) at rank 2, b not on the page
+    j = Judged(case, ["c", "a", "x"])
+    assert j.rank == 2 and j.reciprocal_rank == 0.5
+    assert j.recall == 0.5
+    log2_3 = 1.584962500721156
+    ideal = 3 / 1 + 3 / log2_3 + 1 / 2  # a, b, c in the best order
+    assert j.ndcg == pytest.approx((1 / 1 + 3 / log2_3) / ideal)  # 0.536
+    assert Judged(case, ["a", "b", "c"]).ndcg == pytest.approx(1.0)
+    assert Judged(case, ["b", "a", "x", "c"]).ndcg < 1.0  # c below a grade-0 record
+    assert Judged(case, ["x"]).ndcg == 0.0 and Judged(case, ["x"]).reciprocal_rank == 0.0
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from flask import Flask
 
 from indexer.paths import default_measures_dir, default_index_dir
 
-from . import api, errors, exports, kb, pages
+from . import api, errors, exports, i18n, kb, pages
 from .params import IdConverter
 
 SECURITY_HEADERS = {
@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
 
     kb.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
