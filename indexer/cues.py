@@ -53,8 +53,10 @@ FUNCTION_WORDS = {"and", "or", "for", "with", "from", "into", "to", "in", "on", 
                   "over", "more", "less", "about", "across", "up", "nearly", "almost", "around"}
 # words that open a phrase before a sentence's subject ("In the Lingang area, ...")
 LEAD_IN = re.compile(r"(?:for\s+example|for\s+instance|in\s+addition|meanwhile|also|moreover|"
-                     r"besides|specifically|in|at|on|since|during|over|after|under|through|"
-                     r"according\s+to|as\s+of|by)\b", re.I)
+                     r"furthermore|besides|specifically|in\s+particular|to\s+date|so\s+far|"
+                     r"(?:first|second|third|fourth|fifth|last|next|this)(?:ly)?(?:\s+year)?|finally|"
+                     r"in|at|on|since|during|over|after|under|through|according\s+to|as\s+of|by|"
+                     r"thanks\s+to|with|\w+ly)\b", re.I)
 # subjects that point back to a zone named in the sentence before
 ANAPHORS = re.compile(r"^(?:it|they|both|the\s+two\s+zones|both\s+zones|the\s+zone|this\s+zone|"
                       r"the\s+area|this\s+area|the\s+new\s+area|the\s+special\s+area|the\s+port|"
@@ -77,7 +79,11 @@ mechanisms""".split())
 # Where a title stops: a clause that says what the measure led to or how it works.
 TITLE_STOPS = re.compile(
     r",|;|\s+so\s+that\b|\s+so\s+as\b|\s+in\s+order\s+to\b|\s+which\b|\s+that\s+(?!is\b)|"
-    r"\s+while\b|\s+whereby\b|\s+under\s+which\b|\s+thereby\b|\s+through\s+which\b")
+    r"\s+while\b|\s+whereby\b|\s+under\s+which\b|\s+thereby\b|\s+through\s+which\b|"
+    # when, not what: "in March", "since the pilot began", "last year"; a second predicate
+    r"\s+since\b|\s+(?:in|from|by)\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|(?:19|20)\d\d)\b|\s+(?:last|this)\s+(?:year|month|week)\b|"
+    r"\s+and\s+(?:has|have|had|is|are|was|were)\b")
 PURPOSE = re.compile(r"\s+to\s+([a-z]+)\b")
 
 # Chinese: words of planning and of figures (a verb whose complement is a number is found

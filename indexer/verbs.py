@@ -133,7 +133,8 @@ def verbs(text: str, start: int, end: int, blocked) -> list[Verb]:
             prev = before = "VERB"
             i += 1
             continue
-        if _finite(wc, prev, before, nxt, bool(out)):
+        subject_seen = any(x.kind in ("NAME", "WORD") for x in toks[:i])
+        if _finite(wc, prev, before, nxt, bool(out), subject_seen):
             past = bool(wc.forms & {"VBD"}) and not wc.forms & {"VBZ", "VBP"}
             verb = _verb(text, toks, i, finite=True, past=past)
             # "has become a gateway": a linking verb says what something is, like "is"
@@ -151,9 +152,11 @@ def verbs(text: str, start: int, end: int, blocked) -> list[Verb]:
     return out
 
 
-def _finite(wc, prev, before, nxt, found_one: bool) -> bool:
+def _finite(wc, prev, before, nxt, found_one: bool, subject_seen: bool = False) -> bool:
     """Is this word, where it stands, a finite verb?"""
     forms = wc.forms
+    object_next = nxt is not None and (nxt.kind in ("DET", "NUM", "NAME", "PRON") or nxt.word in PARTICLES)
+    prep_next = nxt is not None and nxt.kind in ("PREP", "TO")
     if not forms & {"VBD", "VBZ", "VBP"} or prev in ("DET", "PREP", "TO", "NUM", "VBG"):
         return False
     if prev == "ADV":
@@ -164,9 +167,10 @@ def _finite(wc, prev, before, nxt, found_one: bool) -> bool:
             return bool(forms & {"VBZ", "VBP"}) and not forms & {"VBD", "VBN"}
         return before not in ("DET", "PREP", "TO", "NUM", "VBG")
     if prev == "COMMA":
-        return False
-    object_next = nxt is not None and (nxt.kind in ("DET", "NUM", "NAME", "PRON") or nxt.word in PARTICLES)
-    prep_next = nxt is not None and nxt.kind in ("PREP", "TO")
+        # "The measure, piloted in Hubei since 2022, cuts ...": a present verb after an aside
+        # acts; a past one is the participle of another aside
+        return not found_one and subject_seen and bool(forms & {"VBZ"}) and \
+            not forms & {"VBD", "VBN"} and (wc.only_verb or object_next)
     if prev is None or prev == "CONJ":
         # a clause's first word: the second predicate of a subject already given
         # ("..., and introduced the first batch"), never a modifier ("simplified procedures")

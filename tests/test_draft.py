@@ -220,6 +220,8 @@ DETECTION_CASES = [
     ("Under the reform, applicants in the Hainan Free Trade Port no longer need to submit paper forms.",
      ("hainan",), None),
     ("Hubei has introduced 22 measures to support small exporters.", ("hubei",), None),
+    ("First, the Hubei FTZ has set up a data desk for carmakers.", ("hubei",), None),
+    ("The measure, piloted in the Hubei FTZ since 2022, cuts the approval time to one day.", ("hubei",), None),
     ("湖北自贸试验区已制定负面清单，湖南自贸试验区开通了新的跨境电商航线。", ("hubei",), None),
     ("Shandong scrapped paper certificates, and 1,200 firms have switched to electronic ones.",
      ("shandong",), "figure"),
