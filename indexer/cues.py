@@ -29,6 +29,8 @@ LINKING_VERBS = {"become", "remain", "seem", "appear"}
 RELATIVES = {"which", "who", "whom", "whose", "that", "where"}
 # nouns that only carry an aim ("took the lead in launching", "took steps to cut")
 AIM_NOUNS = {"lead", "steps", "step", "initiative", "move", "moves", "efforts", "effort", "action"}
+# quantifiers that float after a plural subject ("the two zones each attracted", "together")
+FLOATING = {"each", "both", "all", "together", "jointly"}
 PRONOUNS = {"it", "they", "we", "he", "she", "i", "you", "them", "us", "him", "one"}
 NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve twenty
 thirty forty fifty hundred hundreds thousand thousands million millions billion billions
@@ -42,7 +44,7 @@ ADVERBS = {"now", "also", "already", "further", "still", "first", "newly", "then
 AMOUNT = re.compile(r"\d[\d,.]*\s*(?:%|per\s?cent|percentage\s+points?|(?:(?:million|billion|trillion)\s+)?"
                     r"(?:yuan|RMB|US\s+dollars|dollars|euros)|(?:million|billion|trillion)\b)", re.I)
 # words before an amount that still make it the verb's complement ("reached over 3 billion")
-AMOUNT_LEAD = r"(?:(?:by|to|at|of|about|around|nearly|almost|over|more\s+than|up\s+to|some|a\s+total\s+of)\s+)*"
+AMOUNT_LEAD = r"(?:(?:by|to|at|of|for|about|around|nearly|almost|over|more\s+than|up\s+to|some|a\s+total\s+of)\s+)*"
 MODAL_PLAN = re.compile(
     r"\b(?:will|shall|should|plans?\s+to|planning\s+to|is\s+going\s+to|are\s+going\s+to|aims?\s+to|"
     r"intends?\s+to|is\s+expected\s+to|are\s+expected\s+to|next\s+step|going\s+forward|"

@@ -16,7 +16,7 @@ from . import cues
 from .verbs import QUOTED, WORD, Verb
 from .wordclass import classify
 
-COUNTED = re.compile(r"^\W*(?:(?:now|so\s+far|to\s+date|already)\s+)?(?:(?:over|more\s+than|nearly|almost|about|around|some|a\s+total\s+of|"
+COUNTED = re.compile(r"^\W*(?:(?:now|so\s+far|to\s+date|already)\s+)?(?:the\s+(?:first\s+|last\s+)?)?(?:(?:over|more\s+than|nearly|almost|about|around|some|a\s+total\s+of|"
                      r"another|an\s+additional)\s+)?(?:\d[\d,.]*(?!\d)|(?:%s)\b)" % "|".join(
                          sorted(cues.NUMBER_WORDS - {"one", "million", "billion", "trillion"})), re.I)
 # a subject that is a quantity: "The number of ...", "the share of ..."
@@ -27,9 +27,11 @@ QUANTITY = re.compile(r"^\W*(?:(?:the|its|their)\s+)?(?:total\s+)?(?:number|shar
 BARE_NUMBER = re.compile(rf"\s*{cues.AMOUNT_LEAD}\d[\d,.]*\s*(?:$|[,;.]|(?:in|by|as|from|over|during|since)\b)", re.I)
 # a ranking ("ranked first among"), or things counted with their worth ("signed 50 projects
 # worth 30 billion yuan"): results, not what was made
-RANKING = re.compile(r"\s+(?:first|second|third|top|no\.\s*\d)\b", re.I)
+RANKING = re.compile(r"\s+(?:(?:first|second|third|top|no\.\s*\d)\b|(?:the|its|their)\s+"
+                     r"(?:\w+est|most|least|highest|largest|fastest|biggest)\b)", re.I)
 YEAR = re.compile(r"^\W*(?:19|20)\d\d\b")
-CHANGE_MARKERS = re.compile(r"\byear[- ]on[- ]year\b|\by-o-y\b|\bpercentage\s+points?\b|\bcompared\s+with\b"
+# a change over time; "compared with" alone is not one: a measure says what it saved
+CHANGE_MARKERS = re.compile(r"\byear[- ]on[- ]year\b|\by-o-y\b|\bpercentage\s+points?\b"
                             r"|\bup\s+\d[\d.]*\s*%|\bdown\s+\d[\d.]*\s*%", re.I)
 AMOUNT_AFTER = re.compile(rf"\s*{cues.AMOUNT_LEAD}(?:{cues.AMOUNT.pattern})", re.I)
 

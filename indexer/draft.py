@@ -116,7 +116,8 @@ class Drafter:
             if s.paragraph != paragraph:
                 previous, paragraph = (), s.paragraph
             found = analyse(s, self.finder, previous)
-            previous = next((f.zones for f in reversed(found) if f.zones), previous)
+            # "It", "They" point back to the sentence just before, not to one further back
+            previous = next((f.zones for f in reversed(found) if f.zones), ())
             for f in found:
                 if f.skipped:
                     if f.zones:

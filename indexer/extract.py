@@ -44,8 +44,16 @@ class Found:
         return self.sentence.text[self.start:self.end]
 
 
+# a clause that says how a measure works, which names it when its object is only generic words
+MECHANISM = re.compile(r"\s+(?:under\s+which|whereby|through\s+which|by\s+which)\b", re.I)
+# the head noun of a zone's name when a source shortens it: "the Shandong and Jiangsu zones"
+NAME_HEAD = re.compile(r"(?:['’]s)?\s+(?:zones?|areas?)\b", re.I)
+
+
 def _blocked(text: str, finder: ZoneFinder, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Spans read as one name: zones (with their head noun), FTZ terms, quoted names."""
     spans = [(m.start, m.end) for m in mentions]
+    spans += [(m.end, head.end()) for m in mentions if (head := NAME_HEAD.match(text, m.end))]
     spans += [(m.start(), m.end()) for m in finder.ftz.finditer(text)]
     spans += [(m.start(), m.end()) for m in QUOTED.finditer(text)]
     return spans
@@ -166,8 +174,10 @@ def _why_not(text: str, clause: tuple[int, int], verb: Verb | None, vs: list[Ver
         return "a zone acting on another (a visit, an agreement), not a measure"
     acting = object_verb(vs, text) or verb
     # the object up to where a title would stop: ", of which 200 are firsts" adds nothing
-    obj = text[acting.end:title_stop(text, acting.end, end, keep_purpose=True)] if not acting.passive \
-        else text[start:end]
+    stop = title_stop(text, acting.end, end, keep_purpose=True)
+    obj = text[acting.end:stop] if not acting.passive else text[start:end]
+    if MECHANISM.match(text, stop, end):
+        obj = text[acting.end:end]  # "a new system of rules under which ...": the clause says what
     if not deeds.concrete(obj) and not (acting.finite and deeds.concrete(text[s:e]) and not zones_in(s, e, mentions)):
         return "says how much or how well, not what"
     return None

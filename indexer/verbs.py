@@ -117,6 +117,9 @@ def verbs(text: str, start: int, end: int, blocked) -> list[Verb]:
             i += 2 + _particle(toks, i + 1)
             prev = before = "VERB"
             continue
+        if t.word in cues.FLOATING and prev == "NAME" and nxt is not None and nxt.kind == "WORD":
+            prev, i = "ADV", i + 1  # "the Shandong and Jiangsu zones each attracted": an adverb
+            continue
         if t.word == "no" and nxt is not None and nxt.word == "longer":
             prev, i = "ADV", i + 2  # "no longer need to": an adverb
             continue
