@@ -80,11 +80,11 @@ mechanisms""".split())
 
 # Where a title stops: a clause that says what the measure led to or how it works.
 TITLE_STOPS = re.compile(
-    r",|;|\s+so\s+that\b|\s+so\s+as\b|\s+in\s+order\s+to\b|\s+which\b|\s+that\s+(?!is\b)|"
+    r",|;|\s+(?:(?:for|in|at|on|to|from|with|by|of|under|through)\s+)?which\b|\s+so\s+that\b|\s+so\s+as\b|\s+in\s+order\s+to\b|\s+which\b|\s+that\s+(?!is\b)|"
     r"\s+while\b|\s+whereby\b|\s+under\s+which\b|\s+thereby\b|\s+through\s+which\b|"
     # when, not what: "in March", "since the pilot began", "last year"; a second predicate
     r"\s+since\b|\s+(?:in|from|by)\s+(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December|(?:19|20)\d\d)\b|\s+(?:last|this)\s+(?:year|month|week)\b|"
+    r"September|October|November|December|(?:19|20)\d\d)\b|\s+(?:last|this|next)\s+(?:year|month|week|quarter|spring|summer|autumn|winter)\b|"
     r"\s+and\s+(?:has|have|had|is|are|was|were)\b")
 PURPOSE = re.compile(r"\s+to\s+([a-z]+)\b")
 

@@ -15,6 +15,8 @@ from . import cues
 from .verbs import QUOTED, WORD, Verb
 from .wordclass import base_form, classify
 
+# a subject that names an act on a thing ("The launch of a hub", "The opening of a lane")
+EVENT_OF = re.compile(r"\W*the\s+([a-z]+)\s+of\s+(?=\S)", re.I)
 LIST_LEAD = re.compile(r"\b(?:such\s+as|including|like|namely)\b", re.I)
 # an object that existed before the measure changed it: "the coverage of", "its fees"
 CHANGED = re.compile(r"^\s*(?:the|its|their)\s+(?!first\b|second\b|third\b|new\b|latest\b|\d)[\w-]+", re.I)
@@ -66,13 +68,15 @@ def subject_of(text: str, start: int, group: int) -> tuple[int, int]:
     example, in the Lingang area, ...") and the commas that set off a phrase."""
     subject = text[start:group]
     offset = start
-    while "," in subject and (cues.LEAD_IN.match(subject.lstrip()) or
-                              subject.lstrip().split(" ", 1)[0].lower() in cues.PREPOSITIONS | {"thanks"}):
-        cut = subject.index(",") + 1
+    comma = re.compile(r",(?!\d)")  # not the comma of "1,200"
+    while comma.search(subject) and (
+            cues.LEAD_IN.match(subject.lstrip()) or
+            subject.lstrip().split(" ", 1)[0].lower() in cues.PREPOSITIONS | cues.SUBORDINATORS | {"thanks"}):
+        cut = comma.search(subject).end()
         offset += cut + len(subject[cut:]) - len(subject[cut:].lstrip())
         subject = subject[cut:].lstrip()
-    if "," in subject:  # ", first tried in ...,": the subject proper is before the aside
-        subject = subject[:subject.index(",")]
+    if comma.search(subject):  # ", first tried in ...,": the subject proper is before the aside
+        subject = subject[:comma.search(subject).start()]
     aux = re.search(r"(?:\s+(?:has|have|had|is|are|was|were|been|be|can|may|will|now|also|\w+ly))+\s*$",
                     subject)
     if aux:
@@ -102,6 +106,10 @@ def title_of(text: str, clause: tuple[int, int], verb: Verb, zone_subject: bool,
     after = text[obj_start:end]
     no_object = re.match(r"\s*(?:[,;]|$|(?:through|in|at|on|to|from|into|across|via|with|within|"
                          r"under|for|by)\b)", after, re.I)
+    event = EVENT_OF.match(subject)
+    if event and classify(event.group(1)).verb and not verb.passive:
+        # "The launch of a bonded maintenance hub at Yangpu has allowed ...": what was launched
+        return tidy(subject[event.end():])
     if verb.finite and (verb.passive or (not zone_subject and _named(subject) and not zone_inside)
                         or (no_object and subject and not zone_subject)):
         return tidy(f"{subject} {text[verb.start:title_stop(text, verb.start, end)]}")
