@@ -127,21 +127,18 @@ def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Pat
 
     Example: ftz search "bonded oil tank" --zone zhejiang --json
     """
+    from . import serialize
     from .search import KnowledgeBase
 
     try:
-        result = KnowledgeBase(index_dir).search(query, zones, pillars, page=1, per_page=limit)
+        kb = KnowledgeBase(index_dir)
+        result = kb.search(query, zones, pillars, page=1, per_page=limit)
     except FtzError as error:
         fail(error)
-    if as_json:
-        data = result.to_dict()
-        keys = ("id", "title", "title_zh", "zones", "pillar", "date", "snippet")
-        out = {"query": query, "total": result.total,
-               "results": [{k: hit[k] for k in keys} for hit in data["results"]],
-               "facets": result.facets, "suggestion": result.suggestion}
-        if result.notes:
-            out["notes"] = result.notes
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    if as_json:  # the shape of /api/search, without the site's addresses
+        sources = {source["id"]: source for source in kb.sources()}
+        click.echo(json.dumps(serialize.search_result(result, sources), ensure_ascii=False,
+                              indent=2))
         return
     for note in result.notes:
         click.echo(f"note: {note}", err=True)

@@ -125,3 +125,19 @@ def flat(described: Mapping) -> dict:
         row[f"source_{key}"] = source.get(key)
     row["lineage"] = _lineage_text(described.get("lineage") or [])
     return {k: row.get(k) for k in FLAT_COLUMNS}
+
+
+def search_result(result: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict:
+    """A page of search results (`indexer.search.SearchResult`): the query, counts, facets,
+    suggestion and notes, and each hit described by `hit`."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "results": [hit(item, sources, links) for item in result.hits],
+        "facets": {name: dict(counts) for name, counts in result.facets.items()},
+        "suggestion": result.suggestion,
+        "corrected_from": result.corrected_from,
+        "notes": list(result.notes),
+    }

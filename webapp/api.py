@@ -31,19 +31,7 @@ def search():
     params = parse_search_params(request.args, current_app.config["PER_PAGE"])
     kb = get_kb()
     result = kb.search(**params.search_kwargs())
-    sources, links = sources_by_id(kb), site_links()
-    return {
-        "query": result.query,
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-        "results": [serialize.hit(hit, sources, links) for hit in result.hits],
-        "facets": {"zone": dict(result.facets.get("zone", {})),
-                   "pillar": dict(result.facets.get("pillar", {}))},
-        "suggestion": result.suggestion,
-        "corrected_from": result.corrected_from,
-        "notes": list(result.notes),
-    }
+    return serialize.search_result(result, sources_by_id(kb), site_links())
 
 
 @bp.get("/measures/<id:measure_id>")

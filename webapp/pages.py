@@ -168,6 +168,13 @@ def pillar(pillar_id: str):
     )
 
 
+def timeline(record: dict) -> list[dict]:
+    """The measure's report by its source and each lineage step, oldest first (a step a later
+    source reports may have happened before the record's own report)."""
+    reported = {"date": record["date"], "scope": None, "source": record["source"]}
+    return sorted([reported, *(record.get("lineage") or ())], key=lambda step: step["date"])
+
+
 @page("/measures/<id:measure_id>")
 def measure(measure_id: str):
     kb = get_kb()
@@ -178,7 +185,7 @@ def measure(measure_id: str):
         measure=record,
         body_html=render_markdown(record.get("body")),
         sources_by_id={s["id"]: s for s in kb.sources()},
-        lineage=sorted(record.get("lineage") or (), key=lambda step: step["date"]),
+        timeline=timeline(record),
         scope_names=SCOPE_NAMES,
         related=kb.related(measure_id),
         **_lookups(zones, pillars),
