@@ -17,7 +17,7 @@ LATIN_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["“‘(\[]?[A-Z0-9\u4e00-
 CJK_END = re.compile(r"[。！？；]+[”’」）)]*")
 
 # a turn of a transcript: "Reporter from Xinhua: ...", "Q: ...", "A reporter asked: ..."
-SPEAKER = re.compile(r"^[\w .'’()\-]{2,60}[:：]\s")
+SPEAKER = re.compile(r"^[\w .'’()\-]{1,60}[:：]\s")
 QUESTION = re.compile(r"[?？]\s*$")
 
 

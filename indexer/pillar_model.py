@@ -21,6 +21,8 @@ from .model import Measure, Pillar
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*|[\u3400-\u4dbf\u4e00-\u9fff]+")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+COUNTING = {"first", "second", "third", "fourth", "fifth", "sixth", "one", "two", "three", "four",
+            "final", "last", "next", "anoth", "also", "一是", "二是", "三是", "四是"}
 
 
 def tokens(text: str) -> list[str]:
@@ -86,7 +88,9 @@ class PillarModel:
                     total.update(vector(counts, self.idf))
             norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
             self.centroids[pid] = {t: v / norm for t, v in total.items()}
-        labels = {p.id: Counter(tokens(pillar_text(p))) for p in pillars.values()}
+        # a statement's count ("the first is to ...") is its place in one briefing, not its area
+        labels = {p.id: Counter(t for t in tokens(pillar_text(p)) if t not in COUNTING)
+                  for p in pillars.values()}
         self.label_idf = {t: math.log(len(labels) / c)
                           for t, c in Counter(t for d in labels.values() for t in d).items()}
         self.labels = {pid: vector(c, self.label_idf) for pid, c in labels.items()}

@@ -47,7 +47,9 @@ def evidence(model: PillarModel, topic: str, text: str, baseline: dict[str, floa
     lean = sum(wording.values()) / len(wording) - sum(baseline.values()) / len(baseline)
     out = {}
     for pid in model.pillars:
-        o, t = opener[pid] - mean, wording[pid] - baseline[pid] - lean
+        o = opener[pid] - mean
+        # a part whose words no record shares leans nowhere (not against the source's lean)
+        t = wording[pid] - baseline[pid] - lean if any(wording.values()) else 0.0
         out[pid] = Evidence(LABEL_WEIGHT * label[pid] + o + t, label[pid], o, t)
     return out
 

@@ -29,7 +29,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "six": 6, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
             "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "1": 1, "2": 2, "3": 3, "4": 4,
             "5": 5, "6": 6, "finally": 0, "lastly": 0, "last": 0, "final": 0, "首先": 1, "其次": 2,
-            "再次": 3, "最后": 0}
+            "再次": 3, "最后": 0, "begin": 1, "start": 1}
 _ORD = "first|second|third|fourth|fifth|sixth|seventh|eighth"
 MARKERS = [
     # "the first is to ...", "The second is ...", "One is ..."
@@ -37,6 +37,7 @@ MARKERS = [
     # "First, ...", "Secondly: ...", "In the third place, ...", "Finally, ..."
     re.compile(rf"^(?:in\s+the\s+)?({_ORD}|finally|lastly|last)(?:ly)?(?:\s+place|\s+of\s+all|"
                rf"\s+but\s+not\s+least)?\s*[,:;，]", re.I),
+    re.compile(r"^(?:to\s+(begin|start)\s+with)\s*[,:;，]", re.I),
     # "一是", "第二，", "首先，"
     re.compile(r"^(?:第)?([一二三四五六七八])(?:是|，|、)"),
     re.compile(r"^(首先|其次|再次|最后)[，,]"),
@@ -46,12 +47,14 @@ MARKERS = [
 # nouns that name a part of what is said ("the first area", "a third focus", "my second
 # point"): words of the language of talks, like the ordinals themselves
 PART_NOUNS = ("area|areas|point|points|focus|aspect|aspects|priority|priorities|theme|themes|topic|"
-              "topics|part|parts|task|tasks|line|lines|field|fields|issue|issues|thing|things|"
-              "direction|directions|dimension|front|strand|element|question|highlight|highlights|"
-              "feature|features|respect|emphasis|piece|set|group|category|block")
+              "topics|part|parts|task|tasks|field|fields|issue|issues|direction|directions|dimension|"
+              "dimensions|front|strand|element|question|highlight|highlights|feature|features|respect|"
+              r"emphasis|line\s+of\s+work|area\s+of\s+work")
+# within a sentence's first words: "The first area ...", "Industrial upgrading has been our second
+# priority", "Another area is ..."
 PROSE_ORDINAL = re.compile(
-    rf"^(?:(?:the|a|an|my|our|one|its|their)\s+)?({_ORD}|another|next|other|final|last|further)\s+"
-    rf"(?:[a-z-]+\s+)?(?:{PART_NOUNS})\b", re.I)
+    rf"^(?:[\w'’-]+\s+){{0,5}}?(?P<count>(?:(?:the|a|an|my|our|one|its|their)\s+)?({_ORD}|another|next|other|"
+    rf"final|last|further)\s+(?:[a-z-]+\s+)?(?:{PART_NOUNS}))\b", re.I)
 # words that may stand before an opener ("Now, the second area ...", "Finally, on X")
 LEAD = re.compile(r"^(?:(?:now|next|then|also|so|and|but|finally|lastly|last(?:\s+but\s+not\s+least)?|"
                   r"secondly|thirdly|first(?:ly)?|second|third|fourth|moving\s+on|in\s+addition)\s*,?\s+)+",
@@ -60,19 +63,23 @@ LEAD = re.compile(r"^(?:(?:now|next|then|also|so|and|but|finally|lastly|last(?:\
 TOPIC_LEAD = re.compile(
     r"^(?:in\s+terms\s+of|on|as\s+for|as\s+to|as\s+regards|regarding|concerning|with\s+(?:regard|respect|"
     r"reference)\s+to|when\s+it\s+comes\s+to|turning\s+(?:now\s+)?to|moving\s+on\s+to|coming\s+to|"
-    r"in\s+relation\s+to|in\s+the\s+(?:area|field|domain|sphere|realm)\s+of|as\s+far\s+as)\s+", re.I)
+    r"in\s+relation\s+to|in\s+the\s+(?:area|field|domain|sphere|realm)\s+of|as\s+far\s+as|"
+    r"speaking\s+of|talking\s+(?:of|about)|in\s+respect\s+of)\s+", re.I)
 # fixed phrases that open with a topic word but name no topic ("On the other hand, ...")
 NOT_A_TOPIC = re.compile(r"^(?:the\s+(?:other|one)\s+hand|behalf|average|balance|the\s+whole|top\s+of|"
                          r"this\s+basis|that\s+basis|the\s+contrary|the\s+same|the\s+day|the\s+eve|"
                          r"this\s+occasion|that\s+note|this\s+note)\b", re.I)
 # a speaker saying what they turn to: "Let me turn to X", "I would like to begin with X"
 FIRST_PERSON = re.compile(
-    r"^(?:let\s+me|let\s+us|let's|allow\s+me\s+to|i\s+(?:would|'d|should|will|shall|want|wish)"
-    r"(?:\s+like)?(?:\s+to)?|i'll|i\s+now|i)\s+(?:(?:now|next|then|also|briefly|first|just)\s+)*"
+    r"^(?:let\s+me|let\s+us|let's|allow\s+me\s+to|(?:i|we)\s+(?:would|'d|should|will|shall|want|wish)"
+    r"(?:\s+like)?(?:\s+to)?|i'll|we'll|(?:i|we)\s+now|i|we)\s+(?:(?:now|next|then|also|briefly|first|just)\s+)*"
     r"(?:turn|move|come|begin|start|focus|talk|speak|say|add|comment|touch|brief|update|share|"
     r"dwell|elaborate|report)\b.*?\b(?:on|to|with|about|upon|regarding|concerning)\s+(.+)$", re.I)
 WHEN = re.compile(r"\d|\b(?:January|February|March|April|May|June|July|August|September|October|"
                   r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# a turn whose speaker is the one asking, with or without a question mark ("Reporter: Please
+# tell us about ...")
+ASKER = re.compile(r"^(?:q|question|[^:：]{0,40}\b(?:reporter|journalist|correspondent|media)\b[^:：]{0,40})[:：]\s", re.I)
 # sentences before an opener in its paragraph: a few words of courtesy ("Thank you.")
 COURTESY_WORDS = 12
 
@@ -92,7 +99,7 @@ class Section:
 
 def ordinal(sentence: Sentence) -> int | None:
     """The number of an enumeration the sentence opens (0 for "finally"), or None."""
-    text = sentence.text.strip()
+    text = without_speaker(sentence.text.strip())
     for pattern in MARKERS:
         m = pattern.search(text)
         if m and (pattern is not MARKERS[0] or m.start() < 60):
@@ -101,9 +108,14 @@ def ordinal(sentence: Sentence) -> int | None:
 
 
 def heading_text(sentence: Sentence) -> str:
-    """The heading from its marker on ("the first is to strengthen ..." in a longer sentence)."""
-    m = MARKERS[0].search(sentence.text)
-    return sentence.text[m.start():] if m and m.start() < 60 else sentence.text
+    """What a counted part says it is about: the words after its marker ("Second, services for
+    firms" -> "services for firms"; "..., the first is to strengthen ..." -> "to strengthen ...")."""
+    text = without_speaker(sentence.text.strip())
+    for pattern in MARKERS:
+        m = pattern.search(text)
+        if m and (pattern is not MARKERS[0] or m.start() < 60):
+            return text[m.end():].strip(" ,:;，、.") or text
+    return text
 
 
 def is_heading(sentences_: list[Sentence], index: int) -> bool:
@@ -113,7 +125,8 @@ def is_heading(sentences_: list[Sentence], index: int) -> bool:
         (index + 1 == len(sentences_) or sentences_[index + 1].paragraph != s.paragraph)
     text = s.text.strip()
     return alone and (text.startswith("#") or (
-        len(text.split()) <= 10 and len(text) <= 60 and not re.search(r"[.!?。！？:：;；,，]$", text)))
+        len(text.split()) <= 10 and len(text) <= 60 and not re.search(r"[.!?。！？:：;；,，]$", text))
+        or (len(text.split()) <= 6 and text.endswith(":")))  # "Institutional innovation:"
 
 
 def without_speaker(text: str) -> str:
@@ -134,8 +147,10 @@ def prose_opener(text: str, names_zone) -> tuple[int | None, str] | None:
         number = next((ORDINALS[w] for w in stems if w in ORDINALS), None)
     m = PROSE_ORDINAL.match(rest)
     if m:
-        word = m.group(1).lower()
-        return ORDINALS.get(word, number), rest
+        # the topic without the words that count ("our second priority"): "focus", "area"
+        # would read as a pillar's words
+        topic = f"{rest[:m.start('count')]} {rest[m.end():]}"
+        return ORDINALS.get(m.group(2).lower(), number), " ".join(topic.split())
     m = TOPIC_LEAD.match(rest)
     if m:
         topic = re.split(r"[,;:.]|\s+is\s+concerned\b", rest[m.end():], maxsplit=1)[0].strip()
@@ -146,6 +161,8 @@ def prose_opener(text: str, names_zone) -> tuple[int | None, str] | None:
     m = FIRST_PERSON.match(rest)
     if m and not names_zone(m.group(1)):
         return number, m.group(1).rstrip(" .")
+    if number is not None and len(rest.split()) <= 8 and not names_zone(rest):
+        return number, rest.rstrip(" .")  # "Lastly, logistics.": the count and its topic
     return None
 
 
@@ -181,7 +198,7 @@ def _questions(sentences_: list[Sentence]) -> dict[int, str]:
         by_paragraph.setdefault(s.paragraph, []).append(s)
     out = {}
     for group in by_paragraph.values():
-        asks = any(QUESTION.search(s.text) for s in group)
+        asks = any(QUESTION.search(s.text) for s in group) or bool(ASKER.match(group[0].text))
         if asks and (SPEAKER.match(group[0].text) or QUESTION.search(group[-1].text)):
             out[group[0].index] = without_speaker(" ".join(s.text for s in group))
     return out

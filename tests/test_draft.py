@@ -137,11 +137,12 @@ def test_it_and_they_point_back_one_sentence_only(measures):
 # matched 6 and 8, spurious 1 and 4, zone sets 6/8 and 8/8, pillars 6/8 and 5/8 (shipped
 # corpus). The kinds of failure found there were then fixed in general (8a0e0ad..): the
 # figures below are after that, tuned on these texts, and no longer a blind measure. Fixture
-# corpus (13 records): held-out 2's pillars come from the wording and are 2/8 (5/8 shipped).
+# corpus (13 records): held-out 2's pillars, from its prose part openers since draft3, are 6/8
+# (8/8 with the 76 shipped records; 2/8 from the wording alone before).
 HELDOUT_FIGURES = {
     # matched, spurious, zone sets right, pillars right
     "heldout-1-briefing": (8, 0, 8, 8),
-    "heldout-2-briefing": (8, 0, 8, 2),
+    "heldout-2-briefing": (8, 0, 8, 6),
 }
 
 
