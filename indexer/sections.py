@@ -125,8 +125,7 @@ def is_heading(sentences_: list[Sentence], index: int) -> bool:
         (index + 1 == len(sentences_) or sentences_[index + 1].paragraph != s.paragraph)
     text = s.text.strip()
     return alone and (text.startswith("#") or (
-        len(text.split()) <= 10 and len(text) <= 60 and not re.search(r"[.!?。！？:：;；,，]$", text))
-        or (len(text.split()) <= 6 and text.endswith(":")))  # "Institutional innovation:"
+        len(text.split()) <= 10 and len(text) <= 60 and not re.search(r"[.!?。！？:：;；,，]$", text)))
 
 
 def without_speaker(text: str) -> str:
@@ -197,10 +196,13 @@ def _questions(sentences_: list[Sentence]) -> dict[int, str]:
     for s in sentences_:
         by_paragraph.setdefault(s.paragraph, []).append(s)
     out = {}
+    asker_line = False  # "Reporter:" alone on its line: the next paragraph is the question
     for group in by_paragraph.values():
+        text = " ".join(s.text for s in group)
         asks = any(QUESTION.search(s.text) for s in group) or bool(ASKER.match(group[0].text))
-        if asks and (SPEAKER.match(group[0].text) or QUESTION.search(group[-1].text)):
-            out[group[0].index] = without_speaker(" ".join(s.text for s in group))
+        if asker_line or (asks and (SPEAKER.match(group[0].text) or QUESTION.search(group[-1].text))):
+            out[group[0].index] = without_speaker(text)
+        asker_line = bool(ASKER.match(text.strip() + " ")) and bool(re.fullmatch(r"[^:：]{1,60}[:：]", text.strip()))
     return out
 
 

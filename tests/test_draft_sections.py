@@ -161,3 +161,14 @@ def test_parts_in_prose_and_in_a_transcript(measures, name, figures):
     assert fig.verbatim == len(drafts)
     events = [d for d in drafts if any(w in d.quote for w in ("fair", "forum", "delegation", " met "))]
     assert events == []
+
+
+def test_a_transcript_with_speakers_on_lines_of_their_own(finder):
+    text = ("Reporter:\nWhat about logistics? Trucks still queue at the borders.\nSpokesperson:\n"
+            "Thank you. The Heilongjiang FTZ has opened a pontoon crossing at Heihe.\nReporter:\n"
+            "Tell us about industry.\nSpokesperson:\nThe Shandong zone opened a bonded warehouse.")
+    found = sections(sentences(text), lambda words: bool(finder.find(words)))
+    # the speakers' lines are no headings; each question runs to the next
+    assert [(s.kind, s.topic) for s in found] == [
+        ("question", "What about logistics? Trucks still queue at the borders."),
+        ("question", "Tell us about industry.")]
