@@ -3,9 +3,6 @@ use, their pillars, and occasions (fairs, forums, visits) that are not measures.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from indexer.catalog import load_catalog
@@ -14,34 +11,13 @@ from indexer.draft import Drafter
 from indexer.extract import analyse
 from indexer.passages import Sentence, sentences
 from indexer.pillar_model import PillarModel
-from indexer.places import load_places
-from indexer.lexicon import load_lexicon
-from indexer.errors import Report
 from indexer.section_pillars import assign
 from indexer.sections import prose_opener, sections
-from indexer.zonefinder import ZoneFinder
 from tests.draft_eval import FIXTURES, evaluate, load_truth
+from tests.test_draft import finder, measures  # noqa: F401  (the same fixtures: shipped zones, test sources)
 
 PROSE = "mofcom-2025-02-18-test-prose-briefing"  # four parts opened in prose, events
 TRANSCRIPT = "mofcom-2025-04-09-test-press-transcript"  # questions and answers
-
-
-@pytest.fixture
-def measures(measures_copy) -> Path:
-    for source in (FIXTURES / "sources").glob("*.md"):
-        shutil.copy(source, measures_copy / "sources" / source.name)
-    return measures_copy
-
-
-@pytest.fixture(scope="module")
-def finder() -> ZoneFinder:
-    """The zone finder of the shipped taxonomy (zones, places, synonyms), built once."""
-    from tests.conftest import SHIPPED
-
-    catalog = load_catalog(SHIPPED)
-    report = Report(SHIPPED)
-    return ZoneFinder(catalog.taxonomy.zones, load_places(SHIPPED, catalog.taxonomy.zones, report),
-                      load_lexicon(SHIPPED, report).synonyms)
 
 
 @pytest.mark.parametrize("text, ordinal, topic", [
