@@ -4,7 +4,8 @@ predicate, found by word class (jieba's tagger, through rjieba), not from a list
 Chinese puts the subject first: a clause that opens with a zone ("湖北自贸试验区推出……") has
 its predicate right after the zone's name, and a comma before a new zone starts a new clause
 ("……，湖南自贸试验区开通了……"). Plans (将, 拟, 下一步) and figures (同比, a verb whose
-complement is a number: 增长20%) are skipped, as in English.
+complement is a number: 增长20%), what a zone is or has (是, 成为) and occasions (举办博览会,
+考察) are skipped, as in English.
 """
 
 from __future__ import annotations
@@ -100,25 +101,15 @@ def _clause(text: str, start: int, end: int, finder: ZoneFinder, tokens) -> ZhCl
         found.skipped = "reports a figure, not a measure"
     elif not run:
         found.skipped = "tells of nothing done (no verb after the subject)"
+    elif run[0][2] in cues.ZH_COPULA:
+        found.skipped = "says what a zone is or has, not what it did"
+    elif any(cues.ZH_OCCASION_VERB.search(t[2]) for t in run) or \
+            cues.ZH_OCCASION.search(re.split(r"[，,；;。（(]", text[verb_end:end])[0]):
+        found.skipped = "an occasion (a fair, a forum, a visit), not a measure"
     elif not found.zones and not cues.ZH_QUANTIFIER.search(text[start:verb_start]):
         found.skipped = "names no zone"
     else:
         obj = re.split(r"[，,；;。（(]", re.sub(r"^[了着过]", "", text[verb_end:end]))[0]
-        if len(obj) < 4:
-            found.skipped = "says how much or how well, not what"
-        found.title = obj
-        found.counted = None if found.zones else "multiple"
-    return found
-    verb_start, verb_end = run[0][0], run[-1][1]
-    after = text[verb_end:end]
-    if cues.ZH_PLAN.search(text[start:verb_start]):
-        found.skipped = "a plan without a named measure"
-    elif cues.ZH_STAT.search(text[start:verb_end + 4]) or (k < len(toks) and toks[k][3] == "m"):
-        found.skipped = "reports a figure, not a measure"
-    elif not found.zones and not cues.ZH_QUANTIFIER.search(text[start:verb_start]):
-        found.skipped = "names no zone"
-    else:
-        obj = re.split(r"[，,；;。（(]", re.sub(r"^[了着过]", "", after))[0]
         if len(obj) < 4:
             found.skipped = "says how much or how well, not what"
         found.title = obj

@@ -66,6 +66,18 @@ ANAPHORS = re.compile(r"^(?:it|they|both|the\s+two\s+zones|both\s+zones|the\s+zo
 # "Multiple pilot free trade zones have ...": zones the source counts but does not name
 QUANTIFIER = r"(?:multiple|several|many|some|a\s+number\s+of|various|numerous|a\s+few|most|all)"
 
+# Occasions: what is held, attended or paid, not put in force: a fair, a forum, a visit. Words
+# of the language for gatherings and trips (not of the policy domain); a clause whose subject
+# or object is one, or whose verb is the act of one ("visited", "met"), tells of an event in a
+# zone, not of a measure.
+OCCASIONS = set("""fair fairs expo expos exposition exhibition exhibitions show shows forum forums
+summit summits conference conferences symposium symposia seminar seminars workshop workshops
+meeting meetings ceremony ceremonies festival festivals roadshow roadshows visit visits tour
+tours trip trips delegation delegations reception banquet gala contest contests competition
+competitions event events activity activities week weeks session sessions salon salons dialogue
+dialogues convention conventions congress gathering gatherings mission missions""".split())
+OCCASION_VERBS = {"visit", "tour", "meet", "attend", "gather", "convene", "travel"}
+
 # Words that say how much or how well, not what: an object made only of them names no measure.
 GENERIC = set("""development high-quality quality progress result results achievement
 achievements role roles effort efforts work level levels growth momentum advantage advantages
@@ -93,5 +105,11 @@ PURPOSE = re.compile(r"\s+to\s+([a-z]+)\b")
 ZH_PLAN = re.compile(r"(将|拟|计划|下一步|下阶段)")
 ZH_STAT = re.compile(r"(同比|环比|占比|占全国|百分点|亿元|万亿)")
 ZH_QUANTIFIER = re.compile(r"^(?:多个|部分|一些|多家|各)")
+ZH_COPULA = {"是", "成为", "有", "拥有", "位于", "属于"}
+# occasions, as OCCASIONS: the gathering a clause's object names (its last word), or the act of
+# holding or paying one
+ZH_OCCASION = re.compile(r"(?:博览会|展览会|交易会|洽谈会|推介会|研讨会|座谈会|发布会|展销会|对接会|"
+                         r"见面会|年会|论坛|峰会|活动|仪式|展会|会议|考察|调研|访问|代表团|周|节)$")
+ZH_OCCASION_VERB = re.compile(r"^(?:举办|举行|召开|承办|主办|考察|访问|出访|会见|会晤|参加|出席|走访)$")
 
 

@@ -5,7 +5,9 @@ Done or in force: a past tense, a perfect, a passive, a present ("now passes thr
 lane"), an ability now in force ("can now complete"). Not a measure: a plan (a modal of the
 future, "plans to", "next step"), a figure (the verb's complement is an amount of money or a
 share, "reached 3.2 billion US dollars", "grew by 15.3%"; or the subject is a count of things,
-"37 chip firms signed up"), what a zone is or has ("is the largest ...", "has 120 firms").
+"37 chip firms signed up"), what a zone is or has ("is the largest ...", "has 120 firms"), an
+occasion held in a zone ("hosted an investment fair", "a forum was held in Haikou", "a
+delegation travelled to ...", "officials met in Chengdu").
 """
 
 from __future__ import annotations
@@ -76,7 +78,32 @@ def concrete(text: str) -> bool:
     words = [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
     if any(w[0].isupper() for w in words[1:]) or any(w.isupper() and len(w) > 1 for w in words):
         return True
-    content = [w.lower() for w in words if w.lower() not in cues.GENERIC
-               and w.lower() not in cues.DETERMINERS and w.lower() not in cues.FUNCTION_WORDS
-               and w.lower() not in cues.PRONOUNS and len(w) > 2]
-    return len(content) >= 2
+    return len(content_words(words)) >= 2
+
+
+def content_words(words: list[str]) -> list[str]:
+    """The words that are not mere words of number, degree, quality or grammar."""
+    return [w.lower() for w in words if w.lower() not in cues.GENERIC
+            and w.lower() not in cues.DETERMINERS and w.lower() not in cues.FUNCTION_WORDS
+            and w.lower() not in cues.PRONOUNS and len(w) > 2 and not w[0].isdigit()]
+
+
+def head(phrase: str) -> str:
+    """The head word of a noun phrase: its last word before a preposition, a relative or a
+    comma ("A delegation from the Shaanxi zone" -> "delegation", "an investment fair in April"
+    -> "fair", "the "Digital Trade Week"" -> "week")."""
+    words = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*|[,;:(]", phrase):
+        w = m.group(0).lower()
+        if words and (w in cues.PREPOSITIONS or w in ("to", "of") or w in cues.SUBORDINATORS
+                      or not w[0].isalpha()):
+            break
+        words.append(w)
+    return words[-1] if words else ""
+
+
+def occasion(subject: str, verb: Verb, obj: str) -> bool:
+    """Does the clause tell of an occasion (a fair, a forum, a visit) rather than a measure?"""
+    if verb.lemma in cues.OCCASION_VERBS:
+        return True
+    return head(subject) in cues.OCCASIONS or (not verb.passive and head(obj) in cues.OCCASIONS)

@@ -18,7 +18,8 @@ from .actors import acted_on, zone_subject, zones_of
 from .chinese import analyse_chinese
 from .passages import QUESTION, Sentence
 from .titles import subject_of, tidy, title_of, title_stop
-from .verbs import QUOTED, Verb, main_verb, object_verb, verbs
+from .verbs import QUOTED, WORD, Verb, main_verb, object_verb, verbs
+from .wordclass import classify
 from .zonefinder import Mention, ZoneFinder
 
 CLAUSE_JOIN = re.compile(r",\s+and\s+|;\s+(?:and\s+)?|,\s+while\s+|,\s+whereas\s+|,\s+meanwhile,?\s+")
@@ -46,6 +47,8 @@ class Found:
 
 # a clause that says how a measure works, which names it when its object is only generic words
 MECHANISM = re.compile(r"\s+(?:under\s+which|whereby|through\s+which|by\s+which)\b", re.I)
+# a relative clause that says what a thing named in one word does
+RELATIVE = re.compile(r"\s+(?:that|which|who)\s+(?!is\b|are\b|was\b|were\b)([a-z]+)", re.I)
 # the head noun of a zone's name when a source shortens it: "the Shandong and Jiangsu zones"
 NAME_HEAD = re.compile(r"(?:['’]s)?\s+(?:zones?|areas?)\b", re.I)
 
@@ -175,9 +178,14 @@ def _why_not(text: str, clause: tuple[int, int], verb: Verb | None, vs: list[Ver
     acting = object_verb(vs, text) or verb
     # the object up to where a title would stop: ", of which 200 are firsts" adds nothing
     stop = title_stop(text, acting.end, end, keep_purpose=True)
+    if deeds.occasion(text[s:e], verb, text[verb.end:end]) or deeds.occasion("", acting, text[acting.end:stop]):
+        return "an occasion (a fair, a forum, a visit), not a measure"
     obj = text[acting.end:stop] if not acting.passive else text[start:end]
     if MECHANISM.match(text, stop, end):
         obj = text[acting.end:end]  # "a new system of rules under which ...": the clause says what
+    elif (rel := RELATIVE.match(text, stop, end)) and deeds.content_words(WORD.findall(obj)) \
+            and classify(rel.group(1)).forms & {"VBZ", "VBD"} and not re.search(r"\b(?:of|to|for|in)\s*$", obj):
+        obj = text[acting.end:end]  # "a hotline that answers investors ...": a thing and what it does
     if not deeds.concrete(obj) and not (acting.finite and deeds.concrete(text[s:e]) and not zones_in(s, e, mentions)):
         return "says how much or how well, not what"
     return None

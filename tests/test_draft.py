@@ -137,11 +137,12 @@ def test_it_and_they_point_back_one_sentence_only(measures):
 # matched 6 and 8, spurious 1 and 4, zone sets 6/8 and 8/8, pillars 6/8 and 5/8 (shipped
 # corpus). The kinds of failure found there were then fixed in general (8a0e0ad..): the
 # figures below are after that, tuned on these texts, and no longer a blind measure. Fixture
-# corpus (13 records): held-out 2's pillars come from the wording and are 2/8 (5/8 shipped).
+# corpus (13 records): held-out 2's pillars, from its prose part openers since draft3, are 6/8
+# (8/8 with the 76 shipped records; 2/8 from the wording alone before).
 HELDOUT_FIGURES = {
     # matched, spurious, zone sets right, pillars right
     "heldout-1-briefing": (8, 0, 8, 8),
-    "heldout-2-briefing": (8, 0, 8, 2),
+    "heldout-2-briefing": (8, 0, 8, 6),
 }
 
 
@@ -155,6 +156,32 @@ def test_held_out_briefings_keep_their_figures(measures, name):
     assert fig.matched >= matched and fig.spurious <= spurious, fig.misses
     assert fig.zone_sets_right >= zone_sets and fig.pillars_right >= pillars, fig.misses
     assert fig.verbatim == fig.drafts and fig.duplicates_false == 0, fig.misses
+
+
+# Held-out 3 (a briefing) and 4 (a press-conference transcript), written by others while the
+# draft3 drafter was built and measured once each, blind, with the drafter frozen at e17c12f
+# ("frozen before held-out 3 and 4"), on the 76 shipped records. These are those figures, the
+# README's blind rows; a change that lowers one fails here. Held-out 4 misses the issue's bar
+# on pillars (4/8; see the README for why). Its false duplicate is the Lingang negative list
+# for outbound data, which the shipped record shanghai-tianjin-data-outbound-negative-lists
+# does report: the truth file did not know it.
+BLIND_FIGURES = {
+    # matched, spurious, zone sets right, pillars right, false duplicates (of 8 measures)
+    "heldout-3-briefing": (7, 0, 7, 7, 0),
+    "heldout-4-transcript": (7, 3, 7, 4, 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_FIGURES))
+def test_blind_held_out_texts_keep_their_measured_figures(name):
+    from tests.draft_eval import HELDOUT, run
+
+    fig = run(HELDOUT / f"{name}.txt", load_truth(HELDOUT / f"{name}.yaml"))  # shipped records
+    matched, spurious, zone_sets, pillars, false_duplicates = BLIND_FIGURES[name]
+    assert fig.truth == 8 and fig.verbatim == fig.drafts, fig.misses
+    assert fig.matched >= matched and fig.spurious <= spurious, fig.misses
+    assert fig.zone_sets_right >= zone_sets and fig.pillars_right >= pillars, fig.misses
+    assert fig.duplicates_false <= false_duplicates, fig.misses
 
 
 # --- what a draft holds ---------------------------------------------------------------------
