@@ -76,7 +76,7 @@ def check(measures_dir: Path, drafts_dir: str | None):
     from .catalog import load_catalog
 
     if drafts_dir is not None:
-        from . import draftfiles
+        from .drafting import draftfiles
 
         folder = draftfiles.drafts_folder(measures_dir, Path(drafts_dir) if drafts_dir else None)
         problems, count = draftfiles.check(measures_dir, folder)
@@ -127,21 +127,18 @@ def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Pat
 
     Example: ftz search "bonded oil tank" --zone zhejiang --json
     """
+    from . import serialize
     from .search import KnowledgeBase
 
     try:
-        result = KnowledgeBase(index_dir).search(query, zones, pillars, page=1, per_page=limit)
+        kb = KnowledgeBase(index_dir)
+        result = kb.search(query, zones, pillars, page=1, per_page=limit)
     except FtzError as error:
         fail(error)
-    if as_json:
-        data = result.to_dict()
-        keys = ("id", "title", "title_zh", "zones", "pillar", "date", "snippet")
-        out = {"query": query, "total": result.total,
-               "results": [{k: hit[k] for k in keys} for hit in data["results"]],
-               "facets": result.facets, "suggestion": result.suggestion}
-        if result.notes:
-            out["notes"] = result.notes
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    if as_json:  # the shape of /api/search, without the site's addresses
+        sources = {source["id"]: source for source in kb.sources()}
+        click.echo(json.dumps(serialize.search_result(result, sources), ensure_ascii=False,
+                              indent=2))
         return
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -177,8 +174,8 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
     and `ftz index` to publish one.
     Example: ftz draft mofcom-2023-05-11-press-conference --json
     """
-    from . import draftfiles
-    from .draft import Drafter
+    from .drafting import draftfiles
+    from .drafting.draft import Drafter
 
     folder = draftfiles.drafts_folder(measures_dir, out_dir)
     try:

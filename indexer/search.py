@@ -55,6 +55,11 @@ class Hit:
     snippet: str = ""
     score: float | None = None
     explanation: list[str] = field(default_factory=list)
+    # the record's citation, so that a hit carries it wherever it is shown or exported
+    source: str = ""
+    quote: str | None = None
+    see_also: list[str] = field(default_factory=list)
+    lineage: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -366,7 +371,9 @@ def _release(held: dict, index_dir: Path, reader_id: str) -> None:
 def _hit_from_record(record: dict, score) -> Hit:
     return Hit(record["id"], record["title"], record["title_zh"], list(record["zones"]),
                record["pillar"], record["date"], record.get("status"), list(record["tags"]),
-               score=score)
+               score=score, source=record.get("source", ""), quote=record.get("quote"),
+               see_also=list(record.get("see_also") or ()),
+               lineage=[dict(step) for step in record.get("lineage") or ()])
 
 
 def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:

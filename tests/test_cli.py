@@ -31,7 +31,24 @@ def test_index_then_search_json(measures_copy, tmp_path):
     data = json.loads(found.output)
     assert set(data) >= {"query", "total", "results", "facets", "suggestion"}
     assert data["results"][0]["id"] == ZHEJIANG_OIL
-    assert set(data["results"][0]) == {"id", "title", "title_zh", "zones", "pillar", "date", "snippet"}
+    # the hit of /api/search, citation included, without the site's addresses
+    from webapp import create_app
+
+    client = create_app({"TESTING": True, "MEASURES_DIR": measures_copy,
+                         "INDEX_DIR": index}).test_client()
+    api = client.get("/api/search?q=bonded+oil+tank&per_page=10").get_json()
+    assert set(data) == set(api)
+
+    def without_urls(value):
+        if isinstance(value, dict):
+            return {k: without_urls(v) for k, v in value.items() if k != "url"}
+        if isinstance(value, list):
+            return [without_urls(v) for v in value]
+        return value
+
+    assert without_urls(data["results"]) == without_urls(api["results"])
+    assert data["results"][0]["url"] is None and data["results"][0]["source"]["url"] is None
+    assert data["results"][0]["quote"] and data["results"][0]["source"]["publisher"]
     text = run("search", "中老铁路", "--index", index)
     assert "china-laos-railway-multimodal-one-order-system" in text.output
 

@@ -29,6 +29,20 @@ def test_every_command_is_in_the_readme():
         assert f"`ftz {name}" in README, name
 
 
+def test_each_command_line_in_the_readme_lists_its_real_options():
+    from webapp.cli import cli
+
+    commands = README.split("## Commands", 1)[1].split("\n### ", 1)[0]
+    for name, command in cli.commands.items():
+        line = commands.split(f"- `ftz {name}", 1)[1].split("\n- `ftz ", 1)[0]
+        options = {o for p in command.params for o in p.opts if o.startswith("--")}
+        assert options, name
+        for option in options:
+            assert f"[{option}" in line or f"{option} " in line, (name, option)
+        for option in re.findall(r"\[(--[a-z-]+)", line):
+            assert option in options, (name, option, "documented but not an option")
+
+
 def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^    (python3 -m venv .*)$", README, re.M)
     test_command = next(c for c in commands if "[test]" in c)

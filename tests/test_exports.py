@@ -10,12 +10,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.helpers import ZHEJIANG_OIL, edit
-from tests.webhelpers import links, fixture_records
+from indexer.serialize import HIT_KEYS
+from tests.conftest import SHIPPED
+from tests.webhelpers import front_matter, links, fixture_records
 from webapp import create_app
 
 RECORDS = fixture_records()
 ATOM = "{http://www.w3.org/2005/Atom}"
-CSV_HEADER = ["id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url"]
+CSV_HEADER = ["id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
+              "source_id", "source_kind", "source_title", "source_publisher", "source_date",
+              "source_original_url", "source_url", "quote", "see_also", "lineage"]
+SOURCES = {p.stem: front_matter(p) for p in (SHIPPED / "sources").glob("*.md")}
 
 
 def ids_in(zone: str) -> set[str]:
@@ -48,6 +53,14 @@ def test_csv_of_a_zone_holds_exactly_its_measures(client):
         assert row["tags"].split(";") == record["tags"]
         assert row["url"] == f"http://localhost/measures/{row['id']}"
         assert row["status"] == (record.get("status") or "")
+        # the citation travels with the row
+        source = SOURCES[record["source"]]
+        assert row["source_id"] == record["source"] and row["source_kind"] == source["kind"]
+        assert (row["source_title"], row["source_publisher"]) == (source["title"], source["publisher"])
+        assert row["source_date"] == source["date"].isoformat()
+        assert row["source_original_url"] == (source.get("url") or "")
+        assert row["source_url"] == f"http://localhost/sources/{record['source']}"
+        assert " ".join(row["quote"].split()) == " ".join((record.get("quote") or "").split())
 
 
 def test_csv_joins_several_zones_with_semicolons_and_keeps_chinese(client):
@@ -99,7 +112,9 @@ def test_json_export_shape(client):
                 if {"zhejiang", "tianjin"} & set(r["zones"]) and r["pillar"] == "precise-services"}
     assert {m["id"] for m in data["measures"]} == expected and data["total"] == len(expected) == 2
     for measure in data["measures"]:
-        assert set(measure) == set(CSV_HEADER)
+        assert tuple(measure) == HIT_KEYS  # a hit as /api/search describes it
+        assert measure["source"]["title"] == SOURCES[RECORDS[measure["id"]]["source"]]["title"]
+        assert measure["quote"] == RECORDS[measure["id"]].get("quote")
         assert measure["zones"] == RECORDS[measure["id"]]["zones"]  # lists, not joined
         assert measure["tags"] == RECORDS[measure["id"]]["tags"]
     assert "保税" in client.get("/search.json?q=保税").get_data(as_text=True)  # not \\u-escaped

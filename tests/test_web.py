@@ -230,7 +230,7 @@ def test_measure_page(client):
     text = text_of(html)
     hrefs = {href for href, _, _ in links(html)}
     assert record["title"] in text and record["title_zh"] in text
-    assert '<p class="h1-zh"><span lang="zh">' in html
+    assert f'<p class="h1-alt"><span lang="zh-Hans">{record["title_zh"]}</span>' in html
     assert {"/zones/shanghai", "/zones/anhui", "/pillars/logistics", f"/sources/{SOURCE_ID}"} <= hrefs
     assert record["zones_note"] in text
     assert "<strong>" in html  # the body's Markdown is rendered
@@ -260,18 +260,20 @@ def test_zone_page_groups_measures_by_pillar(client):
     ]
 
 
-def test_pillar_page_groups_measures_by_zone(client):
+def test_pillar_page_lists_each_measure_once_with_all_its_zones(client):
     html = client.get("/pillars/logistics").get_data(as_text=True)
     assert "The fourth is to facilitate the development of logistics channels" in text_of(html)
-    found = groups(html)
-    headings = [heading.split(" Pilot")[0] for heading, _ in found]
-    # zone order of zones.yaml; the measure of two zones is under each
-    assert headings[0] == "China (Shanghai)" and "China (Anhui)" in headings
-    assert sum(YANGTZE in ids for _, ids in found) == 2
-    assert sum("china-laos-railway-multimodal-one-order-system" in ids for _, ids in found) == 6
+    expected = {m for m, r in RECORDS.items() if r["pillar"] == "logistics"}
+    listed = ids_on(html.split('class="pillar-list"', 1)[1])
+    assert sorted(listed) == sorted(expected)  # each once: the railway measure has six zones
+    assert f"{len(expected)} measures" in text_of(html)
+    laos = "china-laos-railway-multimodal-one-order-system"
+    item = html.split(f'href="/measures/{laos}"', 1)[1].split("</li>", 1)[0]
+    shown = [h.rsplit("/", 1)[-1] for h, _, _ in links(item) if h.startswith("/zones/")]
+    assert shown == RECORDS[laos]["zones"]
 
     html = client.get("/pillars/precise-services").get_data(as_text=True)
-    assert groups(html)[-1] == ("Zones not named 未具名的自贸试验区", [WHITE_LIST])
+    assert WHITE_LIST in ids_on(html) and "Zones not named" in text_of(html)
 
 
 def test_source_page(client, kb):
@@ -502,6 +504,8 @@ def test_browse_groups_show_the_newest_and_link_to_all(client, monkeypatch):
     page = client.get("/zones/zhejiang").get_data(as_text=True)
     assert "All 2 measures of Zhejiang under Institutional innovation" in page
     assert page.count('class="measure-item"') == 1
+    monkeypatch.setattr(grouping, "LIST_LIMIT", 1)
     page = client.get("/pillars/precise-services").get_data(as_text=True)
-    assert "All 2 measures of China (Tianjin) Pilot Free Trade Zone under Precise services" in page
-    assert "Zones not named" in page
+    total = sum(r["pillar"] == "precise-services" for r in RECORDS.values())
+    assert f"All {total} measures under Precise services" in page
+    assert page.count('class="measure-item"') == 1

@@ -130,3 +130,20 @@ def active_content(html: str, allow_layout: bool = True, charts: bool = False) -
     parser.feed(html)
     parser.close()
     return parser.found
+
+
+def app_with(root: Path, sources: dict[str, str] = {}, records: dict[str, str] = {}, **config):
+    """An app over the fixture corpus (tests/conftest.py) plus the given source and record
+    files (id -> file text), with its own index built under `root`."""
+    from indexer.build import build_index
+    from tests.conftest import fixture_corpus
+    from webapp import create_app
+
+    measures = fixture_corpus(root / "measures")
+    for source_id, text in sources.items():
+        (measures / "sources" / f"{source_id}.md").write_text(text, encoding="utf-8")
+    for measure_id, text in records.items():
+        (measures / f"{measure_id}.md").write_text(text, encoding="utf-8")
+    build_index(measures, root / "index")
+    return create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": root / "index",
+                       **config})

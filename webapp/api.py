@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request, url_for
 
+from indexer import serialize
+
 from .kb import get_kb
 from .openapi import OPENAPI
 from .params import parse_search_params
@@ -12,55 +14,32 @@ from .rendering import render_markdown
 bp = Blueprint("api", __name__)
 
 
-def _measure_url(measure_id: str) -> str:
-    return url_for("pages.measure", measure_id=measure_id)
+def site_links(external: bool = False) -> serialize.Links:
+    """The site's addresses for the serializer: relative in the API, absolute in exports
+    (which are taken away from the site)."""
+    return serialize.Links(
+        measure=lambda m: url_for("pages.measure", measure_id=m, _external=external),
+        source=lambda s: url_for("pages.source", source_id=s, _external=external))
+
+
+def sources_by_id(kb) -> dict[str, dict]:
+    return {source["id"]: source for source in kb.sources()}
 
 
 @bp.get("/search")
 def search():
     params = parse_search_params(request.args, current_app.config["PER_PAGE"])
-    result = get_kb().search(**params.search_kwargs())
-    return {
-        "query": result.query,
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-        "results": [
-            {
-                "id": hit.id,
-                "title": hit.title,
-                "title_zh": hit.title_zh,
-                "zones": list(hit.zones),
-                "pillar": hit.pillar,
-                "date": hit.date,
-                "url": _measure_url(hit.id),
-                "snippet": hit.snippet,
-                "explanation": list(hit.explanation),
-            }
-            for hit in result.hits
-        ],
-        "facets": {"zone": dict(result.facets.get("zone", {})),
-                   "pillar": dict(result.facets.get("pillar", {}))},
-        "suggestion": result.suggestion,
-        "corrected_from": result.corrected_from,
-        "notes": list(result.notes),
-    }
+    kb = get_kb()
+    result = kb.search(**params.search_kwargs())
+    return serialize.search_result(result, sources_by_id(kb), site_links())
 
 
 @bp.get("/measures/<id:measure_id>")
 def measure(measure_id: str):
     kb = get_kb()
     record = kb.measure(measure_id) or abort(404, description=f"no measure {measure_id!r}")
-    data = dict(record)
-    data["url"] = _measure_url(measure_id)
+    data = serialize.measure(record, sources_by_id(kb), site_links())
     data["body_html"] = str(render_markdown(record.get("body")))
-    source = kb.source(record["source"]) if record.get("source") else None
-    if source is not None:
-        source = {k: v for k, v in source.items() if k != "text"}
-        # `url` is the site's page, as everywhere in the API; the publisher's page stays cited
-        source["original_url"] = source.get("url")
-        source["url"] = url_for("pages.source", source_id=source["id"])
-    data["source"] = source
     return data
 
 

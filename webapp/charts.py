@@ -1,8 +1,11 @@
-"""Overview pictures as geometry for inline SVG: the zone tile map, the zone-by-pillar matrix
-and measures by year.
+"""Overview pictures as plain data for the templates: the zone tile map, the zone-by-pillar
+matrix and measures by year.
 
 Pure functions of plain data (taxonomy dicts and counts) returning dataclasses; the macros in
-``templates/_charts.html`` draw them, so Jinja's autoescaping covers every name and label.
+``templates/_charts.html`` draw them, so Jinja's autoescaping covers every name and label, and
+the words around them are translated there. The tile map and the matrix are HTML (a grid of
+links, a table), which reflows to a phone's width with every name in both languages legible;
+the years are an SVG of horizontal bars, one row per year, narrow enough for a phone.
 Shading is a class name (``shade-0`` for none to ``shade-4`` for the most), styled in
 style.css: the Content-Security-Policy forbids style attributes.
 """
@@ -10,14 +13,12 @@ style.css: the Content-Security-Policy forbids style attributes.
 from __future__ import annotations
 
 import math
-import textwrap
+import re
 from dataclasses import dataclass
 
 SHADES = 4  # shade-1 .. shade-4 for counts above zero; shade-0 for none
 
-TILE_W, TILE_H, TILE_GAP = 96, 66, 6
-MATRIX_LABEL_W, MATRIX_HEAD_H, CELL_W, CELL_H, HEAD_CHARS = 150, 84, 104, 26, 13
-BAR_W, BAR_GAP, CHART_H, AXIS_H, TOP_H, CHART_MIN_W = 44, 20, 160, 28, 24, 320
+YEAR_W, YEAR_LABEL_W, YEAR_ROW_H, YEAR_BAR_H, YEAR_COUNT_W = 360, 48, 24, 16, 40
 
 
 def shade(count: int, highest: int) -> int:
@@ -44,11 +45,30 @@ def legend(highest: int) -> list[LegendItem]:
     return items
 
 
-def _measures(count: int) -> str:
-    return f"{count} measure{'' if count == 1 else 's'}"
-
-
 # -- the tile map of zones ---------------------------------------------------------------
+
+SOFT_HYPHEN = "\u00ad"
+# A pinyin syllable starts at an initial (zh, ch, sh or one consonant) followed by a vowel.
+_SYLLABLE_START = re.compile(r"(?<=[a-z])(?=(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])[aeiouü])", re.I)
+
+
+def breakable(name: str) -> str:
+    """A zone's romanized name with soft hyphens between its pinyin syllables, so that a
+    tile about 55 px wide on a phone breaks "Heilongjiang" as "Heilong-jiang", not at any
+    letter. Letters after an initial (the h of zh, ch, sh) are never split off."""
+    out = []
+    for word in name.split(" "):
+        parts = _SYLLABLE_START.split(word)
+        # a split just after z, c or s would cut zh, ch, sh in two
+        merged = []
+        for part in parts:
+            if merged and merged[-1][-1:].lower() in "zcs" and part[:1].lower() == "h":
+                merged[-1] += part
+            else:
+                merged.append(part)
+        out.append(SOFT_HYPHEN.join(merged))
+    return " ".join(out)
+
 
 @dataclass(frozen=True)
 class Tile:
@@ -57,22 +77,18 @@ class Tile:
     short_zh: str
     count: int
     shade: int
-    x: int
-    y: int
-    label: str  # what a screen reader says for the tile's link
+    row: int
+    col: int
 
     @property
-    def cx(self) -> float:
-        return self.x + TILE_W / 2
+    def short_breakable(self) -> str:
+        return breakable(self.short)
 
 
 @dataclass(frozen=True)
 class TileMap:
-    width: int
-    height: int
-    tile_w: int
-    tile_h: int
-    tiles: list[Tile]
+    rows: list[list[Tile | None]]  # row by row, north first; None where no zone lies
+    tiles: list[Tile]  # in the zones' order, for the table view
     legend: list[LegendItem]
     total: int  # zones on the map
 
@@ -91,67 +107,42 @@ def tile_map(zones: list[dict], counts: dict[str, int] | None = None) -> TileMap
     top = min((z["tile"][0] for z in placed), default=0)
     left = min((z["tile"][1] for z in placed), default=0)
     positions = {z["id"]: (z["tile"][0] - top, z["tile"][1] - left) for z in placed}
-    rows = max((r for r, _ in positions.values()), default=-1) + 1
-    cols = max((c for _, c in positions.values()), default=-1) + 1
-    for i, zone in enumerate(z for z in zones if not z.get("tile")):
-        positions[zone["id"]] = (rows, i)
-    if len(positions) > len(placed):
-        rows += 1
-        cols = max(cols, len(positions) - len(placed))
+    n_rows = max((r for r, _ in positions.values()), default=-1) + 1
+    n_cols = max((c for _, c in positions.values()), default=-1) + 1
+    unplaced = [z for z in zones if not z.get("tile")]
+    for i, zone in enumerate(unplaced):
+        positions[zone["id"]] = (n_rows + i // max(n_cols, 1), i % max(n_cols, 1))
+    if unplaced:
+        n_cols = max(n_cols, 1)
+        n_rows += -(-len(unplaced) // n_cols)
     highest = max((count_of(z) for z in zones), default=0)
-    tiles = []
-    for zone in zones:
-        row, col = positions[zone["id"]]
-        count = count_of(zone)
-        tiles.append(Tile(
-            zone["id"], zone["short"], zone.get("short_zh", ""), count, shade(count, highest),
-            col * (TILE_W + TILE_GAP), row * (TILE_H + TILE_GAP),
-            f"{zone['short']} {zone.get('short_zh', '')}: {_measures(count)}",
-        ))
-    return TileMap(max(cols * (TILE_W + TILE_GAP) - TILE_GAP, 0),
-                   max(rows * (TILE_H + TILE_GAP) - TILE_GAP, 0),
-                   TILE_W, TILE_H, tiles, legend(highest), len(tiles))
+    tiles = [Tile(z["id"], z["short"], z.get("short_zh", ""), count_of(z),
+                  shade(count_of(z), highest), *positions[z["id"]]) for z in zones]
+    grid: list[list[Tile | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for tile in tiles:
+        grid[tile.row][tile.col] = tile
+    return TileMap(grid, tiles, legend(highest), len(tiles))
 
 
 # -- the zone-by-pillar matrix -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class MatrixColumn:
-    pillar_id: str
-    name: str
-    name_zh: str
-    lines: list[str]  # the English name, wrapped to fit the column
-    cx: float
-
 
 @dataclass(frozen=True)
 class MatrixCell:
     pillar_id: str
     count: int
     shade: int
-    x: int
-    y: int
 
 
 @dataclass(frozen=True)
 class MatrixRow:
-    zone_id: str
-    short: str
-    short_zh: str
+    zone: dict
     total: int
-    y: int
     cells: list[MatrixCell]
 
 
 @dataclass(frozen=True)
 class Matrix:
-    width: int
-    height: int
-    label_w: int
-    head_h: int
-    cell_w: int
-    cell_h: int
-    columns: list[MatrixColumn]
+    pillars: list[dict]  # the columns, numbered 1.. in the key
     rows: list[MatrixRow]
     legend: list[LegendItem]
 
@@ -161,24 +152,12 @@ def zone_pillar_matrix(zones: list[dict], pillars: list[dict],
     """One row per zone, one column per pillar; ``counts[pillar_id][zone_id]`` measures."""
     highest = max((counts.get(p["id"], {}).get(z["id"], 0) for p in pillars for z in zones),
                   default=0)
-    columns = [
-        MatrixColumn(p["id"], p["name"], p.get("name_zh", ""),
-                     textwrap.wrap(p["name"], HEAD_CHARS, max_lines=3, placeholder="…") or [p["id"]],
-                     MATRIX_LABEL_W + i * CELL_W + CELL_W / 2)
-        for i, p in enumerate(pillars)
-    ]
     rows = []
-    for r, zone in enumerate(zones):
-        y = MATRIX_HEAD_H + r * CELL_H
-        cells = []
-        for i, pillar in enumerate(pillars):
-            count = counts.get(pillar["id"], {}).get(zone["id"], 0)
-            cells.append(MatrixCell(pillar["id"], count, shade(count, highest),
-                                    MATRIX_LABEL_W + i * CELL_W, y))
-        rows.append(MatrixRow(zone["id"], zone["short"], zone.get("short_zh", ""),
-                              zone.get("count", sum(c.count for c in cells)), y, cells))
-    return Matrix(MATRIX_LABEL_W + len(pillars) * CELL_W, MATRIX_HEAD_H + len(zones) * CELL_H,
-                  MATRIX_LABEL_W, MATRIX_HEAD_H, CELL_W, CELL_H, columns, rows, legend(highest))
+    for zone in zones:
+        cells = [MatrixCell(p["id"], n, shade(n, highest))
+                 for p in pillars for n in [counts.get(p["id"], {}).get(zone["id"], 0)]]
+        rows.append(MatrixRow(zone, zone.get("count", sum(c.count for c in cells)), cells))
+    return Matrix(pillars, rows, legend(highest))
 
 
 # -- measures by year --------------------------------------------------------------------
@@ -187,21 +166,17 @@ def zone_pillar_matrix(zones: list[dict], pillars: list[dict],
 class YearBar:
     year: int
     count: int
-    x: int
-    y: float
-    height: float
-
-    @property
-    def cx(self) -> float:
-        return self.x + BAR_W / 2
+    y: int  # top of the row
+    width: float  # of the bar
 
 
 @dataclass(frozen=True)
 class YearChart:
     width: int
     height: int
-    baseline: int
-    bar_w: int
+    label_w: int
+    row_h: int
+    bar_h: int
     bars: list[YearBar]
     total: int
     first: int | None
@@ -209,21 +184,15 @@ class YearChart:
 
 
 def year_chart(by_year: dict[int, int]) -> YearChart:
-    """Bars for every year from the first to the last with measures (empty years included)."""
+    """A row for every year from the first to the last with measures (empty years included),
+    the newest at the top; a bar's length is its share of the busiest year."""
     years = sorted(y for y, n in by_year.items() if n)
-    height = TOP_H + CHART_H + AXIS_H
     if not years:
-        return YearChart(CHART_MIN_W, height, TOP_H + CHART_H, BAR_W, [], 0, None, None)
+        return YearChart(YEAR_W, YEAR_ROW_H, YEAR_LABEL_W, YEAR_ROW_H, YEAR_BAR_H, [], 0, None, None)
     first, last = years[0], years[-1]
     highest = max(by_year.values())
-    natural = BAR_GAP + (last - first + 1) * (BAR_W + BAR_GAP)
-    width = max(natural, CHART_MIN_W)
-    left = (width - natural) // 2 + BAR_GAP  # a few bars sit in the middle, not at the edge
-    bars = []
-    for i, year in enumerate(range(first, last + 1)):
-        count = by_year.get(year, 0)
-        bar_h = CHART_H * count / highest
-        bars.append(YearBar(year, count, left + i * (BAR_W + BAR_GAP),
-                            TOP_H + CHART_H - bar_h, bar_h))
-    return YearChart(width, height, TOP_H + CHART_H, BAR_W, bars,
+    room = YEAR_W - YEAR_LABEL_W - YEAR_COUNT_W
+    bars = [YearBar(year, by_year.get(year, 0), i * YEAR_ROW_H, room * by_year.get(year, 0) / highest)
+            for i, year in enumerate(range(last, first - 1, -1))]
+    return YearChart(YEAR_W, len(bars) * YEAR_ROW_H, YEAR_LABEL_W, YEAR_ROW_H, YEAR_BAR_H, bars,
                      sum(by_year.values()), first, last)

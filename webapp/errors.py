@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from indexer.errors import BadRequest, FtzError, IndexMissing, UnknownFilter
 
-SERVER_ERROR = "Something went wrong on our side. Please try again later."
-UNAVAILABLE = "The search index is not available yet. Please try again in a moment."
+from .i18n import current_lang
+
+# The API is unprefixed, so its messages are always the English ones.
+SERVER_ERROR = lazy_gettext("Something went wrong on our side. Please try again later.")
+UNAVAILABLE = lazy_gettext("The search index is not available yet. Please try again in a moment.")
 
 
 # Pages that read the search parameters: an unknown zone or pillar is fixed in place.
@@ -25,7 +29,7 @@ def _wants_json() -> bool:
 def _respond(status: int, message: str, template: str, title: str, *, headers=None,
              api_extras: dict | None = None, **context):
     if _wants_json():
-        body = jsonify({"error": message, **(api_extras or {})})
+        body = jsonify({"error": str(message), **(api_extras or {})})
     else:
         body = render_template(template, status=status, title=title, message=message, **context)
     return body, status, headers or {}
@@ -50,19 +54,25 @@ def _fixed_search_url(error: UnknownFilter) -> str | None:
 
 def handle_ftz_error(error: FtzError):
     if isinstance(error, UnknownFilter):
+        kind = _("zone") if error.kind == "zone" else _("pillar")
+        message = str(error) if current_lang() == "en" or _wants_json() else (
+            _("There is no %(kind)s %(value)s.", kind=kind, value=repr(error.value)))
         return _respond(
-            400, str(error), "errors/400.html", f"Unknown {error.kind}",
+            400, message, "errors/400.html",
+            _("Unknown zone") if error.kind == "zone" else _("Unknown pillar"),
             api_extras={"kind": error.kind, "value": error.value,
                         "suggestion": error.suggestion},
             suggestion=error.suggestion, fixed_url=_fixed_search_url(error),
         )
     if isinstance(error, BadRequest):
-        return _respond(400, str(error), "errors/400.html", "Bad request")
+        # the facade says what is wrong in English; a Chinese page shows it marked as such
+        return _respond(400, str(error), "errors/400.html", _("Bad request"),
+                        message_lang="en" if current_lang() != "en" else None)
     # IndexMissing, ValidationFailed, IndexBusy: the operator's to fix; the log says what
     current_app.logger.error("knowledge base unavailable: %s", error)
     if isinstance(error, IndexMissing):
-        return _respond(503, UNAVAILABLE, "errors/500.html", "Service unavailable")
-    return _respond(500, SERVER_ERROR, "errors/500.html", "Server error")
+        return _respond(503, UNAVAILABLE, "errors/500.html", _("Service unavailable"))
+    return _respond(500, SERVER_ERROR, "errors/500.html", _("Server error"))
 
 
 def handle_http_error(error: HTTPException):
@@ -71,12 +81,12 @@ def handle_http_error(error: HTTPException):
         return handle_server_error(error)
     if status == 404:
         if not _wants_json():
-            message = "There is no page at this address."
+            message = _("There is no page at this address.")
         elif error.description != NotFound.description:  # a view said what is missing
             message = error.description
         else:
             message = f"not found: {request.path}"
-        return _respond(404, message, "errors/404.html", "Page not found",
+        return _respond(404, message, "errors/404.html", _("Page not found"),
                         words=_words_of_path())
     headers = {}
     if getattr(error, "valid_methods", None):  # 405 must say what is allowed
@@ -90,7 +100,7 @@ def handle_server_error(error: Exception):
     original = getattr(error, "original_exception", None)
     if isinstance(original, FtzError):
         return handle_ftz_error(original)
-    return _respond(500, SERVER_ERROR, "errors/500.html", "Server error")
+    return _respond(500, SERVER_ERROR, "errors/500.html", _("Server error"))
 
 
 def init_app(app: Flask) -> None:

@@ -14,13 +14,16 @@ import re
 
 from flask import Blueprint, Response, current_app, request, url_for
 
+from indexer import serialize
+
 from . import feeds
+from .api import site_links, sources_by_id
 from .kb import get_kb
 from .params import SearchParams, parse_search_params
 
 bp = Blueprint("exports", __name__)
 
-CSV_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url")
+CSV_COLUMNS = serialize.FLAT_COLUMNS
 JOIN = ";"
 # Spreadsheets read a cell starting with one of these as a formula; such cells get a "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,20 +42,6 @@ def matching_measures(kb, params: SearchParams, limit: int, order: str = "releva
     return result, result.hits
 
 
-def measure_row(hit) -> dict:
-    return {
-        "id": hit.id,
-        "title": hit.title,
-        "title_zh": hit.title_zh,
-        "zones": list(hit.zones),
-        "pillar": hit.pillar,
-        "date": hit.date,
-        "status": hit.status,
-        "tags": list(hit.tags),
-        "url": url_for("pages.measure", measure_id=hit.id, _external=True),
-    }
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -67,6 +56,7 @@ def csv_text(rows: list[dict]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
+        row = serialize.flat(row)
         writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
     return out.getvalue()
 
@@ -79,9 +69,11 @@ def file_name(params: SearchParams, extension: str) -> str:
 
 
 def _export(params: SearchParams):
-    limit = current_app.config["EXPORT_LIMIT"]
-    first, hits = matching_measures(get_kb(), params, limit)
-    return first, [measure_row(hit) for hit in hits]
+    """The search's measures, each described as /api/search describes a hit (absolute URLs)."""
+    kb = get_kb()
+    first, hits = matching_measures(kb, params, current_app.config["EXPORT_LIMIT"])
+    sources, links = sources_by_id(kb), site_links(external=True)
+    return first, [serialize.hit(hit, sources, links) for hit in hits]
 
 
 @bp.get("/search.csv", endpoint="csv")

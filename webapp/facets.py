@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext as _
 
+from .i18n import first
 from .params import SearchParams
 
 
@@ -81,11 +83,11 @@ def build_facets(params: SearchParams, counts: dict, zones: list[dict], pillars:
         return FacetGroup(param, title, values)
 
     groups = [
-        group("zone", "Zone", zones, "short", "short_zh", params.zones),
-        group("pillar", "Pillar", pillars, "name", "name_zh", params.pillars),
+        group("zone", _("Zone"), zones, "short", "short_zh", params.zones),
+        group("pillar", _("Pillar"), pillars, "name", "name_zh", params.pillars),
     ]
-    zone_names = {z["id"]: z["short"] for z in zones}
-    pillar_names = {p["id"]: p["name"] for p in pillars}
+    zone_names = {z["id"]: first(z, "short") for z in zones}
+    pillar_names = {p["id"]: first(p, "name") for p in pillars}
     active = [
         ActiveFilter("zone", z, zone_names.get(z, z),
                      search_url(params, zones=_toggled(params.zones, z),

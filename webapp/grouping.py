@@ -1,26 +1,32 @@
-"""Measures grouped for the browse pages: a zone's by pillar, a pillar's by zone.
+"""Measures arranged for the browse pages, each measure once: a zone's by pillar, the
+nationwide ones by batch, a pillar's as one list.
 
-Each group shows its newest measures, GROUP_LIMIT at most, and its total: at 100,000
-records a zone holds thousands, and the group links to a search for all of them.
+A zone page groups by pillar (a measure has one pillar). A pillar page lists its measures
+once each, newest first, with every zone beside each; grouping them by zone would list a
+measure of six zones six times. The map above the list gives the count per zone.
+
+Each group shows its newest measures, GROUP_LIMIT at most, and its total: at 100,000 records
+a zone holds thousands, and the group links to a search for all of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-NO_ZONE = "Zones not named"
-NO_ZONE_ZH = "未具名的自贸试验区"
 GROUP_LIMIT = 20
+LIST_LIMIT = 50  # a pillar page's one list
 
 
 @dataclass
 class Group:
-    id: str | None  # None for measures whose source names no zone
+    id: str | None
     name: str
     name_zh: str
     measures: list = field(default_factory=list)
     total: int = 0
     date: str = ""  # a batch's date, as precise as its source
+    # measure id -> other groups it also belongs to (a measure in two batches is listed once)
+    also: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def more(self) -> int:
@@ -37,31 +43,33 @@ def by_pillar(kb, zone_id: str, pillars: list[dict], limit: int | None = None) -
             for p in pillars if counts.get(p["id"])]
 
 
-def by_zone(kb, pillar_id: str, zones: list[dict], limit: int | None = None) -> list[Group]:
-    """A pillar's measures in zone order; a measure of several zones sits under each, one of
-    none in a last group."""
-    limit = limit or GROUP_LIMIT
-    counts = kb.search("", pillars=[pillar_id], per_page=1).facets["zone"]
-    groups = [Group(z["id"], z["name"], z["name_zh"],
-                    kb.measures(zones=[z["id"]], pillars=[pillar_id], limit=limit), counts[z["id"]])
-              for z in zones if counts.get(z["id"])]
-    unnamed = kb.count(pillars=[pillar_id], no_zone=True)
-    if unnamed:
-        groups.append(Group(None, NO_ZONE, NO_ZONE_ZH,
-                            kb.measures(pillars=[pillar_id], no_zone=True, limit=limit), unnamed))
-    return groups
+def pillar_list(kb, pillar: dict, limit: int | None = None) -> Group:
+    """A pillar's measures, each once, newest first."""
+    return Group(pillar["id"], pillar["name"], pillar["name_zh"],
+                 kb.measures(pillars=[pillar["id"]], limit=limit or LIST_LIMIT), pillar["count"])
 
 
-def by_batch(kb, hits: list, scope: str) -> list[Group]:
-    """Measures grouped by the batch of their `scope` lineage step, the latest batch first;
-    a measure in two batches of the scope sits under each."""
+def batch_label(step: dict) -> tuple[str, str]:
+    """(batch name, date) of a lineage step; a batch is known by both."""
+    return step.get("batch") or "", step["date"]
+
+
+def by_batch(hits: list, scope: str) -> list[Group]:
+    """Measures grouped by their first step of `scope` (the batch that replicated them
+    nationwide), the latest batch first. A measure named in a later batch too is listed once,
+    under the first, with the later ones in `also`."""
     batches: dict[tuple[str, str], Group] = {}
     for hit in hits:
-        steps = [s for s in (kb.measure(hit.id) or {}).get("lineage") or () if s["scope"] == scope]
-        for step in steps or [{"batch": None, "date": ""}]:
-            key = (step.get("batch") or "", step["date"][:7])
-            if key not in batches:
-                batches[key] = Group(None, step.get("batch") or "", "", [], 0, step["date"])
-            batches[key].measures.append(hit)
-            batches[key].total += 1
+        steps = sorted((s for s in hit.lineage if s["scope"] == scope), key=lambda s: s["date"])
+        first = steps[0] if steps else {"batch": None, "date": ""}
+        name, date = batch_label(first)
+        key = (name, date[:7])
+        if key not in batches:
+            batches[key] = Group(None, name, "", [], 0, date)
+        group = batches[key]
+        group.measures.append(hit)
+        group.total += 1
+        later = [batch_label(s) for s in steps[1:]]
+        if later:
+            group.also[hit.id] = [f"{n} ({d})" if n else d for n, d in later]
     return sorted(batches.values(), key=lambda g: (g.date, g.name), reverse=True)

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 _ID = {"type": "string", "pattern": "^[a-z0-9-]+$"}
 _ERROR = {"$ref": "#/components/schemas/Error"}
+_STATUS = {"type": ["string", "null"], "enum": ["piloted", "replicated", "nationwide", None]}
+_QUOTE = {"type": ["string", "null"],
+          "description": "Verbatim from a held source; null on a cited one"}
+# What a hit and a measure both carry besides their source: the other sources and the lineage.
+_CITATION_TRAIL = {
+    "see_also": {"type": "array", "items": _ID, "description": "Other sources reporting the measure"},
+    "see_also_sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}},
+    "lineage": {"type": "array", "items": {"$ref": "#/components/schemas/LineageStep"}},
+}
 
 
 def _error(description: str) -> dict:
@@ -103,8 +112,12 @@ OPENAPI: dict = {
             },
             "Hit": {
                 "type": "object",
-                "required": ["id", "title", "title_zh", "zones", "pillar", "date", "url",
-                             "snippet"],
+                "description": "A measure as every list describes it: /api/search, the exports "
+                               "(/search.json; /search.csv spreads it into columns) and "
+                               "`ftz search --json`",
+                "required": ["id", "title", "title_zh", "zones", "pillar", "date", "status",
+                             "tags", "url", "source", "quote", "see_also", "see_also_sources",
+                             "lineage", "snippet", "explanation"],
                 "properties": {
                     "id": _ID,
                     "title": {"type": "string"},
@@ -112,12 +125,32 @@ OPENAPI: dict = {
                     "zones": {"type": "array", "items": _ID},
                     "pillar": _ID,
                     "date": {"type": "string", "format": "date"},
-                    "url": {"type": "string", "description": "The measure's page"},
+                    "status": _STATUS,
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "url": {"type": ["string", "null"],
+                            "description": "The measure's page (absolute in exports; null from "
+                                           "the command line)"},
+                    "source": {"$ref": "#/components/schemas/Source"},
+                    "quote": _QUOTE,
+                    **_CITATION_TRAIL,
                     "snippet": {"type": "string",
-                                "description": "Escaped HTML with <mark> around matched words"},
+                                "description": "Escaped HTML with <mark> around matched words; "
+                                               "empty in exports"},
                     "explanation": {"type": "array", "items": {"type": "string"},
                                     "description": "How the query matched where it was not "
                                                    "word for word, e.g. through a synonym"},
+                },
+            },
+            "LineageStep": {
+                "type": "object",
+                "required": ["scope", "date", "source"],
+                "properties": {
+                    "scope": {"type": "string",
+                              "enum": ["province", "national", "best-practice-case"]},
+                    "batch": {"type": ["string", "null"]},
+                    "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+                    "source": _ID,
+                    "note": {"type": ["string", "null"]},
                 },
             },
             "SearchResult": {
@@ -157,7 +190,9 @@ OPENAPI: dict = {
                     "kind": {"type": "string", "enum": ["held", "cited"],
                              "description": "held: its text is kept and quoted; cited: a public "
                                             "page linked and described in the project's words"},
-                    "url": {"type": "string", "description": "The source's page on this site"},
+                    "url": {"type": ["string", "null"],
+                            "description": "The source's page on this site (null from the "
+                                           "command line)"},
                     "original_url": {"type": ["string", "null"],
                                      "description": "Where the publisher published it"},
                     "title": {"type": "string"},
@@ -184,27 +219,12 @@ OPENAPI: dict = {
                     "zones_note": {"type": ["string", "null"]},
                     "pillar": _ID,
                     "date": {"type": "string", "format": "date"},
-                    "status": {"type": ["string", "null"],
-                               "enum": ["piloted", "replicated", "nationwide", None]},
+                    "status": _STATUS,
                     "tags": {"type": "array", "items": {"type": "string"}},
-                    "quote": {"type": ["string", "null"],
-                              "description": "Verbatim from a held source; null on a cited one"},
+                    "quote": _QUOTE,
                     "title_zh_note": {"type": ["string", "null"],
                                       "description": "Says when title_zh is a translation"},
-                    "see_also": {"type": "array", "items": _ID,
-                                 "description": "Other sources reporting the measure"},
-                    "lineage": {"type": "array", "items": {
-                        "type": "object",
-                        "required": ["scope", "date", "source"],
-                        "properties": {
-                            "scope": {"type": "string",
-                                      "enum": ["province", "national", "best-practice-case"]},
-                            "batch": {"type": ["string", "null"]},
-                            "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
-                            "source": _ID,
-                            "note": {"type": ["string", "null"]},
-                        },
-                    }},
+                    **_CITATION_TRAIL,
                     "body": {"type": "string", "description": "Markdown"},
                     "body_html": {"type": "string", "description": "Sanitized HTML"},
                     "path": {"type": "string", "description": "The record's file"},

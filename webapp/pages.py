@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request,
+                   url_for)
+from flask_babel import lazy_gettext
 
-from . import charts, facets, grouping, overview
-from .compare import MAX_ZONES, compare_zones, zone_count_problem
+from . import charts, facets, grouping, i18n, overview
+from .compare import MAX_ZONES, MIN_ZONES, compare_zones, zone_count_problem
 from .exports import export_links
 from .kb import get_kb
 from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
 
 bp = Blueprint("pages", __name__)
+bp.url_value_preprocessor(i18n.pull_lang)
+bp.url_defaults(i18n.add_lang)
+
+
+def page(rule: str):
+    """A page at `rule` in English and at /zh`rule` in Chinese."""
+    return i18n.localized_route(bp, rule, methods=["GET"])
+
 
 NEWEST_ON_HOME = 6
 # What each step of a measure's lineage means, as the measure page says it
 SCOPE_NAMES = {
-    "province": "Replicated across its province",
-    "national": "Replicated nationwide",
-    "best-practice-case": "Listed by MOFCOM as a best-practice case",
+    "province": lazy_gettext("Replicated across its province"),
+    "national": lazy_gettext("Replicated nationwide"),
+    "best-practice-case": lazy_gettext("Listed by MOFCOM as a best-practice case"),
 }
 
 
@@ -34,8 +44,19 @@ def _lookups(zones: list[dict], pillars: list[dict]) -> dict:
             "pillars_by_id": {p["id"]: p for p in pillars}}
 
 
-@bp.get("/")
+@page("/")
 def index():
+    bare = i18n.current_lang() == "en"  # / chooses a language; /zh/ is Chinese
+    if bare and i18n.chosen_for_home() == "zh":
+        response = redirect(url_for("pages.index", lang="zh"), 302)
+    else:
+        response = make_response(_home())
+    if bare:
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def _home() -> str:
     kb = get_kb()
     zones, pillars = _taxonomy(kb)
     figures = overview.figures(kb, pillars)
@@ -53,7 +74,7 @@ def index():
     )
 
 
-@bp.get("/search")
+@page("/search")
 def search():
     kb = get_kb()
     per_page = current_app.config["PER_PAGE"]
@@ -80,7 +101,7 @@ def search():
     )
 
 
-@bp.get("/compare")
+@page("/compare")
 def compare():
     """Two or three zones side by side; with fewer, a form to choose them (200), more is a 400."""
     kb = get_kb()
@@ -99,6 +120,7 @@ def compare():
         chosen=chosen,
         problem=problem if chosen else None,
         comparison=comparison,
+        min_zones=MIN_ZONES,
         max_zones=MAX_ZONES,
         zones=zones,
         exports=export_links(SearchParams(zones=chosen)) if comparison else None,
@@ -106,12 +128,12 @@ def compare():
     ), status
 
 
-@bp.get("/zones")
+@page("/zones")
 def zones():
     return render_template("zones.html", zones=get_kb().zones())
 
 
-@bp.get("/zones/<id:zone_id>")
+@page("/zones/<id:zone_id>")
 def zone(zone_id: str):
     kb = get_kb()
     found = kb.zone(zone_id) or abort(404)
@@ -125,12 +147,12 @@ def zone(zone_id: str):
     )
 
 
-@bp.get("/pillars")
+@page("/pillars")
 def pillars():
     return render_template("pillars.html", pillars=get_kb().pillars())
 
 
-@bp.get("/pillars/<id:pillar_id>")
+@page("/pillars/<id:pillar_id>")
 def pillar(pillar_id: str):
     kb = get_kb()
     found = kb.pillar(pillar_id) or abort(404)
@@ -139,14 +161,21 @@ def pillar(pillar_id: str):
         "pillar.html",
         pillar=found,
         source=kb.source(found["source"]) if found.get("source") else None,
-        groups=grouping.by_zone(kb, pillar_id, zones),
+        listed=grouping.pillar_list(kb, found),
         tile_map=charts.tile_map(zones, kb.search("", pillars=[pillar_id], per_page=1).facets["zone"]),
         exports=export_links(SearchParams(pillars=(pillar_id,))),
         **_lookups(zones, pillars),
     )
 
 
-@bp.get("/measures/<id:measure_id>")
+def timeline(record: dict) -> list[dict]:
+    """The measure's report by its source and each lineage step, oldest first (a step a later
+    source reports may have happened before the record's own report)."""
+    reported = {"date": record["date"], "scope": None, "source": record["source"]}
+    return sorted([reported, *(record.get("lineage") or ())], key=lambda step: step["date"])
+
+
+@page("/measures/<id:measure_id>")
 def measure(measure_id: str):
     kb = get_kb()
     record = kb.measure(measure_id) or abort(404)
@@ -156,14 +185,14 @@ def measure(measure_id: str):
         measure=record,
         body_html=render_markdown(record.get("body")),
         sources_by_id={s["id"]: s for s in kb.sources()},
-        lineage=sorted(record.get("lineage") or (), key=lambda step: step["date"]),
+        timeline=timeline(record),
         scope_names=SCOPE_NAMES,
         related=kb.related(measure_id),
         **_lookups(zones, pillars),
     )
 
 
-@bp.get("/nationwide")
+@page("/nationwide")
 def nationwide():
     """The measures a source says were replicated nationwide, by batch, the latest first."""
     kb = get_kb()
@@ -173,12 +202,12 @@ def nationwide():
     return render_template(
         "nationwide.html",
         total=len(hits),
-        groups=grouping.by_batch(kb, hits, "national"),
+        groups=grouping.by_batch(hits, "national"),
         **_lookups(zones, pillars),
     )
 
 
-@bp.get("/sources")
+@page("/sources")
 def sources():
     return render_template("sources.html", sources=get_kb().sources())
 
@@ -194,7 +223,7 @@ def paragraphs(text: str | None) -> list[str]:
     return [" ".join(p.split()) for p in re.split(separator, text) if p.strip()]
 
 
-@bp.get("/sources/<id:source_id>")
+@page("/sources/<id:source_id>")
 def source(source_id: str):
     kb = get_kb()
     found = kb.source(source_id) or abort(404)

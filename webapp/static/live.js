@@ -49,6 +49,15 @@
           if (!fresh) return;
           region.replaceChildren.apply(region, Array.prototype.slice.call(fresh.childNodes)
             .map(function (node) { return document.importNode(node, true); }));
+          // The heading says what is shown ("Search results", not "All measures" over a
+          // search's results, found or not), and the language switch keeps the new query.
+          var heading = document.getElementById(form.getAttribute("data-live-heading"));
+          var freshHeading = page.getElementById(form.getAttribute("data-live-heading"));
+          if (heading && freshHeading) heading.textContent = freshHeading.textContent;
+          ["#lang-switch", 'link[rel="alternate"][hreflang]'].forEach(function (selector) {
+            var mine = document.querySelector(selector), theirs = page.querySelector(selector);
+            if (mine && theirs) mine.setAttribute("href", theirs.getAttribute("href"));
+          });
           var feed = page.querySelector('link[rel="alternate"][type="application/atom+xml"]');
           var ours = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
           if (feed && ours) ours.href = feed.getAttribute("href");

@@ -1,0 +1,249 @@
+"""The site in English and Chinese: catalogs kept up to date, /zh/ pages wholly in Chinese with
+Chinese names first, the language switch, and the choice of language on a first visit to /."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from tests.conftest import PROJECT
+from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
+from tests.webhelpers import links, fixture_records, text_of
+
+RECORDS = fixture_records()
+TRANSLATIONS = PROJECT / "webapp" / "translations"
+PO = TRANSLATIONS / "zh_Hans" / "LC_MESSAGES" / "messages.po"
+MO = PO.with_suffix(".mo")
+
+
+# -- the catalogs ----------------------------------------------------------------------------
+
+def extracted_ids() -> set:
+    """The interface's messages, extracted from the code and templates as babel.cfg says."""
+    with open(PROJECT / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+    return {msgid for _, _, msgid, _, _ in extract_from_dir(
+        str(PROJECT), method_map, options_map, keywords=keywords)}
+
+
+def catalog(path: Path):
+    with open(path, "rb") as f:
+        return read_mo(f) if path.suffix == ".mo" else read_po(f)
+
+
+def test_the_template_holds_every_message_of_the_interface():
+    pot = {m.id for m in catalog(TRANSLATIONS / "messages.pot") if m.id}
+    assert pot == extracted_ids(), (
+        "webapp/translations/messages.pot is out of date: run pybabel extract and update "
+        "(see webapp/i18n.py)")
+
+
+def test_every_message_is_translated_into_chinese():
+    po = catalog(PO)
+    pot = {m.id for m in catalog(TRANSLATIONS / "messages.pot") if m.id}
+    messages = [m for m in po if m.id]
+    assert {m.id for m in messages} == pot
+    for message in messages:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and not message.fuzzy, message.id
+        # the same placeholders in the translation as in the English
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        assert set(re.findall(r"%\(\w+\)[sd]", ids[-1])) == set(re.findall(r"%\(\w+\)[sd]", strings[0])), message.id
+    assert len(messages) >= 150
+
+
+def test_the_compiled_catalog_is_the_translated_one():
+    """The .mo is committed (a fresh clone needs no build step); it must say what the .po says."""
+    def messages(path):
+        return {_tuple(m.id): _tuple(m.string) for m in catalog(path) if m.id}
+
+    po, mo = messages(PO), messages(MO)
+    assert mo == po, "messages.mo is stale: run pybabel compile -d webapp/translations"
+
+
+def _tuple(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+# -- every page in Chinese ---------------------------------------------------------------------
+
+CHINESE_PAGES = [
+    "/zh/", "/zh/search", "/zh/search?q=保税", "/zh/search?q=customs+clearance&zone=shanghai",
+    "/zh/search?q=nothingmatcheszz", "/zh/search?page=9", "/zh/zones", "/zh/zones/zhejiang",
+    "/zh/zones/fujian", "/zh/pillars", "/zh/pillars/logistics", "/zh/pillars/precise-services",
+    "/zh/compare", "/zh/compare?zone=zhejiang", "/zh/compare?zone=zhejiang&zone=shanghai&zone=anhui",
+    "/zh/sources", f"/zh/sources/{SOURCE_ID}", "/zh/nationwide", "/zh/no-such-page",
+    "/zh/measures/no-such-measure", "/zh/search?zone=zhejang",
+    *[f"/zh/measures/{m}" for m in RECORDS],
+]
+# Not words of any language: formats, names of things and the switch's own label.
+NOT_ENGLISH = {"CSV", "JSON", "Atom", "OpenAPI", "API", "RCEP", "MOFCOM"}
+
+
+class _EnglishOutside(HTMLParser):
+    """Latin words in text whose language (by the nearest lang attribute) is Chinese."""
+
+    VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        lang = dict(attrs).get("lang") or (self.stack[-1][1] if self.stack else "")
+        self.stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.stack or self.stack[-1][0] in ("script", "style", "title", "time", "code"):
+            return
+        if self.stack[-1][1].startswith("zh"):
+            text = re.sub(r"https?://\S+", " ", data)
+            self.found += [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in NOT_ENGLISH]
+
+
+def english_in_chinese_text(html: str, allowed: set[str] = frozenset()) -> list[str]:
+    parser = _EnglishOutside()
+    parser.feed(html)
+    return [w for w in parser.found if w.lower() not in allowed]
+
+
+@pytest.mark.parametrize("url", CHINESE_PAGES)
+def test_chinese_pages_are_in_chinese(client, url):
+    response = client.get(url)
+    assert response.status_code in (200, 400, 404), url
+    html = response.get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in html
+    query = parse_qs(urlsplit(url).query)
+    echoed = {w.lower() for v in query.values() for w in re.findall(r"[A-Za-z]+", " ".join(v))}
+    assert english_in_chinese_text(html, echoed | {"zhejang", "zhejiang"}) == [], url
+    # every link to a page stays in Chinese (but the switch to English)
+    for href, _, attrs in links(html):
+        if attrs.get("id") == "lang-switch":
+            continue
+        parts = urlsplit(href)
+        path = parts.path
+        if not parts.netloc and path.startswith("/") and not path.startswith(("/static/", "/api/", "/search.")):
+            assert path == "/zh" or path.startswith("/zh/") or "lang=en" in href, (url, href)
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=oil", "/zones/zhejiang", "/pillars/logistics",
+                                 f"/measures/{ZHEJIANG_OIL}", "/nowhere"])
+def test_english_pages_say_they_are_english(client, url):
+    html = client.get(url).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert all(not path.startswith("/zh") for path in
+               (urlsplit(h).path for h, _, _ in links(html)) if path != switch(html))
+
+
+def switch(html: str) -> str:
+    return urlsplit(re.search(r'<a id="lang-switch" class="lang-switch" href="([^"]+)"', html).group(1)).path
+
+
+def test_chinese_names_come_first(client):
+    record = RECORDS[ZHEJIANG_OIL]
+    html = client.get(f"/zh/measures/{ZHEJIANG_OIL}").get_data(as_text=True)
+    assert unescape(re.search(r"<h1>(.*?)</h1>", html).group(1)) == record["title_zh"]
+    assert unescape(re.search(r'<p class="h1-alt"><span lang="en">(.*?)</span>', html).group(1)) == record["title"]
+    assert "<title>" + record["title_zh"] in unescape(html)
+    html = client.get("/zh/zones/zhejiang").get_data(as_text=True)
+    assert re.search(r"<h1>(.*?)</h1>", html).group(1) == "中国（浙江）自由贸易试验区"
+    html = client.get("/zh/search?q=保税").get_data(as_text=True)
+    first_result = unescape(re.search(r'<h2 class="measure-title"><a [^>]*>(.*?)</a>', html).group(1))
+    assert first_result in {r["title_zh"] for r in RECORDS.values()}
+    zone_facet = re.search(r'data-facet="zone"[^>]*>\s*(\S+) <span class="alt" lang="en">(\w+)', html)
+    assert zone_facet and not zone_facet.group(1).isascii()
+
+
+@pytest.mark.parametrize("url, other", [
+    ("/", "/zh/"), ("/zh/", "/?lang=en"), ("/?lang=en", "/zh/"),
+    ("/search?q=%E4%BF%9D%E7%A8%8E&zone=zhejiang", "/zh/search?q=%E4%BF%9D%E7%A8%8E&zone=zhejiang"),
+    ("/zh/search?q=oil&page=1", "/search?q=oil&page=1"),
+    ("/zones/zhejiang", "/zh/zones/zhejiang"), ("/zh/pillars/logistics", "/pillars/logistics"),
+    ("/compare?zone=zhejiang&zone=shanghai", "/zh/compare?zone=zhejiang&zone=shanghai"),
+    ("/zh/no-such-page", "/no-such-page"),
+])
+def test_the_language_switch_keeps_the_path_and_query(client, url, other):
+    html = client.get(url).get_data(as_text=True)
+    href = re.search(r'<a id="lang-switch" class="lang-switch" href="([^"]+)"', html).group(1)
+    assert href.replace("&amp;", "&") == other
+    assert client.get(other, follow_redirects=True).status_code in (200, 404)
+
+
+# -- the first visit to / ------------------------------------------------------------------------
+
+def test_a_chinese_browser_is_sent_to_the_chinese_home_once(app):
+    client = app.test_client()
+    first = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.6"})
+    assert first.status_code == 302 and first.headers["Location"] == "/zh/"
+    assert {"Accept-Language", "Cookie"} <= set(first.vary)
+    home = client.get("/zh/", headers={"Accept-Language": "zh-CN"})
+    assert home.status_code == 200 and "lang=zh" in home.headers.get("Set-Cookie", "")
+    # the reader chooses English: the switch on the Chinese home page; the cookie wins after
+    english = client.get("/?lang=en", headers={"Accept-Language": "zh-CN"})
+    assert english.status_code == 200 and '<html lang="en">' in english.get_data(as_text=True)
+    again = client.get("/", headers={"Accept-Language": "zh-CN"})
+    assert again.status_code == 200 and '<html lang="en">' in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("accept, status", [
+    ("en-GB,en;q=0.9", 200), ("zh-TW", 302), ("zh-Hans", 302), ("fr-FR, de;q=0.5", 200), ("", 200),
+    ("en;q=0.4, zh;q=0.8", 302), ("zh;q=0.1, en", 200),
+])
+def test_accept_language_decides_only_a_first_visit(app, accept, status):
+    response = app.test_client().get("/", headers={"Accept-Language": accept} if accept else {})
+    assert response.status_code == status
+
+
+def test_only_the_bare_home_page_chooses(app):
+    client = app.test_client()
+    for url in ("/zones", "/search?q=oil", f"/measures/{ZHEJIANG_OIL}"):
+        response = client.get(url, headers={"Accept-Language": "zh-CN"})
+        assert response.status_code == 200 and '<html lang="en">' in response.get_data(as_text=True)
+    # the Chinese home never redirects, whatever the browser or cookie says: no loop
+    client.set_cookie("lang", "en")
+    assert client.get("/zh/", headers={"Accept-Language": "en"}).status_code == 200
+    client.set_cookie("lang", "zh")
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert response.status_code == 302 and response.headers["Location"] == "/zh/"
+    assert client.get("/", follow_redirects=True).request.path == "/zh/"
+
+
+def test_the_api_stays_one(client):
+    assert client.get("/zh/api/search?q=oil").status_code == 404
+    english = client.get("/api/search?q=保税", headers={"Accept-Language": "zh-CN"}).get_json()
+    assert english["results"] and english["results"][0]["url"].startswith("/measures/")
+    error = client.get("/api/search?zone=zhejang", headers={"Accept-Language": "zh-CN"}).get_json()
+    assert error["error"].startswith("unknown zone")
+
+
+def test_what_users_type_is_escaped_in_chinese_too(client):
+    response = client.get("/zh/search", query_string={"q": '<script>alert(1)</script>"保税'})
+    html = response.get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "<script>" not in client.get("/zh/<script>").get_data(as_text=True)
+
+
+def test_errors_speak_the_pages_language(client):
+    html = client.get("/zh/search?zone=zhejang").get_data(as_text=True)
+    assert "未知的自贸试验区" in html and "/zh/search?zone=zhejiang" in html
+    assert "找不到页面" in client.get("/zh/nowhere").get_data(as_text=True)
+    assert "Page not found" in client.get("/nowhere").get_data(as_text=True)

@@ -1,0 +1,33 @@
+"""The README's site sections stay honest: every API route is in the JSON API table, the
+picture it shows exists, and every configuration key of the app is named."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import PROJECT
+
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_api_route_is_in_the_readme(app):
+    routes = {rule.rule.replace("<id:measure_id>", "<id>") for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/")}
+    documented = set(re.findall(r"^\| `GET (/api/\S+)` \|", README, re.M))
+    assert routes == documented
+
+
+def test_the_readme_shows_the_home_page():
+    picture = re.search(r"!\[[^\]]+\]\((docs/[\w.-]+\.png)\)", README).group(1)
+    assert (PROJECT / picture).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_every_config_key_of_the_app_is_in_the_readme(app):
+    from webapp import create_app
+
+    defaults = create_app({"BUILD_IF_MISSING": True}).config
+    ours = {"MEASURES_DIR", "INDEX_DIR", "BUILD_IF_MISSING", "PER_PAGE", "EXPORT_LIMIT",
+            "FEED_TAG_AUTHORITY", "SEARCH_TIME_BUDGET"}
+    assert ours <= set(defaults)
+    for key in ours:
+        assert f"`{key}`" in README, key
