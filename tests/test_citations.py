@@ -157,3 +157,27 @@ def test_nationwide_page_lists_measures_by_batch(cited):
     assert "zhejiang-bonded-non-bonded-oil-same-tank-storage" not in html
     assert 'aria-current="page">Nationwide' in html
 
+
+
+def test_scope_filter_and_facet_through_the_api(cited):
+    data = cited.get("/api/search?scope=national").get_json()
+    assert [hit["id"] for hit in data["results"]] == [MEASURE_ID]
+    assert data["facets"]["scope"] == {"province": 1, "national": 1, "best-practice-case": 0}
+    # facets are disjunctive: the scope counts ignore the scope filter, not the zone filter
+    other = cited.get("/api/search?scope=best-practice-case&zone=zhejiang").get_json()
+    assert other["total"] == 0 and other["facets"]["scope"]["national"] == 1
+    unknown = cited.get("/api/search?scope=nationwide")
+    assert unknown.status_code == 400
+    assert unknown.get_json()["suggestion"] == "national" and unknown.get_json()["kind"] == "scope"
+
+
+def test_scope_facet_on_the_search_page_and_in_exports(cited):
+    html = cited.get("/search").get_data(as_text=True)
+    facet = {text: href for href, text, attrs in links(html) if attrs.get("data-facet") == "scope"}
+    assert set(facet) == {"Replicated province-wide 省内复制推广", "Replicated nationwide 全国复制推广"}
+    narrowed = cited.get(facet["Replicated nationwide 全国复制推广"]).get_data(as_text=True)
+    assert f"/measures/{MEASURE_ID}" in {href for href, _, _ in links(narrowed)}
+    assert "scope=national" in {href for href, _, _ in links(narrowed) if "search.csv" in href}.pop()
+    csv = cited.get("/search.csv?scope=national").get_data(as_text=True)
+    assert MEASURE_ID in csv and csv.count("\r\n") == 2  # the header and one measure
+    assert cited.get("/zh/search?scope=national").status_code == 200

@@ -54,12 +54,13 @@ def _fixed_search_url(error: UnknownFilter) -> str | None:
 
 def handle_ftz_error(error: FtzError):
     if isinstance(error, UnknownFilter):
-        kind = _("zone") if error.kind == "zone" else _("pillar")
+        kind = {"zone": _("zone"), "pillar": _("pillar"), "scope": _("scope")}.get(error.kind, error.kind)
         message = str(error) if current_lang() == "en" or _wants_json() else (
             _("There is no %(kind)s %(value)s.", kind=kind, value=repr(error.value)))
         return _respond(
             400, message, "errors/400.html",
-            _("Unknown zone") if error.kind == "zone" else _("Unknown pillar"),
+            {"zone": _("Unknown zone"), "pillar": _("Unknown pillar"),
+             "scope": _("Unknown scope")}.get(error.kind, _("Bad request")),
             api_extras={"kind": error.kind, "value": error.value,
                         "suggestion": error.suggestion},
             suggestion=error.suggestion, fixed_url=_fixed_search_url(error),

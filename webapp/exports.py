@@ -37,8 +37,8 @@ def export_links(params: SearchParams) -> dict[str, str]:
 
 def matching_measures(kb, params: SearchParams, limit: int, order: str = "relevance"):
     """(SearchResult, up to ``limit`` hits) in the search's order, or newest first."""
-    result = kb.export(params.query, zones=params.zones, pillars=params.pillars, limit=limit,
-                       order=order)
+    result = kb.export(params.query, zones=params.zones, pillars=params.pillars,
+                       scopes=params.scopes, limit=limit, order=order)
     return result, result.hits
 
 
@@ -64,7 +64,7 @@ def csv_text(rows: list[dict]) -> str:
 def file_name(params: SearchParams, extension: str) -> str:
     """An ASCII name saying what was exported: ftz-measures-zhejiang-logistics-oil.csv."""
     words = re.findall(r"[a-z0-9]+", params.query.lower())[:5]
-    parts = ["ftz-measures", *params.zones, *params.pillars, *words]
+    parts = ["ftz-measures", *params.zones, *params.pillars, *params.scopes, *words]
     return "-".join(parts)[:120] + "." + extension
 
 
@@ -94,6 +94,7 @@ def json_export():
         "query": params.query,
         "zones": list(params.zones),
         "pillars": list(params.pillars),
+        "scopes": list(params.scopes),
         "total": first.total,
         "truncated": len(rows) < first.total,
         "corrected_from": first.corrected_from,

@@ -16,11 +16,12 @@ from .params import SearchParams
 
 
 def search_url(params: SearchParams, *, query: str | None = None, zones=None, pillars=None,
-               page: int = 1, default_per_page: int = 20) -> str:
+               scopes=None, page: int = 1, default_per_page: int = 20) -> str:
     """The /search URL for ``params`` with some parts replaced (page resets to 1 by default)."""
     query = params.query if query is None else query
     zones = params.zones if zones is None else zones
     pillars = params.pillars if pillars is None else pillars
+    scopes = params.scopes if scopes is None else scopes
     args: dict = {}
     if query:
         args["q"] = query
@@ -28,6 +29,8 @@ def search_url(params: SearchParams, *, query: str | None = None, zones=None, pi
         args["zone"] = list(zones)
     if pillars:
         args["pillar"] = list(pillars)
+    if scopes:
+        args["scope"] = list(scopes)
     if page > 1:
         args["page"] = page
     if params.per_page != default_per_page:
@@ -51,7 +54,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class FacetGroup:
-    param: str  # "zone" or "pillar"
+    param: str  # "zone", "pillar" or "scope"
     title: str
     values: list[FacetValue]
 
@@ -62,6 +65,16 @@ class ActiveFilter:
     id: str
     label: str
     remove_url: str
+
+
+def scope_taxonomy() -> list[dict]:
+    """The steps of a measure's spread as facet values, in both languages."""
+    return [{"id": "province", "name": _("Replicated province-wide"), "name_zh": "省内复制推广"},
+            {"id": "national", "name": _("Replicated nationwide"), "name_zh": "全国复制推广"},
+            {"id": "best-practice-case", "name": _("Best-practice case"), "name_zh": "最佳实践案例"}]
+
+
+_KWARG = {"zone": "zones", "pillar": "pillars", "scope": "scopes"}
 
 
 def build_facets(params: SearchParams, counts: dict, zones: list[dict], pillars: list[dict],
@@ -76,29 +89,25 @@ def build_facets(params: SearchParams, counts: dict, zones: list[dict], pillars:
             if not count and not chosen:
                 continue
             changed = _toggled(selected, item["id"])
-            url = search_url(params, default_per_page=default_per_page,
-                             **{"zones" if param == "zone" else "pillars": changed})
+            url = search_url(params, default_per_page=default_per_page, **{_KWARG[param]: changed})
             values.append(FacetValue(item["id"], item[label_key], item[label_zh_key], count,
                                      chosen, url))
         return FacetGroup(param, title, values)
 
+    scopes = scope_taxonomy()
     groups = [
         group("zone", _("Zone"), zones, "short", "short_zh", params.zones),
         group("pillar", _("Pillar"), pillars, "name", "name_zh", params.pillars),
+        group("scope", _("Spread"), scopes, "name", "name_zh", params.scopes),
     ]
-    zone_names = {z["id"]: first(z, "short") for z in zones}
-    pillar_names = {p["id"]: first(p, "name") for p in pillars}
-    active = [
-        ActiveFilter("zone", z, zone_names.get(z, z),
-                     search_url(params, zones=_toggled(params.zones, z),
-                                default_per_page=default_per_page))
-        for z in params.zones
-    ] + [
-        ActiveFilter("pillar", p, pillar_names.get(p, p),
-                     search_url(params, pillars=_toggled(params.pillars, p),
-                                default_per_page=default_per_page))
-        for p in params.pillars
-    ]
+    names = {"zone": {z["id"]: first(z, "short") for z in zones},
+             "pillar": {p["id"]: first(p, "name") for p in pillars},
+             "scope": {s["id"]: first(s, "name") for s in scopes}}
+    chosen = {"zone": params.zones, "pillar": params.pillars, "scope": params.scopes}
+    active = [ActiveFilter(param, value, names[param].get(value, value),
+                           search_url(params, default_per_page=default_per_page,
+                                      **{_KWARG[param]: _toggled(chosen[param], value)}))
+              for param in ("zone", "pillar", "scope") for value in chosen[param]]
     return groups, active
 
 

@@ -31,6 +31,7 @@ def describe(params: SearchParams, zones_by_id: dict, pillars_by_id: dict) -> st
     parts = [" or ".join(zones_by_id[z]["short"] if z in zones_by_id else z for z in params.zones),
              " or ".join(pillars_by_id[p]["name"] if p in pillars_by_id else p
                          for p in params.pillars),
+             " or ".join(params.scopes),
              f"“{params.query}”" if params.query else ""]
     return " · ".join(p for p in parts if p) or "all measures"
 

@@ -39,12 +39,12 @@ OPENAPI: dict = {
         "/api/search": {
             "get": {
                 "operationId": "searchMeasures",
-                "summary": "Search measures, with facet counts by zone and pillar",
+                "summary": "Search measures, with facet counts by zone, pillar and scope",
                 "description": (
                     "Full-text search in English and Chinese. An empty `q` browses every "
                     "matching measure, newest first. Several `zone` parameters mean any of "
-                    "them; zones and pillars combine with AND. Facet counts are disjunctive: "
-                    "zone counts ignore the zone filter, pillar counts the pillar filter."
+                    "them; zones, pillars and scopes combine with AND. Facet counts are "
+                    "disjunctive: each facet's counts ignore its own filter."
                 ),
                 "parameters": [
                     {"name": "q", "in": "query", "required": False,
@@ -58,6 +58,14 @@ OPENAPI: dict = {
                      "style": "form",
                      "description": "Pillar id (see /api/pillars); repeat for any of several.",
                      "schema": {"type": "array", "items": _ID}},
+                    {"name": "scope", "in": "query", "required": False, "explode": True,
+                     "style": "form",
+                     "description": "How far the measure spread, by a lineage step a source "
+                                    "states: `province` (replicated province-wide), `national` "
+                                    "(replicated nationwide), `best-practice-case` (a MOFCOM "
+                                    "best-practice case); repeat for any of several.",
+                     "schema": {"type": "array", "items": {
+                         "type": "string", "enum": ["province", "national", "best-practice-case"]}}},
                     {"name": "page", "in": "query", "required": False,
                      "description": "Page number from 1; a page past the end is empty.",
                      "schema": {"type": "integer", "minimum": 1, "default": 1}},
@@ -67,8 +75,8 @@ OPENAPI: dict = {
                 ],
                 "responses": {
                     "200": _ok("One page of results", "SearchResult"),
-                    "400": _error("Unknown zone or pillar id, or page/per_page out of range "
-                                  "or not a number"),
+                    "400": _error("Unknown zone, pillar or scope, or page/per_page out of "
+                                  "range or not a number"),
                 },
             }
         },
@@ -165,12 +173,14 @@ OPENAPI: dict = {
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {
                         "type": "object",
-                        "required": ["zone", "pillar"],
+                        "required": ["zone", "pillar", "scope"],
                         "properties": {
                             "zone": {"type": "object",
                                      "additionalProperties": {"type": "integer"}},
                             "pillar": {"type": "object",
                                        "additionalProperties": {"type": "integer"}},
+                            "scope": {"type": "object",
+                                      "additionalProperties": {"type": "integer"}},
                         },
                     },
                     "suggestion": {"type": ["string", "null"],

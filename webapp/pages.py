@@ -197,7 +197,7 @@ def nationwide():
     """The measures a source says were replicated nationwide, by batch, the latest first."""
     kb = get_kb()
     zones, pillars = _taxonomy(kb)
-    hits = kb.export("status:nationwide", order="newest",
+    hits = kb.export(scopes=["national"], order="newest",
                      limit=current_app.config["EXPORT_LIMIT"]).hits
     return render_template(
         "nationwide.html",

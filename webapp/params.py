@@ -24,13 +24,14 @@ class SearchParams:
     pillars: tuple[str, ...] = ()
     page: int = 1
     per_page: int = 20
+    scopes: tuple[str, ...] = ()  # how far the measures spread: province, national, ...
 
     def search_kwargs(self) -> dict:
         return {"query": self.query, "zones": self.zones, "pillars": self.pillars,
-                "page": self.page, "per_page": self.per_page}
+                "scopes": self.scopes, "page": self.page, "per_page": self.per_page}
 
     def filter_args(self) -> dict:
-        """URL parameters of what the search chooses (q, zone, pillar), without paging."""
+        """URL parameters of what the search chooses (q, zone, pillar, scope), without paging."""
         args: dict = {}
         if self.query:
             args["q"] = self.query
@@ -38,6 +39,8 @@ class SearchParams:
             args["zone"] = list(self.zones)
         if self.pillars:
             args["pillar"] = list(self.pillars)
+        if self.scopes:
+            args["scope"] = list(self.scopes)
         return args
 
 
@@ -70,7 +73,7 @@ def _values(args: MultiDict, name: str) -> tuple[str, ...]:
 
 
 def parse_search_params(args: MultiDict, default_per_page: int = 20) -> SearchParams:
-    """Read q, zone (repeatable), pillar (repeatable), page and per_page.
+    """Read q, zone (repeatable), pillar (repeatable), scope (repeatable), page and per_page.
 
     The query loses the characters no page or feed can show, and runs of spaces.
 
@@ -82,6 +85,7 @@ def parse_search_params(args: MultiDict, default_per_page: int = 20) -> SearchPa
         query=_query(args),
         zones=_values(args, "zone"),
         pillars=_values(args, "pillar"),
+        scopes=_values(args, "scope"),
         page=_int_param(args, "page", 1),
         per_page=_int_param(args, "per_page", default_per_page),
     )
