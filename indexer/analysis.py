@@ -10,6 +10,9 @@ Word pairs: at index time each pair of consecutive words is also a term of its o
 that a phrase query is a lookup of its pairs instead of a position check of every
 document holding all its words (the costliest query at 100,000 records).
 
+A field's length, which BM25 normalises by, counts words only: pair and sub-word tokens
+carry `whole = False` (see codec.WordPositions).
+
 Lowercasing, stop words and stemming happen inside the one tokenizer rather than in a chain
 of Whoosh filters: indexing spends most of its time per token, and each filter in a chain is
 another generator step for every token.
@@ -84,7 +87,7 @@ class MixedTokenizer(Tokenizer):
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost, token.stopped = 1.0, False
+        token.boost, token.stopped, token.whole = 1.0, False, True
         if not tokenize:
             token.original = token.text = value
             if positions:
@@ -93,54 +96,68 @@ class MixedTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        expand = self.subwords and mode == "index"
-        pairs = self.pairs and mode == "index"
+        for text, pos, whole, start, end, original in self._terms(value, mode == "index",
+                                                                  removestops):
+            token.text, token.whole = text, whole
+            if keeporiginal:
+                token.original = original
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+    def index_terms(self, value: str) -> tuple[dict[str, list[int]], dict[str, int]]:
+        """What index mode emits, gathered: each term's positions, and how many of its
+        occurrences are whole words (codec.WordPositions; indexing spends its time here,
+        and a Token object per term costs more than the gathering)."""
+        positions: dict[str, list[int]] = {}
+        words: dict[str, int] = {}
+        for text, pos, whole, _start, _end, _original in self._terms(value, True, True):
+            found = positions.get(text)
+            if found is None:
+                positions[text] = [pos]
+            else:
+                found.append(pos)
+            if whole:
+                words[text] = words.get(text, 0) + 1
+        return positions, words
+
+    def _terms(self, value: str, index_mode: bool, removestops: bool):
+        """(text, position, whole word?, start, end, original) of every term."""
+        expand = self.subwords and index_mode
+        pairs = self.pairs and index_mode
         previous = None  # the last whole word, for word pairs
         stoplist = self.stoplist if removestops else ()
         stemming = self.stemming
-        pos = start_pos
+        pos = 0
         for match in SPLIT_RE.finditer(value):
             if match.lastgroup == "word":
-                word = match.group().lower()
+                original = match.group()
+                word = original.lower()
                 if word in stoplist:
                     continue  # stop words take no position, so phrases across them match
                 text = stem(word) if stemming and word.isalpha() else word
-                token.text = text
-                if keeporiginal:
-                    token.original = match.group()
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + match.start()
-                    token.endchar = start_char + match.end()
-                yield token
+                start, end = match.start(), match.end()
+                yield text, pos, True, start, end, original
                 if pairs:
                     if previous is not None:
-                        token.text = pair_term(previous, text)
-                        yield token
+                        yield pair_term(previous, text), pos, False, start, end, original
                     previous = text
                 pos += 1
                 continue
             jieba = segmenter(self.dictionary)
-            offset = start_char + match.start()
+            offset = match.start()
             for word in jieba.cut(match.group(), True):
-                pieces = [(word, 0)]
+                yield word, pos, True, offset, offset + len(word), word
                 if pairs:
                     if previous is not None:
-                        pieces.append((pair_term(previous, word), 0))
+                        pair = pair_term(previous, word)
+                        yield pair, pos, False, offset, offset + len(word), pair
                     previous = word
                 if expand and len(word) > 1:
-                    pieces.extend(_subwords(jieba, word))
-                for text, at in pieces:
-                    token.text = text
-                    if keeporiginal:
-                        token.original = text
-                    if positions:
-                        token.pos = pos
-                    if chars:
-                        token.startchar = offset + at
-                        token.endchar = offset + at + len(text)
-                    yield token
+                    for sub, at in _subwords(jieba, word):
+                        yield sub, pos, False, offset + at, offset + at + len(sub), sub
                 offset += len(word)
                 pos += 1
 

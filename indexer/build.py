@@ -15,25 +15,25 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from . import store
-from .catalog import (Report, check_id_collisions, load_measure, load_taxonomy,
-                      record_paths, source_text_cache)
+from .codec import ProjectCodec
+from .catalog import Report, check_id_collisions, load_taxonomy, record_paths
 from .errors import ValidationFailed
 from .lexicon import load_lexicon
 from .model import Taxonomy
-from .schema import SCHEMA_VERSION, build_schema, measure_document, taxonomy_document
+from .prepare import prepare
+from .schema import SCHEMA_VERSION, build_schema, taxonomy_document
 
 Progress = Callable[[Iterable, int, str], Iterable]
-PARALLEL_FROM = 5000  # below this, starting worker processes costs more than it saves
+# Memory for sorting postings before they spill to disk: spilled runs are pickled, then
+# merged back one posting at a time (Whoosh estimates 200 bytes a posting; about 150 real)
+FULL_BUILD_MB = 2048
 
 
 def codec():
-    """Whoosh's codec with bigger posting blocks: searches read whole posting
-    lists (see engine.py), and each block costs an unpickle call and a decompression;
-    zlib at its fastest level keeps the size near the default's."""
-    return W3Codec(blocklimit=512, compression=1)
+    """The project's codec: posting lists as arrays (see codec.py)."""
+    return ProjectCodec()
 
 
 def _no_progress(items: Iterable, length: int, label: str) -> Iterable:
@@ -116,15 +116,17 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             else:
                 changed.append((path, st))
 
-        squashed = source_text_cache(taxonomy)
-        measures = []
-        for path, st in progress(changed, len(changed), "Validating"):
-            measure = load_measure(path, taxonomy, report, squashed)
-            if measure is not None:
-                measures.append(measure)
-                entries[path.name] = [st.st_mtime_ns, st.st_size, measure.id, list(measure.zones),
-                                      measure.pillar, measure.source,
-                                      deps.of(measure.zones, measure.pillar, measure.source)]
+        schema = build_schema(lexicon.dictionary)
+        documents, written = [], []
+        for path, st, facts, document, problems in progress(
+                prepare(changed, measures_dir, taxonomy, schema), len(changed), "Validating"):
+            report.problems.extend(problems)
+            if facts is not None:
+                documents.append(document)
+                written.append(path.name)
+                measure_id, zones, pillar, source = facts
+                entries[path.name] = [st.st_mtime_ns, st.st_size, measure_id, zones, pillar,
+                                      source, deps.of(zones, pillar, source)]
         if report.problems:
             raise ValidationFailed(report.problems)
 
@@ -134,28 +136,26 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         taxonomy_changed = full or manifest.get("taxonomy") != deps.whole + lexicon.digest
         if full:
             generation = store.new_generation(index_dir)
-            ix = whoosh_index.create_in(str(generation), build_schema(lexicon.dictionary))
-            parallel = len(measures) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
-            writer = ix.writer(procs=min(os.cpu_count() or 1, 4), multisegment=True,
-                               limitmb=128, codec=codec()) if parallel else \
-                ix.writer(limitmb=128, codec=codec())
+            ix = whoosh_index.create_in(str(generation), schema)
+            # one writer: the records were read and analysed in parallel already (prepare.py)
+            writer = ix.writer(limitmb=FULL_BUILD_MB, codec=codec(), compound=False)
             add = writer.add_document
-            result.added = len(measures)
+            result.added = len(documents)
         else:
             generation = current
-            if not measures and not gone and not taxonomy_changed:
+            if not documents and not gone and not taxonomy_changed:
                 result.mode, result.generation, result.unchanged = "unchanged", current.name, len(entries)
                 return result
-            writer = ix.writer(limitmb=64, codec=codec())
+            writer = ix.writer(limitmb=64, codec=codec(), compound=False)
             add = writer.update_document
             previous = {e[2] for e in old.values()}
-            result.added = sum(1 for m in measures if m.id not in previous)
-            result.updated = len(measures) - result.added
+            result.added = sum(1 for d in documents if d["id"] not in previous)
+            result.updated = len(documents) - result.added
             result.deleted = len(gone)
             result.unchanged = len(unchanged_ids)
         try:
-            for measure in progress(measures, len(measures), "Indexing"):
-                add(**measure_document(measure, taxonomy))
+            for document in progress(documents, len(documents), "Indexing"):
+                add(**document)
             for measure_id in gone:
                 writer.delete_by_term("id", measure_id)
             if taxonomy_changed:
@@ -167,13 +167,15 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         except BaseException:
             writer.cancel()
             raise
+        # only the rows of what changed are written (at 100,000 records, rewriting them
+        # all was a large part of a one-record update)
         store.write_manifest(generation, {
             "schema": SCHEMA_VERSION,
             "dictionary": lexicon.dictionary_digest,
             "taxonomy": deps.whole + lexicon.digest,
             "toc": ix.latest_generation(),
-            "files": entries,
-        })
+        }, changed=entries if full else {name: entries[name] for name in written},
+            removed=set(old) - set(entries), replace=full)
         if full:
             store.publish(index_dir, generation)
             store.clean(index_dir)

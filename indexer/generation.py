@@ -1,88 +1,103 @@
-"""What one opened index generation derives once: taxonomy, filter masks, orderings, engine."""
+"""What one opened index generation derives once: taxonomy, filter sets, orderings, scorer.
+
+A Generation is read-only once built, so any number of searches use it at once; each
+search keeps its own state in an evaluation.SearchContext. Its files are closed when the
+last search holding it lets it go (a refresh does not pull an index from under a search).
+"""
 
 from __future__ import annotations
 
 import json
+import weakref
 
 import numpy as np
 
 from .analysis import segmenter
-from .engine import Engine
+from .evaluation import SearchContext
+from .postings import Postings
 from .querying import QueryBuilder
-from .schema import TAXONOMY_DOC_ID, TEXT_FIELDS
+from .schema import SCOPES, TAXONOMY_DOC_ID
+from .scoring import BM25F, TEXT_FIELDS
 
 
 class Generation:
     """One searcher and everything computed from it, rebuilt when a new index is published."""
 
     def __init__(self, ix, searcher):
-        self.ix = ix
-        self.searcher = searcher
-        reader = searcher.reader()
-        snapshot = json.loads(searcher.document(id=TAXONOMY_DOC_ID)["record"])
+        self.postings = postings = Postings(searcher)
+        # the schema as opened (ix.schema would read the table of contents again, from a
+        # generation a newer build may have removed by then)
+        self.schema = postings.schema
+        weakref.finalize(self, postings.close)
+        taxonomy_doc = postings.docnum("id", TAXONOMY_DOC_ID)
+        snapshot = json.loads(postings.stored(taxonomy_doc)["record"])
         self.zones = {z["id"]: z for z in snapshot["zones"]}
         self.pillars = {p["id"]: p for p in snapshot["pillars"]}
         self.sources = {s["id"]: s for s in snapshot["sources"]}
         self.synonyms = [tuple(g) for g in snapshot["synonyms"]]
 
-        n = reader.doc_count_all()
-        live = np.zeros(n, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64, count=-1)] = True
-        live[searcher.document_number(id=TAXONOMY_DOC_ID)] = False
+        n = postings.n
+        live = postings.live.copy()
+        live[taxonomy_doc] = False
         self.live = live
         self.count = int(live.sum())
-        self.engine = Engine(searcher, live, TEXT_FIELDS)
-        self.zone_masks = {z: self.engine.term("zones", z).mask for z in self.zones}
-        self.pillar_masks = {p: self.engine.term("pillar", p).mask for p in self.pillars}
+        averages = {f: max(float(postings.lengths[f][live].sum()) / max(self.count, 1), 1.0)
+                    for f in TEXT_FIELDS if f in postings.lengths}
+        self.bm25 = BM25F(self.count, averages)
+        # the precomputed document sets that filters and facets intersect with
+        self.groups = {
+            "zone": {z: self._mask("zones", z) for z in self.zones},
+            "pillar": {p: self._mask("pillar", p) for p in self.pillars},
+            "scope": {s: self._mask("scopes", s) for s in SCOPES},
+        }
+        self.zone_masks, self.pillar_masks = self.groups["zone"], self.groups["pillar"]
 
-        dates = np.array([int((d or "0").replace("-", "")) for d in _column(reader, "date", n)])
-        ids = np.array(_column(reader, "id", n))
+        dates = np.array([int((d or "0").replace("-", "")) for d in postings.column("date")])
+        ids = np.array(postings.column("id"))
         self.years = dates // 10000
         order = np.lexsort((ids, -dates))  # newest first; equal dates by id
         self.newest = order[live[order]]
         self.rank = np.empty(n, dtype=np.int64)
         self.rank[order] = np.arange(n)
-        self.engine.rank = self.rank
 
         # what a filter may name a zone or pillar by, lowercased: its id or a name
-        self.zone_names = {n.lower(): z["id"] for z in self.zones.values()
-                           for n in (z["id"], z["short"], z["short_zh"], z["name"], z["name_zh"])}
-        self.pillar_names = {n.lower(): p["id"] for p in self.pillars.values()
-                             for n in (p["id"], p["name"], p["name_zh"])}
+        self.names = {
+            "zone": {n.lower(): z["id"] for z in self.zones.values()
+                     for n in (z["id"], z["short"], z["short_zh"], z["name"], z["name_zh"])},
+            "pillar": {n.lower(): p["id"] for p in self.pillars.values()
+                       for n in (p["id"], p["name"], p["name_zh"])},
+            "scope": {s: s for s in SCOPES},
+        }
         aliases = {}
         for z in self.zones.values():
             aliases[z["short"].lower()] = aliases[z["short_zh"]] = z["id"]
-        self.builder = QueryBuilder(ix.schema, aliases, self.synonyms)
+        self.builder = QueryBuilder(self.schema, aliases, self.synonyms)
         # load the Chinese dictionary now, not in the first Chinese search of this process
         segmenter(self.builder.schema["body"].analyzer.dictionary)
-        self.corrector = searcher.corrector("spell")
+        self.corrector = postings.corrector("spell")
 
-    def any_of(self, masks: dict[str, np.ndarray], keys) -> np.ndarray | None:
-        """Documents in any of the given zones (or pillars); None when no filter is given."""
+    def _mask(self, fieldname: str, value: str) -> np.ndarray:
+        mask = np.zeros(self.postings.n, dtype=bool)
+        if fieldname in self.schema:
+            mask[self.postings.term(fieldname, value).ids] = True
+        return mask & self.live
+
+    def context(self, budget: float | None = None) -> SearchContext:
+        """A new search's state."""
+        return SearchContext(self.postings, self.bm25, self.live, budget)
+
+    def any_of(self, kind: str, keys) -> np.ndarray | None:
+        """Documents with any of the given values of a kind (zones, pillars or scopes);
+        None when no value is given."""
         if not keys:
             return None
         out = np.zeros(len(self.live), dtype=bool)
         for key in keys:
-            out |= masks[key]
+            out |= self.groups[kind][key]
         return out
 
-    def filters(self, zones, pillars) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return self.any_of(self.zone_masks, zones), self.any_of(self.pillar_masks, pillars)
-
     def record(self, docnum: int) -> dict:
-        return json.loads(self.searcher.stored_fields(docnum)["record"])
+        return self.postings.record(docnum)
 
     def count_in(self, mask: np.ndarray) -> int:
         return int(np.count_nonzero(mask & self.live))
-
-
-def _column(reader, fieldname: str, n: int) -> list:
-    column = reader.column_reader(fieldname)
-    return [column[d] for d in range(n)]
-
-
-def both(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
-    """The intersection of two optional filter masks."""
-    if a is None:
-        return b
-    return a if b is None else a & b

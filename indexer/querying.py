@@ -1,26 +1,26 @@
 """Turn what a user types into a Whoosh query: syntax checks, field aliases, synonyms, phrases.
 
 Supported: words (all must match), "quoted phrases", AND / OR / NOT, parentheses, prefix*
-and field queries zone:, pillar:, tag:, status:, title:. Anything the parser cannot use
+(each standing for at most evaluation.MAX_WILDCARD_TERMS terms) and field queries zone:,
+pillar:, scope:, tag:, status:, title:. Anything the parser cannot use
 is searched as plain words, with a note saying so.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser, query as Q
 
 from .analysis import has_chinese
-from .schema import FIELD_BOOSTS, TEXT_FIELDS
+from .scoring import FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, TEXT_FIELDS, TOGETHER_BOOST
 
 MAX_QUERY_LENGTH = 500
-MAX_WILDCARD_TERMS = 200  # a prefix matching more terms than this is cut to the first ones
 FIELD_ALIASES = {"zone": "zones", "zones": "zones", "tag": "tags", "tags": "tags",
                  "pillar": "pillar", "status": "status", "title": "title",
-                 "title_zh": "title", "body": "body", "id": "id", "date": "date"}
+                 "title_zh": "title", "body": "body", "id": "id", "date": "date",
+                 "scope": "scopes", "scopes": "scopes"}
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _SEGMENT_RE = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
 _FIELD_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))([A-Za-z_][\w]*):(?=\S)')
@@ -34,21 +34,6 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
     synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # bare words, for spelling suggestions
-
-
-class _Capped:
-    """A multi-term query that expands to at most MAX_WILDCARD_TERMS terms."""
-
-    def _btexts(self, ixreader):
-        return itertools.islice(super()._btexts(ixreader), MAX_WILDCARD_TERMS)
-
-
-class CappedPrefix(_Capped, Q.Prefix):
-    pass
-
-
-class CappedWildcard(_Capped, Q.Wildcard):
-    pass
 
 
 def syntax_problem(text: str) -> str | None:
@@ -75,7 +60,7 @@ def syntax_problem(text: str) -> str | None:
         return "a field name with nothing after it"
     for match in _FIELD_RE.finditer(re.sub(r'"[^"]*"', "", text)):
         if match.group(1).lower() not in FIELD_ALIASES:
-            return f"the unknown field {match.group(1)!r} (fields: zone, pillar, tag, status, title)"
+            return f"the unknown field {match.group(1)!r} (fields: zone, pillar, scope, tag, status, title)"
     if re.search(r"(^|\s)[*?]", text):
         return "a wildcard with no letters before it"
     return None
@@ -141,7 +126,6 @@ class QueryBuilder:
         except Exception:  # the parser's own errors: fall back, never fail the search
             result.notes.append("Your query could not be parsed; it was searched as plain words.")
             parsed = self.plain_parser.parse(plain_words(text))
-        parsed = _cap_wildcards(parsed)
         if parsed is Q.NullQuery:
             result.notes.append("Your query has only very common words; nothing to search for.")
             result.query = Q.NullQuery
@@ -203,8 +187,8 @@ class QueryBuilder:
             if len(tokens) < 2:
                 continue
             weight = FIELD_BOOSTS[fieldname]
-            boosts.append(Q.Phrase(fieldname, tokens, slop=1, boost=2.0 * weight))
-            boosts.append(Q.Phrase(fieldname, tokens, slop=6, boost=0.5 * weight))
+            boosts.append(Q.Phrase(fieldname, tokens, slop=1, boost=TOGETHER_BOOST * weight))
+            boosts.append(Q.Phrase(fieldname, tokens, slop=NEAR_SLOP, boost=NEAR_BOOST * weight))
         return Q.AndMaybe(parsed, Q.Or(boosts)) if boosts else parsed
 
 
@@ -215,13 +199,3 @@ def _is_bare(segment: str) -> bool:
 
 def _quoted(term: str) -> str:
     return f'"{term}"' if " " in term else term
-
-
-def _cap_wildcards(q):
-    if isinstance(q, Q.Prefix) and not isinstance(q, CappedPrefix):
-        return CappedPrefix(q.fieldname, q.text, boost=q.boost)
-    if isinstance(q, Q.Wildcard) and not isinstance(q, CappedWildcard):
-        return CappedWildcard(q.fieldname, q.text, boost=q.boost)
-    if q.is_leaf():
-        return q
-    return q.apply(_cap_wildcards)

@@ -8,39 +8,39 @@ import re
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import spelling_analyzer, text_analyzer
-from .model import Measure, Taxonomy
+from .codec import WordPositions
+from .model import SCOPES, Measure, Taxonomy  # scopes: a filter and facet like zone
+from .scoring import FIELD_BOOSTS, TEXT_FIELDS
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
-# Query-time weights: titles above tags above zone/pillar names above the body. Few fields:
-# Whoosh's indexing cost grows with every field a document has, so both titles share one,
-# and the zones' and pillar's names another.
-FIELD_BOOSTS = {
-    "title": 4.0,
-    "tags": 2.5,
-    "names": 1.2,
-    "body": 1.0,
-}
 _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
-TEXT_FIELDS = tuple(FIELD_BOOSTS)
+
+
+def _text(analyzer) -> TEXT:
+    """A text field: postings handed to the codec a document at a time, lengths in words
+    (codec.WordPositions)."""
+    field = TEXT(analyzer=analyzer, multitoken_query="and")
+    field.format = WordPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def build_schema(dictionary: tuple[tuple[str, int], ...]) -> Schema:
     analyzer = text_analyzer(dictionary)
-    text = dict(analyzer=analyzer, multitoken_query="and")
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(**text),
-        tags=TEXT(**text),
-        names=TEXT(**text),
-        body=TEXT(**text),
+        title=_text(analyzer),
+        tags=_text(analyzer),
+        names=_text(analyzer),
+        body=_text(analyzer),
         zones=KEYWORD(commas=True, lowercase=True, scorable=False),
         pillar=ID(),
+        scopes=KEYWORD(commas=True, scorable=False),
         status=ID(),
         date=ID(sortable=True),
-        spell=TEXT(analyzer=spelling_analyzer(dictionary), phrase=False),
+        spell=_text(spelling_analyzer(dictionary)),
         record=STORED(),
     )
 
@@ -53,7 +53,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
     names = " ".join(f"{z.short} {z.short_zh}" for z in zones)
     if pillar:
         names += f" {pillar.name} {pillar.name_zh}"
-    body = "\n\n".join(part for part in (measure.body, measure.quote) if part)
+    body = "\n\n".join(part for part in (measure.body, measure.quote) if part)  # quote: None when cited
     title = f"{measure.title}\n{measure.title_zh}"
     tags = " ".join(measure.tags)
     # the spelling vocabulary: each English word once per record, unstemmed
@@ -66,6 +66,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
         "body": body,
         "zones": ",".join(measure.zones),
         "pillar": measure.pillar,
+        "scopes": ",".join(sorted({step.scope for step in measure.lineage})),
         "status": measure.status or "",
         "date": measure.date,
         "spell": " ".join(sorted(words)),

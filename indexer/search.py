@@ -1,39 +1,45 @@
 """The search facade: the few functions the web app and the CLI call, returning plain data.
 
-One KnowledgeBase per process holds one long-lived searcher and, per index generation,
-the masks of every zone and pillar (facet counts are mask intersections) and the
-newest-first order of all measures (for browsing). `refresh()` picks up a new generation.
+One KnowledgeBase per process holds the current index generation (generation.py): its
+postings, the document sets of every zone, pillar and scope (facet counts are set
+intersections) and the newest-first order of all measures (for browsing). A search
+compiles the query (evaluation.py), takes the matches' facets and the top of the ranking
+(collect.py) and loads only the shown records. Searches share nothing mutable and take no
+lock: threads search in parallel. `refresh()` picks up a new generation.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
+import re
 import threading
-import weakref
 import time
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage
 from whoosh import query as Q
+from whoosh.filedb.filestore import FileStorage
 
 from . import store
 from .analysis import STOP_WORDS
-from .engine import top
+from .collect import facet_counts, intersect, top
 from .errors import BadRequest, IndexMissing, UnknownFilter
+from .evaluation import Or, Weighted, compile_query
 from .fields import closest
+from .generation import Generation
 from .querying import MAX_QUERY_LENGTH, ParsedQuery
-from .generation import Generation, both
-from .schema import TAXONOMY_DOC_ID, TEXT_FIELDS
+from .schema import TAXONOMY_DOC_ID
+from .scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
 from .snippets import snippet
 
 _READER_IDS = itertools.count(1)
 MAX_PER_PAGE = 100
 REFRESH_EVERY = 1.0  # seconds between checks for a newly published index
 TIME_BUDGET = 3.0  # seconds one search may take before it is stopped
+FILTER_KINDS = ("zone", "pillar", "scope")
 
 
 @dataclass
@@ -72,11 +78,13 @@ class SearchResult:
     corrected_from: str | None = None
     zones: tuple[str, ...] = ()
     pillars: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["results"] = data.pop("hits")
         data["zones"], data["pillars"] = list(self.zones), list(self.pillars)
+        data["scopes"] = list(self.scopes)
         return data
 
 
@@ -86,7 +94,7 @@ class KnowledgeBase:
     def __init__(self, index_dir: Path, time_budget: float | None = TIME_BUDGET):
         self.index_dir = Path(index_dir)
         self.time_budget = time_budget
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # opening and swapping generations only
         self._checked = 0.0
         self._gen: Generation | None = None
         self._reader_id = f"{next(_READER_IDS)}"
@@ -102,14 +110,11 @@ class KnowledgeBase:
         if path is None:
             raise IndexMissing(self.index_dir)
         store.register_reader(self.index_dir, path, self._reader_id)  # first: no build may remove it
-        # Read with plain file reads, not mmap: mapped segment files count in the worker's
-        # RSS (177 MB of 250 at 10,000 records), and searches read whole posting lists anyway
+        # Plain file reads, not mmap: mapped segment files count in the worker's RSS
         ix = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
-        old, self._gen = self._gen, Generation(ix, ix.searcher())
-        self._held["searcher"] = self._gen.searcher
+        # the previous generation closes when the last search using it is done
+        self._gen = self._held["generation"] = Generation(ix, ix.searcher())
         self._path = path
-        if old is not None:
-            old.searcher.close()
 
     def refresh(self, force: bool = False) -> bool:
         """Reopen if a new generation or commit was published; cheap, throttled."""
@@ -121,10 +126,7 @@ class KnowledgeBase:
             path = store.current_generation(self.index_dir)
             if path is None:
                 return False
-            if path != self._path:
-                self._open()
-                return True
-            if not self._gen.searcher.up_to_date():
+            if path != self._path or not self._gen.postings.searcher.up_to_date():
                 # A fresh reader, not Whoosh's searcher.refresh(): that one reuses the readers
                 # of unchanged segments with their old deletions, so a record updated in
                 # place would show twice (tests/test_publishing.py catches it).
@@ -134,83 +136,80 @@ class KnowledgeBase:
 
     @property
     def generation(self) -> str:
-        return f"{self._path.name}.{self._gen.searcher.reader().generation()}"
+        return f"{self._path.name}.{self._gen.postings.reader.generation()}"
 
     def close(self) -> None:
         with self._lock:
             self._finalizer()
 
     # -- search ------------------------------------------------------------------------
-    def _filters(self, gen: Generation, zones: Sequence[str],
-                 pillars: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Zone and pillar ids, each once; a name in either language stands for its id
-        (浙江 or Zhejiang for zhejiang). UnknownFilter, with the likeliest id, otherwise."""
-        out = []
-        for kind, values, aliases in (("zone", zones, gen.zone_names),
-                                      ("pillar", pillars, gen.pillar_names)):
+    def _filters(self, gen: Generation, **given: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Zone, pillar and scope ids, each once; a name in either language stands for its
+        id (浙江 or Zhejiang for zhejiang). UnknownFilter, with the likeliest id, otherwise."""
+        out = {}
+        for kind in FILTER_KINDS:
+            aliases = gen.names[kind]
             ids = []
-            for value in values:
+            for value in given.get(kind) or ():
                 found = aliases.get(value.strip().lower())
                 if found is None:
                     raise UnknownFilter(kind, value, closest(value, set(aliases.values())))
                 ids.append(found)
-            out.append(tuple(dict.fromkeys(ids)))
-        return out[0], out[1]
+            out[kind] = tuple(dict.fromkeys(ids))
+        return out
 
     def search(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
-               page: int = 1, per_page: int = 20) -> SearchResult:
+               page: int = 1, per_page: int = 20, scopes: Sequence[str] = ()) -> SearchResult:
         if page < 1:
             raise BadRequest("page must be 1 or more")
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise BadRequest(f"per_page must be between 1 and {MAX_PER_PAGE}")
         query = self._clean_query(query)
-        with self._lock:
-            gen = self._gen
-            zones, pillars = self._filters(gen, zones, pillars)
-            parsed = gen.builder.parse(query)
-            result = self._run(gen, parsed, zones, pillars, page, per_page)
-            result.query = query
-            suggestion = self._suggest(gen, parsed)
-            if suggestion is None:
-                return result
-            # a suggestion is offered only when it finds something
-            retry = self._run(gen, gen.builder.parse(suggestion), zones, pillars, page,
-                              per_page, snippets=result.total == 0)
-            if not retry.total:
-                return result
-            if result.total:
-                result.suggestion = suggestion
-                return result
-            retry.query, retry.suggestion, retry.corrected_from = query, suggestion, query
-            retry.notes = result.notes + [
-                f"No results for {query!r}; showing results for {suggestion!r}."]
-            return retry
+        gen = self._gen
+        filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
+        parsed = gen.builder.parse(query)
+        result = self._run(gen, parsed, filters, page, per_page)
+        result.query = query
+        suggestion = self._suggest(gen, parsed)
+        if suggestion is None:
+            return result
+        # a suggestion is offered only when it finds something
+        retry = self._run(gen, gen.builder.parse(suggestion), filters, page, per_page,
+                          snippets=result.total == 0)
+        if not retry.total:
+            return result
+        if result.total:
+            result.suggestion = suggestion
+            return result
+        retry.query, retry.suggestion, retry.corrected_from = query, suggestion, query
+        retry.notes = result.notes + [
+            f"No results for {query!r}; showing results for {suggestion!r}."]
+        return retry
 
     def export(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
-               limit: int = 10_000, order: str = "relevance") -> SearchResult:
+               limit: int = 10_000, order: str = "relevance",
+               scopes: Sequence[str] = ()) -> SearchResult:
         """Up to `limit` matching measures without snippets, for exports and feeds; `order`
         is "relevance" (the search's order; newest first for an empty query) or "newest"."""
         if order not in ("relevance", "newest"):
             raise BadRequest("order must be relevance or newest")
         query = self._clean_query(query)
-        with self._lock:
-            gen = self._gen
-            zones, pillars = self._filters(gen, zones, pillars)
-            parsed = gen.builder.parse(query)
-            result = self._run(gen, parsed, zones, pillars, 1, max(1, limit),
-                               snippets=False, newest_first=order == "newest")
-            result.query = query
-            return result
+        gen = self._gen
+        filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
+        parsed = gen.builder.parse(query)
+        result = self._run(gen, parsed, filters, 1, max(1, limit), snippets=False,
+                           newest_first=order == "newest")
+        result.query = query
+        return result
 
-    def counts_by_year(self, zones: Sequence[str] = (), pillars: Sequence[str] = ()) -> dict[int, int]:
-        """How many measures are dated in each year, for the zones and pillars given."""
-        with self._lock:
-            gen = self._gen
-            zones, pillars = self._filters(gen, zones, pillars)
-            allowed = both(*gen.filters(zones, pillars))
-            mask = gen.live if allowed is None else gen.live & allowed
-            counts = np.bincount(gen.years[mask], minlength=1)
-            return {int(y): int(c) for y, c in enumerate(counts) if c}
+    def counts_by_year(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
+                       scopes: Sequence[str] = ()) -> dict[int, int]:
+        """How many measures are dated in each year, for the zones, pillars and scopes given."""
+        gen = self._gen
+        mask = self._browse_mask(gen, zones, pillars, scopes)
+        mask = gen.live if mask is None else gen.live & mask
+        counts = np.bincount(gen.years[mask], minlength=1)
+        return {int(y): int(c) for y, c in enumerate(counts) if c}
 
     def _clean_query(self, query: str) -> str:
         query = query or ""
@@ -218,48 +217,38 @@ class KnowledgeBase:
             raise BadRequest(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}")
         return "".join(" " if ord(c) < 32 else c for c in query)  # NUL, pair marks, ...
 
-    def _run(self, gen: Generation, parsed: ParsedQuery, zones, pillars, page, per_page,
-             snippets: bool = True, newest_first: bool = False):
-        zone_mask, pillar_mask = gen.filters(zones, pillars)
+    def _run(self, gen: Generation, parsed: ParsedQuery, filters: dict, page: int,
+             per_page: int, snippets: bool = True, newest_first: bool = False) -> SearchResult:
+        masks = {kind: gen.any_of(kind, ids) for kind, ids in filters.items()}
         start = (page - 1) * per_page
-        evaluated = None
+        ctx = gen.context(self.time_budget)
+        root = None
         if parsed.query is None:
             matched = gen.live
-        elif parsed.query is Q.NullQuery:
-            matched = np.zeros_like(gen.live)
         else:
-            gen.engine.begin(start + per_page, both(zone_mask, pillar_mask), self.time_budget)
-            try:
-                evaluated = gen.engine.evaluate(parsed.query)
-            except BaseException:
-                gen.engine.end()
-                raise
-            matched = evaluated.mask & gen.live
-        in_pillar = matched if pillar_mask is None else matched & pillar_mask
-        in_zone = matched if zone_mask is None else matched & zone_mask
-        allowed = in_pillar if zone_mask is None else in_pillar & zone_mask
-        facets = {  # disjunctive: each facet ignores its own filter
-            "zone": {z: int(np.count_nonzero(in_pillar & m)) for z, m in gen.zone_masks.items()},
-            "pillar": {p: int(np.count_nonzero(in_zone & m)) for p, m in gen.pillar_masks.items()},
-        }
-        if evaluated is None or newest_first:
+            root = compile_query(parsed.query, gen.postings)
+            matched = root.match(ctx) & gen.live
+        allowed = intersect(matched, *masks.values())
+        facets = facet_counts(matched, masks, gen.groups)
+        scores: dict[int, float] = {}
+        if root is None or newest_first:
             page_docs = gen.newest[allowed[gen.newest]][start:start + per_page].tolist()
         else:
-            page_docs = top(evaluated.scores, allowed, gen.rank, start + per_page)[start:]
+            page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
+            page_docs = page_docs[start:]
         terms = (_highlight_terms(gen, parsed) or set()) if snippets else set()
-        explain = _synonym_use(gen, parsed, page_docs) if snippets else {}
-        gen.engine.end()
+        explain = _synonym_use(gen, ctx, parsed, page_docs) if snippets else {}
         hits = []
         for docnum in page_docs:  # only the shown records are loaded and highlighted
             record = gen.record(docnum)
-            score = float(evaluated.scores[docnum]) if evaluated is not None else None
-            hit = _hit_from_record(record, score)
+            hit = _hit_from_record(record, scores.get(docnum) if root is not None else None)
             if snippets:
                 hit.snippet = snippet(record["body"], terms)
             hit.explanation = explain.get(docnum, [])
             hits.append(hit)
         return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
-                            facets, notes=list(parsed.notes), zones=zones, pillars=pillars)
+                            facets, notes=list(parsed.notes), zones=filters["zone"],
+                            pillars=filters["pillar"], scopes=filters["scope"])
 
     def _suggest(self, gen: Generation, parsed: ParsedQuery) -> str | None:
         """The whole query with each unknown word replaced by the likeliest known one."""
@@ -285,43 +274,41 @@ class KnowledgeBase:
 
     # -- browse ------------------------------------------------------------------------
     def measure(self, measure_id: str) -> dict | None:
-        with self._lock:
-            doc = self._gen.searcher.document(id=measure_id)
-        if not doc or measure_id == TAXONOMY_DOC_ID:
+        if measure_id == TAXONOMY_DOC_ID:
             return None
-        return json.loads(doc["record"])
+        gen = self._gen
+        docnum = gen.postings.docnum("id", measure_id)
+        return None if docnum is None else gen.record(docnum)
 
     def measures(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
                  source: str | None = None, limit: int | None = None,
-                 no_zone: bool = False) -> list[Hit]:
+                 no_zone: bool = False, scopes: Sequence[str] = ()) -> list[Hit]:
         """Matching measures, newest first, at most `limit`; `no_zone`: only those whose
         source names no zone."""
-        with self._lock:
-            gen = self._gen
-            allowed = self._browse_mask(gen, zones, pillars, no_zone)
-            order = gen.newest if allowed is None else gen.newest[allowed[gen.newest]]
-            hits = []
-            for docnum in order.tolist():
-                if limit is not None and len(hits) >= limit:
-                    break
-                record = gen.record(docnum)
-                if source is None or record["source"] == source:
-                    hits.append(_hit_from_record(record, None))
-            return hits
+        gen = self._gen
+        allowed = self._browse_mask(gen, zones, pillars, scopes, no_zone)
+        order = gen.newest if allowed is None else gen.newest[allowed[gen.newest]]
+        hits = []
+        for docnum in order.tolist():
+            if limit is not None and len(hits) >= limit:
+                break
+            record = gen.record(docnum)
+            if source is None or record["source"] == source:
+                hits.append(_hit_from_record(record, None))
+        return hits
 
     def count(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
-              no_zone: bool = False) -> int:
+              no_zone: bool = False, scopes: Sequence[str] = ()) -> int:
         """How many measures `measures()` would list with these arguments and no limit."""
-        with self._lock:
-            gen = self._gen
-            allowed = self._browse_mask(gen, zones, pillars, no_zone)
-            return gen.count if allowed is None else gen.count_in(allowed)
+        gen = self._gen
+        allowed = self._browse_mask(gen, zones, pillars, scopes, no_zone)
+        return gen.count if allowed is None else gen.count_in(allowed)
 
-    def _browse_mask(self, gen: Generation, zones, pillars, no_zone: bool):
-        zones, pillars = self._filters(gen, zones, pillars)
-        allowed = both(*gen.filters(zones, pillars))
+    def _browse_mask(self, gen: Generation, zones, pillars, scopes, no_zone: bool = False):
+        filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
+        allowed = intersect(*(gen.any_of(kind, ids) for kind, ids in filters.items()))
         if no_zone:
-            named = gen.any_of(gen.zone_masks, list(gen.zones)) if gen.zones else None
+            named = gen.any_of("zone", list(gen.zones))
             if named is not None:
                 allowed = ~named if allowed is None else allowed & ~named
         return allowed
@@ -331,29 +318,24 @@ class KnowledgeBase:
         record = self.measure(measure_id)
         if record is None:
             return []
-        with self._lock:
-            gen = self._gen
-            tags = [Q.Term("tags", t) for tag in record["tags"]
-                    for t in gen.ix.schema["tags"].process_text(tag, mode="query")]
-            gen.engine.begin(limit, None)
-            evaluated = gen.engine.evaluate(Q.Or(tags))
-            scores = evaluated.scores.copy()
-            mask = evaluated.mask.copy()
-            # a shared zone weighs like a good shared tag, a shared pillar like a weak one
-            for z in record["zones"]:
-                if z in gen.zone_masks:
-                    scores += 2.0 * gen.zone_masks[z]
-                    mask |= gen.zone_masks[z]
-            if record["pillar"] in gen.pillar_masks:
-                scores += 1.0 * gen.pillar_masks[record["pillar"]]
-                mask |= gen.pillar_masks[record["pillar"]]
-            mask &= gen.live
-            own = gen.searcher.document_number(id=measure_id)
-            if own is not None:
-                mask[own] = False
-            gen.engine.end()
-            return [_hit_from_record(gen.record(d), float(scores[d]))
-                    for d in top(scores, mask, gen.rank, limit)]
+        gen = self._gen
+        tags_field = gen.schema["tags"]
+        parts = [compile_query(Q.Term("tags", t), gen.postings) for tag in record["tags"]
+                 for t in tags_field.process_text(tag, mode="query")]
+        parts += [Weighted(gen.zone_masks[z], RELATED_ZONE) for z in record["zones"]
+                  if z in gen.zone_masks]
+        if record["pillar"] in gen.pillar_masks:
+            parts.append(Weighted(gen.pillar_masks[record["pillar"]], RELATED_PILLAR))
+        if not parts:
+            return []
+        root = Or(parts)
+        ctx = gen.context()
+        mask = root.match(ctx) & gen.live
+        own = gen.postings.docnum("id", measure_id)
+        if own is not None:
+            mask[own] = False
+        docs, scores = top(ctx, root, mask, gen.rank, limit)
+        return [_hit_from_record(gen.record(d), scores[d]) for d in docs]
 
     def zones(self) -> list[dict]:
         gen = self._gen
@@ -380,9 +362,9 @@ class KnowledgeBase:
 
 
 def _release(held: dict, index_dir: Path, reader_id: str) -> None:
-    searcher = held.pop("searcher", None)
-    if searcher is not None:
-        searcher.close()
+    generation = held.pop("generation", None)
+    if generation is not None:
+        generation.postings.close()
     store.unregister_reader(index_dir, reader_id)
 
 
@@ -397,34 +379,32 @@ def _hit_from_record(record: dict, score) -> Hit:
 def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
     if parsed.query is None or parsed.query is Q.NullQuery:
         return None
-    reader = gen.searcher.reader()
     terms = set()
-    for fieldname, text in parsed.query.existing_terms(reader, phrases=True, expand=True):
+    for fieldname, text in gen.postings.existing_terms(parsed.query):
         if fieldname in TEXT_FIELDS:
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return terms
 
 
-def _docs_with(gen: Generation, phrase: str, among: np.ndarray) -> np.ndarray:
-    """Mask of the documents with this term or phrase in a text field (checked among `among`)."""
-    tokens = list(gen.ix.schema["body"].process_text(phrase, mode="query"))
+def _docs_with(gen: Generation, ctx, phrase: str, docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` have this term or phrase in a text field."""
+    tokens = list(gen.schema["body"].process_text(phrase, mode="query"))
     if not tokens:
-        return np.zeros_like(among)
+        return np.zeros(len(docs), dtype=bool)
     q = Q.Or([Q.Phrase(f, tokens) if len(tokens) > 1 else Q.Term(f, tokens[0])
               for f in TEXT_FIELDS])
-    return gen.engine.evaluate(q, among).mask & among
+    return compile_query(q, gen.postings).match_docs(ctx, docs)
 
 
-def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
+def _synonym_use(gen: Generation, ctx, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
     """For each shown record that matched only through a synonym, say which one."""
     if not parsed.synonyms or not docs:
         return {}
-    shown = np.zeros_like(gen.live)
-    shown[docs] = True
+    shown = np.array(sorted(docs), dtype=np.int64)
     out: dict[int, list[str]] = {}
     for original, alternatives in parsed.synonyms:
-        has_original = _docs_with(gen, original, shown)
-        having = {a: _docs_with(gen, a, shown) for a in alternatives}
+        has_original = dict(zip(shown.tolist(), _docs_with(gen, ctx, original, shown)))
+        having = {a: dict(zip(shown.tolist(), _docs_with(gen, ctx, a, shown))) for a in alternatives}
         for doc in docs:
             used = [a for a in alternatives if having[a][doc]]
             if used and not has_original[doc]:
@@ -435,11 +415,10 @@ def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[
 
 def _known(gen: Generation, word: str) -> bool:
     """A word is known when it, or its stem, is in the index's vocabulary."""
-    reader = gen.searcher.reader()
-    if reader.doc_frequency("spell", word):
+    if gen.postings.doc_frequency("spell", word):
         return True
-    stems = list(gen.ix.schema["body"].process_text(word, mode="query"))
-    return any(reader.doc_frequency(f, t) for t in stems for f in ("body", "title", "tags"))
+    stems = list(gen.schema["body"].process_text(word, mode="query"))
+    return any(gen.postings.doc_frequency(f, t) for t in stems for f in ("body", "title", "tags"))
 
 
 def edits(a: str, b: str) -> int:
@@ -456,6 +435,4 @@ def edits(a: str, b: str) -> int:
 
 
 def _replace_word(text: str, word: str, replacement: str) -> str:
-    import re
-
     return re.sub(rf"(?<![\w:]){re.escape(word)}(?!\w)", replacement, text, count=1)

@@ -1,7 +1,8 @@
 """The index directory: generations of Whoosh indexes, a CURRENT pointer, and a build lock.
 
     <index>/CURRENT        name of the published generation, replaced atomically
-    <index>/gen-000007/    one Whoosh index with its build manifest
+    <index>/gen-000007/    one Whoosh index with its build manifest (SQLite: one row per
+                           record file, rewritten only where a build changed something)
     <index>/build.lock     held (flock) by the one build running
     <index>/readers/<pid>-<n>  the generation each open reader of each process searches
 
@@ -20,14 +21,15 @@ import fcntl
 import json
 import os
 import shutil
-from contextlib import contextmanager
+import sqlite3
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from .errors import IndexBusy
 
 POINTER = "CURRENT"
 LOCK = "build.lock"
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.sqlite"
 PREFIX = "gen-"
 READERS = "readers"
 
@@ -130,12 +132,46 @@ def build_lock(index_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+_MANIFEST_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
+                                  id TEXT, zones TEXT, pillar TEXT, source TEXT, deps TEXT);
+"""
+
+
 def read_manifest(generation: Path) -> dict | None:
-    try:
-        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    """{"files": {name: [mtime_ns, size, id, zones, pillar, source, deps]}, and the build's
+    settings}, or None when the generation has no readable manifest."""
+    path = generation / MANIFEST
+    if not path.exists():
         return None
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            manifest = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+            manifest["files"] = {
+                name: [mtime, size, id_, json.loads(zones), pillar, source, deps]
+                for name, mtime, size, id_, zones, pillar, source, deps in db.execute(
+                    "SELECT name, mtime_ns, size, id, zones, pillar, source, deps FROM files")}
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+    return manifest if "toc" in manifest else None
 
 
-def write_manifest(generation: Path, manifest: dict) -> None:
-    _write_atomic(generation / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+def write_manifest(generation: Path, settings: dict, changed: dict, removed=(),
+                   replace: bool = False) -> None:
+    """Write the build's settings and the rows of the changed files, delete the removed
+    ones (all the others when `replace`), in one transaction: a build killed before it
+    ends leaves the previous manifest whole, whose table of contents then differs from
+    the index's (see build.py)."""
+    with closing(sqlite3.connect(generation / MANIFEST)) as db:
+        db.executescript(_MANIFEST_SCHEMA)
+        with db:
+            if replace:
+                db.execute("DELETE FROM files")
+            db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in removed])
+            db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(name, e[0], e[1], e[2], json.dumps(e[3]), e[4], e[5], e[6])
+                 for name, e in changed.items()])
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           [(k, json.dumps(v)) for k, v in settings.items()])

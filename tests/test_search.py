@@ -157,3 +157,54 @@ def test_swapped_letters_count_as_one_typo_and_every_word_is_corrected(kb):
 def test_no_suggestion_that_finds_nothing(kb):
     result = kb.search("xqzv")
     assert result.total == 0 and result.suggestion is None
+
+
+@pytest.fixture(scope="module")
+def shipped_kb(tmp_path_factory):
+    """The shipped records (the fixture records have no lineage and no cited source)."""
+    from indexer.build import build_index
+    from indexer.search import KnowledgeBase
+    from tests.conftest import SHIPPED
+
+    index = tmp_path_factory.mktemp("shipped") / "index"
+    build_index(SHIPPED, index)
+    kb = KnowledgeBase(index)
+    yield kb
+    kb.close()
+
+
+def _scopes_of(kb, measure_id):
+    return {step["scope"] for step in kb.measure(measure_id).get("lineage") or ()}
+
+
+def test_scope_filter_and_facet_work_like_pillars(shipped_kb):
+    """Records are filtered and counted by where their measure was adopted (lineage)."""
+    kb = shipped_kb
+    everything = kb.search("")
+    assert set(everything.facets["scope"]) == {"province", "national", "best-practice-case"}
+    national = kb.export("", scopes=["national"], order="newest")
+    assert national.total == everything.facets["scope"]["national"] > 0
+    assert all("national" in _scopes_of(kb, h.id) for h in national.hits)
+    assert national.scopes == ("national",) and national.to_dict()["scopes"] == ["national"]
+    either = kb.search("", scopes=["national", "province"])
+    assert either.total == len({h.id for s in ("national", "province")
+                                for h in kb.export("", scopes=[s]).hits})
+    # disjunctive: the scope facet ignores the scope filter, the pillar facet applies it
+    assert either.facets["scope"] == everything.facets["scope"]
+    assert sum(either.facets["pillar"].values()) == either.total
+    assert kb.count(scopes=["national"]) == national.total == len(kb.measures(scopes=["national"]))
+    assert sum(kb.counts_by_year(scopes=["national"]).values()) == national.total
+    assert kb.search("scope:national").total == national.total
+
+
+def test_unknown_scope_is_a_clean_error(kb):
+    with pytest.raises(UnknownFilter):
+        kb.search("", scopes=["planetary"])
+
+
+def test_records_on_cited_sources_have_no_quote_and_are_found(shipped_kb):
+    kb = shipped_kb
+    cited = [h for h in kb.measures() if kb.measure(h.id).get("quote") is None]
+    assert cited
+    record = kb.measure(cited[0].id)
+    assert cited[0].id in [h.id for h in kb.search(record["title"], per_page=100).hits]

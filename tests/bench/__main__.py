@@ -3,6 +3,7 @@
     python -m tests.bench                 # 1,000 and 10,000 records
     python -m tests.bench --full          # and 100,000 (about half an hour)
     python -m tests.bench --sizes 5000    # any sizes
+    python -m tests.bench --profile other # the corpus and query mix never tuned on
 
 For each size it generates records into a temporary directory, then measures, for both
 engines in the same run: full build, incremental update of one changed record end to end
@@ -132,17 +133,17 @@ def touch_one(measures: Path) -> Path:
     return record
 
 
-def bench_size(n: int, work: Path) -> dict:
+def bench_size(n: int, work: Path, profile: str = "policy") -> dict:
     measures, index, db = work / "measures", work / "index", work / "fts5.db"
     print(f"[{n}] generating records", file=sys.stderr, flush=True)
-    generate(n, measures)
+    generate(n, measures, profile)
     taxonomy = load_taxonomy(measures, Report(measures))
     zones, pillars = list(taxonomy.zones), list(taxonomy.pillars)
-    mix = query_mix(zones, pillars)
+    mix = query_mix(zones, pillars, profile=profile)
     mix_file = work / "mix.json"
     mix_file.write_text(json.dumps(mix))
     ftz = [str(Path(PYTHON).with_name("ftz"))]  # the console script, as a user runs it
-    fig: dict = {"n": n}
+    fig: dict = {"n": n, "profile": profile}
 
     print(f"[{n}] building (ours)", file=sys.stderr, flush=True)
     fig["build_s"], fig["build_rss"], _ = run([*ftz, "index", "--measures", str(measures),
@@ -209,6 +210,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated record counts")
     parser.add_argument("--full", action="store_true", help="add 100,000 records")
+    parser.add_argument("--profile", default="policy", choices=("policy", "other"),
+                        help="corpus and query mix: the tuned-on one, or the other")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -216,11 +219,12 @@ def main(argv=None) -> None:
         sizes.append(100_000)
     figs = []
     print(f"Machine: {os.cpu_count()} cores, {_memory()}, Python {sys.version.split()[0]}, "
-          f"{os.uname().machine}", flush=True)
+          f"{os.uname().machine}; load average {os.getloadavg()[0]:.1f}; profile {args.profile}",
+          flush=True)
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"ftz-bench-{n}-"))
         try:
-            figs.append(bench_size(n, work))
+            figs.append(bench_size(n, work, args.profile))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         print(table(figs[-1:]), flush=True)  # each size as soon as it is measured

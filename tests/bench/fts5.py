@@ -55,6 +55,8 @@ CREATE VIRTUAL TABLE doc USING fts5(id UNINDEXED, title, title_zh, tags, names, 
                                     tokenize = 'porter unicode61');
 CREATE TABLE measure (rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, date TEXT, pillar TEXT);
 CREATE TABLE measure_zone (rowid INTEGER, zone TEXT);
+CREATE TABLE measure_scope (rowid INTEGER, scope TEXT);
+CREATE INDEX measure_scope_rowid ON measure_scope (rowid);
 CREATE INDEX measure_zone_zone ON measure_zone (zone, rowid);
 CREATE INDEX measure_zone_rowid ON measure_zone (rowid);
 CREATE INDEX measure_date ON measure (date DESC);
@@ -67,6 +69,8 @@ def _insert(db, rowid: int, row: tuple, meta: dict) -> None:
                (rowid, *row))
     db.execute("INSERT INTO measure VALUES (?,?,?,?)", (rowid, row[0], meta["date"], meta["pillar"]))
     db.executemany("INSERT INTO measure_zone VALUES (?,?)", [(rowid, z) for z in meta["zones"]])
+    db.executemany("INSERT INTO measure_scope VALUES (?,?)",
+                   [(rowid, s) for s in {step["scope"] for step in meta.get("lineage") or ()}])
 
 
 def build(measures: Path, path: Path) -> dict:
@@ -95,6 +99,7 @@ def update(measures: Path, path: Path, file: Path) -> dict:
         db.execute("DELETE FROM doc WHERE rowid = ?", (rowid,))
         db.execute("DELETE FROM measure WHERE rowid = ?", (rowid,))
         db.execute("DELETE FROM measure_zone WHERE rowid = ?", (rowid,))
+        db.execute("DELETE FROM measure_scope WHERE rowid = ?", (rowid,))
         _insert(db, rowid, row, meta)
     db.close()
     return {"seconds": time.perf_counter() - start}
@@ -149,8 +154,13 @@ def search(db, q: str, zones: list[str], pillars: list[str], per_page: int = 20)
     pillar_counts = dict(db.execute(
         "SELECT m.pillar, count(*) FROM temp.hit h JOIN measure m ON m.rowid = h.rowid "
         f"WHERE 1{zone_sql} GROUP BY m.pillar", zones).fetchall())
+    scope_counts = dict(db.execute(  # the facade counts scopes too (none in generated records)
+        "SELECT s.scope, count(*) FROM temp.hit h JOIN measure_scope s ON s.rowid = h.rowid "
+        f"JOIN measure m ON m.rowid = h.rowid WHERE 1{pillar_sql}{zone_sql} GROUP BY s.scope",
+        pillars + zones).fetchall())
     total = sum(pillar_counts.get(p, 0) for p in pillars) if pillars else sum(pillar_counts.values())
-    return {"total": total, "hits": hits, "zones": zone_counts, "pillars": pillar_counts}
+    return {"total": total, "hits": hits, "zones": zone_counts, "pillars": pillar_counts,
+            "scopes": scope_counts}
 
 
 def query(path: Path, queries: list[dict]) -> dict:

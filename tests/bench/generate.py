@@ -1,6 +1,11 @@
 """Deterministic synthetic measure records at any N, in the record format, for benchmarks.
 
-    python -m tests.bench.generate N DIR
+    python -m tests.bench.generate N DIR [PROFILE]
+
+Two profiles. "policy" (the default, what the engine was tuned on): a 300-word policy
+vocabulary drawn by Zipf's law (exponent 1), 100-500-word bodies, some Chinese. "other"
+(never tuned on): another seed, the vocabulary grown to 3,000 words with generated ones, a
+steeper Zipf exponent (1.2), bodies of 30-1,200 words, three times the Chinese.
 
 DIR receives the real taxonomy, sources and dictionaries from measures/ and N synthetic
 records; nothing is ever written into measures/ itself.
@@ -55,33 +60,49 @@ PHRASES = [
 ]
 
 
-_CUMULATIVE: dict[int, list[float]] = {}
+def _pseudo_words(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    syllables = "ka to ri mu se na lo pe di fu ga ze ho bi ny qu ve xi ja wo".split()
+    out = set()
+    while len(out) < count:
+        out.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(out)
 
 
-def _zipf_words(rng: random.Random, words: list[str], k: int) -> list[str]:
-    """k words drawn by Zipf's law: the word of rank r with weight 1/r, as in real text."""
-    if len(words) not in _CUMULATIVE:
+PROFILES = {
+    "policy": dict(seed=20230511, words=EN_WORDS, zipf=1.0, body=(100, 500), chinese=0.15),
+    "other": dict(seed=9001, words=EN_WORDS + _pseudo_words(2700, 9001), zipf=1.2,
+                  body=(30, 1200), chinese=0.45),
+}
+_CUMULATIVE: dict[tuple[int, float], list[float]] = {}
+
+
+def _zipf_words(rng: random.Random, words: list[str], k: int, exponent: float = 1.0) -> list[str]:
+    """k words drawn by Zipf's law: the word of rank r with weight 1/r^s, as in real text."""
+    key = (len(words), exponent)
+    if key not in _CUMULATIVE:
         total, cum = 0.0, []
         for rank in range(1, len(words) + 1):
-            total += 1.0 / rank
+            total += 1.0 / rank ** exponent
             cum.append(total)
-        _CUMULATIVE[len(words)] = cum
-    return rng.choices(words, cum_weights=_CUMULATIVE[len(words)], k=k)
+        _CUMULATIVE[key] = cum
+    return rng.choices(words, cum_weights=_CUMULATIVE[key], k=k)
 
 
-def _sentence(rng: random.Random, zone: dict) -> str:
-    words = _zipf_words(rng, EN_WORDS, rng.randint(8, 22))
+def _sentence(rng: random.Random, zone: dict, profile: dict) -> str:
+    words = _zipf_words(rng, profile["words"], rng.randint(8, 22), profile["zipf"])
     if rng.random() < 0.3:
         words.insert(rng.randrange(len(words)), rng.choice(PHRASES))
     if rng.random() < 0.2:
         words.insert(rng.randrange(len(words)), zone["short"])
-    if rng.random() < 0.15:
+    if rng.random() < profile["chinese"]:
         words.insert(rng.randrange(len(words)), rng.choice(ZH_WORDS))
     return " ".join(words).capitalize() + "."
 
 
-def generate(n: int, target: Path, seed: int = 20230511) -> Path:
-    """Write the real taxonomy and n synthetic records into target (created)."""
+def generate(n: int, target: Path, profile: str = "policy") -> Path:
+    """Write the real taxonomy and n synthetic records of a profile into target (created)."""
+    settings = PROFILES[profile]
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     for name in ("zones.yaml", "pillars.yaml", "dictionary.txt", "synonyms.yaml"):
@@ -94,19 +115,20 @@ def generate(n: int, target: Path, seed: int = 20230511) -> Path:
                  if len(c) > 40 and "Huacheng" not in c and c in text]
     zones = [z.__dict__ for z in taxonomy.zones.values()]
     pillars = list(taxonomy.pillars)
-    rng = random.Random(seed)
+    rng = random.Random(settings["seed"])
     start, span = dt.date(2013, 9, 29), (dt.date(2026, 10, 31) - dt.date(2013, 9, 29)).days
     for i in range(n):
         own = rng.sample(zones, k=1 if rng.random() < 0.85 else rng.randint(2, 4))
-        words = _zipf_words(rng, EN_WORDS, rng.randint(3, 7))
+        words = _zipf_words(rng, settings["words"], rng.randint(3, 7), settings["zipf"])
         zh = "".join(rng.choice(ZH_WORDS) for _ in range(rng.randint(2, 4)))
-        body_words = rng.randint(100, 500)
+        body_words = rng.randint(*settings["body"])
         body, count = [], 0
         while count < body_words:
-            sentence = _sentence(rng, own[0])
+            sentence = _sentence(rng, own[0], settings)
             body.append(sentence)
             count += len(sentence.split())
-        tags = sorted({w.lower() for w in _zipf_words(rng, EN_WORDS, rng.randint(3, 6))}
+        tags = sorted({w.lower() for w in _zipf_words(rng, settings["words"], rng.randint(3, 6),
+                                                       settings["zipf"])}
                       | {rng.choice(ZH_WORDS)})
         meta = {
             "title": f"{own[0]['short']} {' '.join(words)}".strip(),
@@ -128,4 +150,4 @@ def generate(n: int, target: Path, seed: int = 20230511) -> Path:
 
 
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate(int(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:4])

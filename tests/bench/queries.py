@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import random
 
-from .generate import EN_WORDS, PHRASES, ZH_WORDS
+from .generate import PHRASES, PROFILES, ZH_WORDS
 
 KINDS = ("word", "two-words", "phrase", "zone", "pillar", "chinese", "browse")
 
 
-def query_mix(zones: list[str], pillars: list[str], total: int = 200, seed: int = 7) -> list[dict]:
-    """Distinct (query, filters) pairs: no two alike, so no cache can flatter the figures."""
-    rng = random.Random(seed)
+def query_mix(zones: list[str], pillars: list[str], total: int = 200,
+              profile: str = "policy") -> list[dict]:
+    """Distinct (query, filters) pairs: no two alike, so no cache can flatter the figures.
+    The "other" profile's mix (never tuned on) draws from its own vocabulary's first 800
+    words, common and rare alike, with three-word searches among the two-word ones."""
+    rng = random.Random(7 if profile == "policy" else 4242)
     per_kind = total // len(KINDS)
-    words = [w for w in EN_WORDS if "-" not in w]
+    words = [w for w in PROFILES[profile]["words"] if "-" not in w][:800]
+    longest = 2 if profile == "policy" else 3
     seen, mix = set(), []
 
     def add(kind, q="", zone=(), pillar=()):
@@ -26,7 +30,7 @@ def query_mix(zones: list[str], pillars: list[str], total: int = 200, seed: int 
 
     makers = {
         "word": lambda: add("word", rng.choice(words)),
-        "two-words": lambda: add("two-words", " ".join(rng.sample(words, 2))),
+        "two-words": lambda: add("two-words", " ".join(rng.sample(words, rng.randint(2, longest)))),
         "phrase": lambda: add("phrase", f'"{rng.choice(PHRASES)}"' if rng.random() < 0.5 else
                               '"' + " ".join(rng.sample(words[:40], 2)) + '"'),
         "zone": lambda: add("zone", rng.choice(words), [rng.choice(zones)]),

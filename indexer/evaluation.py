@@ -1,0 +1,356 @@
+"""Query evaluation: a Whoosh query tree compiled to nodes that match, score and bound.
+
+Each node answers three questions for one search, over global document numbers:
+
+    match(ctx)          which documents match (a bool mask; totals and facets need it whole)
+    score(ctx, docs)    the exact scores of the given documents (0 where they don't match)
+    bound(ctx)          per block of documents (postings.Postings.block_starts), a score
+                        no document of the block can exceed
+
+so that the collector (collect.py) scores only the blocks that can still reach the top,
+and costly checks (word positions) run only for the documents it asks about. A search's
+state (its postings read so far, its masks, its deadline) lives in its SearchContext, never
+on the shared nodes or the index: threads search in parallel.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from whoosh import query as Q
+
+from .analysis import has_chinese, pair_term
+from .errors import SearchTooSlow
+from .postings import Postings, TermPostings
+from .scoring import BM25F
+
+MAX_WILDCARD_TERMS = 200  # a prefix or wildcard stands for at most its first 200 terms
+
+
+class SearchContext:
+    """One search: the generation's postings and scorer, what it has read, its deadline."""
+
+    def __init__(self, postings: Postings, bm25: BM25F, live: np.ndarray | None = None,
+                 budget: float | None = None):
+        self.postings = postings
+        self.bm25 = bm25
+        self.n = postings.n
+        self.live = postings.live if live is None else live
+        self.budget = budget
+        self.deadline = time.monotonic() + budget if budget else None
+        self._terms: dict = {}
+        self._masks: dict = {}
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SearchTooSlow(self.budget)
+
+    def term(self, fieldname: str, btext: bytes) -> TermPostings:
+        key = (fieldname, btext)
+        found = self._terms.get(key)
+        if found is None:
+            self.check_time()
+            found = self._terms[key] = self.postings.term(fieldname, btext)
+        return found
+
+    def known(self, node) -> np.ndarray | None:
+        """The node's whole match mask if this search has computed it already."""
+        return self._masks.get(id(node))
+
+    def mask(self, node) -> np.ndarray:
+        found = self._masks.get(id(node))
+        if found is None:
+            found = self._masks[id(node)] = node.compute_match(self)
+        return found
+
+
+class Node:
+    boost = 1.0
+
+    def match(self, ctx: SearchContext) -> np.ndarray:
+        return ctx.mask(self)
+
+    def match_docs(self, ctx: SearchContext, docs: np.ndarray) -> np.ndarray:
+        return self.match(ctx)[docs]
+
+    def compute_match(self, ctx: SearchContext) -> np.ndarray:
+        raise NotImplementedError
+
+    def score(self, ctx: SearchContext, docs: np.ndarray) -> np.ndarray:
+        return np.zeros(len(docs))
+
+    def bound(self, ctx: SearchContext) -> np.ndarray:
+        return np.zeros(ctx.postings.blocks)
+
+
+class Nothing(Node):
+    def compute_match(self, ctx):
+        return np.zeros(ctx.n, dtype=bool)
+
+
+class Everything(Node):
+    def compute_match(self, ctx):
+        return ctx.live.copy()
+
+
+class Term(Node):
+    def __init__(self, fieldname: str, btext: bytes, boost: float = 1.0):
+        self.fieldname, self.btext, self.boost = fieldname, btext, boost
+
+    def postings(self, ctx) -> TermPostings:
+        return ctx.term(self.fieldname, self.btext)
+
+    def compute_match(self, ctx):
+        mask = np.zeros(ctx.n, dtype=bool)
+        mask[self.postings(ctx).ids] = True
+        return mask
+
+    def score(self, ctx, docs):
+        t = self.postings(ctx)
+        out = np.zeros(len(docs))
+        if not t.df or not len(docs):
+            return out
+        at = np.searchsorted(t.ids, docs)
+        at[at == t.df] = 0
+        hit = t.ids[at] == docs
+        lengths = ctx.postings.lengths.get(self.fieldname)
+        if lengths is None:
+            return out
+        out[hit] = ctx.bm25.scores(self.fieldname, t.tf[at[hit]], lengths[docs[hit]],
+                                   ctx.bm25.idf(t.df), self.boost)
+        return out
+
+    def bound(self, ctx):
+        t = self.postings(ctx)
+        out = np.zeros(ctx.postings.blocks)
+        if t.df and self.fieldname in ctx.postings.lengths:
+            out[t.block_ids] = ctx.bm25.bounds(self.fieldname, t.block_max, t.block_minlen,
+                                               ctx.bm25.idf(t.df), self.boost)
+        return out
+
+
+class Weighted(Node):
+    """A fixed set of documents, each scoring `weight` (related(): a shared zone)."""
+
+    def __init__(self, mask: np.ndarray, weight: float):
+        self.mask_, self.weight = mask, weight
+
+    def compute_match(self, ctx):
+        return self.mask_ & ctx.live
+
+    def score(self, ctx, docs):
+        return self.weight * self.match(ctx)[docs]
+
+    def bound(self, ctx):
+        has = np.add.reduceat(self.match(ctx), ctx.postings.block_starts[:-1]) > 0
+        return self.weight * has
+
+
+class And(Node):
+    def __init__(self, children: list[Node], boost: float = 1.0):
+        self.children, self.boost = children, boost
+
+    def compute_match(self, ctx):
+        mask = self.children[0].match(ctx).copy()
+        for child in self.children[1:]:
+            mask &= child.match(ctx)
+        return mask
+
+    def score(self, ctx, docs):
+        total = sum(child.score(ctx, docs) for child in self.children)
+        return self.boost * total * self.match_docs(ctx, docs)
+
+    def bound(self, ctx):
+        return self.boost * sum(child.bound(ctx) for child in self.children)
+
+
+class Or(And):
+    def compute_match(self, ctx):
+        mask = self.children[0].match(ctx).copy()
+        for child in self.children[1:]:
+            mask |= child.match(ctx)
+        return mask
+
+    def match_docs(self, ctx, docs):
+        out = np.zeros(len(docs), dtype=bool)
+        for child in self.children:
+            out |= child.match_docs(ctx, docs)
+        return out
+
+    def score(self, ctx, docs):  # a child scores 0 where it does not match
+        return self.boost * sum(child.score(ctx, docs) for child in self.children)
+
+
+class AndNot(Node):
+    def __init__(self, positive: Node, negative: Node):
+        self.positive, self.negative = positive, negative
+
+    def compute_match(self, ctx):
+        return self.positive.match(ctx) & ~self.negative.match(ctx)
+
+    def score(self, ctx, docs):
+        return self.positive.score(ctx, docs) * self.match_docs(ctx, docs)
+
+    def bound(self, ctx):
+        return self.positive.bound(ctx)
+
+
+class Not(Node):
+    def __init__(self, inner: Node):
+        self.inner = inner
+
+    def compute_match(self, ctx):
+        return ctx.live & ~self.inner.match(ctx)
+
+
+class AndMaybe(Node):
+    """The required part decides the match; the optional part adds to the score where it
+    matches too. Only the documents scored are checked against the optional part."""
+
+    def __init__(self, required: Node, optional: Node):
+        self.required, self.optional = required, optional
+
+    def compute_match(self, ctx):
+        return self.required.match(ctx)
+
+    def match_docs(self, ctx, docs):
+        return self.required.match_docs(ctx, docs)
+
+    def score(self, ctx, docs):
+        base = self.required.score(ctx, docs)
+        return (base + self.optional.score(ctx, docs)) * self.match_docs(ctx, docs)
+
+    def bound(self, ctx):
+        return self.required.bound(ctx) + self.optional.bound(ctx)
+
+
+class Phrase(Node):
+    """Words in order, each at most `slop` positions after the one before.
+
+    With word pairs in the index (analysis.pair_term), the documents holding each
+    consecutive pair are the exact matches of a two-word phrase, and few enough
+    candidates for a longer one that their positions are checked exactly. Otherwise the
+    positions of the documents holding every word are checked: for a whole mask when the
+    phrase is required, for the asked documents only when it is optional."""
+
+    def __init__(self, fieldname: str, words: list[str], btexts: list[bytes], slop: int,
+                 boost: float, pairs: bool):
+        self.fieldname, self.slop, self.boost = fieldname, slop, boost
+        self.words = [Term(fieldname, b, boost) for b in btexts]
+        # a Chinese word may stand in a text as a sub-word of a longer one, at that word's
+        # position, where no pair of it was indexed: such phrases are checked on positions
+        usable = pairs and slop == 1 and not any(has_chinese(w) for w in words)
+        self.pairs = [Term(fieldname, pair_term(a, b).encode("utf-8"))
+                      for a, b in zip(words, words[1:])] if usable else []
+        self.exact_by_pairs = len(words) == 2 and bool(self.pairs)
+
+    def _candidates(self, ctx, docs=None) -> np.ndarray:
+        parts = self.words + self.pairs
+        if docs is None:
+            mask = parts[0].match(ctx).copy()
+            for part in parts[1:]:
+                mask &= part.match(ctx)
+            return mask
+        mask = np.ones(len(docs), dtype=bool)
+        for part in parts:
+            mask &= part.match(ctx)[docs]
+        return mask
+
+    def compute_match(self, ctx):
+        mask = self._candidates(ctx)
+        if self.exact_by_pairs:
+            return mask
+        docs = np.flatnonzero(mask)
+        out = np.zeros(ctx.n, dtype=bool)
+        out[docs[self._in_order(ctx, docs)]] = True
+        return out
+
+    def match_docs(self, ctx, docs):
+        known = ctx.known(self)
+        if known is not None:
+            return known[docs]
+        found = self._candidates(ctx, docs)
+        if not self.exact_by_pairs and found.any():
+            check = docs[found]
+            found[found] = self._in_order(ctx, check)
+        return found
+
+    def _in_order(self, ctx, docs: np.ndarray) -> np.ndarray:
+        """For sorted documents holding every word: whether the words come in order."""
+        if not len(docs):
+            return np.zeros(0, dtype=bool)
+        current = None
+        for i, word in enumerate(self.words):
+            ctx.check_time()
+            d, p = word.postings(ctx).positions(docs)
+            keys = np.unique((d << 32) | p)
+            if current is None:
+                current = keys
+                continue
+            reach = [current + step for step in range(1, self.slop + 1)]
+            reach = np.unique(np.concatenate(reach))
+            current = reach[np.isin(reach, keys, assume_unique=True)]
+            if not len(current):
+                break
+        return np.isin(docs, np.unique(current >> 32))
+
+    def score(self, ctx, docs):
+        total = sum(word.score(ctx, docs) for word in self.words)
+        return total * self.match_docs(ctx, docs)
+
+    def bound(self, ctx):
+        return sum(word.bound(ctx) for word in self.words)
+
+
+class Flat(Node):
+    """A query Whoosh evaluates itself (none the parser makes now): a flat score of 1."""
+
+    def __init__(self, query):
+        self.query = query
+
+    def compute_match(self, ctx):
+        mask = np.zeros(ctx.n, dtype=bool)
+        with ctx.postings._lock:
+            ids = np.fromiter(ctx.postings.searcher.docs_for_query(self.query), dtype=np.int64)
+        mask[ids] = True
+        return mask & ctx.live
+
+    def score(self, ctx, docs):
+        return self.match(ctx)[docs].astype(np.float64)
+
+    def bound(self, ctx):
+        return np.ones(ctx.postings.blocks)
+
+
+def compile_query(q, postings: Postings) -> Node:
+    """The node tree of a Whoosh query tree, for one index generation."""
+    if q is None or q is Q.NullQuery or isinstance(q, type(Q.NullQuery)):
+        return Nothing()
+    if isinstance(q, Q.Term):
+        return Term(q.fieldname, postings.to_bytes(q.fieldname, q.text), q.boost)
+    if isinstance(q, Q.Every):
+        return Everything()
+    if isinstance(q, Q.Phrase):
+        field = postings.schema[q.fieldname]
+        if len(q.words) == 1:
+            return Term(q.fieldname, field.to_bytes(q.words[0]), q.boost)
+        return Phrase(q.fieldname, list(q.words), [field.to_bytes(w) for w in q.words], q.slop,
+                      q.boost, getattr(field.analyzer, "pairs", False))
+    if isinstance(q, Q.AndMaybe):
+        return AndMaybe(compile_query(q.a, postings), compile_query(q.b, postings))
+    if isinstance(q, Q.AndNot):
+        return AndNot(compile_query(q.a, postings), compile_query(q.b, postings))
+    if isinstance(q, Q.Not):
+        return Not(compile_query(q.query, postings))
+    if isinstance(q, (Q.And, Q.Or)):
+        children = [compile_query(sub, postings) for sub in q.subqueries]
+        if not children:
+            return Nothing()
+        return (And if isinstance(q, Q.And) else Or)(children, q.boost)
+    if isinstance(q, (Q.Prefix, Q.Wildcard)):
+        terms = postings.expand(q, MAX_WILDCARD_TERMS)
+        if not terms:
+            return Nothing()
+        return Or([Term(q.fieldname, t, q.boost) for t in terms])
+    return Flat(q)

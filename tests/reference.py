@@ -1,0 +1,162 @@
+"""The slow, obvious search the engine is checked against (tests/test_reference.py).
+
+It reads the records themselves, not the index: each record's index document
+(schema.measure_document) is analysed with the schema's own analysers, and a Whoosh query
+tree is evaluated one document at a time over those tokens: a term matches where it
+occurs, a phrase where its words' positions chain, and BM25F is the textbook formula with
+plain Python floats. Nothing here is shared with indexer/evaluation.py, postings.py or
+collect.py.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from indexer import scoring
+from indexer.catalog import Report, load_measure, load_taxonomy, record_paths, source_text_cache
+from indexer.lexicon import load_lexicon
+from indexer.schema import build_schema, measure_document
+
+
+@dataclass
+class Doc:
+    id: str
+    date: str
+    # field -> term -> positions (text fields) or [] (other fields)
+    terms: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    lengths: dict[str, int] = field(default_factory=dict)  # words of each text field
+
+
+class Reference:
+    def __init__(self, measures_dir):
+        report = Report(measures_dir)
+        taxonomy = load_taxonomy(measures_dir, report)
+        squashed = source_text_cache(taxonomy)
+        self.schema = schema = build_schema(load_lexicon(measures_dir, report).dictionary)
+        self.docs: list[Doc] = []
+        for path in record_paths(measures_dir):
+            measure = load_measure(path, taxonomy, report, squashed)
+            assert measure is not None, report.problems
+            values = measure_document(measure, taxonomy)
+            doc = Doc(measure.id, measure.date)
+            for name, value in values.items():
+                fieldobj = schema[name]
+                if not fieldobj.indexed or not value:
+                    continue
+                terms: dict[str, list[int]] = {}
+                if name in scoring.TEXT_FIELDS:
+                    words = 0
+                    for t in fieldobj.analyzer(value, positions=True, mode="index"):
+                        terms.setdefault(t.text, []).append(t.pos)
+                        words += bool(t.whole)
+                    doc.lengths[name] = words
+                else:
+                    for btext, _freq, _weight, _v in fieldobj.index(value):
+                        terms[btext.decode("utf-8")] = []
+                doc.terms[name] = terms
+            self.docs.append(doc)
+        self.by_id = {d.id: d for d in self.docs}
+        n = len(self.docs)
+        self.average = {f: max(sum(d.lengths.get(f, 0) for d in self.docs) / max(n, 1), 1.0)
+                        for f in scoring.TEXT_FIELDS}
+        self.vocabulary = {}
+        for d in self.docs:
+            for name, terms in d.terms.items():
+                self.vocabulary.setdefault(name, set()).update(terms)
+
+    # -- matching ----------------------------------------------------------------------
+    def matches(self, q, doc: Doc) -> bool:
+        if q is Q.NullQuery or isinstance(q, type(Q.NullQuery)):
+            return False
+        if isinstance(q, Q.Term):
+            return self._text(q) in doc.terms.get(q.fieldname, {})
+        if isinstance(q, Q.Every):
+            return True
+        if isinstance(q, Q.Phrase):
+            return self._phrase(q, doc)
+        if isinstance(q, Q.AndMaybe):
+            return self.matches(q.a, doc)
+        if isinstance(q, Q.AndNot):
+            return self.matches(q.a, doc) and not self.matches(q.b, doc)
+        if isinstance(q, Q.Not):
+            return not self.matches(q.query, doc)
+        if isinstance(q, Q.And):
+            return bool(q.subqueries) and all(self.matches(s, doc) for s in q.subqueries)
+        if isinstance(q, Q.Or):
+            return any(self.matches(s, doc) for s in q.subqueries)
+        if isinstance(q, (Q.Prefix, Q.Wildcard)):
+            return any(self.matches(t, doc) for t in self._expand(q))
+        raise AssertionError(f"the reference does not know {q!r}")
+
+    def _text(self, q) -> str:
+        text = q.text
+        return text.decode("utf-8") if isinstance(text, bytes) else text
+
+    def _expand(self, q) -> list[Q.Term]:
+        import fnmatch
+
+        vocabulary = sorted(self.vocabulary.get(q.fieldname, ()))
+        if isinstance(q, Q.Prefix):
+            found = [t for t in vocabulary if t.startswith(q.text)]
+        else:
+            found = [t for t in vocabulary if fnmatch.fnmatchcase(t, q.text)]
+        return [Q.Term(q.fieldname, t, boost=q.boost) for t in found]
+
+    def _phrase(self, q: Q.Phrase, doc: Doc) -> bool:
+        terms = doc.terms.get(q.fieldname, {})
+        positions = [set(terms.get(w, ())) for w in q.words]
+        if not all(positions):
+            return False
+        current = positions[0]
+        for following in positions[1:]:
+            current = {p + step for p in current for step in range(1, q.slop + 1)} & following
+            if not current:
+                return False
+        return True
+
+    # -- scoring -----------------------------------------------------------------------
+    def score(self, q, doc: Doc) -> float:
+        """BM25F of a matching document; 0 for a part that does not match."""
+        if not self.matches(q, doc):
+            return 0.0
+        if isinstance(q, Q.Term):
+            return self._term_score(q.fieldname, self._text(q), q.boost, doc)
+        if isinstance(q, Q.Phrase):
+            return sum(self._term_score(q.fieldname, w, q.boost, doc) for w in q.words)
+        if isinstance(q, Q.AndMaybe):
+            return self.score(q.a, doc) + self.score(q.b, doc)
+        if isinstance(q, Q.AndNot):
+            return self.score(q.a, doc)
+        if isinstance(q, (Q.And, Q.Or)):
+            return q.boost * sum(self.score(s, doc) for s in q.subqueries)
+        if isinstance(q, (Q.Prefix, Q.Wildcard)):
+            return sum(self.score(t, doc) for t in self._expand(q))
+        return 0.0
+
+    def _term_score(self, fieldname: str, text: str, boost: float, doc: Doc) -> float:
+        if fieldname not in scoring.TEXT_FIELDS:
+            return 0.0
+        tf = len(doc.terms.get(fieldname, {}).get(text, ()))
+        if not tf:
+            return 0.0
+        df = sum(1 for d in self.docs if text in d.terms.get(fieldname, {}))
+        n = len(self.docs)
+        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        length = doc.lengths.get(fieldname, 0)
+        norm = scoring.K1 * (1 - scoring.B + scoring.B * length / self.average[fieldname])
+        return boost * idf * tf * (scoring.K1 + 1) / (tf + norm)
+
+    def ranking(self, q, allowed_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        """Every matching record (within `allowed_ids`), best first: score rounded as the
+        engine rounds it, then newest first, then by id."""
+        found = []
+        for doc in self.docs:
+            if allowed_ids is not None and doc.id not in allowed_ids:
+                continue
+            if self.matches(q, doc):
+                found.append((doc, float(scoring.rounded(self.score(q, doc)))))
+        found.sort(key=lambda ds: (-ds[1], -int(ds[0].date.replace("-", "")), ds[0].id))
+        return [(d.id, s) for d, s in found]

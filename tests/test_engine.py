@@ -1,0 +1,200 @@
+"""Unit tests of the search core's pieces: the analyser, the codec, lengths, query syntax
+checks, snippets, and searches running in parallel threads."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from whoosh import query as Q
+
+from indexer import postings as postings_module
+from indexer.analysis import PAIR_MARK, STOP_WORDS, pair_term, text_analyzer
+from indexer.codec import WordPositions
+from indexer.evaluation import compile_query
+from indexer.querying import syntax_problem
+from indexer.snippets import snippet
+
+DICTIONARY = (("原产地证书", 100), ("原产地", 100), ("证书", 100), ("保税", 100), ("仓库", 100))
+
+
+def tokens(text, mode="index"):
+    return [(t.text, t.pos, t.whole) for t in
+            text_analyzer(DICTIONARY)(text, positions=True, mode=mode)]
+
+
+# -- the analyser --------------------------------------------------------------------------
+def test_words_take_consecutive_positions_in_both_languages_and_stop_words_none():
+    words = [(text, pos) for text, pos, whole in tokens("Certificate of origin 保税仓库 storage")
+             if whole]
+    assert words == [("certif", 0), ("origin", 1), ("保税仓库", 2), ("storag", 3)]
+    assert not {t for t, _p, _w in tokens("the of and")} & STOP_WORDS
+
+
+def test_index_mode_adds_word_pairs_at_the_second_words_position():
+    found = tokens("bonded oil tank")
+    pairs = [(t, p) for t, p, whole in found if t.startswith(PAIR_MARK)]
+    assert pairs == [(pair_term("bond", "oil"), 1), (pair_term("oil", "tank"), 2)]
+    assert all(not whole for t, _p, whole in found if t.startswith(PAIR_MARK))
+
+
+def test_chinese_words_add_their_sub_words_and_characters_at_their_own_position():
+    found = tokens("原产地证书")
+    whole = [(t, p) for t, p, w in found if w]
+    subs = {t for t, p, w in found if not w and p == 0}
+    assert whole == [("原产地证书", 0)]
+    assert {"原产地", "证书", "原", "书"} <= subs
+
+
+def test_query_mode_emits_whole_words_only():
+    assert all(whole for _t, _p, whole in tokens("原产地证书 bonded oil", mode="query"))
+    assert [t for t, _p, _w in tokens("原产地证书 bonded oil", mode="query")] == [
+        "原产地证书", "bond", "oil"]
+
+
+def test_a_fields_length_counts_words_only():
+    """Pairs and sub-words are terms, not words: BM25 must not penalise Chinese. The
+    format hands Whoosh one entry per document, whose frequency (the length) is the words."""
+    import marshal
+
+    from indexer.codec import DOCUMENT_TERM
+
+    fmt = WordPositions()
+    text = "Bonded oil 原产地证书 保税仓库 storage"
+    [(term, freq, _weight, blob)] = fmt.word_values(text, text_analyzer(DICTIONARY), mode="index")
+    assert term == DOCUMENT_TERM and freq == 5  # bond oil 原产地证书 保税仓库 storag
+    terms, counts, _positions = marshal.loads(blob)
+    counts = dict(zip(terms, counts))
+    assert counts["原产地"] == 1 and counts[pair_term("bond", "oil")] == 1
+
+
+def test_indexed_lengths_are_words(kb):
+    gen = kb._gen
+    from tests.helpers import ZHEJIANG_OIL
+
+    doc = gen.postings.docnum("id", ZHEJIANG_OIL)
+    record = gen.record(doc)
+    analyzer = gen.schema["title"].analyzer
+    title = f"{record['title']}\n{record['title_zh']}"
+    words = sum(1 for t in analyzer(title, positions=True, mode="index") if t.whole)
+    assert gen.postings.lengths["title"][doc] == words < 20
+
+
+# -- the codec, against Whoosh's own matchers ----------------------------------------------
+@pytest.mark.parametrize("q", [
+    Q.Term("body", "tank"), Q.Term("zones", "zhejiang"), Q.Term("title", "保税"),
+    Q.Phrase("body", ["bond", "oil"]), Q.Phrase("body", ["product", "same", "tank"]),
+    Q.And([Q.Term("body", "oil"), Q.Not(Q.Term("body", "railway"))]),
+    Q.Or([Q.Term("tags", "rcep"), Q.Term("body", "铁路")]),
+])
+def test_matches_equal_whoosh_matchers_over_the_codec(kb, q):
+    """Whoosh evaluates the same query with its own matchers (reading the codec through
+    Whoosh's matcher interface): the same documents."""
+    gen = kb._gen
+    with gen.postings._lock:
+        expected = set(gen.postings.searcher.docs_for_query(q)) - {
+            gen.postings.docnum("id", "_taxonomy")}
+    ctx = gen.context()
+    got = set(np.flatnonzero(compile_query(q, gen.postings).match(ctx) & gen.live).tolist())
+    assert got == expected and got
+
+
+def test_positions_read_back(kb):
+    gen = kb._gen
+    t = gen.postings.term("body", "tank")
+    docs, positions = t.positions(t.ids[:3])
+    assert set(docs.tolist()) == set(t.ids[:3].tolist())
+    assert len(positions) == int(t.tf[:3].sum())
+
+
+# -- query syntax --------------------------------------------------------------------------
+@pytest.mark.parametrize("text, problem", [
+    ('"bonded oil', "an unbalanced quote"),
+    ("(oil tank", "an unclosed bracket"),
+    ("oil)", "a closing bracket with no opening one"),
+    ("oil AND", "the operator AND with nothing on one side"),
+    ("oil AND OR tank", "two operators in a row"),
+    ("zone: oil", "a field name with nothing after it"),
+    ("colour:red", "the unknown field 'colour'"),
+    ("*oil", "a wildcard with no letters before it"),
+    ("[a TO b]", "range brackets"),
+])
+def test_syntax_problems_are_named(text, problem):
+    assert problem in syntax_problem(text)
+
+
+@pytest.mark.parametrize("text", ['"bonded oil" tank', "oil AND (tank OR 保税)", "NOT railway",
+                                  "zone:zhejiang oil", "scope:national", "oil*", "title:tank"])
+def test_valid_syntax_has_no_problem(text):
+    assert syntax_problem(text) is None
+
+
+# -- snippets ------------------------------------------------------------------------------
+def test_snippet_marks_stemmed_words_escapes_and_strips_markup():
+    body = "Intro. **Bonded** oil <b>tanks</b> [store](http://x) the oil & gas products."
+    html = snippet(body, {"bond", "tank", "oil"})
+    assert "<mark>Bonded</mark>" in html and "<mark>tanks</mark>" in html
+    assert "<b>" not in html and "http://x" not in html and "&amp;" in html
+
+
+def test_snippet_window_prefers_the_passage_with_most_distinct_words():
+    body = ("oil " * 8) + ("filler " * 60) + "bonded oil tank storage" + (" filler" * 60)
+    html = snippet(body, {"bond", "oil", "tank"})
+    assert "<mark>bonded</mark> <mark>oil</mark> <mark>tank</mark>" in html
+    assert html.startswith("… ")
+
+
+def test_snippet_marks_chinese_words():
+    assert "<mark>保税</mark>" in snippet("这是保税仓库。", {"保税"})
+
+
+# -- threads -------------------------------------------------------------------------------
+QUERIES = ["oil", "bonded oil tank", '"same tank"', "railway OR rcep", "保税", "logistics -oil",
+           "certificate of origin", "zone:zhejiang tank", "tank*"]
+
+
+def test_searches_in_threads_give_the_results_of_searches_in_turn(kb):
+    expected = {q: [(h.id, h.score) for h in kb.search(q).hits] for q in QUERIES}
+    failures = []
+
+    def run(offset):
+        for i in range(30):
+            q = QUERIES[(i + offset) % len(QUERIES)]
+            got = [(h.id, h.score) for h in kb.search(q).hits]
+            if got != expected[q]:
+                failures.append((q, got))
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
+def test_a_search_held_up_does_not_hold_up_another(kb, monkeypatch):
+    """Searches share no lock: while one search waits inside the postings layer, another
+    runs to the end."""
+    entered, release = threading.Event(), threading.Event()
+    term = postings_module.Postings.term
+
+    def slow_term(self, fieldname, text):
+        if b"railwa" in (text if isinstance(text, bytes) else text.encode()):
+            entered.set()
+            release.wait(20)
+        return term(self, fieldname, text)
+
+    monkeypatch.setattr(postings_module.Postings, "term", slow_term)
+    held = threading.Thread(target=kb.search, args=("railway",))
+    held.start()
+    try:
+        assert entered.wait(10)
+        finished = threading.Event()
+        other = threading.Thread(target=lambda: (kb.search("oil tank"), finished.set()))
+        other.start()
+        assert finished.wait(10), "a search waited for another one"
+        assert held.is_alive()
+    finally:
+        release.set()
+        held.join()
