@@ -44,7 +44,7 @@ def test_search_shape(client):
         assert hit["url"] == f"/measures/{hit['id']}"
         assert client.get(hit["url"]).status_code == 200
     assert any("<mark>" in hit["snippet"] for hit in data["results"])
-    assert set(data["facets"]) == {"zone", "pillar"}
+    assert set(data["facets"]) == {"zone", "pillar", "scope"}
     assert len(data["facets"]["zone"]) == ZONE_COUNT and len(data["facets"]["pillar"]) == 4
     assert all(isinstance(n, int) for n in data["facets"]["zone"].values())
 
