@@ -57,15 +57,16 @@ class QueryVocabulary:
         """(zone id, the words that name it) for each zone the query's words name, in order
         of first mention: `Hebei`, `河北`, `zone:hebei`, `Xiong'an` (a place in Hebei)."""
         found: dict[str, str] = {}
-        words = re.findall(r"[^\W_]+", text.casefold())
-        originals = re.findall(r"[^\W_]+", text)
+        runs = list(re.finditer(r"[^\W_]+", text))
+        words = [m.group(0).casefold() for m in runs]
         i = 0
         while i < len(words):
             for n in range(min(self._longest, len(words) - i), 0, -1):
-                key = tuple(w for chunk in words[i:i + n] for w in _WORD_RE.findall(chunk))
-                zone = self._zone_by_words.get(key) if key and "".join(key) == "".join(words[i:i + n]) else None
+                chunk = words[i:i + n]
+                key = tuple(w for c in chunk for w in _WORD_RE.findall(c))
+                zone = self._zone_by_words.get(key) if "".join(key) == "".join(chunk) else None
                 if zone:
-                    found.setdefault(zone, " ".join(originals[i:i + n]))
+                    found.setdefault(zone, text[runs[i].start():runs[i + n - 1].end()])
                     i += n
                     break
             else:
