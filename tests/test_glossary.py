@@ -16,7 +16,6 @@ from indexer.build import build_index
 from indexer.catalog import load_catalog
 from indexer.cli import cli
 from indexer.errors import ValidationFailed
-from indexer.search import KnowledgeBase
 from tests import parity
 from tests.conftest import PROJECT, SHIPPED
 from tests.helpers import write
@@ -105,15 +104,6 @@ def test_glossary_terms_are_found_inside_longer_chinese(client):
 
 
 # -- parity on the shipped records ---------------------------------------------------------
-@pytest.fixture(scope="module")
-def shipped_kb(tmp_path_factory):
-    index = tmp_path_factory.mktemp("shipped") / "index"
-    build_index(SHIPPED, index)
-    kb = KnowledgeBase(index)
-    yield kb
-    kb.close()
-
-
 def test_parity_holds_its_floors_and_is_the_readmes(shipped_kb):
     pairs = parity.glossary_pairs()
     results = {"terms": parity.measure(shipped_kb, pairs),

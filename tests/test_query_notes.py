@@ -7,17 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import ZHEJIANG_OIL
-from tests.webhelpers import text_of
+from tests.webhelpers import api_search as search, text_of
 
 BEIJING = "beijing-export-credit-insurance-small-enterprises"
 RCEP = "guangdong-rcep-paperless-origin-certificates"
 WAREHOUSE = "zhejiang-export-supervision-warehouse-multiple-functions"
-
-
-def search(client, **params) -> dict:
-    response = client.get("/api/search", query_string=params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def ids(data) -> list[str]:

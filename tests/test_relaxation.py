@@ -14,16 +14,10 @@ from indexer.build import build_index
 from indexer.cli import cli
 from indexer.search import KnowledgeBase
 from tests.helpers import record, write
-from tests.webhelpers import links, text_of
+from tests.webhelpers import api_search as search, links, text_of
 
 EXPRESS = "guangdong-express-perishable-exports-6-hour-release"
 YRD = "yangtze-river-delta-customs-special-goods-inspection-reform"
-
-
-def search(client, **params) -> dict:
-    response = client.get("/api/search", query_string=params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 @pytest.mark.parametrize("q, dropped", [("express delivery 6 hours", ["delivery"]),

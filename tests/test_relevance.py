@@ -48,14 +48,6 @@ LARGE_GROUPS = {"all", "new records"}
 
 
 @pytest.fixture(scope="module")
-def shipped_kb(tmp_path_factory):
-    """An index of the shipped measures/, the corpus the set is judged on; built once."""
-    index = tmp_path_factory.mktemp("shipped") / "index"
-    build_index(SHIPPED, index)
-    return KnowledgeBase(index)
-
-
-@pytest.fixture(scope="module")
 def judged(shipped_kb):
     return judge(shipped_kb)
 

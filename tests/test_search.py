@@ -163,20 +163,6 @@ def test_no_suggestion_that_finds_nothing(kb):
     assert result.total == 0 and result.suggestion is None
 
 
-@pytest.fixture(scope="module")
-def shipped_kb(tmp_path_factory):
-    """The shipped records (the fixture records have no lineage and no cited source)."""
-    from indexer.build import build_index
-    from indexer.search import KnowledgeBase
-    from tests.conftest import SHIPPED
-
-    index = tmp_path_factory.mktemp("shipped") / "index"
-    build_index(SHIPPED, index)
-    kb = KnowledgeBase(index)
-    yield kb
-    kb.close()
-
-
 def _scopes_of(kb, measure_id):
     return {step["scope"] for step in kb.measure(measure_id).get("lineage") or ()}
 

@@ -12,15 +12,9 @@ from __future__ import annotations
 import pytest
 
 from indexer.spelling import edits, max_edits
-from tests.webhelpers import links, text_of
+from tests.webhelpers import api_search as search, links, text_of
 
 LAOS = "china-laos-railway-multimodal-one-order-system"
-
-
-def search(client, **params) -> dict:
-    response = client.get("/api/search", query_string=params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 @pytest.mark.parametrize("q", [

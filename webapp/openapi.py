@@ -7,6 +7,9 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 _STATUS = {"type": ["string", "null"], "enum": ["piloted", "replicated", "nationwide", None]}
 _QUOTE = {"type": ["string", "null"],
           "description": "Verbatim from a held source; null on a cited one"}
+# A zone's id and names, wherever a zone is described (the zone list, a zone without records)
+_ZONE_NAMES = {"id": _ID, "name": {"type": "string"}, "name_zh": {"type": "string"},
+               "short": {"type": "string"}, "short_zh": {"type": "string"}}
 # What a hit and a measure both carry besides their source: the other sources and the lineage.
 _CITATION_TRAIL = {
     "see_also": {"type": "array", "items": _ID, "description": "Other sources reporting the measure"},
@@ -221,11 +224,7 @@ OPENAPI: dict = {
                 "type": "object",
                 "required": ["id", "name", "name_zh", "short", "short_zh", "named_as", "url"],
                 "properties": {
-                    "id": _ID,
-                    "name": {"type": "string"},
-                    "name_zh": {"type": "string"},
-                    "short": {"type": "string"},
-                    "short_zh": {"type": "string"},
+                    **_ZONE_NAMES,
                     "named_as": {"type": "string",
                                  "description": "The words of the query that name the zone "
                                                 "(its name, or a place in it)"},
@@ -289,11 +288,7 @@ OPENAPI: dict = {
                     "type": "object",
                     "required": ["id", "name", "name_zh", "established", "count"],
                     "properties": {
-                        "id": _ID,
-                        "name": {"type": "string"},
-                        "name_zh": {"type": "string"},
-                        "short": {"type": "string"},
-                        "short_zh": {"type": "string"},
+                        **_ZONE_NAMES,
                         "established": {"type": "integer"},
                         "tile": {"type": ["array", "null"], "items": {"type": "integer"}},
                         "count": {"type": "integer", "minimum": 0},
