@@ -72,10 +72,15 @@ class _Dependencies:
         self.sources = {k: _digest(v) for k, v in taxonomy.sources.items()}
         self.whole = _digest((sorted(self.zones.items()), sorted(self.pillars.items()),
                               sorted(self.sources.items())))
+        self._known: dict = {}  # records share few (zones, pillar, source) combinations
 
     def of(self, zones, pillar, source) -> str:
-        return _digest(([self.zones.get(z) for z in zones], self.pillars.get(pillar),
-                        self.sources.get(source)))
+        key = (tuple(zones), pillar, source)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = _digest(([self.zones.get(z) for z in zones],
+                                                self.pillars.get(pillar), self.sources.get(source)))
+        return found
 
 
 def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
@@ -117,56 +122,60 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
                 changed.append((path, st))
 
         schema = build_schema(lexicon.dictionary)
-        documents, written = [], []
-        for path, st, facts, document, problems in progress(
-                prepare(changed, measures_dir, taxonomy, schema), len(changed), "Validating"):
-            report.problems.extend(problems)
-            if facts is not None:
-                documents.append(document)
-                written.append(path.name)
-                measure_id, zones, pillar, source = facts
-                entries[path.name] = [st.st_mtime_ns, st.st_size, measure_id, zones, pillar,
-                                      source, deps.of(zones, pillar, source)]
-        if report.problems:
-            raise ValidationFailed(report.problems)
-
-        live_ids = {e[2] for e in entries.values()}
-        gone = sorted({e[2] for e in old.values()} - live_ids)
-        result = BuildReport("full" if full else "incremental", "", total=len(entries))
+        result = BuildReport("full" if full else "incremental", "")
         taxonomy_changed = full or manifest.get("taxonomy") != deps.whole + lexicon.digest
+        if not full and not changed and len(entries) == len(old) and not taxonomy_changed:
+            result.mode, result.generation, result.unchanged = "unchanged", current.name, len(entries)
+            result.total = len(entries)
+            return result
         if full:
             generation = store.new_generation(index_dir)
             ix = whoosh_index.create_in(str(generation), schema)
-            # one writer: the records were read and analysed in parallel already (prepare.py)
+            # one writer: the records are read and analysed in parallel (prepare.py)
             writer = ix.writer(limitmb=FULL_BUILD_MB, codec=codec(), compound=False)
             add = writer.add_document
-            result.added = len(documents)
         else:
             generation = current
-            if not documents and not gone and not taxonomy_changed:
-                result.mode, result.generation, result.unchanged = "unchanged", current.name, len(entries)
-                return result
             writer = ix.writer(limitmb=64, codec=codec(), compound=False)
             add = writer.update_document
-            previous = {e[2] for e in old.values()}
-            result.added = sum(1 for d in documents if d["id"] not in previous)
-            result.updated = len(documents) - result.added
-            result.deleted = len(gone)
-            result.unchanged = len(unchanged_ids)
+        previous = {e[2] for e in old.values()}
+        written = []
         try:
-            for document in progress(documents, len(documents), "Indexing"):
-                add(**document)
+            # Documents go to the writer as they are prepared, none kept (at 100,000 records
+            # they are gigabytes); after the first problem, records are only checked, and
+            # with any problem the writer is cancelled: nothing is published.
+            for path, st, facts, document, problems in progress(
+                    prepare(changed, measures_dir, taxonomy, schema), len(changed), "Indexing"):
+                report.problems.extend(problems)
+                if facts is None:
+                    continue
+                measure_id, zones, pillar, source = facts
+                entries[path.name] = [st.st_mtime_ns, st.st_size, measure_id, zones, pillar,
+                                      source, deps.of(zones, pillar, source)]
+                written.append(path.name)
+                if measure_id in previous and not full:
+                    result.updated += 1
+                else:
+                    result.added += 1
+                if not report.problems:
+                    add(**document)
+            if report.problems:
+                raise ValidationFailed(report.problems)
+            live_ids = {e[2] for e in entries.values()}
+            gone = sorted(previous - live_ids)
             for measure_id in gone:
                 writer.delete_by_term("id", measure_id)
             if taxonomy_changed:
                 writer.update_document(**taxonomy_document(taxonomy, lexicon))
             # An incremental commit adds a segment and merges none: merging deletes segment
-            # files that readers in other processes may still have to open. A full build
-            # (--rebuild) writes one compact generation.
+            # files that readers in other processes may still have to open.
             writer.commit(optimize=full, merge=full)
         except BaseException:
             writer.cancel()
             raise
+        result.total = len(entries)
+        if not full:
+            result.deleted, result.unchanged = len(gone), len(unchanged_ids)
         # only the rows of what changed are written (at 100,000 records, rewriting them
         # all was a large part of a one-record update)
         store.write_manifest(generation, {

@@ -46,6 +46,9 @@ BLOCK = 128  # documents per block of block-max statistics (a codec may say othe
 MAGIC = b"FTZ1"
 _HEADER = struct.Struct("<4sIII")  # magic, df, number of blocks, bytes of values
 LENGTHS_EXT = ".wln"
+# Up to this many postings' positions are read one pread each; more, the term's whole
+# positions at once (a common word's are megabytes: a serving worker's peak memory)
+FEW_POSTINGS = 512
 
 
 DOCUMENT_TERM = "\x00"  # the one pool entry a text field makes per document (see below)
@@ -137,7 +140,7 @@ class PostingArrays:
         `ids`): read whole when many are wanted, posting by posting when few."""
         offsets = self._offsets.astype(np.int64)
         starts, ends = offsets[indexes] // 4, offsets[indexes + 1] // 4
-        if self._values is None and len(indexes) < 64:
+        if self._values is None and len(indexes) <= FEW_POSTINGS:
             chunks = [np.frombuffer(os.pread(self._fd, int(e - s) * 4, self._values_at + int(s) * 4),
                                     dtype="<u4") for s, e in zip(starts, ends)]
             pos = np.concatenate(chunks) if chunks else np.zeros(0, dtype="<u4")
@@ -332,9 +335,11 @@ class _FieldWriter(W3FieldWriter):
         self._fieldid = fmap.setdefault(fieldname, len(fmap))
         self._fieldname, self._fieldobj, self._format = fieldname, fieldobj, fieldobj.format
         self._infield = True
-        # one entry per posting, in arrival order: term, document, weight, value size;
-        # the values themselves as a list of buffers to join
-        self._keys: list[str] = []
+        # one entry per posting, in arrival order: term number, document, weight, value
+        # size; the values themselves as a list of buffers to join. Terms are numbered as
+        # they come (a string per posting would be gigabytes at 100,000 records)
+        self._numbers: dict[str, int] = {}
+        self._keys = array("I")
         self._docs, self._weights, self._sizes = array("I"), array("f"), array("I")
         self._buffers: list[bytes] = []
         self._term = None
@@ -342,8 +347,14 @@ class _FieldWriter(W3FieldWriter):
     def start_term(self, btext):
         self._term = btext.decode("utf-8", "surrogateescape")
 
+    def _number(self, term: str) -> int:
+        found = self._numbers.get(term)
+        if found is None:
+            found = self._numbers[term] = len(self._numbers)
+        return found
+
     def add(self, docnum, weight, vbytes, length):
-        self._keys.append(self._term)
+        self._keys.append(self._number(self._term))
         self._docs.append(docnum)
         self._weights.append(weight)
         self._sizes.append(len(vbytes or b""))
@@ -353,7 +364,11 @@ class _FieldWriter(W3FieldWriter):
     def add_document_postings(self, docnum, weight, blob):
         """A WordPositions entry: all the postings of one document in this field."""
         terms, counts, positions = marshal.loads(blob)
-        self._keys.extend(terms)
+        numbers = self._numbers
+        for term in terms:
+            if term not in numbers:
+                numbers[term] = len(numbers)
+        self._keys.extend(map(numbers.__getitem__, terms))
         self._docs.extend(itertools.repeat(docnum, len(terms)))
         if weight == 1.0:
             self._weights.extend(counts)
@@ -372,6 +387,7 @@ class _FieldWriter(W3FieldWriter):
         if self._keys:
             self._write_field()
         self._keys = self._docs = self._weights = self._sizes = self._buffers = None
+        self._numbers = None
 
     def add_postings(self, schema, lengths, items):
         # Whoosh's loop, without a length lookup and three method calls per posting
@@ -397,10 +413,11 @@ class _FieldWriter(W3FieldWriter):
     def _write_field(self):
         block = self._codec.block
         # invert: postings by term (in the byte order of their UTF-8), then by document
-        vocabulary = sorted(set(self._keys))
-        number = {t: i for i, t in enumerate(vocabulary)}
-        count = len(self._keys)
-        term_of = np.fromiter(map(number.__getitem__, self._keys), dtype=np.int64, count=count)
+        vocabulary = sorted(self._numbers)  # terms in order; a term's rank among them:
+        rank = np.empty(len(vocabulary), dtype=np.int64)
+        rank[np.fromiter(map(self._numbers.__getitem__, vocabulary), dtype=np.int64,
+                         count=len(vocabulary))] = np.arange(len(vocabulary))
+        term_of = rank[np.frombuffer(self._keys, dtype=np.uint32)]
         docs = np.frombuffer(self._docs, dtype=np.uint32)
         order = np.lexsort((docs, term_of))
         ids = docs[order]
@@ -444,6 +461,7 @@ class _FieldWriter(W3FieldWriter):
         starts_l, runs_l = starts.tolist(), run_of_term.tolist()
         ends_l = value_ends.tolist()
         postfile, tindex, fieldid = self._postfile, self._tindex, self._fieldid
+        offset = postfile.tell()  # then counted here: a tell() per term cost seconds
         for t, btext in enumerate(terms):
             lo, hi = starts_l[t], starts_l[t + 1]
             r0, r1 = runs_l[t], runs_l[t + 1]
@@ -456,10 +474,11 @@ class _FieldWriter(W3FieldWriter):
                 offsets = np.zeros(hi - lo + 1, dtype="<u4")
                 offsets[1:] = value_ends[lo:hi] - v0
                 record += [offsets.tobytes(), values[v0:v1]]
-            offset = postfile.tell()
-            postfile.write(b"".join(record))
+            data = b"".join(record)
+            postfile.write(data)
             info = W3TermInfo(weight=term_sum[t], df=hi - lo, minlength=int(term_minlen[t]),
                               maxlength=int(term_maxlen[t]), maxweight=term_max[t],
                               minid=int(ids[lo]), maxid=int(ids[hi - 1]))
-            info.set_extent(offset, postfile.tell() - offset)
+            info.set_extent(offset, len(data))
+            offset += len(data)
             tindex.add(pack_ushort(fieldid) + btext, info.to_bytes())

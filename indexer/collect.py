@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .evaluation import Node, SearchContext
+from .evaluation import SAFETY, Node, SearchContext
 from .scoring import rounded
 
 SCORE_ALL_BELOW = 2048  # with fewer candidates than this, scoring them all is cheapest
 FIRST_BATCH = 512  # documents scored in the first batch of blocks; each batch doubles it
-SAFETY = 1e-9  # bounds are widened by this (relative): sums in another order round otherwise
 
 
 def top(ctx: SearchContext, root: Node, allowed: np.ndarray, rank: np.ndarray,
@@ -33,7 +32,7 @@ def top(ctx: SearchContext, root: Node, allowed: np.ndarray, rank: np.ndarray,
         return [], {}
     candidates = np.flatnonzero(allowed)
     if len(candidates) <= max(SCORE_ALL_BELOW, 4 * k):
-        return _best(candidates, root.score(ctx, candidates), rank, k)
+        return _best(candidates, _two_pass(ctx, root, candidates, rank, k), rank, k)
     starts = ctx.postings.block_starts
     bounds = root.bound(ctx)
     occupied = np.add.reduceat(allowed.astype(np.int32), starts[:-1]) > 0
@@ -52,13 +51,25 @@ def top(ctx: SearchContext, root: Node, allowed: np.ndarray, rank: np.ndarray,
         docs = np.flatnonzero(np.repeat(chosen, np.diff(starts)) & allowed)
         ctx.check_time()
         docs = np.concatenate([best_docs, docs])
-        scores = np.concatenate([best_scores, rounded(root.score(ctx, docs[len(best_docs):]))])
+        floor = best_scores[-1] if len(best_docs) == k else None
+        fresh = root.score_above(ctx, docs[len(best_docs):], floor)
+        scores = np.concatenate([best_scores, rounded(fresh)])
         order = np.lexsort((rank[docs], -scores))[:k]
         best_docs, best_scores = docs[order], scores[order]
         done, batch = end, batch * 2
         if len(best_docs) == k and done < len(blocks) and ceiling[done] < best_scores[-1]:
             break  # bounds are sorted: no block left can reach the k-th score
     return best_docs.tolist(), dict(zip(best_docs.tolist(), best_scores.tolist()))
+
+
+def _two_pass(ctx, root, docs, rank, k):
+    """Scores of all the candidates, the costly parts only where they can matter: the
+    k-th best of the scores without them is a floor no document below it needs."""
+    if len(docs) <= k or type(root).score_above is Node.score_above:
+        return root.score(ctx, docs)
+    cheap = rounded(root.score_above(ctx, docs, np.inf))  # the exact parts only
+    floor = np.partition(-cheap, k - 1)[k - 1] * -1
+    return root.score_above(ctx, docs, floor)
 
 
 def _best(docs: np.ndarray, scores: np.ndarray, rank: np.ndarray, k: int):

@@ -23,9 +23,11 @@ from whoosh import query as Q
 from .analysis import has_chinese, pair_term
 from .errors import SearchTooSlow
 from .postings import Postings, TermPostings
-from .scoring import BM25F
+from .scoring import BM25F, rounded
 
 MAX_WILDCARD_TERMS = 200  # a prefix or wildcard stands for at most its first 200 terms
+PHRASE_CHUNK = 8192  # documents whose positions are checked at once
+SAFETY = 1e-9  # relative widening of an upper bound: sums in another order round otherwise
 
 
 class SearchContext:
@@ -80,6 +82,16 @@ class Node:
     def score(self, ctx: SearchContext, docs: np.ndarray) -> np.ndarray:
         return np.zeros(len(docs))
 
+    def upper(self, ctx: SearchContext, docs: np.ndarray) -> np.ndarray:
+        """Per document, a score it cannot exceed, found without costly checks (positions);
+        by default the exact score."""
+        return self.score(ctx, docs)
+
+    def score_above(self, ctx: SearchContext, docs: np.ndarray, floor: float | None) -> np.ndarray:
+        """The exact score of every document that may reach `floor`; for the others, any
+        value below `floor` (the collector drops them: they cannot enter its top k)."""
+        return self.score(ctx, docs)
+
     def bound(self, ctx: SearchContext) -> np.ndarray:
         return np.zeros(ctx.postings.blocks)
 
@@ -119,6 +131,12 @@ class Term(Node):
             return out
         out[hit] = ctx.bm25.scores(self.fieldname, t.tf[at[hit]], lengths[docs[hit]],
                                    ctx.bm25.idf(t.df), self.boost)
+        return out
+
+    def present(self, ctx) -> np.ndarray:
+        """Per block, whether any of its documents holds the term."""
+        out = np.zeros(ctx.postings.blocks, dtype=bool)
+        out[self.postings(ctx).block_ids] = True
         return out
 
     def bound(self, ctx):
@@ -181,6 +199,9 @@ class Or(And):
     def score(self, ctx, docs):  # a child scores 0 where it does not match
         return self.boost * sum(child.score(ctx, docs) for child in self.children)
 
+    def upper(self, ctx, docs):
+        return self.boost * sum(child.upper(ctx, docs) for child in self.children)
+
 
 class AndNot(Node):
     def __init__(self, positive: Node, negative: Node):
@@ -220,6 +241,20 @@ class AndMaybe(Node):
     def score(self, ctx, docs):
         base = self.required.score(ctx, docs)
         return (base + self.optional.score(ctx, docs)) * self.match_docs(ctx, docs)
+
+    def score_above(self, ctx, docs, floor):
+        """The optional part's costly checks (the words within six positions) only for the
+        documents that could reach `floor` with it: the rest keep the required part's score,
+        which is below `floor` too."""
+        if floor is None:
+            return self.score(ctx, docs)
+        base = self.required.score(ctx, docs)
+        could = base + self.optional.upper(ctx, docs)
+        check = rounded(could * (1 + SAFETY) + SAFETY) >= floor  # floor: a rounded score
+        out = base.copy()
+        if check.any():
+            out[check] += self.optional.score(ctx, docs[check])
+        return out * self.match_docs(ctx, docs)
 
     def bound(self, ctx):
         return self.required.bound(ctx) + self.optional.bound(ctx)
@@ -263,7 +298,9 @@ class Phrase(Node):
             return mask
         docs = np.flatnonzero(mask)
         out = np.zeros(ctx.n, dtype=bool)
-        out[docs[self._in_order(ctx, docs)]] = True
+        for at in range(0, len(docs), PHRASE_CHUNK):  # bounded memory for common words
+            chunk = docs[at:at + PHRASE_CHUNK]
+            out[chunk[self._in_order(ctx, chunk)]] = True
         return out
 
     def match_docs(self, ctx, docs):
@@ -281,26 +318,53 @@ class Phrase(Node):
         if not len(docs):
             return np.zeros(0, dtype=bool)
         current = None
-        for i, word in enumerate(self.words):
+        for word in self.words:
             ctx.check_time()
             d, p = word.postings(ctx).positions(docs)
-            keys = np.unique((d << 32) | p)
+            keys = _sorted_unique((d << 32) | p)  # (document, position), in order already
             if current is None:
                 current = keys
                 continue
-            reach = [current + step for step in range(1, self.slop + 1)]
-            reach = np.unique(np.concatenate(reach))
-            current = reach[np.isin(reach, keys, assume_unique=True)]
+            reach = current + 1 if self.slop == 1 else np.unique(
+                np.concatenate([current + step for step in range(1, self.slop + 1)]))
+            current = reach[_within(reach, keys)]
             if not len(current):
                 break
-        return np.isin(docs, np.unique(current >> 32))
+        return _within(docs, np.unique(current >> 32))
 
     def score(self, ctx, docs):
         total = sum(word.score(ctx, docs) for word in self.words)
         return total * self.match_docs(ctx, docs)
 
+    def upper(self, ctx, docs):
+        """The words' scores where every word (and pair) is present; exact when the pairs
+        decide, or when the whole match is known already."""
+        if self.exact_by_pairs or ctx.known(self) is not None:
+            return self.score(ctx, docs)
+        total = sum(word.score(ctx, docs) for word in self.words)
+        return total * self._candidates(ctx, docs)
+
     def bound(self, ctx):
-        return sum(word.bound(ctx) for word in self.words)
+        """The words' bounds, in the blocks that hold every word (and every pair)."""
+        present = self.words[0].present(ctx)
+        for part in self.words[1:] + self.pairs:
+            present &= part.present(ctx)
+        return sum(word.bound(ctx) for word in self.words) * present
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    if len(keys) < 2 or bool(np.all(keys[1:] > keys[:-1])):
+        return keys
+    return np.unique(keys)
+
+
+def _within(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which values are among the sorted keys (a binary search each, no sort of both)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_keys, values)
+    at[at == len(sorted_keys)] = 0
+    return sorted_keys[at] == values
 
 
 class Flat(Node):

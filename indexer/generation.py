@@ -14,9 +14,10 @@ import numpy as np
 
 from .analysis import segmenter
 from .evaluation import SearchContext
+from .model import SCOPES
 from .postings import Postings
 from .querying import QueryBuilder
-from .schema import SCOPES, TAXONOMY_DOC_ID
+from .schema import TAXONOMY_DOC_ID
 from .scoring import BM25F, TEXT_FIELDS
 from .spelling import Speller
 from .vocabulary import QueryVocabulary

@@ -10,8 +10,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import spelling_analyzer, text_analyzer
 from .codec import WordPositions
 from .lineage_text import lineage_words
-from .model import SCOPES, Measure, Taxonomy  # scopes: a filter and facet like zone
-from .scoring import FIELD_BOOSTS, TEXT_FIELDS
+from .model import Measure, Taxonomy
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 6
