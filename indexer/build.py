@@ -200,7 +200,8 @@ def index_is_stale(measures_dir: Path, index_dir: Path) -> bool:
     if manifest_path is None or not manifest_path.exists():
         return True
     built = manifest_path.stat().st_mtime_ns
-    for root, _dirs, files in os.walk(measures_dir):
+    for root, dirs, files in os.walk(measures_dir):
+        dirs[:] = [d for d in dirs if d != "drafts"]  # drafts are never indexed: no rebuild for them
         # a folder's own time changes when a file in it is deleted or renamed
         for path in [root, *(os.path.join(root, name) for name in files)]:
             if os.stat(path).st_mtime_ns > built:

@@ -20,9 +20,11 @@ from .fields import CJK_RE, TAG_RE
 from .lexicon import load_lexicon
 from .model import ID_RE, Measure, Taxonomy
 from .overlap import Overlap
-from .passages import heading_text, parts, sentences
+from .passages import sentences
 from .pillar_model import Guess, PillarModel
 from .places import load_places
+from .section_pillars import assign
+from .sections import sections
 from .zonefinder import ZoneFinder
 
 SLUG_WORDS = 6
@@ -110,13 +112,14 @@ class Drafter:
             raise SourceNotDraftable(f"{source_id} is a cited source: the project does not hold "
                                      "its text, so there is nothing to draft from")
         sents = sentences(source.text)
-        pillar_of = self._parts(sents) if self.use_parts else {}
+        pillar_of = self._parts(sents, source.text) if self.use_parts else {}
         drafts, skipped, previous, paragraph = [], [], (), -1
         for s in sents:
             if s.paragraph != paragraph:
                 previous, paragraph = (), s.paragraph
             found = analyse(s, self.finder, previous)
-            previous = next((f.zones for f in reversed(found) if f.zones), previous)
+            # "It", "They" point back to the sentence just before, not to one further back
+            previous = next((f.zones for f in reversed(found) if f.zones), ())
             for f in found:
                 if f.skipped:
                     if f.zones:
@@ -132,18 +135,18 @@ class Drafter:
             ids.add(d.id)
         return Proposal(source_id, drafts, skipped)
 
-    def _parts(self, sents) -> dict[int, Guess]:
-        """The pillar of every sentence inside a part of the source's own enumeration."""
+    def _parts(self, sents, document: str) -> dict[int, Guess]:
+        """The pillar of every sentence inside a part of the source's own structure."""
         out: dict[int, Guess] = {}
-        for run in parts(sents):
-            texts = [(heading_text(p.heading), " ".join(s.text for s in sents[p.first:p.last + 1]))
-                     for p in run]
-            for part, guess in zip(run, self.model.assign_parts(texts)):
+        found = sections(sents, names_zone=lambda text: bool(self.finder.find(text)))
+        for group in sorted({s.group for s in found}):
+            run = [s for s in found if s.group == group]
+            texts = [(part.topic, " ".join(s.text for s in sents[part.first:part.last + 1])) for part in run]
+            for part, guess in zip(run, assign(self.model, texts, document)):
                 if guess.pillar is None:
                     continue
                 for i in range(part.first, part.last + 1):
-                    out[i] = Guess(guess.pillar, guess.score,
-                                   f"{guess.how}: {heading_text(part.heading)!r}")
+                    out[i] = Guess(guess.pillar, guess.score, f"{guess.how}: {part.topic[:80]!r}")
         return out
 
     def _draft(self, f: Found, source, part: Guess | None) -> Draft:

@@ -106,10 +106,23 @@ def existing(folder: Path) -> dict[str, str | None]:
     return out
 
 
+def _make_folder(folder: Path) -> None:
+    """Create the drafts folder, keeping its parent's modification time: a new folder in
+    measures/ would otherwise tell `ftz serve` the records changed (build.index_is_stale
+    skips drafts/, but sees measures/ itself change when a file in it is added or removed)."""
+    if folder.is_dir():
+        return
+    parent = folder.parent
+    before = parent.stat() if parent.is_dir() else None
+    folder.mkdir(parents=True, exist_ok=True)
+    if before is not None:
+        os.utime(parent, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
 def write(proposal: Proposal, folder: Path, force: bool = False) -> list[tuple[Draft, Path, str]]:
     """Write each draft; a draft file already there is kept (an editor may have worked on
     it) unless `force`. Returns (draft, path, what happened)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     out = []
     for d in proposal.drafts:
         path = folder / f"{d.id}.md"

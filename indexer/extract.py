@@ -1,10 +1,11 @@
 """Find the concrete measures a source's sentences describe, with their zones and a title.
 
 A sentence is cut into clauses ("X implements A, and B are released"; "has explored A and
-introduced B"; "such as the "A" and the "B""), and a clause is a measure when a zone (or a
-counted group of zones) does something concrete in it: a verb of doing, not a figure, not a
-plan, not a question, with an object that says what. Everything else is reported as skipped,
-with the reason, so that an editor sees what the drafter passed over.
+introduced B"; "such as the "A" and the "B""), and a clause is a measure when it names a zone
+(or a counted group of zones) as its actor or place and tells of something done or in force
+there (deeds.py: by tense, voice and modality, not by which verb), with an object that says
+what. Everything else is reported as skipped, with the reason, so that an editor sees what
+the drafter passed over.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import cues
+from . import cues, deeds
+from .actors import acted_on, zone_subject, zones_of
+from .chinese import analyse_chinese
 from .passages import QUESTION, Sentence
-from .titles import tidy, title_of, title_stop
-from .verbs import QUOTED, WORD, Verb, main_verb, verbs
-from .zonefinder import LIST_JOIN, Mention, ZoneFinder
+from .titles import subject_of, tidy, title_of, title_stop
+from .verbs import QUOTED, WORD, Verb, main_verb, object_verb, verbs
+from .wordclass import classify
+from .zonefinder import Mention, ZoneFinder
 
 CLAUSE_JOIN = re.compile(r",\s+and\s+|;\s+(?:and\s+)?|,\s+while\s+|,\s+whereas\s+|,\s+meanwhile,?\s+")
 QUOTE_LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|or|as\s+well\s+as)?\s*(?:the\s+)?", re.I)
@@ -41,8 +45,18 @@ class Found:
         return self.sentence.text[self.start:self.end]
 
 
+# a clause that says how a measure works, which names it when its object is only generic words
+MECHANISM = re.compile(r"\s+(?:under\s+which|whereby|through\s+which|by\s+which)\b", re.I)
+# a relative clause that says what a thing named in one word does
+RELATIVE = re.compile(r"\s+(?:that|which|who)\s+(?!is\b|are\b|was\b|were\b)([a-z]+)", re.I)
+# the head noun of a zone's name when a source shortens it: "the Shandong and Jiangsu zones"
+NAME_HEAD = re.compile(r"(?:['’]s)?\s+(?:zones?|areas?)\b", re.I)
+
+
 def _blocked(text: str, finder: ZoneFinder, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Spans read as one name: zones (with their head noun), FTZ terms, quoted names."""
     spans = [(m.start, m.end) for m in mentions]
+    spans += [(m.end, head.end()) for m in mentions if (head := NAME_HEAD.match(text, m.end))]
     spans += [(m.start(), m.end()) for m in finder.ftz.finditer(text)]
     spans += [(m.start(), m.end()) for m in QUOTED.finditer(text)]
     return spans
@@ -92,45 +106,6 @@ def quoted_list(text: str, start: int, end: int) -> list[re.Match]:
     return best if len(best) >= 2 else []
 
 
-def concrete(text: str) -> bool:
-    """An object that says what: a quoted name, a proper name, or two words that are not
-    mere words of number, degree or quality ("more than 500 innovative measures")."""
-    if QUOTED.search(text):
-        return True
-    words = [m.group(0) for m in WORD.finditer(text) if not m.group(0)[0].isdigit()]
-    if any(w[0].isupper() for w in words[1:]) or any(w.isupper() and len(w) > 1 for w in words):
-        return True
-    content = [w.lower() for w in words if w.lower() not in cues.GENERIC
-               and w.lower() not in cues.DETERMINERS and w.lower() not in cues.FUNCTION_WORDS
-               and len(w) > 2]
-    return len(content) >= 2
-
-
-def zones_of(clause: tuple[int, int], verb: Verb | None, text: str, mentions: list[Mention]) -> tuple[str, ...]:
-    """The zones a clause names as its actors: those before its verb, and those it acts
-    "with"; failing those, the zones it names anywhere (strong names first)."""
-    start, end = clause
-    inside = [m for m in mentions if start <= m.start < end]
-    if not inside:
-        return ()
-    pivot = verb.start if verb else end
-    actors = [m for m in inside if m.start < pivot]
-    after = [m for m in inside if m.start >= pivot]
-    co = False  # inside a "with the Hunan and Hubei FTZs" phrase
-    for k, m in enumerate(after):
-        if re.search(r"\bwith\s+(?:the\s+)?$", text[max(start, m.start - 25):m.start]):
-            co = True
-        elif co and not LIST_JOIN.fullmatch(text[after[k - 1].end:m.start]):
-            co = False
-        if co:
-            actors.append(m)
-    if not actors:
-        strong = [m for m in inside if m.strong]
-        actors = strong or inside
-    return tuple(dict.fromkeys(m.zone for m in actors))
-
-
-
 def _counted(text: str, finder: ZoneFinder, pivot: int) -> str | None:
     """"Multiple pilot free trade zones": the counting word, when the actors are zones
     the source counts without naming them."""
@@ -141,7 +116,8 @@ def _counted(text: str, finder: ZoneFinder, pivot: int) -> str | None:
 def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -> list[Found]:
     """The clauses of one sentence, each a measure or skipped with a reason."""
     if re.search(r"[\u4e00-\u9fff]", sentence.text) and not re.search(r"[A-Za-z]{4}", sentence.text):
-        return analyse_chinese(sentence, finder, previous)
+        return [Found(sentence, c.start, c.end, c.zones, c.counted, c.title, skipped=c.skipped)
+                for c in analyse_chinese(sentence.text, finder)]
     text = sentence.text
     mentions = finder.find(text)
     if QUESTION.search(text):
@@ -150,43 +126,73 @@ def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -
     out: list[Found] = []
     carried = previous if cues.ANAPHORS.match(re.sub(r"^\W+", "", text)) else ()
     for start, end in clauses(sentence, finder, mentions):
-        verb = main_verb(verbs(text, start, end, blocked))
+        vs = verbs(text, start, end, blocked)
+        verb = main_verb(vs)
         found = Found(sentence, start, end, verb=verb)
         out.append(found)
-        zones = zones_of((start, end), verb, text, mentions) or (out[-2].zones if len(out) > 1 else ())
+        zones = zones_of((start, end), verb, text, mentions)
+        if not zones and len(out) > 1 and not any(start <= m.start < end for m in mentions):
+            zones = out[-2].zones  # "..., and exports ... are released": the zone before
         if not zones and carried and verb and (verb.past or re.search(
                 r"\b(?:also|further|in\s+addition)\b", text[start:verb.start], re.I)):
             # "It also launched ...": a new measure of the zone named before; "It allows
             # pharmacies to ..." only says more about the measure before
             zones = carried
         found.zones = zones
-        if verb is None:
-            found.skipped = "no verb of doing"
+        found.skipped = _why_not(text, (start, end), verb, vs, zones, finder, mentions, found)
+        if found.skipped:
             continue
-        if verb.kind == "stat" or (verb.lemma in cues.RESULT and cues.AMOUNT.search(text, verb.end, end)):
-            found.skipped = "reports a figure, not a measure"
-            continue
-        plan = cues.MODAL_PLAN.search(text, 0, verb.start)
-        if plan and not (zones and QUOTED.search(text, verb.end, end)):
-            found.skipped = f"a plan ({plan.group(0)!r}) without a named measure"
-            continue
-        if not zones:
-            found.counted = _counted(text[start:end], finder, verb.start - start)
-            if not found.counted or not (QUOTED.search(text, verb.end, end)
-                                         or re.search(r"\s[A-Z][a-z]+", text[verb.end:end])):
-                found.skipped = "names no zone"
-                continue
-        elif finder.others(text[start:end], mentions):
-            found.counted = "other"
-        # the object up to where a title would stop: ", of which 200 are firsts" adds nothing
-        obj = text[verb.end:title_stop(text, verb.end, end, keep_purpose=True)] if not verb.passive \
-            else text[start:end]
-        if not concrete(obj) or (verb.kind == "weak" and not (
-                QUOTED.search(obj) or re.search(r"\d", obj) or re.search(r"\s[A-Z]", obj))):
-            found.skipped = "says how much or how well, not what"
-            continue
-        found.title = title_of(text, (start, end), verb)
+        subject = subject_of(text, start, verb.group if verb.finite else verb.start)
+        actor = zone_subject(text, subject, mentions, finder.ftz) or \
+            (not zones and found.counted) or bool(carried and zones == carried)
+        found.title = title_of(text, (start, end), object_verb(vs, text) or verb, actor,
+                               zones_in(*subject, mentions))
+        found.verb = object_verb(vs, text) or verb
     return _split_quoted_lists(out, finder)
+
+
+def _why_not(text: str, clause: tuple[int, int], verb: Verb | None, vs: list[Verb], zones, finder: ZoneFinder,
+             mentions: list[Mention], found: Found) -> str | None:
+    """Why a clause is not a measure, or None when it is one."""
+    start, end = clause
+    if verb is None:
+        return "tells of nothing done (no finite verb)"
+    s, e = subject_of(text, start, verb.group if verb.finite else verb.start)
+    if deeds.figure(text, clause, text[s:e], vs):
+        return "reports a figure, not a measure"
+    plan = deeds.plan(text, start, verb)
+    if plan and not (zones and QUOTED.search(text, verb.end, end)):
+        return f"a plan ({plan!r}) without a named measure"
+    if not zones:
+        found.counted = _counted(text[start:end], finder, verb.start - start)
+        if not found.counted or not (QUOTED.search(text, verb.end, end)
+                                     or re.search(r"\s[A-Z][a-z]+", text[verb.end:end])
+                                     or deeds.concrete(text[verb.end:end])):
+            return "names no zone as actor or place"
+    elif finder.others(text[start:end], mentions):
+        found.counted = "other"
+    if verb.copula and zone_subject(text, (s, e), mentions, finder.ftz):
+        return "says what a zone is or has, not what it did"
+    if verb.finite and acted_on(text, verb, mentions, end) and zones_in(s, e, mentions):
+        return "a zone acting on another (a visit, an agreement), not a measure"
+    acting = object_verb(vs, text) or verb
+    # the object up to where a title would stop: ", of which 200 are firsts" adds nothing
+    stop = title_stop(text, acting.end, end, keep_purpose=True)
+    if deeds.occasion(text[s:e], verb, text[verb.end:end]) or deeds.occasion("", acting, text[acting.end:stop]):
+        return "an occasion (a fair, a forum, a visit), not a measure"
+    obj = text[acting.end:stop] if not acting.passive else text[start:end]
+    if MECHANISM.match(text, stop, end):
+        obj = text[acting.end:end]  # "a new system of rules under which ...": the clause says what
+    elif (rel := RELATIVE.match(text, stop, end)) and deeds.content_words(WORD.findall(obj)) \
+            and classify(rel.group(1)).forms & {"VBZ", "VBD"} and not re.search(r"\b(?:of|to|for|in)\s*$", obj):
+        obj = text[acting.end:end]  # "a hotline that answers investors ...": a thing and what it does
+    if not deeds.concrete(obj) and not (acting.finite and deeds.concrete(text[s:e]) and not zones_in(s, e, mentions)):
+        return "says how much or how well, not what"
+    return None
+
+
+def zones_in(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(start <= m.start < end for m in mentions)
 
 
 def _split_quoted_lists(found: list[Found], finder: ZoneFinder) -> list[Found]:
@@ -206,32 +212,3 @@ def _split_quoted_lists(found: list[Found], finder: ZoneFinder) -> list[Found]:
             part.notes.append(f"one of {len(names)} names listed in the sentence")
             out.append(part)
     return out
-
-
-def analyse_chinese(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -> list[Found]:
-    """A Chinese sentence, read as one clause: a zone, a verb of doing, its object."""
-    text = sentence.text
-    found = Found(sentence, 0, len(text))
-    if QUESTION.search(text):
-        found.skipped = "a question"
-        return [found]
-    mentions = finder.find(text)
-    act = cues.ZH_ACT.search(text)
-    pivot = act.start() if act else len(text)
-    subject = [m for m in mentions if m.start < pivot]
-    found.zones = tuple(dict.fromkeys(m.zone for m in (subject or [m for m in mentions if m.strong])))
-    if not act:
-        found.skipped = "no verb of doing"
-    elif cues.ZH_PLAN.search(text[:pivot]):
-        found.skipped = "a plan without a named measure"
-    elif (stat := cues.ZH_STAT.search(text)) and stat.start() < pivot:
-        found.skipped = "reports a figure, not a measure"
-    elif not found.zones and not cues.ZH_QUANTIFIER.search(text[:pivot]):
-        found.skipped = "names no zone"
-    else:
-        obj = re.split(r"[，,；;。（(]", text[act.start():])[0]
-        if len(obj) < 4:
-            found.skipped = "says how much or how well, not what"
-        found.title = obj
-        found.counted = None if found.zones else "multiple"
-    return [found]

@@ -3,8 +3,7 @@
 No keyword list: the words of each pillar are the words of the records filed under it
 (title, tags, quote, body) and of its own entry in pillars.yaml (name, statement, in both
 languages). A passage is scored by the cosine of its tf-idf vector with each pillar's
-centroid. A part of a source's own enumeration is matched by its heading against the
-pillars' names and statements, and the parts of one enumeration take different pillars.
+centroid. The parts of a source's own structure are matched in section_pillars.py.
 """
 
 from __future__ import annotations
@@ -22,9 +21,8 @@ from .model import Measure, Pillar
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*|[\u3400-\u4dbf\u4e00-\u9fff]+")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-# a part of an enumeration scoring less than this for every pillar it could take (heading
-# likeness plus wording likeness above the part's mean) is better left without one
-MIN_PART_SCORE = 0.05
+COUNTING = {"first", "second", "third", "fourth", "fifth", "sixth", "one", "two", "three", "four",
+            "final", "last", "next", "anoth", "also", "一是", "二是", "三是", "四是"}
 
 
 def tokens(text: str) -> list[str]:
@@ -90,7 +88,9 @@ class PillarModel:
                     total.update(vector(counts, self.idf))
             norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
             self.centroids[pid] = {t: v / norm for t, v in total.items()}
-        labels = {p.id: Counter(tokens(pillar_text(p))) for p in pillars.values()}
+        # a statement's count ("the first is to ...") is its place in one briefing, not its area
+        labels = {p.id: Counter(t for t in tokens(pillar_text(p)) if t not in COUNTING)
+                  for p in pillars.values()}
         self.label_idf = {t: math.log(len(labels) / c)
                           for t, c in Counter(t for d in labels.values() for t in d).items()}
         self.labels = {pid: vector(c, self.label_idf) for pid, c in labels.items()}
@@ -115,52 +115,3 @@ class PillarModel:
             return Guess(None, 0.0, "no word shared with any pillar's records")
         return Guess(best, scores[best], f"wording: closest to the records of {best} "
                      f"(cosine {scores[best]:.2f})")
-
-    def assign_parts(self, parts: list[tuple[str, str]]) -> list[Guess]:
-        """Pillars for the parts of one enumeration, given each part's (heading, text).
-
-        Each part scores each pillar by its heading's likeness to the pillar's name and
-        statement plus its text's likeness to the pillar's records; the parts then take
-        different pillars, the assignment with the highest total (an enumeration lists
-        distinct areas), and a part scoring less than MIN_PART_SCORE is better left with
-        none (a title line, "Finally, thank you").
-        """
-        table = []
-        for heading, text in parts:
-            h, c = self.heading_scores(heading), self.scores(text)
-            # likeness above the part's mean likeness: words every pillar's records share
-            # ("MOFCOM", "pilot free trade zones") make a title line like them all, and none more
-            mean = sum(c.values()) / len(c)
-            table.append({pid: (h[pid] + c[pid] - mean, h[pid], c[pid]) for pid in self.pillars})
-        best = _best_assignment(table, self.pillars, MIN_PART_SCORE)
-        out = []
-        for i, pid in enumerate(best):
-            if pid is None:
-                out.append(Guess(None, 0.0, "part fits no pillar"))
-                continue
-            total, h, c = table[i][pid]
-            out.append(Guess(pid, total, f"part {i + 1} of the source's enumeration "
-                             f"(heading {h:.2f}, wording {c:.2f})"))
-        return out
-
-
-def _best_assignment(table: list[dict[str, tuple]], pillars: list[str], floor: float) -> list[str | None]:
-    """Each part a different pillar or none, the highest total score; leaving a part without
-    a pillar scores `floor`. Exhaustive: an enumeration has a handful of parts."""
-    if len(table) > 8:  # beyond a briefing's enumeration: each part its best pillar
-        return [max(row, key=lambda p: row[p][0]) for row in table]
-    best: tuple[float, list] = (float("-inf"), [])
-
-    def walk(i: int, used: set, total: float, chosen: list) -> None:
-        nonlocal best
-        if i == len(table):
-            if total > best[0]:
-                best = (total, list(chosen))
-            return
-        for pid in pillars:
-            if pid not in used:
-                walk(i + 1, used | {pid}, total + table[i][pid][0], chosen + [pid])
-        walk(i + 1, used, total + floor, chosen + [None])
-
-    walk(0, set(), 0.0, [])
-    return best[1]

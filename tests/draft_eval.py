@@ -1,6 +1,7 @@
 """Measure the drafter on a source whose measures are known: zones, pillars, spurious drafts.
 
-    python -m tests.draft_eval                       # the shipped source and the test sources
+    python -m tests.draft_eval                       # the shipped source, the test sources and
+                                                     # the held-out briefings
     python -m tests.draft_eval SOURCE.md TRUTH.yaml  # any held source with its truth file
                                                      # (SOURCE.txt: a bare text, held)
     python -m tests.draft_eval --wording-only        # every pillar from the wording model
@@ -29,6 +30,7 @@ from indexer.pillar_model import PillarModel, record_text
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures" / "drafting"
+HELDOUT = FIXTURES / "heldout"  # briefings written by others, with their truth files
 SHIPPED_SOURCE = "mofcom-2023-05-11-press-conference"
 
 
@@ -165,6 +167,8 @@ def standard(use_parts: bool = True) -> list[Figures]:
     for source in sorted((FIXTURES / "sources").glob("*.md")):
         figures.append(run(source, load_truth(FIXTURES / "truth" / f"{source.stem}.yaml"),
                            use_parts=use_parts))
+    for source in sorted(HELDOUT.glob("*.txt")):
+        figures.append(run(source, load_truth(source.with_suffix(".yaml")), use_parts=use_parts))
     return figures
 
 

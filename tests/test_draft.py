@@ -117,6 +117,73 @@ def test_chinese_source(measures):
         assert "title" in d.blanks and "title_zh" not in d.blanks
 
 
+def test_it_and_they_point_back_one_sentence_only(measures):
+    """A pronoun takes the zones of the sentence just before, not of one further back."""
+    source = measures / "sources" / "mofcom-2024-12-01-pronouns.md"
+    source.write_text("---\nkind: held\ntitle: Pronouns\npublisher: tests\ndate: 2024-12-01\n"
+                      "language: en\n---\nThe Hubei FTZ has set up a data desk for carmakers. "
+                      "It also launched a bonded repair pilot for engines.\n\n"
+                      "The Hunan FTZ has opened a cold-chain hub for fruit. None of this needed new laws. "
+                      "They required several agencies to agree on one form.\n", encoding="utf-8")
+    drafts = Drafter(measures).propose(source.stem).drafts
+    assert [(d.zones, d.title) for d in drafts] == [
+        (["hubei"], "Data desk for carmakers"), (["hubei"], "Bonded repair pilot for engines"),
+        (["hunan"], "Cold-chain hub for fruit")]
+
+
+# The two held-out briefings, written by others in the style of a MOFCOM briefing. Measured
+# once each with the detector frozen at ecb7c36 before its author read them (heldout-2 blind;
+# heldout-1 blind to this detector, seen once by the author of the verb-list drafter before):
+# matched 6 and 8, spurious 1 and 4, zone sets 6/8 and 8/8, pillars 6/8 and 5/8 (shipped
+# corpus). The kinds of failure found there were then fixed in general (8a0e0ad..): the
+# figures below are after that, tuned on these texts, and no longer a blind measure. Fixture
+# corpus (13 records): held-out 2's pillars, from its prose part openers since draft3, are 6/8
+# (8/8 with the 76 shipped records; 2/8 from the wording alone before).
+HELDOUT_FIGURES = {
+    # matched, spurious, zone sets right, pillars right
+    "heldout-1-briefing": (8, 0, 8, 8),
+    "heldout-2-briefing": (8, 0, 8, 6),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELDOUT_FIGURES))
+def test_held_out_briefings_keep_their_figures(measures, name):
+    from tests.draft_eval import HELDOUT, run
+
+    fig = run(HELDOUT / f"{name}.txt", load_truth(HELDOUT / f"{name}.yaml"), measures=measures)
+    matched, spurious, zone_sets, pillars = HELDOUT_FIGURES[name]
+    assert fig.truth == 8
+    assert fig.matched >= matched and fig.spurious <= spurious, fig.misses
+    assert fig.zone_sets_right >= zone_sets and fig.pillars_right >= pillars, fig.misses
+    assert fig.verbatim == fig.drafts and fig.duplicates_false == 0, fig.misses
+
+
+# Held-out 3 (a briefing) and 4 (a press-conference transcript), written by others while the
+# draft3 drafter was built and measured once each, blind, with the drafter frozen at e17c12f
+# ("frozen before held-out 3 and 4"), on the 76 shipped records. These are those figures, the
+# README's blind rows; a change that lowers one fails here. Held-out 4 misses the issue's bar
+# on pillars (4/8; see the README for why). Its false duplicate is the Lingang negative list
+# for outbound data, which the shipped record shanghai-tianjin-data-outbound-negative-lists
+# does report: the truth file did not know it.
+BLIND_FIGURES = {
+    # matched, spurious, zone sets right, pillars right, false duplicates (of 8 measures)
+    "heldout-3-briefing": (7, 0, 7, 7, 0),
+    "heldout-4-transcript": (7, 3, 7, 4, 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_FIGURES))
+def test_blind_held_out_texts_keep_their_measured_figures(name):
+    from tests.draft_eval import HELDOUT, run
+
+    fig = run(HELDOUT / f"{name}.txt", load_truth(HELDOUT / f"{name}.yaml"))  # shipped records
+    matched, spurious, zone_sets, pillars, false_duplicates = BLIND_FIGURES[name]
+    assert fig.truth == 8 and fig.verbatim == fig.drafts, fig.misses
+    assert fig.matched >= matched and fig.spurious <= spurious, fig.misses
+    assert fig.zone_sets_right >= zone_sets and fig.pillars_right >= pillars, fig.misses
+    assert fig.duplicates_false <= false_duplicates, fig.misses
+
+
 # --- what a draft holds ---------------------------------------------------------------------
 
 def test_titles_are_the_passages_own_words_and_ids_never_collide(measures):
@@ -205,6 +272,89 @@ def test_a_destination_is_not_an_actor(measures):
     assert [f.zones for f in found] == [("chongqing",), ("hubei", "hunan")]
 
 
+# Sentences the drafter has no verb list for: a measure is found by structure (a zone as actor
+# or place, something done or in force), whatever its verb; the rest is skipped with a reason.
+DETECTION_CASES = [
+    ("The Hunan FTZ has drawn up a list of 46 powers that counties may now exercise.", ("hunan",), None),
+    ("Road freight from Horgos to Kazakhstan now passes through a green lane.", ("xinjiang",), None),
+    ("The Anhui FTZ brought in a joint review procedure for vehicle parts.", ("anhui",), None),
+    ("The Shaanxi FTZ waived the deposit for bonded warehouses run by small firms.", ("shaanxi",), None),
+    ("In Nansha, a single online window now handles company registration for investors.", ("guangdong",), None),
+    ("A one-stop centre for foreign investors has been set up in the Qianhai area.", ("guangdong",), None),
+    ("Since last year, importers in Yangshan can declare goods before they arrive.", ("shanghai",), None),
+    ("The Hubei FTZ has taken the lead in launching a cross-border data desk.", ("hubei",), None),
+    ("A new air cargo route links the Wuhan area of the Hubei FTZ to Budapest.", ("hubei",), None),
+    ("Under the reform, applicants in the Hainan Free Trade Port no longer need to submit paper forms.",
+     ("hainan",), None),
+    ("Hubei has introduced 22 measures to support small exporters.", ("hubei",), None),
+    ("In Nansha, a fast lane now clears trucks in 30 minutes, compared with two hours before.",
+     ("guangdong",), None),
+    ("The Henan FTZ has adopted a new set of rules under which importers pay duties after release.",
+     ("henan",), None),
+    ("First, the Hubei FTZ has set up a data desk for carmakers.", ("hubei",), None),
+    ("The measure, piloted in the Hubei FTZ since 2022, cuts the approval time to one day.", ("hubei",), None),
+    ("湖北自贸试验区已制定负面清单，湖南自贸试验区开通了新的跨境电商航线。", ("hubei",), None),
+    ("Shandong scrapped paper certificates, and 1,200 firms have switched to electronic ones.",
+     ("shandong",), "figure"),
+    ("Some 37 chip design firms in the Lingang Special Area received the subsidy.", ("shanghai",), "figure"),
+    ("Foreign investment in the Jiangsu FTZ reached 3.2 billion US dollars, up 11%.", ("jiangsu",), "figure"),
+    ("Hainan's exports grew by 20.1% in the first five months.", ("hainan",), "figure"),
+    ("The number of enterprises registered in the Tianjin FTZ has reached 80,000.", ("tianjin",), "figure"),
+    ("The Henan FTZ ranked first among the 21 zones for new firms.", ("henan",), "figure"),
+    ("The Beijing FTZ signed 50 projects worth 30 billion yuan.", ("beijing",), "figure"),
+    ("重庆自贸试验区企业数量达到5万家。", ("chongqing",), "figure"),
+    ("The Hunan and Hubei zones together accounted for more than 30 percent of exports.",
+     ("hunan", "hubei"), "figure"),
+    ("The Fujian and Zhejiang zones each attracted over 5 billion yuan of investment.",
+     ("fujian", "zhejiang"), "figure"),
+    ("The Tianjin zone posted the fastest growth in exports of any zone.", ("tianjin",), "figure"),
+    ("The Henan FTZ opened a bonded store, and the first three retailers have moved in.", ("henan",), "figure"),
+    ("The Guangdong FTZ will launch a wealth management pilot next month.", ("guangdong",), "plan"),
+    ("The Anhui FTZ plans to build a new logistics park in Wuhu.", ("anhui",), "plan"),
+    ("Next, we will support the Sichuan and Chongqing FTZs in building a logistics hub.", None, "plan"),
+    ("下一步，我们将支持四川自贸试验区建设国际物流枢纽。", None, "plan"),
+    ("When will the Sichuan FTZ open its second bonded port?", None, "question"),
+    ("The Guangxi FTZ is home to more than 3,000 e-commerce businesses.", ("guangxi",), "is or has"),
+    ("The Sichuan FTZ has become an important gateway to Europe.", ("sichuan",), "is or has"),
+    ("A delegation from the Shaanxi FTZ visited the Tianjin FTZ to study its leasing practices.",
+     ("shaanxi",), "acting on another"),
+    ("The Ministry of Commerce held a symposium in Beijing on replicating reforms.", None, "names no zone"),
+    ("Goods bound for Hainan now travel duty-free through Zhanjiang.", None, "names no zone"),
+    ("Officials from Hubei, Hunan and Anhui shared their experience at the meeting.",
+     ("hubei", "hunan", "anhui"), "how much or how well"),
+]
+
+
+@pytest.fixture(scope="module")
+def finder() -> ZoneFinder:
+    """The zone finder of the shipped taxonomy (zones, places, synonyms), built once."""
+    from tests.conftest import SHIPPED
+
+    catalog = load_catalog(SHIPPED)
+    report = Report(SHIPPED)
+    return ZoneFinder(catalog.taxonomy.zones, load_places(SHIPPED, catalog.taxonomy.zones, report),
+                      load_lexicon(SHIPPED, report).synonyms)
+
+
+@pytest.mark.parametrize("text,zones,skipped", DETECTION_CASES)
+def test_measures_are_found_by_structure_not_by_their_verb(finder, text, zones, skipped):
+    from indexer.extract import analyse
+
+    found = [f for s in sentences(text) for f in analyse(s, finder, ())]
+    if skipped is None:
+        first = found[0]
+        assert first.skipped is None and first.title, (first.skipped, first.zones)
+        assert first.zones == zones
+        return
+    if "scrapped" in text or "bonded store" in text:  # the measure, then its result: a second clause, not a second measure
+        assert [f.skipped is None for f in found] == [True, False]
+        found = found[1:]
+    assert found and all(f.skipped and skipped in f.skipped for f in found), \
+        [(f.skipped, f.title) for f in found]
+    if zones is not None:
+        assert found[0].zones == zones
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["The Hubei FTZ launched a \"one license\" reform.", "It grew 5%.",
                                  "First, reform.", "No. 5 is U.S. made.", "上海推出新政。", "Why?",
@@ -291,6 +441,23 @@ def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path
     site = create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": index}).test_client()
     assert [r["id"] for r in site.get("/api/search?q=Taiwan+compatriots").get_json()["results"]] == [draft_id]
     assert site.get(f"/measures/{draft_id}").status_code == 200
+
+
+def test_drafting_does_not_make_the_index_stale_but_accepting_does(measures, tmp_path):
+    from indexer.build import index_is_stale
+
+    index = tmp_path / "index"
+    assert run("index", "--measures", measures, "--index", index).exit_code == 0
+    assert not index_is_stale(measures, index)
+    assert run("draft", BRIEFING, "--measures", measures).exit_code == 0  # creates measures/drafts/
+    assert run("draft", RELEASE, "--measures", measures).exit_code == 0
+    assert not index_is_stale(measures, index), "`ftz serve` would rebuild for drafts it never serves"
+    draft = next((measures / "drafts").glob("*.md"))
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text + "edited\n", encoding="utf-8")
+    assert not index_is_stale(measures, index)
+    (measures / "drafts" / draft.name).rename(measures / draft.name)  # as --accept moves it
+    assert index_is_stale(measures, index)
 
 
 def test_rerunning_keeps_edited_drafts_unless_forced(measures):

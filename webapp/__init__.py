@@ -12,12 +12,12 @@ directory; ``ftz serve --workers 4`` does the same with gunicorn for you.
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from indexer.paths import default_measures_dir, default_index_dir
 
-from . import api, errors, exports, i18n, kb, pages
-from .params import IdConverter
+if TYPE_CHECKING:
+    from flask import Flask
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: templates link webapp/static/ files only.
@@ -42,6 +42,13 @@ def create_app(config: dict | None = None) -> Flask:
     SEARCH_TIME_BUDGET (seconds one search may run before it is stopped with a 400; default 3),
     plus Flask's own (TESTING, SERVER_NAME, ...).
     """
+    # Flask and the views are imported here, not with the package: `ftz check` and `ftz index`
+    # (webapp.cli) start without loading the site.
+    from flask import Flask
+
+    from . import api, errors, exports, i18n, kb, pages
+    from .params import IdConverter
+
     app = Flask(__name__)
     app.config.from_mapping(
         MEASURES_DIR=default_measures_dir(),

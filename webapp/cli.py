@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from indexer.build import build_index, index_is_stale
 from indexer.cli import cli, fail, index_option, measures_option
 from indexer.errors import FtzError
 
-from . import create_app
+# The site (Flask, its templates and catalogs) and the indexer are imported by `serve` only:
+# the other commands start faster without them (`ftz index` of one changed record is mostly
+# interpreter start-up).
 
 
 def _gunicorn(factory, options: dict) -> None:
@@ -48,6 +49,10 @@ def serve(host: str, port: int, measures_dir: Path, index_dir: Path, workers: in
 
     Example: ftz serve --port 8000 --workers 4
     """
+    from indexer.build import build_index, index_is_stale
+
+    from . import create_app
+
     if debug and workers > 1:
         raise click.UsageError("--debug runs Flask's development server; drop --workers.")
     try:
