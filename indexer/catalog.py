@@ -13,15 +13,12 @@ from typing import Any, Callable
 
 from . import fields as F
 from .errors import Problem, Report
-from .analysis import text_analyzer
 from .frontmatter import Located, ParseError, load_yaml_file, parse, read_text
 from .glossary import GLOSSARY_FILE, unused_pairs
 from .lexicon import load_lexicon
 from .model import (ID_RE, SCOPES, SOURCE_KINDS, STATUSES, Figure, LineageStep, Measure, Pillar,
                     Source, Taxonomy, Zone, status_from_lineage)
 from .places import load_places
-from .schema import measure_document
-from .scoring import TEXT_FIELDS
 from .verbatim import differences, nearest_passage, numbers, shorten
 
 ZONE_FIELDS = {
@@ -436,8 +433,10 @@ class Catalog:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Everything in the measures directory, fully validated (what `ftz check` runs)."""
+def load_catalog(root: Path, warnings: bool = False) -> Catalog:
+    """Everything in the measures directory, fully validated (what `ftz check` runs); with
+    `warnings`, also what is worth an editor's look but publishes (glossary pairs no record
+    uses)."""
     root = Path(root)
     report = Report(root)
     if not root.is_dir():
@@ -455,10 +454,16 @@ def load_catalog(root: Path) -> Catalog:
         if measure is not None:
             measures[measure.id] = measure
     return Catalog(taxonomy, measures, sorted(report.problems),
-                   _unused_glossary(root, lexicon, measures, taxonomy))
+                   _unused_glossary(root, lexicon, measures, taxonomy) if warnings else [])
 
 
 def _unused_glossary(root: Path, lexicon, measures: dict[str, Measure], taxonomy) -> list[Problem]:
+    # the analyser and the index document, imported here: the drafter and the build load the
+    # catalog too, and start faster without the segmenter (a quarter of a second)
+    from .analysis import text_analyzer
+    from .schema import measure_document
+    from .scoring import TEXT_FIELDS
+
     documents = (measure_document(m, taxonomy) for m in measures.values())
     warnings = Report(root)
     for pair in unused_pairs(lexicon.glossary, documents, text_analyzer(lexicon.dictionary),

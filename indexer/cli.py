@@ -85,7 +85,7 @@ def check(measures_dir: Path, drafts_dir: str | None):
         click.echo(f"ok: {count} draft(s) in {folder} pass every check; "
                    "`ftz draft --accept ID` moves one into the measures folder")
         return
-    catalog = load_catalog(measures_dir)
+    catalog = load_catalog(measures_dir, warnings=True)
     if catalog.problems:
         fail(ValidationFailed(catalog.problems))
     click.echo(f"ok: {len(catalog.measures)} measures, {len(catalog.taxonomy.zones)} zones, "
