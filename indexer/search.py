@@ -309,7 +309,7 @@ class KnowledgeBase:
             page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
             page_docs = page_docs[start:]
         terms = (_highlight_terms(gen, parsed) or set()) if snippets else set()
-        explain = _synonym_use(gen, ctx, parsed, page_docs) if snippets else {}
+        explain = _synonym_use(gen, parsed, page_docs) if snippets else {}
         hits = []
         for docnum in page_docs:  # only the shown records are loaded and highlighted
             record = gen.record(docnum)
@@ -436,7 +436,7 @@ def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
     return terms
 
 
-def _docs_with(gen: Generation, ctx, phrase: str, docs: np.ndarray) -> np.ndarray:
+def _docs_with(gen: Generation, phrase: str, docs: np.ndarray) -> np.ndarray:
     """Which of `docs` have this term or phrase in a text field."""
     tokens = list(gen.schema["body"].process_text(phrase, mode="query"))
     if not tokens:
@@ -446,10 +446,12 @@ def _docs_with(gen: Generation, ctx, phrase: str, docs: np.ndarray) -> np.ndarra
     together = Q.And if has_chinese(phrase) else Q.Phrase
     q = Q.Or([(Q.And([Q.Term(f, t) for t in tokens]) if together is Q.And else Q.Phrase(f, tokens))
               if len(tokens) > 1 else Q.Term(f, tokens[0]) for f in TEXT_FIELDS])
-    return compile_query(q, gen.postings).match_docs(ctx, docs)
+    # a context of its own: a context keeps masks by node identity, and the nodes of these
+    # short-lived queries are dropped and their identities reused while the search goes on
+    return compile_query(q, gen.postings).match_docs(gen.context(), docs)
 
 
-def _synonym_use(gen: Generation, ctx, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
+def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
     """For each shown record that matched only through a synonym or a glossary term, say
     which one ("as a translation of" when the two are in different languages)."""
     if not parsed.synonyms or not docs:
@@ -457,8 +459,8 @@ def _synonym_use(gen: Generation, ctx, parsed: ParsedQuery, docs: list[int]) -> 
     shown = np.array(sorted(docs), dtype=np.int64)
     out: dict[int, list[str]] = {}
     for original, alternatives in parsed.synonyms:
-        has_original = dict(zip(shown.tolist(), _docs_with(gen, ctx, original, shown)))
-        having = {a: dict(zip(shown.tolist(), _docs_with(gen, ctx, a, shown))) for a in alternatives}
+        has_original = dict(zip(shown.tolist(), _docs_with(gen, original, shown)))
+        having = {a: dict(zip(shown.tolist(), _docs_with(gen, a, shown))) for a in alternatives}
         for doc in docs:
             used = [a for a in alternatives if having[a][doc]]
             if used and not has_original[doc]:

@@ -70,6 +70,24 @@ def test_no_glossary_file_is_no_glossary(measures_copy):
     assert out.exit_code == 0 and "warning" not in out.output
 
 
+def test_a_pair_added_applies_after_an_incremental_index(measures_copy, tmp_path):
+    """Only the glossary changed: the build updates the taxonomy document alone, and the
+    index it publishes opens and searches with the new pair."""
+    from indexer.search import KnowledgeBase
+    from tests.helpers import ZHEJIANG_OIL
+
+    build_index(measures_copy, tmp_path / "index")
+    kb = KnowledgeBase(tmp_path / "index")
+    assert kb.search("储罐").total == 0
+    path = measures_copy / "glossary.yaml"
+    write(path, path.read_text(encoding="utf-8") + "  - [tank, 储罐]\n")
+    assert build_index(measures_copy, tmp_path / "index").mode == "incremental"
+    kb.refresh(force=True)
+    assert ZHEJIANG_OIL in [h.id for h in kb.search("储罐").hits]
+    assert [h.id for h in KnowledgeBase(tmp_path / "index").search("储罐").hits] == \
+        [h.id for h in kb.search("tank").hits]
+
+
 # -- at query time -------------------------------------------------------------------------
 def ids(client, q) -> list[str]:
     response = client.get("/api/search", query_string={"q": q, "per_page": 100})
