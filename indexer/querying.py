@@ -213,48 +213,77 @@ class QueryBuilder:
 
     # -- units -------------------------------------------------------------------------
     def _units(self, segments: list[str], result: ParsedQuery) -> list[Unit]:
-        pieces: list[str] = []
-        for seg in segments:  # Chinese written without spaces: its words
-            pieces.extend(self._split_chinese(seg) if is_bare(seg) and has_chinese(seg) else [seg])
+        """The query's parts. Plain words, Chinese ones cut into theirs, are matched against
+        the synonym groups across segments (`certificate of origin`); in a query with
+        operators, or after NOT, the words of one Chinese segment stay one bracketed part,
+        so that 保税仓库 OR 油品 keeps its meaning."""
+        structured = any(s in BINARY_OPERATORS or s in "()" for s in segments)
+        pieces: list[str | Unit] = []
+        for i, seg in enumerate(segments):
+            whole = structured or (i and segments[i - 1] == "NOT")
+            if is_bare(seg) and has_chinese(seg):
+                pieces.extend([self._one(seg, result)] if whole else self._split_chinese(seg))
+            else:
+                pieces.append(seg)
         units: list[Unit] = []
         i = 0
         while i < len(pieces):
             piece = pieces[i]
-            if piece == "NOT" and i + 1 < len(pieces) and pieces[i + 1] not in OPERATORS | {"("}:
-                units.append(Unit(f"NOT {pieces[i + 1]}", f"NOT {self._expanded(pieces[i + 1])}", False))
+            if isinstance(piece, Unit):
+                units.append(piece)
+                i += 1
+                continue
+            after = pieces[i + 1] if i + 1 < len(pieces) else None
+            if piece == "NOT" and after is not None and (isinstance(after, Unit)
+                                                          or after not in OPERATORS | {"("}):
+                inner = after if isinstance(after, Unit) else self._one(after, result)
+                units.append(Unit(f"NOT {inner.text}", f"NOT {inner.query}", False))
                 i += 2
                 continue
             if not is_bare(piece):
                 units.append(Unit(piece, piece, False))
                 i += 1
                 continue
-            for n in range(min(self.max_words, len(pieces) - i), 0, -1):
-                window = pieces[i:i + n]
-                if not all(is_bare(p) for p in window):
-                    continue
-                text = " ".join(window)
-                group = self.group(text) if n == 1 or self._edges_count(window) else None
-                if group:
-                    alternatives = tuple(t for t in group if self.key(t) != self.key(text))
-                    result.synonyms.append((text, alternatives))
-                    query = "(" + " OR ".join(_quoted(t, self) for t in (text, *alternatives)) + ")"
-                    units.append(Unit(text, query, True, tuple(window)))
-                    i += n
-                    break
-            else:
-                units.append(Unit(piece, piece, True, (piece,)))
-                i += 1
+            n, unit = self._term_at(pieces, i, result)
+            units.append(unit)
+            i += n
         return units
+
+    def _term_at(self, pieces: list, i: int, result: ParsedQuery) -> tuple[int, Unit]:
+        """The longest run of plain words from pieces[i] that a synonym group knows, as one
+        unit searching the whole group; else the single word."""
+        for n in range(min(self.max_words, len(pieces) - i), 1, -1):
+            window = pieces[i:i + n]
+            if all(isinstance(p, str) and is_bare(p) for p in window) and self._edges_count(window):
+                unit = self._group_unit(window, result)
+                if unit:
+                    return n, unit
+        return 1, self._group_unit([pieces[i]], result) or Unit(pieces[i], pieces[i], True, (pieces[i],))
+
+    def _group_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
+        text = " ".join(window)
+        group = self.group(text)
+        if not group:
+            return None
+        alternatives = tuple(t for t in group if self.key(t) != self.key(text))
+        result.synonyms.append((text, alternatives))
+        query = "(" + " OR ".join(_quoted(t, self) for t in (text, *alternatives)) + ")"
+        return Unit(text, query, True, tuple(window))
+
+    def _one(self, segment: str, result: ParsedQuery) -> Unit:
+        """One segment as one part: its words (Chinese cut into them) and their groups."""
+        if not is_bare(segment):
+            return Unit(segment, segment, False)
+        words = self._split_chinese(segment) if has_chinese(segment) else [segment]
+        units = self._units(words, result)
+        if len(units) == 1:
+            return units[0]
+        return Unit(segment, "(" + " ".join(u.query for u in units) + ")", True,
+                    tuple(w for u in units for w in u.words))
 
     def _edges_count(self, window: list[str]) -> bool:
         """A run of words names a term only if its first and last words are not stop words."""
         return bool(self.key(window[0])) and bool(self.key(window[-1]))
-
-    def _expanded(self, piece: str) -> str:
-        group = self.group(piece) if is_bare(piece) else None
-        if not group:
-            return piece
-        return "(" + " OR ".join(_quoted(t, self) for t in group) + ")"
 
     def _split_chinese(self, segment: str) -> list[str]:
         """A plain segment holding Chinese, cut into known terms, its other runs of letters,

@@ -99,3 +99,13 @@ def test_the_notes_show_on_the_page_in_both_languages(client):
     for prefix in ("", "/zh"):
         html = client.get(f"{prefix}/search", query_string={"q": "oil~2"}).get_data(as_text=True)
         assert "Fuzzy matching (oil~2) is not supported" in text_of(html)
+
+
+def test_chinese_written_together_keeps_its_meaning_beside_operators(client):
+    """保税仓库 is cut into 保税 + 仓库, but beside OR or after NOT it stays one part."""
+    both = set(ids(search(client, q="保税仓库", per_page=100)))
+    either = set(ids(search(client, q="(保税仓库 OR 白名单)", per_page=100)))
+    white_list = set(ids(search(client, q="白名单", per_page=100)))
+    assert both and either == both | white_list
+    everything = set(ids(search(client, per_page=100)))
+    assert set(ids(search(client, q="NOT 保税仓库", per_page=100))) == everything - both
