@@ -76,7 +76,7 @@ def check(measures_dir: Path, drafts_dir: str | None):
     from .catalog import load_catalog
 
     if drafts_dir is not None:
-        from . import draftfiles
+        from .drafting import draftfiles
 
         folder = draftfiles.drafts_folder(measures_dir, Path(drafts_dir) if drafts_dir else None)
         problems, count = draftfiles.check(measures_dir, folder)
@@ -178,8 +178,8 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
     and `ftz index` to publish one.
     Example: ftz draft mofcom-2023-05-11-press-conference --json
     """
-    from . import draftfiles
-    from .draft import Drafter
+    from .drafting import draftfiles
+    from .drafting.draft import Drafter
 
     folder = draftfiles.drafts_folder(measures_dir, out_dir)
     try:

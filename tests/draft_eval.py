@@ -24,9 +24,9 @@ from pathlib import Path
 import yaml
 
 from indexer.catalog import load_catalog
-from indexer.draft import Draft, Drafter
+from indexer.drafting.draft import Draft, Drafter
 from indexer.fields import squash
-from indexer.pillar_model import PillarModel, record_text
+from indexer.drafting.pillar_model import PillarModel, record_text
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures" / "drafting"

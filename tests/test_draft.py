@@ -14,15 +14,15 @@ from hypothesis import strategies as st
 
 from indexer.catalog import load_catalog
 from indexer.cli import cli
-from indexer.draft import Drafter
+from indexer.drafting.draft import Drafter
 from indexer.errors import Report
 from indexer.fields import squash
 from indexer.lexicon import load_lexicon
 from indexer.model import Measure
-from indexer.passages import sentences
-from indexer.pillar_model import PillarModel
+from indexer.drafting.passages import sentences
+from indexer.drafting.pillar_model import PillarModel
 from indexer.places import load_places
-from indexer.zonefinder import ZoneFinder
+from indexer.drafting.zonefinder import ZoneFinder
 from tests.draft_eval import FIXTURES, evaluate, load_truth, truth_of_records
 from tests.helpers import SOURCE_ID
 
@@ -264,7 +264,7 @@ def test_zones_from_every_kind_of_name(measures, text, zones):
 
 def test_a_destination_is_not_an_actor(measures):
     d = Drafter(measures)
-    from indexer.extract import analyse
+    from indexer.drafting.extract import analyse
 
     text = ("The Chongqing FTZ opened a rail route to Shanghai. "
             "The Hubei FTZ worked with the Hunan FTZ to launch a joint clearance model.")
@@ -338,7 +338,7 @@ def finder() -> ZoneFinder:
 
 @pytest.mark.parametrize("text,zones,skipped", DETECTION_CASES)
 def test_measures_are_found_by_structure_not_by_their_verb(finder, text, zones, skipped):
-    from indexer.extract import analyse
+    from indexer.drafting.extract import analyse
 
     found = [f for s in sentences(text) for f in analyse(s, finder, ())]
     if skipped is None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from indexer.catalog import load_catalog
-from indexer.chinese import analyse_chinese
-from indexer.draft import Drafter
-from indexer.extract import analyse
-from indexer.passages import Sentence, sentences
-from indexer.pillar_model import PillarModel
-from indexer.section_pillars import assign
-from indexer.sections import prose_opener, sections
+from indexer.drafting.chinese import analyse_chinese
+from indexer.drafting.draft import Drafter
+from indexer.drafting.extract import analyse
+from indexer.drafting.passages import Sentence, sentences
+from indexer.drafting.pillar_model import PillarModel
+from indexer.drafting.section_pillars import assign
+from indexer.drafting.sections import prose_opener, sections
 from tests.draft_eval import FIXTURES, evaluate, load_truth
 from tests.test_draft import finder, measures  # noqa: F401  (the same fixtures: shipped zones, test sources)
 

@@ -13,16 +13,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import load_catalog
-from .errors import FtzError, ValidationFailed
+from ..catalog import load_catalog
+from ..errors import FtzError, ValidationFailed
+from ..fields import CJK_RE, TAG_RE
+from ..lexicon import load_lexicon
+from ..model import ID_RE, Measure, Taxonomy
+from ..places import load_places
 from .extract import Found, analyse
-from .fields import CJK_RE, TAG_RE
-from .lexicon import load_lexicon
-from .model import ID_RE, Measure, Taxonomy
 from .overlap import Overlap
 from .passages import sentences
 from .pillar_model import Guess, PillarModel
-from .places import load_places
 from .section_pillars import assign
 from .sections import sections
 from .zonefinder import ZoneFinder

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .places import ZonePlaces, fold
-from .model import Zone
+from ..model import Zone
+from ..places import ZonePlaces, fold
 
 LATIN = r"A-Za-z0-9"
 # what may join the names of a list of zones: "Shanghai, Anhui and Jiangsu", "上海、浙江和江苏"
