@@ -7,13 +7,14 @@ and a build refuses to publish while any remains.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import fields as F
 from .errors import Problem, Report
 from .frontmatter import Located, ParseError, load_yaml_file, parse, read_text
+from .glossary import GLOSSARY_FILE, unused_pairs
 from .lexicon import load_lexicon
 from .model import (ID_RE, SCOPES, SOURCE_KINDS, STATUSES, Figure, LineageStep, Measure, Pillar,
                     Source, Taxonomy, Zone, status_from_lineage)
@@ -428,17 +429,21 @@ class Catalog:
     taxonomy: Taxonomy
     measures: dict[str, Measure]
     problems: list[Problem]
+    # what is worth an editor's look but publishes all the same (glossary pairs no record uses)
+    warnings: list[Problem] = field(default_factory=list)
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Everything in the measures directory, fully validated (what `ftz check` runs)."""
+def load_catalog(root: Path, warnings: bool = False) -> Catalog:
+    """Everything in the measures directory, fully validated (what `ftz check` runs); with
+    `warnings`, also what is worth an editor's look but publishes (glossary pairs no record
+    uses)."""
     root = Path(root)
     report = Report(root)
     if not root.is_dir():
         report.add(root, 1, "(dir)", "the measures directory does not exist")
         return Catalog(Taxonomy(), {}, report.problems)
     taxonomy = load_taxonomy(root, report)
-    load_lexicon(root, report)
+    lexicon = load_lexicon(root, report)
     load_places(root, taxonomy.zones, report, check_zones="zone" not in taxonomy.unreadable)
     paths = record_paths(root)
     check_id_collisions(paths, report)
@@ -448,4 +453,21 @@ def load_catalog(root: Path) -> Catalog:
         measure = load_measure(path, taxonomy, report, squashed)
         if measure is not None:
             measures[measure.id] = measure
-    return Catalog(taxonomy, measures, sorted(report.problems))
+    return Catalog(taxonomy, measures, sorted(report.problems),
+                   _unused_glossary(root, lexicon, measures, taxonomy) if warnings else [])
+
+
+def _unused_glossary(root: Path, lexicon, measures: dict[str, Measure], taxonomy) -> list[Problem]:
+    # the analyser and the index document, imported here: the drafter and the build load the
+    # catalog too, and start faster without the segmenter (a quarter of a second)
+    from .analysis import text_analyzer
+    from .schema import measure_document
+    from .scoring import TEXT_FIELDS
+
+    documents = (measure_document(m, taxonomy) for m in measures.values())
+    warnings = Report(root)
+    for pair in unused_pairs(lexicon.glossary, documents, text_analyzer(lexicon.dictionary),
+                             TEXT_FIELDS):
+        warnings.add(root / GLOSSARY_FILE, pair.line, pair.english,
+                     f"no record uses {pair.english!r} or {pair.chinese!r}")
+    return warnings.problems

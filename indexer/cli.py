@@ -85,11 +85,15 @@ def check(measures_dir: Path, drafts_dir: str | None):
         click.echo(f"ok: {count} draft(s) in {folder} pass every check; "
                    "`ftz draft --accept ID` moves one into the measures folder")
         return
-    catalog = load_catalog(measures_dir)
+    catalog = load_catalog(measures_dir, warnings=True)
     if catalog.problems:
         fail(ValidationFailed(catalog.problems))
     click.echo(f"ok: {len(catalog.measures)} measures, {len(catalog.taxonomy.zones)} zones, "
                f"{len(catalog.taxonomy.pillars)} pillars, {len(catalog.taxonomy.sources)} sources")
+    if catalog.warnings:  # published all the same: worth a look, not a refusal
+        click.echo(f"{len(catalog.warnings)} warning(s):")
+        for warning in catalog.warnings:
+            click.echo(f"warning: {warning}")
 
 
 @cli.command()
@@ -140,7 +144,7 @@ def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Pat
         click.echo(json.dumps(serialize.search_result(result, sources), ensure_ascii=False,
                               indent=2))
         return
-    for note in result.notes:
+    for note in result.messages():
         click.echo(f"note: {note}", err=True)
     if result.suggestion and not result.corrected_from:
         click.echo(f"Did you mean: {result.suggestion}", err=True)

@@ -14,11 +14,13 @@ import numpy as np
 
 from .analysis import segmenter
 from .evaluation import SearchContext
+from .model import SCOPES
 from .postings import Postings
 from .querying import QueryBuilder
-from .model import SCOPES
 from .schema import TAXONOMY_DOC_ID
 from .scoring import BM25F, TEXT_FIELDS
+from .spelling import Speller
+from .vocabulary import QueryVocabulary
 
 
 class Generation:
@@ -36,6 +38,8 @@ class Generation:
         self.pillars = {p["id"]: p for p in snapshot["pillars"]}
         self.sources = {s["id"]: s for s in snapshot["sources"]}
         self.synonyms = [tuple(g) for g in snapshot["synonyms"]]
+        self.glossary = [tuple(p) for p in snapshot.get("glossary", ())]
+        places = [tuple(p) for p in snapshot.get("places", ())]
 
         n = postings.n
         live = postings.live.copy()
@@ -69,13 +73,12 @@ class Generation:
                        for n in (p["id"], p["name"], p["name_zh"])},
             "scope": {s: s for s in SCOPES},
         }
-        aliases = {}
-        for z in self.zones.values():
-            aliases[z["short"].lower()] = aliases[z["short_zh"]] = z["id"]
-        self.builder = QueryBuilder(self.schema, aliases, self.synonyms)
+        self.vocabulary = QueryVocabulary(self.zones, self.pillars, places, self.synonyms,
+                                          self.glossary)
         # load the Chinese dictionary now, not in the first Chinese search of this process
-        segmenter(self.builder.schema["body"].analyzer.dictionary)
-        self.corrector = postings.corrector("spell")
+        segmenter(self.schema["body"].analyzer.dictionary)
+        self.builder = QueryBuilder(self.schema, self.vocabulary)
+        self.speller = Speller(postings, self.schema, self.vocabulary)
 
     def _mask(self, fieldname: str, value: str) -> np.ndarray:
         mask = np.zeros(self.postings.n, dtype=bool)

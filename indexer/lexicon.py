@@ -1,4 +1,5 @@
-"""The analysis data kept in `measures/`: the segmenter's user dictionary and query synonyms."""
+"""The analysis data kept in `measures/`: the segmenter's user dictionary, query synonyms, the
+bilingual glossary and the zones' places (words a query may use that no record need hold)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Report
 from .fields import CJK_RE
 from .frontmatter import load_yaml_file
+from .glossary import GlossaryPair, load_glossary
+from .places import load_places
 
 DICTIONARY_FILE = "dictionary.txt"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -15,14 +19,24 @@ SYNONYMS_FILE = "synonyms.yaml"
 
 @dataclass(frozen=True)
 class Lexicon:
-    """User dictionary entries (word, frequency) and synonym groups (lowercase terms)."""
+    """User dictionary entries (word, frequency), synonym groups (lowercase terms), glossary
+    pairs, and the (zone id, name) of every name and place of places.yaml."""
 
     dictionary: tuple[tuple[str, int], ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
+    glossary: tuple[GlossaryPair, ...] = ()
+    places: tuple[tuple[str, str], ...] = ()
+
+    def snapshot(self) -> dict:
+        """What a search needs of it, stored with the index (schema.taxonomy_document)."""
+        return {"synonyms": [list(g) for g in self.synonyms],
+                "glossary": [list(p.terms) for p in self.glossary],
+                "places": [list(p) for p in self.places]}
 
     @property
     def digest(self) -> str:
-        return hashlib.sha1(repr((self.dictionary, self.synonyms)).encode()).hexdigest()[:16]
+        # lines left out: moving a pair in the file changes nothing a search sees
+        return hashlib.sha1(repr((self.dictionary, self.snapshot())).encode()).hexdigest()[:16]
 
     @property
     def dictionary_digest(self) -> str:
@@ -77,6 +91,16 @@ def _load_synonyms(path: Path, report) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
+def _load_places(root: Path) -> tuple[tuple[str, str], ...]:
+    # places.yaml is checked by `ftz check` (catalog.load_catalog); here a broken entry only
+    # means fewer names, so its problems go to a report of their own, not the build's
+    places = load_places(root, {}, Report(Path(root)), check_zones=False)
+    return tuple((zone, name) for zone, entry in places.items()
+                 for name in (*entry.names, *entry.places))
+
+
 def load_lexicon(root: Path, report) -> Lexicon:
     return Lexicon(_load_dictionary(root / DICTIONARY_FILE, report),
-                   _load_synonyms(root / SYNONYMS_FILE, report))
+                   _load_synonyms(root / SYNONYMS_FILE, report),
+                   load_glossary(root, report),
+                   _load_places(root))

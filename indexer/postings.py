@@ -152,9 +152,16 @@ class Postings:
 
     def column(self, fieldname: str) -> list:
         """A sortable field's value for every document number."""
+        # segment by segment: Whoosh's multi-segment column reader leaves out a segment with
+        # no value of the field (one holding only the taxonomy document, after an incremental
+        # build that changed only synonyms or the glossary) and then reads past the end of
+        # the segment before it
         with self._lock:
-            column = self.reader.column_reader(fieldname)
-            return [column[d] for d in range(self.n)]
+            values = []
+            for reader, _offset in self.reader.leaf_readers():
+                column = reader.column_reader(fieldname)
+                values += [column[d] for d in range(reader.doc_count_all())]
+            return values
 
     def stored(self, docnum: int) -> dict:
         with self._lock:

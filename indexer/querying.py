@@ -1,9 +1,17 @@
-"""Turn what a user types into a Whoosh query: syntax checks, field aliases, synonyms, phrases.
+"""Turn what a user types into a Whoosh query: field values, synonyms and the glossary, phrases.
 
-Supported: words (all must match), "quoted phrases", AND / OR / NOT, parentheses, prefix*
-(each standing for at most evaluation.MAX_WILDCARD_TERMS terms) and field queries zone:,
-pillar:, scope:, tag:, status:, title:. Anything the parser cannot use
-is searched as plain words, with a note saying so.
+The surface of the query language (what it accepts, what it takes off with a note) is in
+syntax.py. Here a query becomes its parts ("units"): a plain word, or a run of plain words
+that a synonym group or the bilingual glossary knows (`certificate of origin`, 跨境电商), or
+an explicit part (a "phrase", a field, NOT something). Chinese written without spaces is cut
+into its words first (known terms, then the segmenter's words), so that 跨境贸易 is two words
+as "cross-border trade" is. A query of units only (no AND, OR or brackets) is their AND, and
+search.py may leave out some of its plain units when no record holds them all (relax.py).
+
+Each group of synonyms and glossary terms is one set: a query for any term searches all of
+them. Terms are matched by their analysed words, so `certificates of origin`, `cross border`
+and `R&D` find the groups of "certificate of origin", "cross-border" and "r-and-d"; groups
+sharing a term are one group.
 """
 
 from __future__ import annotations
@@ -13,18 +21,28 @@ from dataclasses import dataclass, field
 
 from whoosh import qparser, query as Q
 
-from .analysis import has_chinese
+from .analysis import CJK, has_chinese
+from .fields import closest
 from .scoring import FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, TEXT_FIELDS, TOGETHER_BOOST
+from .syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
+                     is_bare, plain_words, syntax_problem, unsupported)
+from .vocabulary import QueryVocabulary
 
-MAX_QUERY_LENGTH = 500
-FIELD_ALIASES = {"zone": "zones", "zones": "zones", "tag": "tags", "tags": "tags",
-                 "pillar": "pillar", "status": "status", "title": "title",
-                 "title_zh": "title", "body": "body", "id": "id", "date": "date",
-                 "scope": "scopes", "scopes": "scopes"}
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-_SEGMENT_RE = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
-_FIELD_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))([A-Za-z_][\w]*):(?=\S)')
-_EMPTY_FIELD_RE = re.compile(r'(?:^|[\s(])[A-Za-z_]\w*:(?=$|[\s)])')
+__all__ = ["MAX_QUERY_LENGTH", "FIELD_ALIASES", "ParsedQuery", "QueryBuilder", "Unit",
+           "syntax_problem", "plain_words"]
+
+_CJK_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
+_VALUE_FIELDS = {"zones": "zone", "pillar": "pillar", "scopes": "scope", "status": "status"}
+
+
+@dataclass
+class Unit:
+    """One part of a query of parts: `text` as typed, `query` as the parser reads it."""
+
+    text: str
+    query: str
+    plain: bool  # plain words (relaxable); False: a phrase, a field, NOT something
+    words: tuple[str, ...] = ()  # the typed words, for spelling
 
 
 @dataclass
@@ -34,59 +52,68 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
     synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # bare words, for spelling suggestions
-
-
-def syntax_problem(text: str) -> str | None:
-    """Why the query cannot be parsed as syntax, or None when it can."""
-    if text.count('"') % 2:
-        return "an unbalanced quote"
-    depth = 0
-    for ch in re.sub(r'"[^"]*"', "", text):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return "a closing bracket with no opening one"
-    if depth:
-        return "an unclosed bracket"
-    if re.search(r"[\[\]{}]", text):
-        return "range brackets, which this search does not support"
-    segments = [s for s in _SEGMENT_RE.findall(text) if s not in "()"]
-    ops = [s in OPERATORS for s in segments]
-    if ops and (ops[-1] or (ops[0] and segments[0] != "NOT")):
-        return f"the operator {segments[-1] if ops[-1] else segments[0]} with nothing on one side"
-    for a, b, seg in zip(ops, ops[1:], segments[1:]):
-        if a and b and seg != "NOT":
-            return "two operators in a row"
-    if _EMPTY_FIELD_RE.search(re.sub(r'"[^"]*"', "", text)):
-        return "a field name with nothing after it"
-    for match in _FIELD_RE.finditer(re.sub(r'"[^"]*"', "", text)):
-        if match.group(1).lower() not in FIELD_ALIASES:
-            return f"the unknown field {match.group(1)!r} (fields: zone, pillar, scope, tag, status, title)"
-    if re.search(r"(^|\s)[*?]", text):
-        return "a wildcard with no letters before it"
-    return None
-
-
-def plain_words(text: str) -> str:
-    words = re.sub(r'["()\[\]{}:^~*?\\+]', " ", text).split()
-    return " ".join(w for w in words if w not in OPERATORS)
+    units: list[Unit] = field(default_factory=list)  # empty: AND, OR or brackets at the top
+    fixes: list[tuple[str, str]] = field(default_factory=list)  # zone:zhejaing -> zone:zhejiang
+    zones_named: list[tuple[str, str]] = field(default_factory=list)  # (zone id, as typed)
+    structured: bool = False  # AND, OR or brackets at the top: never relaxed
 
 
 class QueryBuilder:
-    """Builds queries for one index: its schema, its zone names and its synonym groups."""
+    """Builds queries for one index: its schema, and the vocabulary of its taxonomy, synonyms
+    and glossary."""
 
-    def __init__(self, schema, zone_aliases: dict[str, str], synonyms):
+    def __init__(self, schema, vocabulary: QueryVocabulary):
         self.schema = schema
-        self.zone_aliases = zone_aliases  # lowercase short names (en, zh) -> zone id
-        self.synonyms = {}
-        for group in synonyms:
-            for term in group:
-                self.synonyms.setdefault(term, tuple(t for t in group if t != term))
-        self.max_words = max((len(t.split()) for t in self.synonyms), default=1)
-        self.cjk_terms = sorted((t for t in self.synonyms if has_chinese(t) and " " not in t),
-                                key=len, reverse=True)
+        self.vocabulary = vocabulary
+        self.analyzer = schema["body"].analyzer
+        self._group_of: dict = {}  # term key -> index in self.groups
+        self.groups: list[tuple[str, ...]] = []
+        self._merge(vocabulary.groups)
+        self.max_words = max((len(k) for k in self._group_of if isinstance(k, tuple)), default=1)
+        self.cjk_terms = sorted((k for k in self._group_of if isinstance(k, str)), key=len,
+                                reverse=True)
         self.parser = self._parser(syntax=True)
         self.plain_parser = self._parser(syntax=False)
 
+    # -- synonym groups ----------------------------------------------------------------
+    def key(self, term: str):
+        """How a term is recognised in a query: Chinese as written, anything else by its
+        analysed words (stemmed, stop words out)."""
+        if has_chinese(term):
+            return term.lower()
+        return tuple(t.text for t in self.analyzer(term, mode="query")) or None
+
+    def _merge(self, groups) -> None:
+        parent: dict = {}
+
+        def find(k):
+            while parent.setdefault(k, k) != k:
+                k = parent[k]
+            return k
+
+        keyed = []
+        for group in groups:
+            keys = [k for k in (self.key(t) for t in group) if k]
+            keyed.append((group, keys))
+            for k in keys[1:]:
+                parent[find(k)] = find(keys[0])
+        merged: dict = {}
+        for group, keys in keyed:
+            if keys:
+                merged.setdefault(find(keys[0]), []).extend(group)
+        for root, terms in merged.items():
+            self.groups.append(tuple(dict.fromkeys(terms)))
+        for i, terms in enumerate(self.groups):
+            for term in terms:
+                k = self.key(term)
+                if k:
+                    self._group_of[k] = i
+
+    def group(self, words: str) -> tuple[str, ...] | None:
+        found = self._group_of.get(self.key(words) or ())
+        return None if found is None else self.groups[found]
+
+    # -- parsing -----------------------------------------------------------------------
     def _parser(self, syntax: bool):
         parser = qparser.MultifieldParser(list(TEXT_FIELDS), self.schema, fieldboosts=FIELD_BOOSTS,
                                           group=qparser.AndGroup)
@@ -110,76 +137,176 @@ class QueryBuilder:
         result = ParsedQuery(None, text)
         if not text:
             return result
+        text = unsupported(text, result.notes)
         problem = syntax_problem(text)
         if problem:
             result.notes.append(f"Your query has {problem}; it was searched as plain words.")
             text = plain_words(text)
-            result.text = text
-            if not text:
-                return result
-        text = self._zone_names_to_ids(text)
-        segments = _SEGMENT_RE.findall(text)
-        result.words = [s for s in segments if _is_bare(s)]
-        rewritten = self._expand_synonyms(segments, result.synonyms)
-        try:  # plain_words() left no syntax but what the synonym rewrite added
+        result.text = text
+        if not text:
+            return result
+        segments = [self._field_value(s, result) for s in SEGMENT_RE.findall(text)]
+        result.zones_named = self.vocabulary.zones_named(text)
+        result.structured = any(s in BINARY_OPERATORS or s in "()" for s in segments)
+        units = self._units(segments, result)
+        result.words = [w for u in units if u.plain for w in u.words]
+        if not result.structured:
+            result.units = units
+        return self._finish(result, units)
+
+    def subquery(self, parsed: ParsedQuery, keep: list[Unit]) -> ParsedQuery:
+        """The same query with only the units in `keep` (relaxation)."""
+        result = ParsedQuery(None, " ".join(u.text for u in keep), units=list(keep),
+                             zones_named=parsed.zones_named)
+        result.synonyms = [(o, a) for o, a in parsed.synonyms
+                           if any(o == u.text for u in keep)]
+        result.words = [w for u in keep if u.plain for w in u.words]
+        return self._finish(result, keep)
+
+    def unit_query(self, unit: Unit) -> Q.Query:
+        return self.parser.parse(unit.query)
+
+    def _finish(self, result: ParsedQuery, units: list[Unit]) -> ParsedQuery:
+        rewritten = _joined(u.query for u in units)
+        try:
             parsed = self.parser.parse(rewritten)
         except Exception:  # the parser's own errors: fall back, never fail the search
             result.notes.append("Your query could not be parsed; it was searched as plain words.")
-            parsed = self.plain_parser.parse(plain_words(text))
+            parsed = self.plain_parser.parse(plain_words(result.text))
         if parsed is Q.NullQuery:
             result.notes.append("Your query has only very common words; nothing to search for.")
             result.query = Q.NullQuery
             return result
-        result.query = self._with_phrase_boost(parsed, result.words, segments)
+        words = [w for u in units for w in u.words] if all(u.plain for u in units) else []
+        result.query = self._with_phrase_boost(parsed, words)
         return result
 
-    def _zone_names_to_ids(self, text: str) -> str:
-        def swap(match):
-            value = match.group(2)
-            return f"{match.group(1)}:{self.zone_aliases.get(value.lower(), value.lower())}"
+    # -- field values ------------------------------------------------------------------
+    def _field_value(self, segment: str, result: ParsedQuery) -> str:
+        """zone:, pillar:, scope: and status: values by id or name in either language (an
+        unknown one is noted, with a fix when one is close); tag: as the tag's words in a row."""
+        match = re.match(r'^([A-Za-z_]\w*):(.+)$', segment)
+        if not match or match.group(1).lower() not in FIELD_ALIASES:
+            return segment
+        name, value = match.group(1), match.group(2)
+        real = FIELD_ALIASES[name.lower()]
+        if (real == "tags" and not value.startswith('"') and not set(value) & set("*?")
+                and not has_chinese(value)):  # a Chinese tag is one word with its sub-words
+            return f'{name}:"{value}"'
+        kind = _VALUE_FIELDS.get(real)
+        if kind is None or set(value) & set("*?"):
+            return segment
+        aliases = getattr(self.vocabulary, f"{kind}_aliases")
+        typed = value.strip('"')
+        found = aliases.get(" ".join(typed.lower().split()))
+        if found is not None:
+            return f"{name}:{found}"
+        hint = closest(typed.lower(), set(aliases.values())) or closest(typed.lower(), aliases)
+        hint = aliases.get(hint, hint) if hint else None
+        known = ", ".join(sorted(set(aliases.values()))) if kind != "zone" else None
+        result.notes.append(f"There is no {kind} {typed!r}"
+                            + (f"; did you mean {kind}:{hint}?" if hint else ".")
+                            + (f" ({kind}s: {known})" if known and not hint else ""))
+        if hint:
+            result.fixes.append((segment, f"{name}:{hint}"))
+        return segment
 
-        return re.sub(r"\b(zones?):(\S+)", swap, text, flags=re.I)
-
-    def _expand_synonyms(self, segments: list[str], applied) -> str:
-        out: list[str] = []
+    # -- units -------------------------------------------------------------------------
+    def _units(self, segments: list[str], result: ParsedQuery) -> list[Unit]:
+        """The query's parts. Plain words, Chinese ones cut into theirs, are matched against
+        the synonym groups across segments (`certificate of origin`); in a query with
+        operators, or after NOT, the words of one Chinese segment stay one bracketed part,
+        so that 保税仓库 OR 油品 keeps its meaning."""
+        structured = any(s in BINARY_OPERATORS or s in "()" for s in segments)
+        pieces: list[str | Unit] = []
+        for i, seg in enumerate(segments):
+            whole = structured or (i and segments[i - 1] == "NOT")
+            if is_bare(seg) and has_chinese(seg):
+                pieces.extend([self._one(seg, result)] if whole else self._split_chinese(seg))
+            else:
+                pieces.append(seg)
+        units: list[Unit] = []
         i = 0
-        units = []
-        for seg in segments:  # split Chinese words around synonym terms they contain
-            units.extend(self._split_cjk(seg) if _is_bare(seg) and has_chinese(seg) else [seg])
-        while i < len(units):
-            if not _is_bare(units[i]):
-                out.append(units[i])
+        while i < len(pieces):
+            piece = pieces[i]
+            if isinstance(piece, Unit):
+                units.append(piece)
                 i += 1
                 continue
-            for n in range(min(self.max_words, len(units) - i), 0, -1):
-                window = units[i:i + n]
-                if not all(_is_bare(u) for u in window):
-                    continue
-                phrase = " ".join(window).lower()
-                if phrase in self.synonyms:
-                    alternatives = self.synonyms[phrase]
-                    applied.append((" ".join(window), alternatives))
-                    terms = [" ".join(window), *alternatives]
-                    out.append("(" + " OR ".join(_quoted(t) for t in terms) + ")")
-                    i += n
-                    break
-            else:
-                out.append(units[i])
+            after = pieces[i + 1] if i + 1 < len(pieces) else None
+            if piece == "NOT" and after is not None and (isinstance(after, Unit)
+                                                          or after not in OPERATORS | {"("}):
+                inner = after if isinstance(after, Unit) else self._one(after, result)
+                units.append(Unit(f"NOT {inner.text}", f"NOT {inner.query}", False))
+                i += 2
+                continue
+            if not is_bare(piece):
+                units.append(Unit(piece, piece, False))
                 i += 1
-        return " ".join(out)
+                continue
+            n, unit = self._term_at(pieces, i, result)
+            units.append(unit)
+            i += n
+        return units
 
-    def _split_cjk(self, word: str) -> list[str]:
+    def _term_at(self, pieces: list, i: int, result: ParsedQuery) -> tuple[int, Unit]:
+        """The longest run of plain words from pieces[i] that a synonym group knows, as one
+        unit searching the whole group; else the single word."""
+        for n in range(min(self.max_words, len(pieces) - i), 1, -1):
+            window = pieces[i:i + n]
+            if all(isinstance(p, str) and is_bare(p) for p in window) and self._edges_count(window):
+                unit = self._group_unit(window, result)
+                if unit:
+                    return n, unit
+        return 1, self._group_unit([pieces[i]], result) or Unit(pieces[i], pieces[i], True, (pieces[i],))
+
+    def _group_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
+        text = " ".join(window)
+        group = self.group(text)
+        if not group:
+            return None
+        alternatives = tuple(t for t in group if self.key(t) != self.key(text))
+        result.synonyms.append((text, alternatives))
+        query = "(" + " OR ".join(_quoted(t, self) for t in (text, *alternatives)) + ")"
+        return Unit(text, query, True, tuple(window))
+
+    def _one(self, segment: str, result: ParsedQuery) -> Unit:
+        """One segment as one part: its words (Chinese cut into them) and their groups."""
+        if not is_bare(segment):
+            return Unit(segment, segment, False)
+        words = self._split_chinese(segment) if has_chinese(segment) else [segment]
+        units = self._units(words, result)
+        if len(units) == 1:
+            return units[0]
+        return Unit(segment, "(" + " ".join(u.query for u in units) + ")", True,
+                    tuple(w for u in units for w in u.words))
+
+    def _edges_count(self, window: list[str]) -> bool:
+        """A run of words names a term only if its first and last words are not stop words."""
+        return bool(self.key(window[0])) and bool(self.key(window[-1]))
+
+    def _split_chinese(self, segment: str) -> list[str]:
+        """A plain segment holding Chinese, cut into known terms, its other runs of letters,
+        and the segmenter's words of the rest."""
+        if self.key(segment) in self._group_of:
+            return [segment]
         for term in self.cjk_terms:
-            at = word.find(term)
-            if at >= 0 and word != term:
-                before, after = word[:at], word[at + len(term):]
-                return ([*self._split_cjk(before)] if before else []) + [term] + (
-                    self._split_cjk(after) if after else [])
-        return [word]
+            at = segment.lower().find(term)
+            if at >= 0:
+                before, after = segment[:at], segment[at + len(term):]
+                return ((self._split_chinese(before) if before else []) + [segment[at:at + len(term)]]
+                        + (self._split_chinese(after) if after else []))
+        out = []
+        for run in _CJK_RUN_RE.findall(segment):
+            if has_chinese(run):
+                out.extend(t.text for t in self.analyzer(run, mode="query") if t.text)
+            elif run.strip():
+                out.append(run.strip())
+        return out or [segment]
 
-    def _with_phrase_boost(self, parsed, words, segments):
+    def _with_phrase_boost(self, parsed, words: list[str]):
         """Several plain words: the records that have them together come first."""
-        if len(words) < 2 or len(words) != len(segments):
+        if len(words) < 2:
             return parsed
         boosts = []
         for fieldname in ("title", "tags", "body"):
@@ -192,10 +319,19 @@ class QueryBuilder:
         return Q.AndMaybe(parsed, Q.Or(boosts)) if boosts else parsed
 
 
-def _is_bare(segment: str) -> bool:
-    return (segment not in OPERATORS and segment not in "()" and not segment.startswith('"')
-            and ":" not in segment and "*" not in segment and "?" not in segment)
+def _joined(parts) -> str:
+    """Parts joined by spaces, except after a field name (zone:(a OR b))."""
+    out = ""
+    for part in parts:
+        out += part if not out or out.endswith(":") else " " + part
+    return out
 
 
-def _quoted(term: str) -> str:
-    return f'"{term}"' if " " in term else term
+def _quoted(term: str, builder: QueryBuilder) -> str:
+    """A term as the parser should read it: a phrase when it is several English words."""
+    if has_chinese(term):
+        return term
+    key = builder.key(term)
+    if (key and len(key) > 1) or re.search(r'[\s:"()*?^~\\]', term):
+        return '"' + term.replace('"', " ") + '"'
+    return term

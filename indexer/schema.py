@@ -9,10 +9,11 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import spelling_analyzer, text_analyzer
 from .codec import WordPositions
+from .lineage_text import lineage_words
 from .model import Measure, Taxonomy
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
 _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
@@ -52,7 +53,10 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
     names = " ".join(f"{z.short} {z.short_zh}" for z in zones)
     if pillar:
         names += f" {pillar.name} {pillar.name_zh}"
-    body = "\n\n".join(part for part in (measure.body, measure.quote) if part)  # quote: None when cited
+    # quote: None when cited; the lineage and the note on the Chinese title are searched too
+    # ("replicated nationwide", 第四批, "EF account"), as words of the body
+    body = "\n\n".join(part for part in (measure.body, measure.quote, lineage_words(measure.lineage),
+                                         measure.title_zh_note) if part)
     title = f"{measure.title}\n{measure.title_zh}"
     tags = " ".join(measure.tags)
     # the spelling vocabulary: each English word once per record, unstemmed
@@ -78,6 +82,6 @@ def taxonomy_document(taxonomy: Taxonomy, lexicon) -> dict:
         "zones": [z.to_dict() for z in taxonomy.zones.values()],
         "pillars": [p.to_dict() for p in taxonomy.pillars.values()],
         "sources": [s.to_dict() for s in taxonomy.sources.values()],
-        "synonyms": [list(g) for g in lexicon.synonyms],
+        **lexicon.snapshot(),  # synonyms, glossary, places: what a query may use
     }
     return {"id": TAXONOMY_DOC_ID, "record": json.dumps(snapshot, ensure_ascii=False)}

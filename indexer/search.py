@@ -24,13 +24,14 @@ from whoosh import query as Q
 from whoosh.filedb.filestore import FileStorage
 
 from . import store
-from .analysis import STOP_WORDS
+from .analysis import has_chinese
 from .collect import facet_counts, intersect, top
 from .errors import BadRequest, IndexMissing, UnknownFilter
 from .evaluation import Or, Weighted, compile_query
 from .fields import closest
 from .generation import Generation
 from .querying import MAX_QUERY_LENGTH, ParsedQuery
+from .relax import relax
 from .schema import TAXONOMY_DOC_ID
 from .scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
 from .snippets import snippet
@@ -74,11 +75,32 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the query was read (syntax.py)
     corrected_from: str | None = None
     zones: tuple[str, ...] = ()
     pillars: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
+    # no record held every word: {"query": what was searched, "kept": [...], "dropped": [...]}
+    relaxed: dict | None = None
+    # zones the query or the filters name that have no measure yet: the zone's names and
+    # `named_as`, the words that named it
+    zones_without_records: list[dict] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        """Every note on this result, in English: how the query was read, then what was
+        searched instead (a correction, words left out), then zones with no measures."""
+        out = list(self.notes)
+        if self.corrected_from:
+            out.append(f"No results for {self.corrected_from!r}; showing results for "
+                       f"{self.suggestion!r}.")
+        if self.relaxed:
+            searched = self.suggestion if self.corrected_from else self.query
+            out.append(f"No measure holds every word of {searched!r}; showing those with "
+                       f"{self.relaxed['query']!r} (left out: {', '.join(self.relaxed['dropped'])}).")
+        for zone in self.zones_without_records:
+            out.append(f"No measures of the {zone['short']} pilot free trade zone are recorded "
+                       f"yet (zone {zone['id']!r}).")
+        return out
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -168,23 +190,73 @@ class KnowledgeBase:
         gen = self._gen
         filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
         parsed = gen.builder.parse(query)
-        result = self._run(gen, parsed, filters, page, per_page)
+        result = self._resolve(gen, parsed, filters, page, per_page)
         result.query = query
-        suggestion = self._suggest(gen, parsed)
-        if suggestion is None:
+        return result
+
+    def _resolve(self, gen: Generation, parsed: ParsedQuery, filters: dict, page: int,
+                 per_page: int, snippets: bool = True, newest_first: bool = False,
+                 offer: bool = True) -> SearchResult:
+        """The results of a query, or, when it finds nothing, of what is likeliest meant: the
+        query with its misspellings corrected, then (failing that) with the least useful
+        words left out (relax.py). With `offer`, a query that found something may still get
+        a "did you mean" that finds something too."""
+        result = self._run(gen, parsed, filters, page, per_page, snippets, newest_first)
+        named = self._zones_without_records(gen, parsed, filters)
+        if result.total or parsed.query is None:
+            if offer and result.total:
+                suggestion = gen.speller.suggest(parsed)
+                if suggestion and self._run(gen, gen.builder.parse(suggestion), filters, 1, 1,
+                                            snippets=False).total:
+                    result.suggestion = suggestion
+            result.zones_without_records = named
             return result
-        # a suggestion is offered only when it finds something
-        retry = self._run(gen, gen.builder.parse(suggestion), filters, page, per_page,
-                          snippets=result.total == 0)
-        if not retry.total:
+        suggestion = gen.speller.suggest(parsed)
+        base = parsed
+        if suggestion:
+            fixed = gen.builder.parse(suggestion)
+            retry = self._run(gen, fixed, filters, page, per_page, snippets, newest_first)
+            if retry.total:
+                retry.notes = result.notes
+                retry.suggestion, retry.corrected_from = suggestion, result.query
+                retry.zones_without_records = named
+                return retry
+            base = fixed
+        ctx = gen.context(self.time_budget)
+        masks = [gen.any_of(kind, ids) for kind, ids in filters.items()]
+        allowed = intersect(gen.live, *masks)
+        relaxation = relax(gen.builder, base, ctx, allowed, gen.bm25.idf)
+        if relaxation is None:
+            if base.structured:
+                result.notes.append("No measure matches this whole query; a query with AND, OR "
+                                    "or brackets is searched as written, with no words left out.")
+            result.zones_without_records = named
             return result
-        if result.total:
-            result.suggestion = suggestion
-            return result
-        retry.query, retry.suggestion, retry.corrected_from = query, suggestion, query
-        retry.notes = result.notes + [
-            f"No results for {query!r}; showing results for {suggestion!r}."]
-        return retry
+        relaxed = gen.builder.subquery(base, relaxation.kept)
+        found = self._run(gen, relaxed, filters, page, per_page, snippets, newest_first)
+        found.notes = result.notes
+        found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
+                         "dropped": [u.text for u in relaxation.dropped]}
+        if base is not parsed:
+            found.suggestion, found.corrected_from = suggestion, result.query
+        found.zones_without_records = named
+        return found
+
+    def _zones_without_records(self, gen: Generation, parsed: ParsedQuery,
+                               filters: dict) -> list[dict]:
+        named = list(parsed.zones_named)
+        named += [(z, gen.zones[z]["short"]) for z in filters["zone"]]
+        out, seen = [], set()
+        for zone_id, words in named:
+            if zone_id in seen or zone_id not in gen.zones:
+                continue
+            seen.add(zone_id)
+            if not gen.count_in(gen.zone_masks[zone_id]):
+                zone = gen.zones[zone_id]
+                out.append({"id": zone_id, "name": zone["name"], "name_zh": zone["name_zh"],
+                            "short": zone["short"], "short_zh": zone["short_zh"],
+                            "named_as": words})
+        return out
 
     def export(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
                limit: int = 10_000, order: str = "relevance",
@@ -197,8 +269,8 @@ class KnowledgeBase:
         gen = self._gen
         filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
         parsed = gen.builder.parse(query)
-        result = self._run(gen, parsed, filters, 1, max(1, limit), snippets=False,
-                           newest_first=order == "newest")
+        result = self._resolve(gen, parsed, filters, 1, max(1, limit), snippets=False,
+                               newest_first=order == "newest", offer=False)
         result.query = query
         return result
 
@@ -237,7 +309,7 @@ class KnowledgeBase:
             page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
             page_docs = page_docs[start:]
         terms = (_highlight_terms(gen, parsed) or set()) if snippets else set()
-        explain = _synonym_use(gen, ctx, parsed, page_docs) if snippets else {}
+        explain = _synonym_use(gen, parsed, page_docs) if snippets else {}
         hits = []
         for docnum in page_docs:  # only the shown records are loaded and highlighted
             record = gen.record(docnum)
@@ -249,28 +321,6 @@ class KnowledgeBase:
         return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
                             facets, notes=list(parsed.notes), zones=filters["zone"],
                             pillars=filters["pillar"], scopes=filters["scope"])
-
-    def _suggest(self, gen: Generation, parsed: ParsedQuery) -> str | None:
-        """The whole query with each unknown word replaced by the likeliest known one."""
-        if not parsed.words:
-            return None
-        text, changed = parsed.text, False
-        in_synonyms = {w for original, _ in parsed.synonyms for w in original.lower().split()}
-        for word in parsed.words:
-            lower = word.lower()
-            if (not lower.isascii() or not lower.isalpha() or len(lower) < 3
-                    or lower in in_synonyms or _known(gen, lower)):
-                continue
-            # Levenshtein finds the candidates (a swap of two letters is two edits there),
-            # then edits are counted with swaps as one: "tnak" is one edit from "tank"
-            allowed = 1 if len(lower) < 5 else 2
-            options = [o for o in gen.corrector.suggest(lower, limit=10, maxdist=2)
-                       if len(o) >= 3 and o not in STOP_WORDS and edits(lower, o) <= allowed]
-            if options:
-                best = min(options, key=lambda o: edits(lower, o))  # stable: frequency next
-                text = _replace_word(text, word, best)
-                changed = True
-        return text if changed else None
 
     # -- browse ------------------------------------------------------------------------
     def measure(self, measure_id: str) -> dict | None:
@@ -386,53 +436,36 @@ def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
     return terms
 
 
-def _docs_with(gen: Generation, ctx, phrase: str, docs: np.ndarray) -> np.ndarray:
+def _docs_with(gen: Generation, phrase: str, docs: np.ndarray) -> np.ndarray:
     """Which of `docs` have this term or phrase in a text field."""
     tokens = list(gen.schema["body"].process_text(phrase, mode="query"))
     if not tokens:
         return np.zeros(len(docs), dtype=bool)
-    q = Q.Or([Q.Phrase(f, tokens) if len(tokens) > 1 else Q.Term(f, tokens[0])
-              for f in TEXT_FIELDS])
-    return compile_query(q, gen.postings).match_docs(ctx, docs)
+    # a Chinese term's words may be one indexed word with its sub-words at one position:
+    # they are looked for in one field, not in a row (as the query itself does)
+    together = Q.And if has_chinese(phrase) else Q.Phrase
+    q = Q.Or([(Q.And([Q.Term(f, t) for t in tokens]) if together is Q.And else Q.Phrase(f, tokens))
+              if len(tokens) > 1 else Q.Term(f, tokens[0]) for f in TEXT_FIELDS])
+    # a context of its own: a context keeps masks by node identity, and the nodes of these
+    # short-lived queries are dropped and their identities reused while the search goes on
+    return compile_query(q, gen.postings).match_docs(gen.context(), docs)
 
 
-def _synonym_use(gen: Generation, ctx, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
-    """For each shown record that matched only through a synonym, say which one."""
+def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
+    """For each shown record that matched only through a synonym or a glossary term, say
+    which one ("as a translation of" when the two are in different languages)."""
     if not parsed.synonyms or not docs:
         return {}
     shown = np.array(sorted(docs), dtype=np.int64)
     out: dict[int, list[str]] = {}
     for original, alternatives in parsed.synonyms:
-        has_original = dict(zip(shown.tolist(), _docs_with(gen, ctx, original, shown)))
-        having = {a: dict(zip(shown.tolist(), _docs_with(gen, ctx, a, shown))) for a in alternatives}
+        has_original = dict(zip(shown.tolist(), _docs_with(gen, original, shown)))
+        having = {a: dict(zip(shown.tolist(), _docs_with(gen, a, shown))) for a in alternatives}
         for doc in docs:
             used = [a for a in alternatives if having[a][doc]]
             if used and not has_original[doc]:
+                how = ("a translation" if all(has_chinese(u) != has_chinese(original) for u in used)
+                       else "a synonym")
                 out.setdefault(doc, []).append(
-                    f"matched {', '.join(repr(u) for u in used)} as a synonym of {original!r}")
+                    f"matched {', '.join(repr(u) for u in used)} as {how} of {original!r}")
     return out
-
-
-def _known(gen: Generation, word: str) -> bool:
-    """A word is known when it, or its stem, is in the index's vocabulary."""
-    if gen.postings.doc_frequency("spell", word):
-        return True
-    stems = list(gen.schema["body"].process_text(word, mode="query"))
-    return any(gen.postings.doc_frequency(f, t) for t in stems for f in ("body", "title", "tags"))
-
-
-def edits(a: str, b: str) -> int:
-    """Edit distance counting a swap of two neighbouring letters as one edit (OSA)."""
-    previous2, previous = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
-
-
-def _replace_word(text: str, word: str, replacement: str) -> str:
-    return re.sub(rf"(?<![\w:]){re.escape(word)}(?!\w)", replacement, text, count=1)

@@ -33,10 +33,11 @@ FLAT_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", 
 
 @dataclass(frozen=True)
 class Links:
-    """The site's address of a measure page and of a source page; None off the site."""
+    """The site's address of a measure page, a source page and a zone page; None off the site."""
 
     measure: Callable[[str], str] | None = None
     source: Callable[[str], str] | None = None
+    zone: Callable[[str], str] | None = None
 
 
 NO_LINKS = Links()
@@ -127,9 +128,23 @@ def flat(described: Mapping) -> dict:
     return {k: row.get(k) for k in FLAT_COLUMNS}
 
 
+def resolution(result: Any, links: Links = NO_LINKS) -> dict:
+    """What a search did besides matching the query as typed: the correction it showed
+    instead (`corrected_from`), the words it left out (`relaxed`), the zones the query
+    names that have no measures yet (`zones_without_records`, each with its page's `url`)."""
+    return {
+        "corrected_from": result.corrected_from,
+        "relaxed": dict(result.relaxed) if result.relaxed else None,
+        "zones_without_records": [
+            dict(zone, url=links.zone(zone["id"]) if links.zone else None)
+            for zone in result.zones_without_records],
+    }
+
+
 def search_result(result: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict:
     """A page of search results (`indexer.search.SearchResult`): the query, counts, facets,
-    suggestion and notes, and each hit described by `hit`."""
+    suggestion, what the search did instead of the query as typed, every note in English,
+    and each hit described by `hit`."""
     return {
         "query": result.query,
         "total": result.total,
@@ -138,6 +153,6 @@ def search_result(result: Any, sources: Mapping[str, dict], links: Links = NO_LI
         "results": [hit(item, sources, links) for item in result.hits],
         "facets": {name: dict(counts) for name, counts in result.facets.items()},
         "suggestion": result.suggestion,
-        "corrected_from": result.corrected_from,
-        "notes": list(result.notes),
+        **resolution(result, links),
+        "notes": result.messages(),
     }

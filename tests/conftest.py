@@ -48,6 +48,19 @@ def kb(built_index):
     return KnowledgeBase(built_index["index"])
 
 
+@pytest.fixture(scope="session")
+def shipped_kb(tmp_path_factory):
+    """An index of the shipped measures/ (lineage, cited sources, every glossary term in
+    use), built once; read-only tests of the real corpus share it."""
+    from indexer.search import KnowledgeBase
+
+    index = tmp_path_factory.mktemp("shipped") / "index"
+    build_index(SHIPPED, index)
+    kb = KnowledgeBase(index)
+    yield kb
+    kb.close()
+
+
 @pytest.fixture
 def measures_copy(tmp_path) -> Path:
     """A writable copy of the fixture corpus, for tests that break or change it."""

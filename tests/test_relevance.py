@@ -27,28 +27,24 @@ from tests.relevance import (KINDS, Case, Judged, answered_by_new_records, break
 # among few matches (most queries match 1-3 records; flattening the title and tag boosts
 # moved nDCG@10 by under 0.01), which the ranking-rule tests below hold instead.
 MEASURED = {
-    "all": {"mrr": 0.945, "ndcg@10": 0.894, "recall@10": 0.938},
-    "new records": {"mrr": 0.934, "ndcg@10": 0.876, "recall@10": 0.920},
-    "en": {"mrr": 0.977, "ndcg@10": 0.896, "recall@10": 0.966},
-    "zh": {"mrr": 1.000, "ndcg@10": 0.966, "recall@10": 0.992},
-    "mixed": {"mrr": 0.944, "ndcg@10": 0.904, "recall@10": 1.000},
-    "acronym": {"mrr": 0.706, "ndcg@10": 0.676, "recall@10": 0.706},
-    "typo": {"mrr": 1.000, "ndcg@10": 0.982, "recall@10": 1.000},
-    "syntax": {"mrr": 0.850, "ndcg@10": 0.832, "recall@10": 0.900},
+    "all": {"mrr": 1.000, "ndcg@10": 0.952, "recall@10": 0.994},
+    "new records": {"mrr": 1.000, "ndcg@10": 0.950, "recall@10": 0.992},
+    "en": {"mrr": 1.000, "ndcg@10": 0.925, "recall@10": 0.994},
+    "zh": {"mrr": 1.000, "ndcg@10": 0.979, "recall@10": 1.000},
+    "mixed": {"mrr": 1.000, "ndcg@10": 0.925, "recall@10": 1.000},
+    "acronym": {"mrr": 1.000, "ndcg@10": 0.964, "recall@10": 1.000},
+    "typo": {"mrr": 1.000, "ndcg@10": 0.983, "recall@10": 1.000},
+    "syntax": {"mrr": 1.000, "ndcg@10": 0.942, "recall@10": 1.000},
     "zone": {"mrr": 1.000, "ndcg@10": 1.000, "recall@10": 1.000},
-    "lineage": {"mrr": 0.733, "ndcg@10": 0.637, "recall@10": 0.635},
+    "lineage": {"mrr": 1.000, "ndcg@10": 0.927, "recall@10": 0.938},
 }
+# Raised (issue 13) from MRR 0.945, nDCG@10 0.894, recall@10 0.938 overall: words left out when
+# no record holds them all, the bilingual glossary, acronyms, lineage words indexed, tag: and
+# title:"..." fixed. On the 227 queries the assessor's findings did not name, MRR stayed 1.000
+# and nDCG@10 went from 0.942 to 0.953: the gain is not only on the queries fixed by name.
 MARGIN_ALL = 0.01
 MARGIN_PART = 0.05
 LARGE_GROUPS = {"all", "new records"}
-
-
-@pytest.fixture(scope="module")
-def shipped_kb(tmp_path_factory):
-    """An index of the shipped measures/, the corpus the set is judged on; built once."""
-    index = tmp_path_factory.mktemp("shipped") / "index"
-    build_index(SHIPPED, index)
-    return KnowledgeBase(index)
 
 
 @pytest.fixture(scope="module")

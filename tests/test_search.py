@@ -34,8 +34,12 @@ def test_chinese_snippet_marks_chinese_words(kb):
 
 
 def test_several_words_must_all_match(kb):
-    assert kb.search("railway").total >= 1
-    assert kb.search("railway insurance").total == 0
+    """Every word must match; when no record holds them all, the result says which words
+    it left out, and every record shown holds the others (tests/test_relaxation.py)."""
+    assert kb.search("railway").total >= 1 and kb.search("railway").relaxed is None
+    result = kb.search("railway insurance")
+    assert result.relaxed == {"query": "railway", "kept": ["railway"], "dropped": ["insurance"]}
+    assert {h.id for h in result.hits} == {h.id for h in kb.search("railway").hits}
 
 
 def test_zone_filter_is_any_of_and_combines_with_pillar(kb):
@@ -157,20 +161,6 @@ def test_swapped_letters_count_as_one_typo_and_every_word_is_corrected(kb):
 def test_no_suggestion_that_finds_nothing(kb):
     result = kb.search("xqzv")
     assert result.total == 0 and result.suggestion is None
-
-
-@pytest.fixture(scope="module")
-def shipped_kb(tmp_path_factory):
-    """The shipped records (the fixture records have no lineage and no cited source)."""
-    from indexer.build import build_index
-    from indexer.search import KnowledgeBase
-    from tests.conftest import SHIPPED
-
-    index = tmp_path_factory.mktemp("shipped") / "index"
-    build_index(SHIPPED, index)
-    kb = KnowledgeBase(index)
-    yield kb
-    kb.close()
 
 
 def _scopes_of(kb, measure_id):

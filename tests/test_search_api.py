@@ -5,18 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import ZHEJIANG_OIL
+from tests.webhelpers import api_search as search
 
 RCEP = "guangdong-rcep-paperless-origin-certificates"
 LAOS = "china-laos-railway-multimodal-one-order-system"
 YRD = "yangtze-river-delta-customs-special-goods-inspection-reform"
 BEIJING = "beijing-export-credit-insurance-small-enterprises"
 JIANGSU = "jiangsu-key-rd-and-technology-transfer-projects"
-
-
-def search(client, **params) -> dict:
-    response = client.get("/api/search", query_string=params)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def first(client, q, **params) -> str:

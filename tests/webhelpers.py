@@ -52,6 +52,13 @@ def links(html: str) -> list[tuple[str, str, dict]]:
 
 
 
+def api_search(client, **params) -> dict:
+    """/api/search's answer to these parameters, which must be a 200."""
+    response = client.get("/api/search", query_string=params)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
 def text_of(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 

@@ -19,7 +19,8 @@ def site_links(external: bool = False) -> serialize.Links:
     (which are taken away from the site)."""
     return serialize.Links(
         measure=lambda m: url_for("pages.measure", measure_id=m, _external=external),
-        source=lambda s: url_for("pages.source", source_id=s, _external=external))
+        source=lambda s: url_for("pages.source", source_id=s, _external=external),
+        zone=lambda z: url_for("pages.zone", zone_id=z, _external=external))
 
 
 def sources_by_id(kb) -> dict[str, dict]:

@@ -97,7 +97,8 @@ def json_export():
         "scopes": list(params.scopes),
         "total": first.total,
         "truncated": len(rows) < first.total,
-        "corrected_from": first.corrected_from,
+        # what was exported when the query as typed found nothing (a correction, words left out)
+        **serialize.resolution(first, site_links(external=True)),
         "measures": rows,
     })
     response.headers["Content-Disposition"] = f'inline; filename="{file_name(params, "json")}"'

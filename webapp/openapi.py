@@ -7,6 +7,9 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 _STATUS = {"type": ["string", "null"], "enum": ["piloted", "replicated", "nationwide", None]}
 _QUOTE = {"type": ["string", "null"],
           "description": "Verbatim from a held source; null on a cited one"}
+# A zone's id and names, wherever a zone is described (the zone list, a zone without records)
+_ZONE_NAMES = {"id": _ID, "name": {"type": "string"}, "name_zh": {"type": "string"},
+               "short": {"type": "string"}, "short_zh": {"type": "string"}}
 # What a hit and a measure both carry besides their source: the other sources and the lineage.
 _CITATION_TRAIL = {
     "see_also": {"type": "array", "items": _ID, "description": "Other sources reporting the measure"},
@@ -48,7 +51,11 @@ OPENAPI: dict = {
                 ),
                 "parameters": [
                     {"name": "q", "in": "query", "required": False,
-                     "description": "Search words; field syntax such as `tag:customs` is allowed.",
+                     "description": "Search words in English or Chinese; \"phrases\", AND, OR, "
+                                    "NOT, brackets, prefix* and the fields zone:, pillar:, "
+                                    "scope:, tag:, status: and title: (README, Search syntax). "
+                                    "When no measure holds every word, the least useful words "
+                                    "are left out and `relaxed` says which.",
                      "schema": {"type": "string", "default": ""}},
                     {"name": "zone", "in": "query", "required": False, "explode": True,
                      "style": "form",
@@ -164,7 +171,8 @@ OPENAPI: dict = {
             "SearchResult": {
                 "type": "object",
                 "required": ["query", "total", "page", "per_page", "results", "facets",
-                             "suggestion"],
+                             "suggestion", "corrected_from", "relaxed", "zones_without_records",
+                             "notes"],
                 "properties": {
                     "query": {"type": "string"},
                     "total": {"type": "integer", "minimum": 0},
@@ -184,13 +192,52 @@ OPENAPI: dict = {
                         },
                     },
                     "suggestion": {"type": ["string", "null"],
-                                   "description": "A likelier spelling of the whole query"},
+                                   "description": "A likelier spelling of the whole query; "
+                                                  "offered only when it finds something"},
                     "corrected_from": {
                         "type": ["string", "null"],
                         "description": "Set when the query found nothing and the results are "
                                        "those of `suggestion`; holds the original query",
                     },
-                    "notes": {"type": "array", "items": {"type": "string"}},
+                    "relaxed": {"$ref": "#/components/schemas/Relaxed"},
+                    "zones_without_records": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/ZoneWithoutRecords"},
+                        "description": "Zones the query (or a zone filter) names that have no "
+                                       "measure yet: each with its names and page",
+                    },
+                    "notes": {"type": "array", "items": {"type": "string"},
+                              "description": "Every note on the search, in English: how the "
+                                             "query was read (syntax the search does not do, "
+                                             "unknown fields or zones), then a correction, "
+                                             "words left out and zones without measures"},
+                },
+            },
+            "Relaxed": {
+                "type": ["object", "null"],
+                "description": "Set when no measure holds every word of the query (or of its "
+                               "correction): the results are those of `query`, its words "
+                               "without `dropped` (the least useful first: words no measure "
+                               "holds, then the commonest). Quoted phrases, fields and NOT "
+                               "parts are always kept; a query with AND, OR or brackets is "
+                               "never relaxed.",
+                "required": ["query", "kept", "dropped"],
+                "properties": {
+                    "query": {"type": "string", "description": "What was searched"},
+                    "kept": {"type": "array", "items": {"type": "string"}},
+                    "dropped": {"type": "array", "items": {"type": "string"},
+                                "description": "The words (or terms) left out"},
+                },
+            },
+            "ZoneWithoutRecords": {
+                "type": "object",
+                "required": ["id", "name", "name_zh", "short", "short_zh", "named_as", "url"],
+                "properties": {
+                    **_ZONE_NAMES,
+                    "named_as": {"type": "string",
+                                 "description": "The words of the query that name the zone "
+                                                "(its name, or a place in it)"},
+                    "url": {"type": ["string", "null"],
+                            "description": "The zone's page (null from the command line)"},
                 },
             },
             "Source": {
@@ -249,11 +296,7 @@ OPENAPI: dict = {
                     "type": "object",
                     "required": ["id", "name", "name_zh", "established", "count"],
                     "properties": {
-                        "id": _ID,
-                        "name": {"type": "string"},
-                        "name_zh": {"type": "string"},
-                        "short": {"type": "string"},
-                        "short_zh": {"type": "string"},
+                        **_ZONE_NAMES,
                         "established": {"type": "integer"},
                         "tile": {"type": ["array", "null"], "items": {"type": "integer"}},
                         "count": {"type": "integer", "minimum": 0},

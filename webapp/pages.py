@@ -87,6 +87,9 @@ def search():
     original_url = (facets.search_url(params, query=result.corrected_from,
                                       default_per_page=per_page)
                     if result.corrected_from else None)
+    relaxed_url = (facets.search_url(params, query=result.relaxed["query"],
+                                     default_per_page=per_page)
+                   if result.relaxed else None)
     return render_template(
         "search.html",
         params=params,
@@ -96,6 +99,7 @@ def search():
         pagination=facets.build_pagination(params, result.total, per_page),
         suggestion_url=suggestion_url,
         original_url=original_url,
+        relaxed_url=relaxed_url,
         exports=export_links(params),
         **_lookups(zones, pillars),
     )

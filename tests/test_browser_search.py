@@ -1,0 +1,72 @@
+"""Issue 13's search in a real browser (headless Chromium, as tests/test_browser.py): live
+results that leave words out say which, a zone without records links its page, Chinese
+queries find what English ones find; on a desktop and on a 390 px phone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.test_browser import (PHONE, _new_page, browser, expect, live_server, page,  # noqa: F401
+                                result_ids, screenshot)
+
+EXPRESS = "guangdong-express-perishable-exports-6-hour-release"
+SEARCH_LABEL = {"en": "Search measures in English or Chinese", "zh": "用中文或英文搜索举措"}
+
+
+@pytest.fixture
+def phone(browser, live_server):  # noqa: F811
+    page = _new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield page
+    errors = page.errors
+    page.context.close()
+    assert not errors, f"errors in the browser console: {errors}"
+
+
+def _type(page, text: str, lang: str = "en") -> None:
+    page.get_by_label(SEARCH_LABEL[lang]).press_sequentially(text, delay=30)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_live_results_say_which_words_were_left_out(page, phone, viewport):  # noqa: F811
+    page = phone if viewport == "phone" else page
+    page.goto("/search")
+    page.evaluate("window.stillTheSamePage = true")
+    _type(page, "express delivery")
+    notice = page.locator("#live-results .notice.relaxed")
+    expect(notice).to_be_visible()
+    expect(notice.locator("s")).to_have_text("delivery")
+    assert EXPRESS in result_ids(page)
+    assert page.locator("h1").inner_text() == "Search results"  # never "All measures" here
+    expect(page.locator("#live-status")).to_have_text(re.compile(r"^\d+ measures? match “express”"))
+    assert page.evaluate("window.stillTheSamePage") is True
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{width} px wide"
+    screenshot(page, f"search-relaxed-{viewport}")
+    # the kept words' own search is one click away
+    notice.get_by_role("link", name="express").click()
+    expect(page).to_have_url(re.compile(r"/search\?q=express$"))
+    assert page.locator("#live-results .notice.relaxed").count() == 0
+
+
+def test_a_zone_without_records_links_its_page_live(page):  # noqa: F811
+    page.goto("/search")
+    _type(page, "Hebei")
+    notice = page.locator("#live-results .notice.zone-without-records")
+    expect(notice).to_contain_text("The Hebei pilot free trade zone has no measures")
+    notice.get_by_role("link", name="see its page").click()
+    expect(page).to_have_url(re.compile(r"/zones/hebei$"))
+
+
+def test_a_chinese_query_finds_what_the_english_one_finds_live(page):  # noqa: F811
+    page.goto("/search?q=cross-border")
+    english = sorted(result_ids(page))
+    page.goto("/zh/search")
+    _type(page, "跨境", lang="zh")
+    expect(page.locator("section.results .measure-title a")).to_have_count(len(english))
+    assert sorted(result_ids(page)) == english
+    page.get_by_label(SEARCH_LABEL["zh"]).fill("")
+    _type(page, "跨境贸易", lang="zh")
+    expect(page.locator("#live-status")).not_to_have_text(re.compile(r"^0 "))
+    screenshot(page, "search-zh-cross-border-trade")

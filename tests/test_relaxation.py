@@ -1,0 +1,139 @@
+"""No dead ends (issue 13, item 2): when no record holds every word, the records holding the
+most of them, and which words were left out, in the API, on the page, in the exports and the
+command line. (Live results in a browser: tests/test_browser_search.py.)"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.build import build_index
+from indexer.cli import cli
+from indexer.search import KnowledgeBase
+from tests.helpers import record, write
+from tests.webhelpers import api_search as search, links, text_of
+
+EXPRESS = "guangdong-express-perishable-exports-6-hour-release"
+YRD = "yangtze-river-delta-customs-special-goods-inspection-reform"
+
+
+@pytest.mark.parametrize("q, dropped", [("express delivery 6 hours", ["delivery"]),
+                                        ("express delivery", ["delivery"])])
+def test_the_issues_queries_find_the_6_hour_release(client, q, dropped):
+    data = search(client, q=q)
+    assert data["results"][0]["id"] == EXPRESS
+    assert data["relaxed"]["dropped"] == dropped
+    assert data["relaxed"]["kept"] == [w for w in q.split() if w not in dropped]
+    assert any("left out: delivery" in note for note in data["notes"])
+
+
+def test_every_record_shown_holds_every_word_kept(client):
+    data = search(client, q="express delivery 6 hours", per_page=100)
+    kept = search(client, q=data["relaxed"]["query"], per_page=100)
+    assert kept["relaxed"] is None
+    assert [h["id"] for h in data["results"]] == [h["id"] for h in kept["results"]]
+    assert data["total"] == kept["total"] > 0
+
+
+def test_a_query_that_finds_something_is_never_relaxed(client):
+    data = search(client, q="express perishable")
+    assert data["relaxed"] is None and data["results"][0]["id"] == EXPRESS
+
+
+def test_explicit_parts_are_kept_and_structured_queries_are_not_relaxed(client):
+    # a field and a NOT part are kept: only plain words are left out
+    data = search(client, q="zone:guangdong express delivery")
+    assert data["relaxed"]["dropped"] == ["delivery"]
+    assert data["relaxed"]["kept"] == ["zone:guangdong", "express"]
+    assert all("guangdong" in h["zones"] for h in data["results"])
+    data = search(client, q="customs delivery NOT yangtze")
+    assert data["relaxed"]["dropped"] == ["delivery"] and data["total"] > 0
+    assert YRD not in [h["id"] for h in data["results"]]
+    assert YRD in [h["id"] for h in search(client, q="customs delivery")["results"]]
+    # a quoted phrase is one part, searched as written
+    data = search(client, q='"express delivery"')
+    assert data["total"] == 0 and data["relaxed"] is None
+    data = search(client, q='"6 hours" express delivery')
+    assert data["relaxed"]["kept"] == ['"6 hours"', "express"]
+    # AND, OR and brackets: searched as written, and the notes say so
+    for q in ("express AND delivery", "(express delivery)", "delivery OR parcel"):
+        data = search(client, q=q)
+        assert data["total"] == 0 and data["relaxed"] is None, q
+        assert any("no words left out" in note for note in data["notes"]), q
+
+
+def test_relaxed_results_page_like_any_others(client):
+    whole = [h["id"] for h in search(client, q="express delivery", per_page=2)["results"]]
+    paged = [search(client, q="express delivery", per_page=1, page=p)["results"][0]["id"]
+             for p in (1, 2)]
+    assert paged == whole and len(whole) == 2
+
+
+def test_the_page_says_which_words_were_left_out(client):
+    html = client.get("/search", query_string={"q": "express delivery 6 hours"}).get_data(as_text=True)
+    text = text_of(html)
+    assert "No measure holds every word of “express delivery 6 hours”" in text
+    assert "Left out: delivery" in text and "<s>delivery</s>" in html
+    assert "measures match “express 6 hours”" in text
+    assert any(href == "/search?q=express+6+hours" for href, _t, _a in links(html))
+    assert f"/measures/{EXPRESS}" in html
+    zh = client.get("/zh/search", query_string={"q": "express delivery"}).get_data(as_text=True)
+    assert "没有举措包含“express delivery”的全部词语" in text_of(zh) and "<s>delivery</s>" in zh
+
+
+def test_exports_take_away_what_the_page_shows(client):
+    api = search(client, q="express delivery", per_page=100)
+    exported = client.get("/search.json", query_string={"q": "express delivery"}).get_json()
+    assert [m["id"] for m in exported["measures"]] == [h["id"] for h in api["results"]]
+    assert exported["relaxed"] == api["relaxed"]
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/search.csv", query_string={"q": "express delivery"}).get_data(as_text=True)
+        .lstrip("\ufeff"))))
+    assert [r["id"] for r in rows] == [h["id"] for h in api["results"]]
+
+
+def test_the_command_line_says_so_too(built_index):
+    runner = CliRunner()
+    out = runner.invoke(cli, ["search", "express delivery 6 hours", "--index",
+                              str(built_index["index"])], catch_exceptions=False)
+    assert out.exit_code == 0 and EXPRESS in out.output
+    assert "left out: delivery" in out.output
+
+
+# -- which words go: the least useful first ------------------------------------------------
+@pytest.fixture(scope="module")
+def weighed(tmp_path_factory):
+    """A corpus where one word is rare (1 record) and two are common (5 and 4 records)."""
+    from tests.conftest import fixture_corpus
+
+    root = tmp_path_factory.mktemp("weighed")
+    measures = fixture_corpus(root / "measures")
+    bodies = {"r-rare": "zyxrare and commonword.", "r-plain": "zyxplain alone.",
+              **{f"r-common-{i}": "commonword with otherword." for i in range(4)}}
+    for name, body in bodies.items():
+        write(measures / f"{name}.md", record(title=name.replace("-", " "), body=body))
+    build_index(measures, root / "index")
+    kb = KnowledgeBase(root / "index")
+    yield kb
+    kb.close()
+
+
+def test_a_rare_word_is_not_left_out_for_a_common_one(weighed):
+    result = weighed.search("zyxrare commonword otherword")
+    # both sets of two words are held by some record: the one with the rarer word wins
+    assert result.relaxed["dropped"] == ["otherword"]
+    assert [h.id for h in result.hits] == ["r-rare"]
+
+
+def test_the_most_words_held_come_before_rarity(weighed):
+    result = weighed.search("zyxplain commonword otherword")
+    assert result.relaxed["dropped"] == ["zyxplain"]
+    assert {h.id for h in result.hits} == {f"r-common-{i}" for i in range(4)}
+
+
+def test_between_equally_useful_words_the_first_is_kept(weighed):
+    assert weighed.search("zyxrare zyxplain").relaxed["dropped"] == ["zyxplain"]
+    assert weighed.search("zyxplain zyxrare").relaxed["dropped"] == ["zyxrare"]
