@@ -121,11 +121,14 @@ def index(rebuild: bool, measures_dir: Path, index_dir: Path):
 @click.option("--zone", "zones", multiple=True,
               help="Only measures of this zone: id or name, e.g. zhejiang or 浙江 (repeat: any of them).")
 @click.option("--pillar", "pillars", multiple=True, help="Only measures of this pillar (id or name).")
+@click.option("--scope", "scopes", multiple=True,
+              help="Only measures with a lineage step of this scope: province, national or "
+                   "best-practice-case (repeat: any of them).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results to show.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON (snippets are HTML: escaped text, <mark> around matches).")
 @index_option
-def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Path):
+def search(query: str, zones, pillars, scopes, limit: int, as_json: bool, index_dir: Path):
     """Search the index. Several words must all match; "quoted phrases", AND/OR/NOT,
     prefix*, zone:, pillar: and tag: work too. An empty query lists newest first.
 
@@ -136,7 +139,7 @@ def search(query: str, zones, pillars, limit: int, as_json: bool, index_dir: Pat
 
     try:
         kb = KnowledgeBase(index_dir)
-        result = kb.search(query, zones, pillars, page=1, per_page=limit)
+        result = kb.search(query, zones, pillars, page=1, per_page=limit, scopes=scopes)
     except FtzError as error:
         fail(error)
     if as_json:  # the shape of /api/search, without the site's addresses

@@ -106,7 +106,7 @@ def test_json_export_shape(client):
     response = client.get("/search.json?zone=zhejiang&zone=tianjin&pillar=precise-services")
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
-    assert list(data)[:5] == ["query", "zones", "pillars", "total", "truncated"]
+    assert list(data)[:6] == ["query", "zones", "pillars", "scopes", "total", "truncated"]
     assert data["zones"] == ["zhejiang", "tianjin"] and data["pillars"] == ["precise-services"]
     expected = {m for m, r in RECORDS.items()
                 if {"zhejiang", "tianjin"} & set(r["zones"]) and r["pillar"] == "precise-services"}
