@@ -49,14 +49,19 @@ def kb(built_index):
 
 
 @pytest.fixture(scope="session")
-def shipped_kb(tmp_path_factory):
+def shipped_index(tmp_path_factory) -> dict:
     """An index of the shipped measures/ (lineage, cited sources, every glossary term in
     use), built once; read-only tests of the real corpus share it."""
-    from indexer.search import KnowledgeBase
-
     index = tmp_path_factory.mktemp("shipped") / "index"
     build_index(SHIPPED, index)
-    kb = KnowledgeBase(index)
+    return {"measures": SHIPPED, "index": index}
+
+
+@pytest.fixture(scope="session")
+def shipped_kb(shipped_index):
+    from indexer.search import KnowledgeBase
+
+    kb = KnowledgeBase(shipped_index["index"])
     yield kb
     kb.close()
 
