@@ -4,7 +4,8 @@
     <index>/gen-000007/    one Whoosh index with its build manifest (SQLite: one row per
                            record file, rewritten only where a build changed something)
     <index>/build.lock     held (flock) by the one build running
-    <index>/readers/<pid>-<n>  the generation each open reader of each process searches
+    <index>/readers/<pid>-<n>  a generation a process has open (one record per opened
+                           generation, removed when its last search or page ends)
 
 A full build writes a new generation and publishes it by replacing CURRENT; an
 incremental build commits into the current generation, where Whoosh's own commit (new
@@ -12,7 +13,9 @@ segment files, then an atomically renamed table of contents) keeps readers consi
 A build killed at any point leaves CURRENT naming a complete index; the next build
 removes half-built generations. The kernel drops a dead process's flock, so no lock goes stale.
 An older generation is removed only when no live process has it open (Whoosh opens some
-files lazily, so a reader needs its generation's files for as long as it searches).
+files lazily, so a reader needs its generation's files for as long as it searches). A
+reader registers a generation before it opens it and then checks that CURRENT still names
+it: a build that published a newer one before the record was written may have removed it.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def publish(index_dir: Path, generation: Path) -> None:
 
 
 def register_reader(index_dir: Path, generation: Path, reader: str) -> None:
-    """Say that `reader` of this process searches `generation`, so that no build removes it."""
+    """Say that `reader` of this process reads `generation`, so that no build removes it."""
     folder = Path(index_dir) / READERS
     folder.mkdir(exist_ok=True)
     _write_atomic(folder / f"{os.getpid()}-{reader}", generation.name)
