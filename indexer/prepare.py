@@ -22,26 +22,25 @@ CHUNK = 64  # records a worker takes at a time
 _state: dict = {}  # what a worker needs, set before the workers are forked
 
 
-def prepare(changed: list[tuple[Path, os.stat_result]], root: Path, taxonomy, schema):
-    """(path, stat, measure facts or None, document or None, problems) for each changed
-    record, in order. Facts: (id, zones, pillar, source)."""
+def prepare(changed: list[str], root: Path, taxonomy, schema):
+    """(name, measure facts or None, document or None, problems) for each changed record
+    file, in order. Facts: (id, zones, pillar, source)."""
     _state.update(root=root, taxonomy=taxonomy, schema=schema,
                   squashed=source_text_cache(taxonomy))
     procs = min(os.cpu_count() or 1, 8)
     if len(changed) < PARALLEL_FROM or procs < 2:
-        for path, st in changed:
-            yield (path, st, *_prepare(path))
+        for name in changed:
+            yield (name, *_prepare(name))
         return
     # fork: the workers inherit the taxonomy and the schema instead of unpickling them
     with multiprocessing.get_context("fork").Pool(procs) as pool:
-        for (path, st), prepared in zip(changed, pool.imap(_prepare, [p for p, _ in changed],
-                                                            chunksize=CHUNK)):
-            yield (path, st, *prepared)
+        for name, prepared in zip(changed, pool.imap(_prepare, changed, chunksize=CHUNK)):
+            yield (name, *prepared)
 
 
-def _prepare(path: Path):
+def _prepare(name: str):
     report = Report(_state["root"])
-    measure = load_measure(path, _state["taxonomy"], report, _state["squashed"])
+    measure = load_measure(_state["root"] / name, _state["taxonomy"], report, _state["squashed"])
     if measure is None:
         return None, None, report.problems
     document = measure_document(measure, _state["taxonomy"])
