@@ -26,11 +26,6 @@ from .model import Taxonomy
 from .schema import SCHEMA_VERSION
 
 Progress = Callable[[Iterable, int, str], Iterable]
-# Memory for sorting postings before they spill to disk: spilled runs are pickled, then
-# merged back one posting at a time (Whoosh estimates 200 bytes a posting; about 150 real)
-FULL_BUILD_MB = 2048
-
-
 def codec():
     """The project's codec: posting lists as arrays (see codec.py)."""
     from .codec import ProjectCodec
@@ -176,50 +171,47 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
            files: dict, changed: list[str], new: set[str], removed: list[str],
            taxonomy_changed: bool, full: bool, report: Report, progress: Progress) -> dict:
     """Index the changed records into the generation (a new one when `full`) and commit;
-    return their manifest rows. Whoosh, the codec and the analysis are imported here."""
+    return their manifest rows. Whoosh, the codec and the analysis are imported here.
+
+    The records are written as segments of their own (segments.py: in worker processes
+    when there are many); the main index's writer then deletes the replaced and removed
+    records, updates the taxonomy document and commits those segments with its own."""
     from whoosh import index as whoosh_index
 
-    from .prepare import prepare
     from .schema import build_schema, taxonomy_document
+    from .segments import SegmentWriters
 
     schema = build_schema(lexicon.dictionary)
-    if full:
-        ix = whoosh_index.create_in(str(generation), schema)
-        # one writer: the records are read and analysed in parallel (prepare.py)
-        writer = ix.writer(limitmb=FULL_BUILD_MB, codec=codec(), compound=False)
-    else:
-        ix = whoosh_index.open_dir(str(generation))
-        writer = ix.writer(limitmb=64, codec=codec(), compound=False)
+    ix = whoosh_index.create_in(str(generation), schema) if full else \
+        whoosh_index.open_dir(str(generation))
+    parts = SegmentWriters(generation, [(name, files[name][1]) for name in changed],
+                           measures_dir, taxonomy, schema, codec)
     rows = {}
     try:
-        # Documents go to the writer as they are prepared, none kept (at 100,000 records
-        # they are gigabytes); after the first problem, records are only checked, and
-        # with any problem the writer is cancelled: nothing is published.
-        for name, facts, document, problems in progress(
-                prepare(changed, measures_dir, taxonomy, schema), len(changed), "Indexing"):
+        # after the first problem, records are only checked; with any, nothing is committed
+        for name, facts, problems in progress(parts.records(), len(changed), "Indexing"):
             report.problems.extend(problems)
-            if facts is None:
-                continue
-            measure_id, zones, pillar, source = facts
-            rows[name] = [*files[name], measure_id, zones, pillar, source,
-                          deps.of(zones, pillar, source)]
-            if report.problems:
-                continue
-            if name in new:  # its id is new too (ids are file names): nothing to replace
-                writer.add_document(**document)
-            else:
-                writer.update_document(**document)
+            if facts is not None:
+                measure_id, zones, pillar, source = facts
+                rows[name] = [*files[name], measure_id, zones, pillar, source,
+                              deps.of(zones, pillar, source)]
         if report.problems:
             raise ValidationFailed(report.problems)
-        for name in removed:
-            writer.delete_by_term("id", name[:-3])
-        if taxonomy_changed:
-            writer.update_document(**taxonomy_document(taxonomy, lexicon))
-        # An incremental commit adds a segment and merges none: merging deletes segment
-        # files that readers in other processes may still have to open.
-        writer.commit(optimize=full, merge=full)
+        writer = ix.writer(codec=codec(), compound=False)
+        try:
+            # ids are file names: a changed file's old document goes, a new file has none
+            for name in [*(n for n in changed if n not in new), *removed]:
+                writer.delete_by_term("id", name[:-3])
+            if taxonomy_changed:
+                writer.update_document(**taxonomy_document(taxonomy, lexicon))
+            # Nothing is merged: merging deletes segment files that readers in other
+            # processes may still have to open.
+            parts.commit(writer)
+        except BaseException:
+            writer.cancel()
+            raise
     except BaseException:
-        writer.cancel()
+        parts.discard()
         raise
     return rows
 

@@ -151,10 +151,15 @@ class Postings:
         return [t for _f, t in itertools.islice(query.expanded_terms(self.reader), cap)]
 
     def column(self, fieldname: str) -> list:
-        """A sortable field's value for every document number."""
+        """A sortable field's value for every document number. Segment by segment:
+        Whoosh's column over several segments skips those without the column (the
+        taxonomy document's), which shifts every document after them."""
         with self._lock:
-            column = self.reader.column_reader(fieldname)
-            return [column[d] for d in range(self.n)]
+            out = []
+            for leaf, _offset, count, _fd, _block_base in self._segments:
+                column = leaf.column_reader(fieldname)  # a default where it has none
+                out.extend(column[d] for d in range(count))
+            return out
 
     def stored(self, docnum: int) -> dict:
         with self._lock:
