@@ -25,6 +25,7 @@ import itertools
 import marshal
 import os
 import struct
+import zlib
 from array import array
 from collections import defaultdict
 
@@ -36,6 +37,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions, tokens
 from whoosh.matching import ListMatcher
 from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length
 
 SUPPORTED_WHOOSH = ((2, 7, 5), (2, 8, 0))  # [from, to): the private names used below exist
 if not SUPPORTED_WHOOSH[0] <= tuple(whoosh.__version__[:3]) < SUPPORTED_WHOOSH[1]:
@@ -322,7 +324,15 @@ class _FieldWriter(W3FieldWriter):
     being merged, one by one."""
 
     def __init__(self, codec, storage, segment):
-        super().__init__(codec, storage, segment)
+        # W3FieldWriter's, with the term dictionary written by _TermTable
+        self._codec, self._storage, self._segment = codec, storage, segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        self._tindex = _TermTable(self._create_file(W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
         self._lengths_cache = None
 
     def _lengths(self):
@@ -336,11 +346,11 @@ class _FieldWriter(W3FieldWriter):
         self._fieldname, self._fieldobj, self._format = fieldname, fieldobj, fieldobj.format
         self._infield = True
         # one entry per posting, in arrival order: term number, document, weight, value
-        # size; the values themselves as a list of buffers to join. Terms are numbered as
-        # they come (a string per posting would be gigabytes at 100,000 records)
+        # size in 4-byte words; the values themselves as a list of buffers to join. Terms
+        # are numbered as they come (a string per posting would be gigabytes)
         self._numbers: dict[str, int] = {}
         self._keys = array("I")
-        self._docs, self._weights, self._sizes = array("I"), array("f"), array("I")
+        self._docs, self._weights, self._words = array("I"), array("f"), array("I")
         self._buffers: list[bytes] = []
         self._term = None
 
@@ -354,27 +364,28 @@ class _FieldWriter(W3FieldWriter):
         return found
 
     def add(self, docnum, weight, vbytes, length):
+        size = len(vbytes or b"")
+        if size % 4:
+            raise ValueError("indexer.codec stores values of whole 4-byte words only")
         self._keys.append(self._number(self._term))
         self._docs.append(docnum)
         self._weights.append(weight)
-        self._sizes.append(len(vbytes or b""))
+        self._words.append(size // 4)
         if vbytes:
             self._buffers.append(vbytes)
 
     def add_document_postings(self, docnum, weight, blob):
-        """A WordPositions entry: all the postings of one document in this field."""
+        """A WordPositions entry: all the postings of one document in this field (each
+        term once). The loops run in C: the new terms numbered in one update."""
         terms, counts, positions = marshal.loads(blob)
         numbers = self._numbers
-        for term in terms:
-            if term not in numbers:
-                numbers[term] = len(numbers)
+        fresh = list(itertools.filterfalse(numbers.__contains__, terms))
+        if fresh:
+            numbers.update(zip(fresh, itertools.count(len(numbers))))
         self._keys.extend(map(numbers.__getitem__, terms))
         self._docs.extend(itertools.repeat(docnum, len(terms)))
-        if weight == 1.0:
-            self._weights.extend(counts)
-        else:
-            self._weights.extend(c * weight for c in counts)
-        self._sizes.extend(map((4).__mul__, counts))
+        self._weights.extend(counts if weight == 1.0 else [c * weight for c in counts])
+        self._words.extend(counts)  # a position is one word
         self._buffers.append(positions)
 
     def finish_term(self):
@@ -386,7 +397,7 @@ class _FieldWriter(W3FieldWriter):
         self._infield = False
         if self._keys:
             self._write_field()
-        self._keys = self._docs = self._weights = self._sizes = self._buffers = None
+        self._keys = self._docs = self._weights = self._words = self._buffers = None
         self._numbers = None
 
     def add_postings(self, schema, lengths, items):
@@ -411,6 +422,8 @@ class _FieldWriter(W3FieldWriter):
             self.finish_field()
 
     def _write_field(self):
+        """Invert the field's postings and write them, and their terms, with array
+        operations: a Python step per term cost most of a build (millions of word pairs)."""
         block = self._codec.block
         # invert: postings by term (in the byte order of their UTF-8), then by document
         vocabulary = sorted(self._numbers)  # terms in order; a term's rank among them:
@@ -418,67 +431,197 @@ class _FieldWriter(W3FieldWriter):
         rank[np.fromiter(map(self._numbers.__getitem__, vocabulary), dtype=np.int64,
                          count=len(vocabulary))] = np.arange(len(vocabulary))
         term_of = rank[np.frombuffer(self._keys, dtype=np.uint32)]
+        del rank
         docs = np.frombuffer(self._docs, dtype=np.uint32)
         order = np.lexsort((docs, term_of))
         ids = docs[order]
-        weights = np.frombuffer(self._weights, dtype=np.float32)[order]
-        sizes = np.frombuffer(self._sizes, dtype=np.uint32).astype(np.int64)
-        buffer = np.frombuffer(b"".join(self._buffers), dtype=np.uint8)
-        if len(buffer):  # the values in the new order
-            old_starts = np.cumsum(sizes) - sizes
-            sizes = sizes[order]
-            value_ends = np.cumsum(sizes)
-            gather = (np.repeat(old_starts[order] - (value_ends - sizes), sizes)
-                      + np.arange(int(value_ends[-1]) if len(value_ends) else 0))
-            values = buffer[gather].tobytes()
-        else:
-            sizes = sizes[order]
-            value_ends = np.cumsum(sizes)
-            values = b""
         sorted_terms = term_of[order]
+        del term_of
+        weights = np.frombuffer(self._weights, dtype=np.float32)[order]
+        # the values (positions, 4-byte words) in the new order
+        words = np.frombuffer(self._words, dtype=np.uint32).astype(np.int64)
+        values = np.frombuffer(b"".join(self._buffers), dtype="<u4")
+        self._buffers = None
+        old_starts = np.cumsum(words) - words
+        words = words[order]
+        value_ends = np.cumsum(words)  # in words, per posting in the new order
+        if len(values):
+            values = values[np.repeat(old_starts[order] - (value_ends - words), words)
+                            + np.arange(int(value_ends[-1]))]
+        del old_starts, order
         term_first = np.flatnonzero(np.r_[True, sorted_terms[1:] != sorted_terms[:-1]])
-        starts = np.r_[term_first, len(ids)]
         terms = [vocabulary[t].encode("utf-8", "surrogateescape")
                  for t in sorted_terms[term_first].tolist()]
+        del vocabulary, sorted_terms
         lengths = self._lengths().get(self._fieldname)
+        doc_lengths = lengths[ids] if lengths is not None else np.zeros(len(ids), dtype=np.uint32)
         # one run per (term, block): a run starts where a term starts or the block changes
         blocks = (ids // block).astype(np.int64)
         new = np.ones(len(ids), dtype=bool)
         new[1:] = blocks[1:] != blocks[:-1]
         new[term_first] = True
         runs = np.flatnonzero(new)
-        run_block = blocks[runs].astype("<u4")
-        run_max = np.maximum.reduceat(weights, runs).astype("<f4")
-        doc_lengths = lengths[ids] if lengths is not None else np.zeros(len(ids), dtype=np.uint32)
-        run_min = np.minimum.reduceat(doc_lengths, runs).astype("<u4")
-        run_of_term = np.searchsorted(runs, starts)  # first run of each term (and the end)
-        term_sum = np.add.reduceat(weights.astype(np.float64), term_first).tolist()
-        term_max = np.maximum.reduceat(weights, term_first).tolist()
-        term_minlen = np.minimum.reduceat(doc_lengths, term_first).tolist()
-        term_maxlen = np.maximum.reduceat(doc_lengths, term_first).tolist()
-        ids_b, weights_b = ids.astype("<u4").tobytes(), weights.astype("<f4").tobytes()
-        rb, rm, rn = run_block.tobytes(), run_max.tobytes(), run_min.tobytes()
-        starts_l, runs_l = starts.tolist(), run_of_term.tolist()
-        ends_l = value_ends.tolist()
-        postfile, tindex, fieldid = self._postfile, self._tindex, self._fieldid
-        offset = postfile.tell()  # then counted here: a tell() per term cost seconds
-        for t, btext in enumerate(terms):
-            lo, hi = starts_l[t], starts_l[t + 1]
-            r0, r1 = runs_l[t], runs_l[t + 1]
-            v0 = ends_l[lo - 1] if lo else 0
-            v1 = ends_l[hi - 1]
-            record = [_HEADER.pack(MAGIC, hi - lo, r1 - r0, v1 - v0), ids_b[4 * lo:4 * hi],
-                      weights_b[4 * lo:4 * hi], rb[4 * r0:4 * r1], rm[4 * r0:4 * r1],
-                      rn[4 * r0:4 * r1]]
-            if v1 > v0:
-                offsets = np.zeros(hi - lo + 1, dtype="<u4")
-                offsets[1:] = value_ends[lo:hi] - v0
-                record += [offsets.tobytes(), values[v0:v1]]
-            data = b"".join(record)
-            postfile.write(data)
-            info = W3TermInfo(weight=term_sum[t], df=hi - lo, minlength=int(term_minlen[t]),
-                              maxlength=int(term_maxlen[t]), maxweight=term_max[t],
-                              minid=int(ids[lo]), maxid=int(ids[hi - 1]))
-            info.set_extent(offset, len(data))
-            offset += len(data)
-            tindex.add(pack_ushort(fieldid) + btext, info.to_bytes())
+        del new
+        offset = self._postfile.tell()
+        records, extents = _posting_records(ids, weights, value_ends, values, term_first, runs,
+                                            blocks[runs], doc_lengths)
+        self._postfile.write(records)
+        del records, values
+        infos = np.zeros(len(terms), dtype=_TERM_INFO)
+        infos["weight"] = np.add.reduceat(weights.astype(np.float64), term_first)
+        infos["df"] = np.diff(np.r_[term_first, len(ids)])
+        infos["minlen"] = _length_bytes(np.minimum.reduceat(doc_lengths, term_first))
+        infos["maxlen"] = _length_bytes(np.maximum.reduceat(doc_lengths, term_first))
+        infos["maxweight"] = np.maximum.reduceat(weights, term_first)
+        infos["minid"] = ids[term_first]
+        infos["maxid"] = ids[np.r_[term_first[1:], len(ids)] - 1]
+        infos["offset"] = offset + extents[:-1]
+        infos["length"] = np.diff(extents)
+        self._tindex.add_field(self._fieldid, terms, infos)
+
+
+# W3's term information, as W3TermInfo.to_bytes writes it for postings that are not inlined
+_TERM_INFO = np.dtype([("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"),
+                       ("maxlen", "u1"), ("maxweight", ">f4"), ("minid", ">u4"),
+                       ("maxid", ">u4"), ("offset", ">i8"), ("length", ">i4")])
+assert _TERM_INFO.itemsize == W3TermInfo._struct.size + 12
+_LENGTH_BYTES = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
+
+
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's one-byte length codes (whoosh.util.numeric.length_to_byte), for arrays."""
+    return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, side="left"), 255).astype(np.uint8)
+
+
+def _posting_records(ids, weights, value_ends, values, term_first, runs, run_block,
+                     doc_lengths) -> tuple[bytes, np.ndarray]:
+    """Every term's posting record (the layout in the module's docstring), concatenated,
+    and where each starts and the last ends, in bytes from the first. All parts are
+    4-byte words, so the records are built as one array of words: each part of each term
+    lands at its term's start plus its place in the part."""
+    n = len(ids)
+    term_end = np.r_[term_first[1:], n]
+    df = term_end - term_first
+    run_first = np.searchsorted(runs, term_first)  # a term's first run
+    nb = np.diff(np.r_[run_first, len(runs)])
+    before = np.r_[0, value_ends]  # words of values before each posting
+    v0 = before[term_first]
+    vw = before[term_end] - v0  # a term's values, in words
+    has_values = vw > 0
+    size = 4 + 2 * df + 3 * nb + np.where(has_values, df + 1 + vw, 0)
+    start = np.cumsum(size) - size
+    out = np.zeros(int(size.sum()), dtype="<u4")
+    out[start] = np.frombuffer(MAGIC, dtype="<u4")[0]
+    out[start + 1], out[start + 2], out[start + 3] = df, nb, 4 * vw
+
+    def place(first_word, lengths, data, firsts):
+        """data[k] for k in [firsts[t], firsts[t] + lengths[t]) to first_word[t] + (k - firsts[t])"""
+        if len(data):
+            out[np.repeat(first_word - firsts, lengths) + np.arange(len(data))] = data
+
+    place(start + 4, df, ids, term_first)
+    place(start + 4 + df, df, weights.view("<u4"), term_first)
+    base = start + 4 + 2 * df
+    place(base, nb, run_block.astype("<u4"), run_first)
+    place(base + nb, nb, np.maximum.reduceat(weights, runs).astype("<f4").view("<u4") if len(runs)
+          else np.zeros(0, "<u4"), run_first)
+    place(base + 2 * nb, nb, np.minimum.reduceat(doc_lengths, runs).astype("<u4") if len(runs)
+          else np.zeros(0, "<u4"), run_first)
+    if has_values.any():
+        # offsets: 0, then where each posting's values end, counted from the term's first
+        at = base + 3 * nb
+        sel = np.repeat(has_values, df)
+        ends = (value_ends - np.repeat(v0, df))[sel] * 4
+        place(at[has_values] + 1, df[has_values], ends, np.r_[0, np.cumsum(df[has_values])[:-1]])
+        place(at[has_values] + 1 + df[has_values], vw[has_values], values, v0[has_values])
+    extents = np.r_[start, len(out)] * 4
+    return out.tobytes(), extents
+
+
+class _TermTable:
+    """The segment's term dictionary in the file format of Whoosh's OrderedHashWriter
+    (read back by W3TermsReader: hashed lookups, ordered iteration), written a field at a
+    time with array operations. Keys are the field number and the term's bytes; values
+    W3TermInfo's bytes. The hash is CRC-32 (the format's hash type 1, which the reader
+    takes from the file's header), computed in C per key."""
+
+    def __init__(self, dbfile):
+        self.dbfile = dbfile
+        self.extras = {}
+        dbfile.write(b"HSH3" + bytes([_CRC32]) + struct.pack("!ii", 0, 0))
+        self._positions, self._hashes = [], []
+
+    def add_field(self, fieldid: int, terms: list[bytes], infos: np.ndarray) -> None:
+        if not terms:
+            return
+        prefix = pack_ushort(fieldid)
+        keys = [prefix + t for t in terms]
+        key_len = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        size = 8 + key_len + infos.itemsize
+        start = np.cumsum(size) - size
+        out = np.empty(int(size.sum()), dtype=np.uint8)
+        lens = np.empty(len(keys), dtype=[("k", ">i4"), ("v", ">i4")])
+        lens["k"], lens["v"] = key_len, infos.itemsize
+        out[(start[:, None] + np.arange(8)).ravel()] = lens.view(np.uint8)
+        key_bytes = np.frombuffer(b"".join(keys), dtype=np.uint8)
+        key_first = np.cumsum(key_len) - key_len
+        out[np.repeat(start + 8 - key_first, key_len) + np.arange(len(key_bytes))] = key_bytes
+        out[((start + 8 + key_len)[:, None] + np.arange(infos.itemsize)).ravel()] = \
+            infos.view(np.uint8)
+        position = self.dbfile.tell()
+        self.dbfile.write(out.tobytes())
+        self._positions.append(position + start)
+        self._hashes.append(np.fromiter(map(zlib.crc32, keys), dtype=np.int64, count=len(keys)))
+
+    def close(self):
+        dbfile = self.dbfile
+        positions = np.concatenate(self._positions) if self._positions else np.zeros(0, np.int64)
+        hashes = np.concatenate(self._hashes) if self._hashes else np.zeros(0, np.int64)
+        directory = []
+        bucket_of = hashes & 255
+        for bucket in range(256):
+            chosen = np.flatnonzero(bucket_of == bucket)
+            slots = 2 * len(chosen)
+            directory.append((dbfile.tell(), slots))
+            if not slots:
+                continue
+            table = np.zeros(slots, dtype=[("hash", ">u4"), ("pos", ">i8")])
+            where = hash_slots((hashes[chosen] >> 8) % slots, slots)
+            table["hash"][where], table["pos"][where] = hashes[chosen], positions[chosen]
+            dbfile.write(table.tobytes())
+        for position, slots in directory:
+            dbfile.write(struct.pack("!qi", position, slots))
+        expos = dbfile.tell()
+        count = len(positions)
+        top = int(positions.max()) if count else 0
+        typecode, dtype = next((c, d) for limit, c, d in _INDEX_TYPES if top < limit)
+        self.extras["indextype"], self.extras["indexlen"] = typecode, count
+        dbfile.write_pickle(self.extras)
+        dbfile.write(positions.astype(dtype).tobytes())
+        dbfile.write(struct.pack("!i", dbfile.tell() - expos))
+        dbfile.close()
+
+
+_CRC32 = 1  # whoosh.filedb.filetables: hash types 0 MD5, 1 CRC-32, 2 CDB
+# the array type Whoosh's GrowableArray would choose for the largest position (big-endian)
+_INDEX_TYPES = ((2**16, "H", ">u2"), (2**31, "i", ">i4"), (2**32, "I", ">u4"), (2**63, "q", ">i8"))
+
+
+def hash_slots(home: np.ndarray, slots: int) -> np.ndarray:
+    """Slots of an open-addressing table with linear probing for keys whose home slots are
+    `home`: a key sits at its home slot or after it (wrapping around) with no empty slot in
+    between, which is what the reader's probing needs. Keys in order of their home slots,
+    each at the first free slot from its home: slot = i + max over j <= i of (home_j - j);
+    those pushed past the end take the first free slots from the start."""
+    order = np.argsort(home, kind="stable")
+    ranked = home[order]
+    i = np.arange(len(ranked))
+    placed = i + np.maximum.accumulate(ranked - i)
+    over = placed >= slots
+    if over.any():
+        taken = np.zeros(slots, dtype=bool)
+        taken[placed[~over]] = True
+        placed[over] = np.flatnonzero(~taken)[:int(over.sum())]
+    out = np.empty(len(home), dtype=np.int64)
+    out[order] = placed
+    return out

@@ -1,14 +1,18 @@
 """What one opened index generation derives once: taxonomy, filter sets, orderings, scorer.
 
 A Generation is read-only once built, so any number of searches use it at once; each
-search keeps its own state in an evaluation.SearchContext. Its files are closed when the
-last search holding it lets it go (a refresh does not pull an index from under a search).
+search keeps its own state in an evaluation.SearchContext. Who uses a generation holds a
+lease on it (the facade one while it is current, each search or page one while it runs):
+its files are closed, and its reader record released, when the last lease is returned,
+so a refresh never pulls an index from under a search or a page.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import weakref
+from typing import Callable
 
 import numpy as np
 
@@ -26,12 +30,18 @@ from .vocabulary import QueryVocabulary
 class Generation:
     """One searcher and everything computed from it, rebuilt when a new index is published."""
 
-    def __init__(self, ix, searcher):
+    def __init__(self, ix, searcher, path=None, on_close: Callable[[], None] | None = None):
+        """`on_close` runs once the files are closed (the facade releases the reader
+        record there). The opener holds the first lease."""
+        self.path = path
         self.postings = postings = Postings(searcher)
+        self._leases = 1
+        self._leases_lock = threading.Lock()
+        # also when the last holder drops it without release() (a leak, not the plan)
+        self._close = weakref.finalize(self, _close, postings, on_close)
         # the schema as opened (ix.schema would read the table of contents again, from a
         # generation a newer build may have removed by then)
         self.schema = postings.schema
-        weakref.finalize(self, postings.close)
         taxonomy_doc = postings.docnum("id", TAXONOMY_DOC_ID)
         snapshot = json.loads(postings.stored(taxonomy_doc)["record"])
         self.zones = {z["id"]: z for z in snapshot["zones"]}
@@ -86,6 +96,29 @@ class Generation:
             mask[self.postings.term(fieldname, value).ids] = True
         return mask & self.live
 
+    # -- leases ------------------------------------------------------------------------
+    def acquire(self) -> "Generation":
+        """One more user; ValueError if the generation is closed already."""
+        with self._leases_lock:
+            if self._leases == 0:
+                raise ValueError("this index generation is closed")
+            self._leases += 1
+        return self
+
+    def release(self) -> None:
+        """One user fewer; the last one closes the files."""
+        with self._leases_lock:
+            if self._leases == 0:
+                raise ValueError("released more often than acquired")
+            self._leases -= 1
+            last = self._leases == 0
+        if last:
+            self._close()
+
+    @property
+    def closed(self) -> bool:
+        return not self._close.alive
+
     def context(self, budget: float | None = None) -> SearchContext:
         """A new search's state."""
         return SearchContext(self.postings, self.bm25, self.live, budget)
@@ -105,3 +138,9 @@ class Generation:
 
     def count_in(self, mask: np.ndarray) -> int:
         return int(np.count_nonzero(mask & self.live))
+
+
+def _close(postings: Postings, on_close) -> None:
+    postings.close()
+    if on_close is not None:
+        on_close()

@@ -151,17 +151,15 @@ class Postings:
         return [t for _f, t in itertools.islice(query.expanded_terms(self.reader), cap)]
 
     def column(self, fieldname: str) -> list:
-        """A sortable field's value for every document number."""
-        # segment by segment: Whoosh's multi-segment column reader leaves out a segment with
-        # no value of the field (one holding only the taxonomy document, after an incremental
-        # build that changed only synonyms or the glossary) and then reads past the end of
-        # the segment before it
+        """A sortable field's value for every document number. Segment by segment:
+        Whoosh's column over several segments skips those without the column (the
+        taxonomy document's), which shifts every document after them."""
         with self._lock:
-            values = []
-            for reader, _offset in self.reader.leaf_readers():
-                column = reader.column_reader(fieldname)
-                values += [column[d] for d in range(reader.doc_count_all())]
-            return values
+            out = []
+            for leaf, _offset, count, _fd, _block_base in self._segments:
+                column = leaf.column_reader(fieldname)  # a default where it has none
+                out.extend(column[d] for d in range(count))
+            return out
 
     def stored(self, docnum: int) -> dict:
         with self._lock:

@@ -1,15 +1,14 @@
 """Changed records to index documents: read, validated and analysed, in worker processes.
 
 Reading, checking and analysing a record is most of a build's work and needs nothing but
-the record and the taxonomy, so a full build spreads it over the machine's cores; what
-comes back is the document with its text fields already analysed (codec.Analysed), which
-the one Whoosh writer then adds without analysing again. Small builds run in-process.
+the record and the taxonomy, so it runs in the processes that write the segments
+(segments.py); what comes back is the document with its text fields already analysed
+(codec.Analysed), which the segment's writer adds without analysing again. Small builds
+run in-process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from pathlib import Path
 
 from .catalog import Report, load_measure, source_text_cache
@@ -17,38 +16,31 @@ from .codec import WordPositions
 from .schema import measure_document
 
 PARALLEL_FROM = 2000  # changed records; below this, starting processes costs more than it saves
-CHUNK = 64  # records a worker takes at a time
 
 _state: dict = {}  # what a worker needs, set before the workers are forked
 
 
-def prepare(changed: list[tuple[Path, os.stat_result]], root: Path, taxonomy, schema):
-    """(path, stat, measure facts or None, document or None, problems) for each changed
-    record, in order. Facts: (id, zones, pillar, source)."""
-    _state.update(root=root, taxonomy=taxonomy, schema=schema,
+def set_up(root: Path, taxonomy, schema) -> None:
+    """What prepare_one needs; call before forking workers (they inherit it)."""
+    _state.update(root=Path(root), taxonomy=taxonomy, schema=schema,
                   squashed=source_text_cache(taxonomy))
-    procs = min(os.cpu_count() or 1, 8)
-    if len(changed) < PARALLEL_FROM or procs < 2:
-        for path, st in changed:
-            yield (path, st, *_prepare(path))
-        return
-    # fork: the workers inherit the taxonomy and the schema instead of unpickling them
-    with multiprocessing.get_context("fork").Pool(procs) as pool:
-        for (path, st), prepared in zip(changed, pool.imap(_prepare, [p for p, _ in changed],
-                                                            chunksize=CHUNK)):
-            yield (path, st, *prepared)
 
 
-def _prepare(path: Path):
+def schema():
+    return _state["schema"]
+
+
+def prepare_one(name: str):
+    """(facts or None, document or None, problems) of one record file."""
     report = Report(_state["root"])
-    measure = load_measure(path, _state["taxonomy"], report, _state["squashed"])
+    measure = load_measure(_state["root"] / name, _state["taxonomy"], report, _state["squashed"])
     if measure is None:
         return None, None, report.problems
     document = measure_document(measure, _state["taxonomy"])
     schema = _state["schema"]
-    for name, value in document.items():
-        fmt = schema[name].format if name in schema else None
+    for field, value in document.items():
+        fmt = schema[field].format if field in schema else None
         if isinstance(fmt, WordPositions) and isinstance(value, str):
-            document[name] = fmt.analysed(value, schema[name].analyzer)
+            document[field] = fmt.analysed(value, schema[field].analyzer)
     facts = (measure.id, list(measure.zones), measure.pillar, measure.source)
     return facts, document, report.problems

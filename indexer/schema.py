@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-
-from .analysis import spelling_analyzer, text_analyzer
-from .codec import WordPositions
 from .lineage_text import lineage_words
 from .model import Measure, Taxonomy
+
+# Whoosh, the analysis (rjieba and its dictionary) and the codec (numpy) are imported where a
+# schema is built: `ftz index` that finds nothing changed never needs them.
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 6
@@ -19,15 +18,23 @@ TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy s
 _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
 
 
-def _text(analyzer) -> TEXT:
+def _text(analyzer):
     """A text field: postings handed to the codec a document at a time, lengths in words
     (codec.WordPositions)."""
+    from whoosh.fields import TEXT
+
+    from .codec import WordPositions
+
     field = TEXT(analyzer=analyzer, multitoken_query="and")
     field.format = WordPositions(field_boost=field.format.field_boost)
     return field
 
 
-def build_schema(dictionary: tuple[tuple[str, int], ...]) -> Schema:
+def build_schema(dictionary: tuple[tuple[str, int], ...]):
+    from whoosh.fields import ID, KEYWORD, STORED, Schema
+
+    from .analysis import spelling_analyzer, text_analyzer
+
     analyzer = text_analyzer(dictionary)
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),

@@ -10,11 +10,13 @@ lock: threads search in parallel. `refresh()` picks up a new generation.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -22,6 +24,7 @@ from typing import Sequence
 import numpy as np
 from whoosh import query as Q
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError
 
 from . import store
 from .analysis import has_chinese
@@ -39,6 +42,7 @@ from .snippets import snippet
 _READER_IDS = itertools.count(1)
 MAX_PER_PAGE = 100
 REFRESH_EVERY = 1.0  # seconds between checks for a newly published index
+OPEN_ATTEMPTS = 50  # a generation removed or a commit under way while opening: try again
 TIME_BUDGET = 3.0  # seconds one search may take before it is stopped
 FILTER_KINDS = ("zone", "pillar", "scope")
 
@@ -110,57 +114,138 @@ class SearchResult:
         return data
 
 
+def _on_one_generation(cls):
+    """Run each public method of the facade inside page(): a call started on a generation
+    holds it to the end, whatever a refresh in another thread does meanwhile."""
+    for name, method in list(vars(cls).items()):
+        if not name.startswith("_") and name not in _LIFECYCLE and callable(method):
+            setattr(cls, name, _pinned(method))
+    return cls
+
+
+def _pinned(method):
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        with self.page():
+            return method(self, *args, **kwargs)
+    return call
+
+
+_LIFECYCLE = ("page", "refresh", "close")
+
+
+@_on_one_generation
 class KnowledgeBase:
-    """Search and browse the published index. Thread-safe; one per process."""
+    """Search and browse the published index. Thread-safe; one per process.
+
+    Every public method runs on one index generation from start to end, and so does a
+    page: `page()` pins the generation current when it starts for every call this thread
+    makes until it ends (a page makes several calls, which must agree). A generation is
+    closed when the last call or page using it is done (see Generation's leases)."""
 
     def __init__(self, index_dir: Path, time_budget: float | None = TIME_BUDGET):
         self.index_dir = Path(index_dir)
         self.time_budget = time_budget
-        self._lock = threading.RLock()  # opening and swapping generations only
+        self._lock = threading.Lock()  # swapping the current generation and taking leases
+        self._opening = threading.Lock()  # one refresh at a time; searches do not wait for it
         self._checked = 0.0
-        self._gen: Generation | None = None
-        self._reader_id = f"{next(_READER_IDS)}"
-        # what close() releases, also when a KnowledgeBase is dropped without close()
-        self._held: dict = {}
-        self._finalizer = weakref.finalize(self, _release, self._held, self.index_dir,
-                                           self._reader_id)
-        self._open()
+        self._pins = threading.local()  # this thread's page: (generation, depth)
+        # the current generation, in a dict the finalizer shares: a KnowledgeBase dropped
+        # without close() still returns its lease
+        self._held: dict = {"current": self._open_current()}
+        self._finalizer = weakref.finalize(self, _release, self._held)
 
     # -- lifecycle ---------------------------------------------------------------------
-    def _open(self) -> None:
-        path = store.current_generation(self.index_dir)
-        if path is None:
-            raise IndexMissing(self.index_dir)
-        store.register_reader(self.index_dir, path, self._reader_id)  # first: no build may remove it
-        # Plain file reads, not mmap: mapped segment files count in the worker's RSS
-        ix = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
-        # the previous generation closes when the last search using it is done
-        self._gen = self._held["generation"] = Generation(ix, ix.searcher())
-        self._path = path
+    def _open_current(self) -> Generation:
+        """Open the published generation, registered first so that no build removes it."""
+        for _attempt in range(OPEN_ATTEMPTS):
+            path = store.current_generation(self.index_dir)
+            if path is None:
+                raise IndexMissing(self.index_dir)
+            reader = f"{next(_READER_IDS)}"  # one record per opened generation
+            store.register_reader(self.index_dir, path, reader)
+            try:
+                # a build that published a newer generation before we registered may have
+                # removed this one: take the newer
+                if store.current_generation(self.index_dir) != path:
+                    raise FileNotFoundError(path)
+                # Plain file reads, not mmap: mapped segment files count in the worker's RSS
+                ix = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
+                return Generation(ix, ix.searcher(), path, functools.partial(
+                    store.unregister_reader, self.index_dir, reader))
+            except (OSError, EmptyIndexError):
+                # also an incremental commit removing the table of contents just listed
+                store.unregister_reader(self.index_dir, reader)
+                time.sleep(0.02)
+        raise IndexMissing(self.index_dir)
+
+    @property
+    def _gen(self) -> Generation:
+        """The generation this thread's call or page runs on."""
+        pinned = getattr(self._pins, "generation", None)
+        if pinned is not None:
+            return pinned
+        current = self._held.get("current")
+        if current is None:
+            raise ValueError("the knowledge base is closed")
+        return current
+
+    @contextmanager
+    def page(self):
+        """Every call of this thread inside the block sees the same generation (pages and
+        API answers make several calls); re-entrant."""
+        pins = self._pins
+        if getattr(pins, "generation", None) is not None:
+            pins.depth += 1
+            try:
+                yield self
+            finally:
+                pins.depth -= 1
+            return
+        with self._lock:
+            current = self._held.get("current")
+            if current is None:
+                raise ValueError("the knowledge base is closed")
+            generation = current.acquire()
+        pins.generation, pins.depth = generation, 0
+        try:
+            yield self
+        finally:
+            pins.generation = None
+            generation.release()
 
     def refresh(self, force: bool = False) -> bool:
         """Reopen if a new generation or commit was published; cheap, throttled."""
         now = time.monotonic()
         if not force and now - self._checked < REFRESH_EVERY:
             return False
-        with self._lock:
+        with self._opening:
             self._checked = now
+            current = self._held.get("current")
             path = store.current_generation(self.index_dir)
-            if path is None:
+            if current is None or path is None:
                 return False
-            if path != self._path or not self._gen.postings.searcher.up_to_date():
-                # A fresh reader, not Whoosh's searcher.refresh(): that one reuses the readers
-                # of unchanged segments with their old deletions, so a record updated in
-                # place would show twice (tests/test_publishing.py catches it).
-                self._open()
-                return True
-            return False
+            if path == current.path and current.postings.searcher.up_to_date():
+                return False
+            # A fresh reader, not Whoosh's searcher.refresh(): that one reuses the readers
+            # of unchanged segments with their old deletions, so a record updated in
+            # place would show twice (tests/test_publishing.py catches it).
+            fresh = self._open_current()  # searches go on meanwhile, on the old one
+            with self._lock:
+                old = self._held.get("current")
+                if old is not None:  # not closed meanwhile
+                    self._held["current"] = fresh
+            # the old one closes now, or when the last search or page using it ends
+            (old or fresh).release()
+            return old is not None
 
     @property
     def generation(self) -> str:
-        return f"{self._path.name}.{self._gen.postings.reader.generation()}"
+        gen = self._gen
+        return f"{gen.path.name}.{gen.postings.reader.generation()}"
 
     def close(self) -> None:
+        """Return the current generation; searches and pages under way finish on it."""
         with self._lock:
             self._finalizer()
 
@@ -411,11 +496,10 @@ class KnowledgeBase:
         return {"measures": self._gen.count, "generation": self.generation}
 
 
-def _release(held: dict, index_dir: Path, reader_id: str) -> None:
-    generation = held.pop("generation", None)
+def _release(held: dict) -> None:
+    generation = held.pop("current", None)
     if generation is not None:
-        generation.postings.close()
-    store.unregister_reader(index_dir, reader_id)
+        generation.release()
 
 
 def _hit_from_record(record: dict, score) -> Hit:

@@ -4,7 +4,8 @@
     <index>/gen-000007/    one Whoosh index with its build manifest (SQLite: one row per
                            record file, rewritten only where a build changed something)
     <index>/build.lock     held (flock) by the one build running
-    <index>/readers/<pid>-<n>  the generation each open reader of each process searches
+    <index>/readers/<pid>-<n>  a generation a process has open (one record per opened
+                           generation, removed when its last search or page ends)
 
 A full build writes a new generation and publishes it by replacing CURRENT; an
 incremental build commits into the current generation, where Whoosh's own commit (new
@@ -12,7 +13,9 @@ segment files, then an atomically renamed table of contents) keeps readers consi
 A build killed at any point leaves CURRENT naming a complete index; the next build
 removes half-built generations. The kernel drops a dead process's flock, so no lock goes stale.
 An older generation is removed only when no live process has it open (Whoosh opens some
-files lazily, so a reader needs its generation's files for as long as it searches).
+files lazily, so a reader needs its generation's files for as long as it searches). A
+reader registers a generation before it opens it and then checks that CURRENT still names
+it: a build that published a newer one before the record was written may have removed it.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Callable
 
 from .errors import IndexBusy
 
@@ -32,6 +37,7 @@ LOCK = "build.lock"
 MANIFEST = "manifest.sqlite"
 PREFIX = "gen-"
 READERS = "readers"
+_TOC_RE = re.compile(r"^_MAIN_([0-9]+)\.toc$")  # see latest_commit
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -70,7 +76,7 @@ def publish(index_dir: Path, generation: Path) -> None:
 
 
 def register_reader(index_dir: Path, generation: Path, reader: str) -> None:
-    """Say that `reader` of this process searches `generation`, so that no build removes it."""
+    """Say that `reader` of this process reads `generation`, so that no build removes it."""
     folder = Path(index_dir) / READERS
     folder.mkdir(exist_ok=True)
     _write_atomic(folder / f"{os.getpid()}-{reader}", generation.name)
@@ -139,22 +145,61 @@ CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime_ns INTEGER, size 
 """
 
 
-def read_manifest(generation: Path) -> dict | None:
-    """{"files": {name: [mtime_ns, size, id, zones, pillar, source, deps]}, and the build's
-    settings}, or None when the generation has no readable manifest."""
+def manifest_settings(generation: Path) -> dict | None:
+    """The settings of the build that wrote the generation's manifest (schema version,
+    dictionary and taxonomy digests, the Whoosh commit it describes), or None when the
+    generation has no readable manifest."""
     path = generation / MANIFEST
     if not path.exists():
         return None
     try:
         with closing(sqlite3.connect(path)) as db:
-            manifest = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-            manifest["files"] = {
-                name: [mtime, size, id_, json.loads(zones), pillar, source, deps]
-                for name, mtime, size, id_, zones, pillar, source, deps in db.execute(
-                    "SELECT name, mtime_ns, size, id, zones, pillar, source, deps FROM files")}
+            settings = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
     except (sqlite3.DatabaseError, ValueError):
         return None
-    return manifest if "toc" in manifest else None
+    return settings if "toc" in settings else None
+
+
+def manifest_changes(generation: Path, files: list[tuple[str, int, int]],
+                     is_stale: Callable[[list, str, str, str], bool] | None = None
+                     ) -> tuple[list[str], set[str], list[str]]:
+    """What a build must redo, compared in bulk with the manifest: the names of `files`
+    ((name, mtime_ns, size), by name) whose row is missing or differs, or, with `is_stale`,
+    whose record depends on something that changed since (`is_stale(zones, pillar, source,
+    deps)`, asked once per distinct combination, not per row); those of them with no row
+    (new files); and the names of rows with no file."""
+    with closing(sqlite3.connect(generation / MANIFEST)) as db:
+        rows = db.execute("SELECT name, mtime_ns, size FROM files ORDER BY name").fetchall()
+        # the usual case, files edited in place: both lists side by side (names sort alike
+        # in SQLite and Python: UTF-8 keeps the order of code points)
+        differ = ([i for i, (f, row) in enumerate(zip(files, rows)) if f != row]
+                  if len(files) == len(rows) else None)
+        if differ is not None and all(files[i][0] == rows[i][0] for i in differ):
+            changed, new, removed = {files[i][0] for i in differ}, set(), []
+        else:  # files added, removed or renamed
+            known = {row[0]: row for row in rows}
+            present = {f[0] for f in files}
+            changed = {f[0] for f in files if known.get(f[0]) != f}
+            new = {name for name in changed if name not in known}
+            removed = sorted(name for name in known if name not in present)
+        if is_stale is not None:
+            gone = set(removed)
+            for zones, pillar, source, deps in db.execute(
+                    "SELECT DISTINCT zones, pillar, source, deps FROM files").fetchall():
+                if is_stale(json.loads(zones), pillar, source, deps):
+                    changed.update(name for (name,) in db.execute(
+                        "SELECT name FROM files WHERE zones = ? AND pillar = ? AND source = ? "
+                        "AND deps = ?", (zones, pillar, source, deps)) if name not in gone)
+    return sorted(changed), new, removed
+
+
+def latest_commit(generation: Path) -> int:
+    """The number of the generation's last Whoosh commit, as whoosh's
+    Index.latest_generation() says (its tables of contents are named _MAIN_<n>.toc), read
+    from the file names so that a build which finds nothing to do never imports Whoosh;
+    tests/test_index.py checks that both agree. -1 when there is none."""
+    found = [int(m.group(1)) for name in os.listdir(generation) if (m := _TOC_RE.match(name))]
+    return max(found, default=-1)
 
 
 def write_manifest(generation: Path, settings: dict, changed: dict, removed=(),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+from whoosh.index import open_dir
 
 from indexer import store
 from indexer.build import build_index, index_is_stale
@@ -90,3 +94,34 @@ def test_rebuild_flag_and_staleness(measures_copy, tmp_path):
     rebuilt = build_index(measures_copy, index, rebuild=True)
     assert rebuilt.mode == "full" and rebuilt.generation != first.generation
     assert rebuilt.total == first.total + 1
+
+
+def test_a_renamed_record_is_found_as_one_removed_and_one_added(measures_copy, tmp_path):
+    index = tmp_path / "index"
+    build_index(measures_copy, index)
+    write(measures_copy / "new-tank-measure.md", record(title="Unicorn tank pilot"))
+    build_index(measures_copy, index)
+    # as many files as before, one name differs: the manifest's rows no longer line up
+    (measures_copy / "new-tank-measure.md").rename(measures_copy / "renamed-tank-measure.md")
+    report = build_index(measures_copy, index)
+    assert (report.added, report.updated, report.deleted) == (1, 0, 1)
+    assert ids(index, "unicorn") == {"renamed-tank-measure"}
+
+
+def test_nothing_changed_is_answered_without_loading_whoosh_or_the_analysis(measures_copy, tmp_path):
+    index = tmp_path / "index"
+    build_index(measures_copy, index)
+    script = ("import sys; from indexer.build import build_index; "
+              f"r = build_index({str(measures_copy)!r}, {str(index)!r}); "
+              "print(r.mode, *(m in sys.modules for m in ('whoosh', 'numpy', 'rjieba')))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["unchanged", "False", "False", "False"]
+
+
+def test_the_last_commit_is_read_as_whoosh_reads_it(measures_copy, tmp_path):
+    index = tmp_path / "index"
+    generation = index / build_index(measures_copy, index).generation
+    for title in ("Unicorn tank pilot", "Pegasus tank pilot"):
+        write(measures_copy / "new-tank-measure.md", record(title=title))
+        build_index(measures_copy, index)
+        assert store.latest_commit(generation) == open_dir(str(generation)).latest_generation()

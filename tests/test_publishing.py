@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,10 @@ import pytest
 from indexer import store
 from indexer.build import build_index
 from indexer.errors import SearchTooSlow, ValidationFailed
+from indexer.generation import Generation
 from indexer.search import KnowledgeBase
 from tests.bench.generate import generate
-from tests.helpers import ZHEJIANG_OIL, record, write
+from tests.helpers import ZHEJIANG_OIL, edit, record, write
 
 FTZ = [sys.executable, "-m", "webapp.cli"]
 
@@ -131,6 +133,87 @@ def test_old_generations_are_removed_once_no_reader_needs_them(measures_copy, tm
     assert not (index / store.READERS / f"{dead}-1").exists()
 
 
+def test_a_refresh_never_opens_a_generation_a_build_removed_meanwhile(measures_copy, tmp_path,
+                                                                    monkeypatch):
+    index = tmp_path / "index"
+    build_index(measures_copy, index)
+    kb = KnowledgeBase(index)  # reads the first generation
+    second = build_index(measures_copy, index, rebuild=True).generation
+    built, register = [], store.register_reader
+
+    def a_build_in_between(index_dir, generation, reader):
+        # the worst moment: the facade has read CURRENT (the second generation) and not yet
+        # said it reads it, and a full build publishes a third and removes the second
+        if generation.name == second and not built:
+            built.append(build_index(measures_copy, index, rebuild=True).generation)
+        register(index_dir, generation, reader)
+
+    monkeypatch.setattr(store, "register_reader", a_build_in_between)
+    assert kb.refresh(force=True)
+    assert built and kb.generation.startswith(built[0])
+    assert kb.search("oil").total > 0
+    kb.close()
+
+
+def test_a_search_under_way_keeps_its_generation_open_and_on_disk(measures_copy, tmp_path,
+                                                                  monkeypatch):
+    index = tmp_path / "index"
+    first = build_index(measures_copy, index).generation
+    kb = KnowledgeBase(index)
+    in_search, may_go_on, found = threading.Event(), threading.Event(), []
+    record = Generation.record
+
+    def slow_record(self, docnum):
+        if threading.current_thread().name == "slow":
+            in_search.set()
+            assert may_go_on.wait(60)
+        return record(self, docnum)
+
+    monkeypatch.setattr(Generation, "record", slow_record)
+    slow = threading.Thread(target=lambda: found.append(kb.search("oil").total), name="slow")
+    slow.start()
+    try:
+        assert in_search.wait(60)
+        # meanwhile this process moves to a newer generation, and a build removes what no
+        # search uses any more
+        build_index(measures_copy, index, rebuild=True)
+        assert kb.refresh(force=True)
+        third = build_index(measures_copy, index, rebuild=True).generation
+        assert first in generations(index)  # the slow search still reads it
+    finally:
+        may_go_on.set()
+        slow.join()
+    assert found and found[0] > 0
+    kb.refresh(force=True)
+    fourth = build_index(measures_copy, index, rebuild=True).generation
+    assert generations(index) == sorted([third, fourth])  # now nothing reads the first
+    kb.close()
+
+
+def test_a_page_reads_one_generation_from_its_first_call_to_its_last(measures_copy, tmp_path):
+    index = tmp_path / "index"
+    first = build_index(measures_copy, index).generation
+    kb = KnowledgeBase(index)
+    before = kb.measure(ZHEJIANG_OIL)["title"]
+    with kb.page():
+        assert kb.measure(ZHEJIANG_OIL)["title"] == before
+        edit(measures_copy / f"{ZHEJIANG_OIL}.md", f"title: {before}", "title: Zeppelin tank storage")
+        build_index(measures_copy, index, rebuild=True)
+        with ThreadPoolExecutor(1) as other:  # another request of this worker refreshes
+            assert other.submit(kb.refresh, True).result()
+            assert other.submit(kb.measure, ZHEJIANG_OIL).result()["title"] == "Zeppelin tank storage"
+        # this page goes on with what it started with, in every call
+        assert kb.measure(ZHEJIANG_OIL)["title"] == before
+        assert kb.search("zeppelin").total == 0 and kb.search("oil").total > 0
+        assert kb.generation.startswith(first)
+        build_index(measures_copy, index, rebuild=True)
+        assert first in generations(index)
+    assert kb.measure(ZHEJIANG_OIL)["title"] == "Zeppelin tank storage"
+    build_index(measures_copy, index, rebuild=True)
+    assert first not in generations(index)  # closed with the page, then removed
+    kb.close()
+
+
 # -- serving while building ----------------------------------------------------------------
 
 def free_port() -> int:
@@ -146,10 +229,12 @@ def served(measures_copy, tmp_path):
     build_index(measures_copy, index)
     port = free_port()
     env = {**os.environ, "FTZ_MEASURES_DIR": str(measures_copy), "FTZ_INDEX_DIR": str(index)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "2",
-                               "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "webapp:create_app()"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "gunicorn.log"  # the workers' tracebacks, shown when a test fails
+    with open(log, "wb") as err:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "2",
+                                   "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                                   "webapp:create_app()"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=err)
     try:
         for _ in range(200):
             try:
@@ -157,7 +242,7 @@ def served(measures_copy, tmp_path):
                 break
             except OSError:
                 time.sleep(0.05)
-        yield {"port": port, "measures": measures_copy, "index": index}
+        yield {"port": port, "measures": measures_copy, "index": index, "log": log}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -174,11 +259,14 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 
 
 def test_rebuilds_while_clients_search_fail_no_request(served):
+    """Pages and API answers under gunicorn (2 workers of 2 threads) while incremental and
+    full builds publish, one after another, and each worker refreshes between requests."""
     port, measures, index = served["port"], served["measures"], served["index"]
     failures, answered, stop = [], [], threading.Event()
     paths = ["/api/search?q=oil", "/api/search?q=%E4%B8%AD%E8%80%81%E9%93%81%E8%B7%AF",
              "/search?q=railway&zone=yunnan", "/api/search?zone=zhejiang", "/zones/zhejiang",
-             f"/measures/{ZHEJIANG_OIL}"]
+             f"/measures/{ZHEJIANG_OIL}", f"/api/measures/{ZHEJIANG_OIL}", "/search?q=tnak",
+             "/sources", "/"]
 
     def client(n: int):
         i = n
@@ -193,25 +281,28 @@ def test_rebuilds_while_clients_search_fail_no_request(served):
             except Exception as exc:  # a dropped connection is a failed request too
                 failures.append((path, repr(exc)))
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
     for t in threads:
         t.start()
     try:
-        for round_ in range(3):
+        for round_ in range(4):
             write(measures / f"added-{round_}.md", record(title=f"Quokka{round_} tank pilot"))
+            assert ftz("index", "--measures", measures, "--index", index).returncode == 0
+            write(measures / f"added-{round_}.md", record(title=f"Quokka{round_} tank pilot",
+                                                          body="Changed in place."))
             assert ftz("index", "--measures", measures, "--index", index).returncode == 0
             assert ftz("index", "--rebuild", "--measures", measures, "--index", index).returncode == 0
     finally:
         stop.set()
         for t in threads:
             t.join()
-    assert failures == []
+    assert failures == [], served["log"].read_text(errors="replace")
     assert len(answered) > 50
 
     # every worker picks the new generation up within a few seconds, without a restart
     deadline = time.monotonic() + 10
     while True:
-        found = [b'"total":1' in get(port, "/api/search?q=quokka2")[1] for _ in range(8)]
+        found = [b'"total":1' in get(port, "/api/search?q=quokka3")[1] for _ in range(8)]
         if all(found):
             break
         assert time.monotonic() < deadline, "a worker still serves the old index"

@@ -1,17 +1,20 @@
-"""The knowledge base of this process: one long-lived facade, opened lazily, refreshed per request."""
+"""The knowledge base of this process: one long-lived facade, opened lazily, refreshed per
+request; each request sees one index generation from its first call to its end."""
 
 from __future__ import annotations
 
 import threading
 import time
+from contextlib import ExitStack
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from indexer.build import build_index
 from indexer.errors import IndexBusy, IndexMissing
 from indexer.search import KnowledgeBase
 
 EXTENSION = "ftz_kb"
+PAGE = "ftz_kb_page"  # in flask.g: this request's pin on one generation (KnowledgeBase.page)
 _opening = threading.Lock()
 
 
@@ -40,7 +43,9 @@ def _open(app: Flask) -> KnowledgeBase:
 
 
 def get_kb() -> KnowledgeBase:
-    """The app's KnowledgeBase, created at first use (building the index if allowed)."""
+    """The app's KnowledgeBase, created at first use (building the index if allowed),
+    pinned for the rest of the request to the generation it has now: a page's several
+    calls agree, and a refresh in another thread closes nothing this request still reads."""
     app = current_app._get_current_object()
     kb = app.extensions.get(EXTENSION)
     if kb is None:
@@ -48,6 +53,10 @@ def get_kb() -> KnowledgeBase:
             kb = app.extensions.get(EXTENSION)
             if kb is None:
                 kb = app.extensions[EXTENSION] = _open(app)
+    if PAGE not in g:
+        page = ExitStack()
+        page.enter_context(kb.page())
+        setattr(g, PAGE, page)
     return kb
 
 
@@ -58,5 +67,12 @@ def _refresh() -> None:
         kb.refresh()
 
 
+def _end_page(_error=None) -> None:
+    page = g.pop(PAGE, None)
+    if page is not None:
+        page.close()
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_refresh)
+    app.teardown_appcontext(_end_page)

@@ -1,0 +1,123 @@
+"""Many records into the index as several segments, each written by a worker process.
+
+A single Whoosh writer inverts every posting of what it was given in one process when it
+commits: at 100,000 records that was one core for most of the build and up to 20 GB of
+memory. Here the records are cut into chunks of about SEGMENT_BYTES of Markdown; a worker
+process reads, checks and analyses a chunk's records (prepare.py) and writes them as one
+segment of its own, in a Whoosh index of its own name in the same folder (so that no two
+writers share a lock or a table of contents); then the build commits all the segments into
+the main index at once, through Whoosh's public commit(mergetype=...). The memory of a
+worker is bounded by its chunk, whatever the size of the corpus, and the workers use every
+core. Nothing is merged: a search reads each term's postings from each segment (see
+postings.py), a few more reads per term.
+
+With postings.py and codec.py this is the postings layer: it knows how Whoosh names and
+lists segments (tests/test_layers.py).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+from pathlib import Path
+from typing import Callable, Iterator
+
+from whoosh.filedb.filestore import FileStorage
+
+from . import prepare
+
+SEGMENT_BYTES = 24 * 2**20  # Markdown per segment: what bounds a worker's memory
+PARALLEL_FROM = prepare.PARALLEL_FROM  # records; below this one process writes one segment
+
+
+def chunks(files: list[tuple[str, int]], budget: int = SEGMENT_BYTES,
+           workers: int = 1) -> list[list[str]]:
+    """Consecutive runs of (name, size), in order, of at most about `budget` bytes each and
+    as even as may be, their number a multiple of `workers` (so that all finish together)."""
+    total = sum(size for _, size in files)
+    count = max(1, -(-total // budget))
+    count = -(-count // workers) * workers if len(files) >= workers else 1
+    share = total / count
+    out, current, held = [], [], 0
+    for name, size in files:
+        if current and held + size / 2 > share * (len(out) + 1) and len(out) < count - 1:
+            out.append(current)
+            current = []
+        current.append(name)
+        held += size
+    if current:
+        out.append(current)
+    return out
+
+
+class SegmentWriters:
+    """Write the records `files` ((name, size), in order) of the measures folder `root` as
+    segments in `folder`, in parallel when there are many. Iterate over records() for each
+    record's (name, facts or None, problems) in order; then `segments` holds the written
+    segments, in order, for commit(). After the first problem a worker only checks records:
+    with any problem nothing is committed, and discard() removes what was written."""
+
+    def __init__(self, folder: Path, files: list[tuple[str, int]], root: Path, taxonomy,
+                 schema, codec: Callable, budget: int = SEGMENT_BYTES):
+        self.folder = Path(folder)
+        self.prefix = f"part{secrets.token_hex(4)}"  # never the name of an earlier build's parts
+        self.segments: list = []
+        self._procs = min(os.cpu_count() or 1, 8) if len(files) >= PARALLEL_FROM else 1
+        self._tasks = [(self.folder, f"{self.prefix}n{i}", names, codec)
+                       for i, names in enumerate(chunks(files, budget, self._procs))]
+        self._parallel = self._procs > 1 and len(self._tasks) > 1
+        prepare.set_up(root, taxonomy, schema)
+
+    def records(self) -> Iterator[tuple[str, tuple | None, list]]:
+        if not self._parallel:
+            done = map(_write_segment, self._tasks)
+            yield from self._collect(done)
+            return
+        procs = min(self._procs, len(self._tasks))
+        # fork: the workers inherit the taxonomy and the schema instead of unpickling them;
+        # a process per chunk, so that each worker's memory is given back when it is done
+        with multiprocessing.get_context("fork").Pool(procs, maxtasksperchild=1) as pool:
+            yield from self._collect(pool.imap(_write_segment, self._tasks))
+
+    def _collect(self, done) -> Iterator:
+        for results, segment in done:
+            yield from results
+            if segment is not None:
+                self.segments.append(segment)
+
+    def commit(self, writer, **kwargs) -> None:
+        """Commit `writer` (of the main index) with the written segments added after the
+        index's own, and remove the parts' own tables of contents."""
+        segments = self.segments
+        writer.commit(mergetype=lambda _writer, existing: list(existing) + segments, **kwargs)
+        for name in os.listdir(self.folder):  # the parts' tables of contents and locks
+            if (name.startswith(f"_{self.prefix}") and name.endswith(".toc")
+                    or name.startswith(self.prefix) and name.endswith("_WRITELOCK")):
+                os.remove(self.folder / name)
+
+    def discard(self) -> None:
+        """Remove every file the workers wrote (a build that publishes nothing)."""
+        for name in os.listdir(self.folder):
+            if name.startswith((self.prefix, f"_{self.prefix}")):
+                os.remove(self.folder / name)
+
+
+def _write_segment(task):
+    """A worker: one chunk of records, read, checked and analysed, as one segment."""
+    folder, indexname, names, codec = task
+    storage = FileStorage(str(folder))
+    ix = storage.create_index(prepare.schema(), indexname=indexname)
+    writer = ix.writer(codec=codec(), compound=False, limitmb=1024)  # no spill to disk
+    results, failed = [], False
+    for name in names:
+        facts, document, problems = prepare.prepare_one(name)
+        results.append((name, facts, problems))
+        failed = failed or bool(problems)
+        if facts is not None and not failed:
+            writer.add_document(**document)
+    if failed or not writer.doc_count():
+        writer.cancel()
+        return results, None
+    writer.commit()
+    return results, writer.get_segment()
