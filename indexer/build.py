@@ -217,10 +217,14 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
 
 
 def index_is_stale(measures_dir: Path, index_dir: Path) -> bool:
-    """True when no index is published or anything under measures/ is newer than it."""
+    """True when no index is published, it was written in another index format (an earlier
+    version of ftz), or anything under measures/ is newer than it."""
     current = store.current_generation(Path(index_dir))
     manifest_path = current / store.MANIFEST if current else None
     if manifest_path is None or not manifest_path.exists():
+        return True
+    settings = store.manifest_settings(current)
+    if settings is None or settings.get("schema") != SCHEMA_VERSION:
         return True
     built = manifest_path.stat().st_mtime_ns
     for root, dirs, files in os.walk(measures_dir):

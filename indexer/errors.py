@@ -86,5 +86,15 @@ class IndexMissing(FtzError):
         super().__init__(f"no index in {index_dir}; run `ftz index` first")
 
 
+class IndexOutdated(IndexMissing):
+    """The published index was written in another index format (an earlier version of ftz):
+    this version cannot read it, and `ftz index` rebuilds it."""
+
+    def __init__(self, index_dir: Path, found, expected: int):
+        FtzError.__init__(self, f"the index in {index_dir} was written in index format {found}; "
+                          f"this version of ftz reads format {expected}: run `ftz index` "
+                          "to rebuild it")
+
+
 class IndexBusy(FtzError):
     """Another build holds the index lock."""

@@ -58,12 +58,15 @@ class SearchContext:
 
     def known(self, node) -> np.ndarray | None:
         """The node's whole match mask if this search has computed it already."""
-        return self._masks.get(id(node))
+        entry = self._masks.get(id(node))
+        # the node is held beside its mask, so its id cannot pass to another node
+        return entry[1] if entry is not None and entry[0] is node else None
 
     def mask(self, node) -> np.ndarray:
-        found = self._masks.get(id(node))
+        found = self.known(node)
         if found is None:
-            found = self._masks[id(node)] = node.compute_match(self)
+            found = node.compute_match(self)
+            self._masks[id(node)] = (node, found)
         return found
 
 

@@ -29,13 +29,13 @@ from whoosh.index import EmptyIndexError
 from . import store
 from .analysis import has_chinese
 from .collect import facet_counts, intersect, top
-from .errors import BadRequest, IndexMissing, UnknownFilter
+from .errors import BadRequest, IndexMissing, IndexOutdated, UnknownFilter
 from .evaluation import Or, Weighted, compile_query
 from .fields import closest
 from .generation import Generation
 from .querying import MAX_QUERY_LENGTH, ParsedQuery
 from .relax import relax
-from .schema import TAXONOMY_DOC_ID
+from .schema import SCHEMA_VERSION, TAXONOMY_DOC_ID
 from .scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
 from .snippets import snippet
 
@@ -162,6 +162,9 @@ class KnowledgeBase:
             path = store.current_generation(self.index_dir)
             if path is None:
                 raise IndexMissing(self.index_dir)
+            settings = store.manifest_settings(path)
+            if settings is not None and settings.get("schema") != SCHEMA_VERSION:
+                raise IndexOutdated(self.index_dir, settings.get("schema"), SCHEMA_VERSION)
             reader = f"{next(_READER_IDS)}"  # one record per opened generation
             store.register_reader(self.index_dir, path, reader)
             try:

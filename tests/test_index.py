@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 
@@ -10,7 +11,8 @@ from whoosh.index import open_dir
 
 from indexer import store
 from indexer.build import build_index, index_is_stale
-from indexer.errors import ValidationFailed
+from indexer.errors import IndexOutdated, ValidationFailed
+from indexer.schema import SCHEMA_VERSION
 from indexer.search import KnowledgeBase
 from tests.helpers import ZHEJIANG_OIL, edit, record, write
 
@@ -94,6 +96,25 @@ def test_rebuild_flag_and_staleness(measures_copy, tmp_path):
     rebuilt = build_index(measures_copy, index, rebuild=True)
     assert rebuilt.mode == "full" and rebuilt.generation != first.generation
     assert rebuilt.total == first.total + 1
+
+
+def test_an_index_of_an_earlier_version_is_named_as_such_and_rebuilt(measures_copy, tmp_path):
+    # what an upgrade leaves behind: an index published by an ftz with another index format
+    index = tmp_path / "index"
+    first = build_index(measures_copy, index)
+    with sqlite3.connect(store.current_generation(index) / store.MANIFEST) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION - 1),))
+    db.close()
+    with pytest.raises(IndexOutdated, match=rf"format {SCHEMA_VERSION - 1}.*run `ftz index`"):
+        KnowledgeBase(index)
+    assert index_is_stale(measures_copy, index)  # so `ftz serve` rebuilds before serving
+
+    from webapp import create_app  # and a site started on it builds it again at first use
+    app = create_app({"TESTING": True, "MEASURES_DIR": measures_copy, "INDEX_DIR": index})
+    answer = app.test_client().get("/api/search?q=oil")
+    assert answer.status_code == 200 and answer.get_json()["total"] >= 1
+    assert store.current_generation(index).name != first.generation
+    assert not index_is_stale(measures_copy, index)
 
 
 def test_a_renamed_record_is_found_as_one_removed_and_one_added(measures_copy, tmp_path):
