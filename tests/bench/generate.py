@@ -105,7 +105,8 @@ def generate(n: int, target: Path, profile: str = "policy") -> Path:
     settings = PROFILES[profile]
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("zones.yaml", "pillars.yaml", "dictionary.txt", "synonyms.yaml"):
+    for name in ("zones.yaml", "pillars.yaml", "dictionary.txt", "synonyms.yaml", "glossary.yaml",
+                 "places.yaml"):
         shutil.copy(SHIPPED / name, target / name)
     shutil.copytree(SHIPPED / "sources", target / "sources", dirs_exist_ok=True)
     taxonomy = load_taxonomy(SHIPPED, Report(SHIPPED))
