@@ -23,6 +23,7 @@ from whoosh import qparser, query as Q
 
 from .analysis import CJK, has_chinese
 from .fields import closest
+from .notes import Note
 from .scoring import FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, TEXT_FIELDS, TOGETHER_BOOST
 from .syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
                      is_bare, plain_words, syntax_problem, unsupported)
@@ -140,7 +141,8 @@ class QueryBuilder:
         text = unsupported(text, result.notes)
         problem = syntax_problem(text)
         if problem:
-            result.notes.append(f"Your query has {problem}; it was searched as plain words.")
+            result.notes.append(Note("syntax", f"Your query has {problem}; it was searched as "
+                                     "plain words.", problem=problem))
             text = plain_words(text)
         result.text = text
         if not text:
@@ -171,10 +173,12 @@ class QueryBuilder:
         try:
             parsed = self.parser.parse(rewritten)
         except Exception:  # the parser's own errors: fall back, never fail the search
-            result.notes.append("Your query could not be parsed; it was searched as plain words.")
+            result.notes.append(Note("unparsable", "Your query could not be parsed; it was "
+                                     "searched as plain words."))
             parsed = self.plain_parser.parse(plain_words(result.text))
         if parsed is Q.NullQuery:
-            result.notes.append("Your query has only very common words; nothing to search for.")
+            result.notes.append(Note("only_common", "Your query has only very common words; "
+                                     "nothing to search for."))
             result.query = Q.NullQuery
             return result
         words = [w for u in units for w in u.words] if all(u.plain for u in units) else []
@@ -204,9 +208,11 @@ class QueryBuilder:
         hint = closest(typed.lower(), set(aliases.values())) or closest(typed.lower(), aliases)
         hint = aliases.get(hint, hint) if hint else None
         known = ", ".join(sorted(set(aliases.values()))) if kind != "zone" else None
-        result.notes.append(f"There is no {kind} {typed!r}"
-                            + (f"; did you mean {kind}:{hint}?" if hint else ".")
-                            + (f" ({kind}s: {known})" if known and not hint else ""))
+        known = known if not hint else None
+        result.notes.append(Note("unknown_value", f"There is no {kind} {typed!r}"
+                                 + (f"; did you mean {kind}:{hint}?" if hint else ".")
+                                 + (f" ({kind}s: {known})" if known else ""),
+                                 kind=kind, value=typed, hint=hint, known=known))
         if hint:
             result.fixes.append((segment, f"{name}:{hint}"))
         return segment

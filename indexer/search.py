@@ -33,6 +33,7 @@ from .errors import BadRequest, IndexMissing, IndexOutdated, UnknownFilter
 from .evaluation import Or, Weighted, compile_query
 from .fields import closest
 from .generation import Generation
+from .notes import Note
 from .querying import MAX_QUERY_LENGTH, ParsedQuery
 from .relax import relax
 from .schema import SCHEMA_VERSION, TAXONOMY_DOC_ID
@@ -316,8 +317,9 @@ class KnowledgeBase:
         relaxation = relax(gen.builder, base, ctx, allowed, gen.bm25.idf)
         if relaxation is None:
             if base.structured:
-                result.notes.append("No measure matches this whole query; a query with AND, OR "
-                                    "or brackets is searched as written, with no words left out.")
+                result.notes.append(Note(
+                    "structured_none", "No measure matches this whole query; a query with AND, "
+                    "OR or brackets is searched as written, with no words left out."))
             result.zones_without_records = named
             return result
         relaxed = gen.builder.subquery(base, relaxation.kept)

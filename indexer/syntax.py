@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .fields import closest
+from .notes import Note
 
 MAX_QUERY_LENGTH = 500
 FIELD_ALIASES = {"zone": "zones", "zones": "zones", "tag": "tags", "tags": "tags",
@@ -71,44 +72,47 @@ def unsupported(text: str, notes: list[str]) -> str:
         return text
     for kind, message in _NOTES.items():
         if kind in found:
-            notes.append(message.format(", ".join(dict.fromkeys(found[kind]))))
+            shown = ", ".join(dict.fromkeys(found[kind]))
+            notes.append(Note(kind, message.format(shown), shown=shown))
     return " ".join(out)
 
 
-def syntax_problem(text: str) -> str | None:
+def syntax_problem(text: str) -> Note | None:
     """Why the query cannot be parsed as syntax, or None when it can."""
     if text.count('"') % 2:
-        return "an unbalanced quote"
+        return Note("unbalanced_quote", "an unbalanced quote")
     unquoted = _QUOTED_RE.sub("", text)
     depth = 0
     for ch in unquoted:
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
-            return "a closing bracket with no opening one"
+            return Note("unopened_bracket", "a closing bracket with no opening one")
     if depth:
-        return "an unclosed bracket"
+        return Note("unclosed_bracket", "an unclosed bracket")
     if re.search(r"[\[\]{}]", text):
-        return "range brackets, which this search does not support"
+        return Note("range", "range brackets, which this search does not support")
     segments = [s for s in SEGMENT_RE.findall(text) if s not in "()"]
     ops = [s in OPERATORS for s in segments]
     if ops and (ops[-1] or (ops[0] and segments[0] != "NOT")):
-        return f"the operator {segments[-1] if ops[-1] else segments[0]} with nothing on one side"
+        operator = segments[-1] if ops[-1] else segments[0]
+        return Note("lone_operator", f"the operator {operator} with nothing on one side",
+                    operator=operator)
     for a, b, seg in zip(ops, ops[1:], segments[1:]):
         if a and b and seg != "NOT":
-            return "two operators in a row"
+            return Note("two_operators", "two operators in a row")
     # a quoted value counts as something after its field: title:"negative list"
     placeheld = _QUOTED_RE.sub('"q"', text)
     if _EMPTY_FIELD_RE.search(placeheld):
-        return "a field name with nothing after it"
+        return Note("empty_field", "a field name with nothing after it")
     for match in _FIELD_RE.finditer(placeheld):
         name = match.group(1)
         if name.lower() not in FIELD_ALIASES:
             hint = closest(name.lower(), FIELD_ALIASES)
-            return (f"the unknown field {name!r}"
-                    + (f" (did you mean {hint}:?)" if hint else "")
-                    + f" (fields: {FIELDS_SHOWN})")
+            return Note("unknown_field", f"the unknown field {name!r}"
+                        + (f" (did you mean {hint}:?)" if hint else "")
+                        + f" (fields: {FIELDS_SHOWN})", name=name, hint=hint, fields=FIELDS_SHOWN)
     if re.search(r"(^|\s)[*?]", text):
-        return "a wildcard with no letters before it"
+        return Note("bare_wildcard", "a wildcard with no letters before it")
     return None
 
 

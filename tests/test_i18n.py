@@ -247,3 +247,38 @@ def test_errors_speak_the_pages_language(client):
     assert "未知的自贸试验区" in html and "/zh/search?zone=zhejiang" in html
     assert "找不到页面" in client.get("/zh/nowhere").get_data(as_text=True)
     assert "Page not found" in client.get("/nowhere").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, chinese", [
+    ("oil~2", "不支持模糊匹配（oil~2）"),
+    ('"oil tank"~3', "不支持邻近搜索"),
+    ("oil^5", "不支持权重（oil^5）"),
+    ("oil -tank", "按 NOT 处理（NOT tank）"),
+    ("+oil", "无需加“+”"),
+    ('"oil tank', "您的查询中有不成对的引号"),
+    ("colour:red oil", "未知字段“colour”"),
+    ("oil AND", "一侧没有内容的运算符 AND"),
+    ("zone:atlantis oil", "没有名为“atlantis”的自贸试验区"),
+    ("pillar:logistic oil", "您是否要找 pillar:logistics"),
+    ("(oil AND atlantisword)", "没有措施符合整个查询"),
+])
+def test_how_a_query_was_read_is_said_in_chinese(client, query, chinese):
+    # the engine's notes on the query language, in the page's language, not marked English
+    html = client.get("/zh/search", query_string={"q": query}).get_data(as_text=True)
+    notices = [unescape(n) for n in re.findall(r'<p class="notice"([^>]*)>(.*?)</p>', html, re.S)
+               for n in [n[0] + "|" + n[1]]]
+    said = [n for n in notices if chinese in n]
+    assert said, notices
+    assert 'lang="en"' not in said[0].split("|")[0]
+    english = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    assert chinese not in english
+
+
+def test_every_kind_of_note_the_engine_makes_has_a_message():
+    # a new kind of note must get its message (and so its Chinese) in webapp/notes.py
+    from indexer import syntax
+    from webapp.notes import KNOWN_CODES
+    made = set(syntax._NOTES)
+    for path in (PROJECT / "indexer").rglob("*.py"):
+        made |= set(re.findall(r'\bNote\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
+    assert len(made) >= 19 and made <= KNOWN_CODES, made - KNOWN_CODES

@@ -29,6 +29,8 @@ from urllib.parse import quote
 from flask import Flask, g, request
 from flask_babel import Babel
 
+from .notes import localized as localized_note
+
 LANGUAGES = ("en", "zh")
 PREFIX = {"en": "", "zh": "/zh"}
 LOCALES = {"en": "en", "zh": "zh_Hans"}  # the catalogs' names
@@ -138,6 +140,7 @@ TEMPLATE_GLOBALS = {
     "switch_label": lambda: SWITCH_LABEL[other_lang()],
     "switch_hreflang": lambda: HTML_LANG[other_lang()],
     "switch_url": switch_url,
+    "localized_note": localized_note,  # a search note in the page's language
 }
 
 

@@ -1,0 +1,82 @@
+"""The search's notes (how a query was read) in the page's language.
+
+The facade gives each note as English text with a code and the values it was made from
+(indexer/notes.py); here each code has a message in the catalogs, so the Chinese site says
+the same thing in Chinese. A note of a code this file does not know is shown as its English
+text, marked as English (`translated` is False), so a new kind of note is never lost.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext, lazy_gettext
+
+# the kinds of value a query can name (zone:, pillar:, scope:, status:)
+_KINDS = {"zone": lazy_gettext("zone"), "pillar": lazy_gettext("pillar"),
+          "scope": lazy_gettext("scope"), "status": lazy_gettext("status")}
+
+_MESSAGES = {
+    "fuzzy": lazy_gettext("Fuzzy matching (%(shown)s) is not supported; the word was searched "
+                          "as written (a misspelled word gets a suggestion instead)."),
+    "slop": lazy_gettext("Proximity (%(shown)s) is not supported; the phrase was searched with "
+                         "its words in a row."),
+    "boost": lazy_gettext("Boosts (%(shown)s) are not supported; the query was searched "
+                          "without them."),
+    "minus": lazy_gettext("A leading '-' was read as NOT (%(shown)s): measures with that word "
+                          "are left out."),
+    "plus": lazy_gettext("%(shown)s needs no '+': every word must match already."),
+    "syntax": lazy_gettext("Your query has %(problem)s; it was searched as plain words."),
+    "unparsable": lazy_gettext("Your query could not be parsed; it was searched as plain words."),
+    "only_common": lazy_gettext("Your query has only very common words; nothing to search for."),
+    "structured_none": lazy_gettext("No measure matches this whole query; a query with AND, OR "
+                                    "or brackets is searched as written, with no words left out."),
+    # the problems inside "Your query has ..."
+    "unbalanced_quote": lazy_gettext("an unbalanced quote"),
+    "unopened_bracket": lazy_gettext("a closing bracket with no opening one"),
+    "unclosed_bracket": lazy_gettext("an unclosed bracket"),
+    "range": lazy_gettext("range brackets, which this search does not support"),
+    "lone_operator": lazy_gettext("the operator %(operator)s with nothing on one side"),
+    "two_operators": lazy_gettext("two operators in a row"),
+    "empty_field": lazy_gettext("a field name with nothing after it"),
+    "bare_wildcard": lazy_gettext("a wildcard with no letters before it"),
+}
+
+
+def _unknown_field(params: dict) -> str:
+    if params.get("hint"):
+        return gettext("the unknown field '%(name)s' (did you mean %(hint)s:?) (fields: "
+                       "%(fields)s)", **params)
+    return gettext("the unknown field '%(name)s' (fields: %(fields)s)", **params)
+
+
+def _unknown_value(params: dict) -> str:
+    values = {**params, "kind": str(_KINDS.get(params["kind"], params["kind"])),
+              "field": params["kind"]}
+    if params.get("hint"):
+        return gettext("There is no %(kind)s '%(value)s'; did you mean %(field)s:%(hint)s?",
+                       **values)
+    if params.get("known"):
+        return gettext("There is no %(kind)s '%(value)s'. Known: %(known)s.", **values)
+    return gettext("There is no %(kind)s '%(value)s'.", **values)
+
+
+_BUILT = {"unknown_field": _unknown_field, "unknown_value": _unknown_value}
+
+
+def localized(note) -> tuple[str, bool]:
+    """(the note in the page's language, whether it is translated): a note of an unknown
+    code, or a plain string, comes back as its English text with False."""
+    code = getattr(note, "code", None)
+    if code in _BUILT:
+        return _BUILT[code](note.params), True
+    if code not in _MESSAGES:
+        return str(note), False
+    params = {}
+    for name, value in note.params.items():
+        if getattr(value, "code", None) is not None:
+            value, translated = localized(value)
+            if not translated:
+                return str(note), False
+        params[name] = value
+    return str(_MESSAGES[code]) % params if params else str(_MESSAGES[code]), True
+
+KNOWN_CODES = frozenset(_MESSAGES) | frozenset(_BUILT)  # the codes the site can translate
