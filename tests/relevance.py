@@ -1,6 +1,6 @@
 """Relevance report: MRR, nDCG@10 and recall@10 of the search over the judged set tests/relevance.yaml.
 
-    python -m tests.relevance [--index DIR] [--verbose]
+    python -m tests.relevance [--index DIR] [--cases PATH] [--verbose]
 
 Without --index it builds a temporary index of the shipped measures/ first. Figures are
 given per kind of query, for the queries answered by records other than the first 13
@@ -135,6 +135,9 @@ def main(argv=None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, help="an index already built (default: build one of measures/)")
+    parser.add_argument("--cases", type=Path, default=CASES,
+                        help="the judged set to run (default: tests/relevance.yaml; the held-out "
+                             "set is tests/relevance_heldout.yaml)")
     parser.add_argument("--verbose", action="store_true", help="list every query, not only those not at rank 1")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,7 +145,7 @@ def main(argv=None) -> None:
         if index is None:
             index = Path(tmp) / "index"
             build_index(MEASURES, index)
-        print(report(judge(KnowledgeBase(index)), args.verbose))
+        print(report(judge(KnowledgeBase(index), load_cases(args.cases)), args.verbose))
 
 
 if __name__ == "__main__":

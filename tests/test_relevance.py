@@ -10,7 +10,7 @@ from indexer.build import build_index
 from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import record, shipped_zone_ids, write
-from tests.relevance import (KINDS, Case, Judged, answered_by_new_records, breakdown,
+from tests.relevance import (HERE, KINDS, Case, Judged, answered_by_new_records, breakdown,
                              first_records, judge, load_cases)
 
 # Figures measured by `python -m tests.relevance` on the shipped corpus (76 records, 241
@@ -64,6 +64,20 @@ def test_judged_set_is_large_varied_and_mostly_on_new_records():
 def test_every_judged_record_exists_and_has_one_grade():
     records, zones = {p.stem for p in SHIPPED.glob("*.md")}, set(shipped_zone_ids())
     for case in load_cases():
+        assert case.expect, case.query
+        assert not set(case.expect) & set(case.related), case.query
+        assert not set(case.expect + case.related) - records, case.query  # a typo, or a record gone
+        assert not set(case.zones) - zones, case.query
+
+
+def test_held_out_set_is_valid():
+    # Validity only, never a score floor: the held-out set (tests/relevance_heldout.yaml) must
+    # not become a tuning target. Run it with `python -m tests.relevance --cases ...`.
+    cases = load_cases(HERE / "relevance_heldout.yaml")
+    records, zones = {p.stem for p in SHIPPED.glob("*.md")}, set(shipped_zone_ids())
+    assert len({(c.query, c.zones) for c in cases}) == len(cases), "a query judged twice"
+    for case in cases:
+        assert case.kind in KINDS, case.query
         assert case.expect, case.query
         assert not set(case.expect) & set(case.related), case.query
         assert not set(case.expect + case.related) - records, case.query  # a typo, or a record gone
