@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from . import fields as F
 from .errors import Problem, Report
-from .frontmatter import Located, ParseError, load_yaml_file, parse, read_text
+from .frontmatter import Located, ParseError, load_yaml_list, parse, read_text
 from .glossary import GLOSSARY_FILE, unused_pairs
 from .lexicon import load_lexicon
 from .model import (ID_RE, SCOPES, SOURCE_KINDS, STATUSES, Figure, LineageStep, Measure, Pillar,
@@ -125,17 +125,10 @@ def _load_list(path: Path, key: str, specs: dict[str, F.Spec], report: Report) -
 
     None when the file cannot be read at all: then references to it are not checked.
     """
-    if not path.exists():
-        report.add(path, 1, "(file)", "file is missing")
-        return None
-    doc = load_yaml_file(path, report)
-    if doc is None:
-        return None
-    if not isinstance(doc.value, dict) or not isinstance(doc.value.get(key), list):
-        report.add(path, doc.line, key, f"the file must hold a list under '{key}:'")
+    located_list = load_yaml_list(path, key, report, required=True)
+    if located_list is None:
         return None
     items, seen = [], set()
-    located_list = doc.children[key]
     for i, _ in enumerate(located_list.value):
         item = located_list.children[i]
         data = normalize_fields(item, specs, path, report, where="")

@@ -155,3 +155,21 @@ def load_yaml_file(path: Path, report) -> Located | None:
     for line, key in dups:
         report.add(path, line, key, "field given twice")
     return located
+
+
+def load_yaml_list(path: Path, key: str, report, items: str = "items",
+                   required: bool = False) -> Located | None:
+    """The located list under `key:` of a YAML file that holds one (`items` names what the
+    list holds, for the message). None, with the problem added to `report`, when the file
+    cannot be read or has another shape; None when it is missing, a problem if `required`."""
+    if not path.exists():
+        if required:
+            report.add(path, 1, "(file)", "file is missing")
+        return None
+    doc = load_yaml_file(path, report)
+    if doc is None:
+        return None
+    if not isinstance(doc.value, dict) or not isinstance(doc.value.get(key), list):
+        report.add(path, doc.line, key, f"the file must hold a list of {items} under '{key}:'")
+        return None
+    return doc.children[key]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .fields import CJK_RE
-from .frontmatter import load_yaml_file
+from .frontmatter import load_yaml_list
 
 GLOSSARY_FILE = "glossary.yaml"
 
@@ -39,15 +39,9 @@ class GlossaryPair:
 def load_glossary(root: Path, report) -> tuple[GlossaryPair, ...]:
     """The pairs of glossary.yaml, each checked; a missing file is an empty glossary."""
     path = Path(root) / GLOSSARY_FILE
-    if not path.exists():
+    node = load_yaml_list(path, "glossary", report, "pairs")
+    if node is None:
         return ()
-    doc = load_yaml_file(path, report)
-    if doc is None:
-        return ()
-    if not isinstance(doc.value, dict) or not isinstance(doc.value.get("glossary"), list):
-        report.add(path, doc.line, "glossary", "the file must hold a list of pairs under 'glossary:'")
-        return ()
-    node = doc.children["glossary"]
     pairs, seen = [], {}
     for i, entry in enumerate(node.value):
         line, where = node.line_of(i), f"glossary[{i}]"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import Report
 from .fields import CJK_RE
-from .frontmatter import load_yaml_file
+from .frontmatter import load_yaml_list
 from .glossary import GlossaryPair, load_glossary
 from .places import load_places
 
@@ -71,16 +71,10 @@ def _load_dictionary(path: Path, report) -> tuple[tuple[str, int], ...]:
 
 
 def _load_synonyms(path: Path, report) -> tuple[tuple[str, ...], ...]:
-    if not path.exists():
-        return ()
-    doc = load_yaml_file(path, report)
-    if doc is None:
-        return ()
-    if not isinstance(doc.value, dict) or not isinstance(doc.value.get("synonyms"), list):
-        report.add(path, doc.line, "synonyms", "the file must hold a list of groups under 'synonyms:'")
+    node = load_yaml_list(path, "synonyms", report, "groups")
+    if node is None:
         return ()
     groups = []
-    node = doc.children["synonyms"]
     for i, group in enumerate(node.value):
         line = node.line_of(i)
         if (not isinstance(group, list) or len(group) < 2

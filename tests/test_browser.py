@@ -56,14 +56,14 @@ def _require_browser() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def live_server(built_index):
-    """The app on 127.0.0.1 at a free port, served from a background thread."""
+def serving(built: dict):
+    """The app on `built` (its measures and index) on 127.0.0.1 at a free port, served from a
+    background thread: yields the address, stops the server after."""
     from werkzeug.serving import make_server
 
     from webapp import create_app
 
-    app = create_app({"MEASURES_DIR": built_index["measures"], "INDEX_DIR": built_index["index"]})
+    app = create_app({"MEASURES_DIR": built["measures"], "INDEX_DIR": built["index"]})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,6 +71,11 @@ def live_server(built_index):
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(built_index):
+    yield from serving(built_index)
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +100,22 @@ def _new_page(browser, live_server, **options):
     return page
 
 
-@pytest.fixture
-def page(browser, live_server):
-    page = _new_page(browser, live_server)
+def checked_page(browser, live_server, **options):
+    """A new page; after the test, it fails on any error the browser's console showed."""
+    page = _new_page(browser, live_server, **options)
     yield page
     errors = page.errors
     page.context.close()
     assert not errors, f"errors in the browser console: {errors}"
+
+
+def on_a_phone(browser, live_server):
+    yield from checked_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from checked_page(browser, live_server)
 
 
 def screenshot(page, name: str) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from indexer.catalog import load_catalog
 from tests.conftest import SHIPPED
-from tests.test_browser import (PHONE, _new_page, browser, expect, page, result_ids,  # noqa: F401
-                                screenshot)
+from tests.test_browser import (PHONE, browser, expect, on_a_phone, page, result_ids,  # noqa: F401
+                                screenshot, serving)
 
 CATALOG = load_catalog(SHIPPED)
 
@@ -30,30 +30,13 @@ NATIONWIDE = sorted(m.id for m in CATALOG.measures.values()
 
 @pytest.fixture(scope="module")
 def live_server(shipped_index):
-    """The app on the shipped records, on 127.0.0.1 at a free port."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from webapp import create_app
-
-    app = create_app({"MEASURES_DIR": shipped_index["measures"], "INDEX_DIR": shipped_index["index"]})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    """The app on the shipped records."""
+    yield from serving(shipped_index)
 
 
 @pytest.fixture
 def phone(browser, live_server):  # noqa: F811
-    page = _new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
-    yield page
-    errors = page.errors
-    page.context.close()
-    assert not errors, f"errors in the browser console: {errors}"
+    yield from on_a_phone(browser, live_server)
 
 
 def _check_measure_page(page, prefix: str = "") -> None:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.test_browser import (PHONE, _new_page, browser, expect, live_server, page,  # noqa: F401
+from tests.test_browser import (browser, expect, live_server, on_a_phone, page,  # noqa: F401
                                 result_ids, screenshot)
 
 EXPRESS = "guangdong-express-perishable-exports-6-hour-release"
@@ -17,11 +17,7 @@ SEARCH_LABEL = {"en": "Search measures in English or Chinese", "zh": "用中文�
 
 @pytest.fixture
 def phone(browser, live_server):  # noqa: F811
-    page = _new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
-    yield page
-    errors = page.errors
-    page.context.close()
-    assert not errors, f"errors in the browser console: {errors}"
+    yield from on_a_phone(browser, live_server)
 
 
 def _type(page, text: str, lang: str = "en") -> None:
