@@ -116,18 +116,50 @@ class MixedTokenizer(Tokenizer):
 
     def index_terms(self, value: str) -> tuple[dict[str, list[int]], dict[str, int]]:
         """What index mode emits, gathered: each term's positions, and how many of its
-        occurrences are whole words (codec.WordPositions; indexing spends its time here,
-        and a Token object per term costs more than the gathering)."""
+        occurrences are whole words (codec.WordPositions). Indexing spends most of its time
+        here, so this is _terms(value, True, True) inlined, without a generator step or a
+        Token object per term; tests/test_engine.py checks the two agree on any text."""
         positions: dict[str, list[int]] = {}
         words: dict[str, int] = {}
-        for text, pos, whole, _start, _end, _original in self._terms(value, True, True):
-            found = positions.get(text)
-            if found is None:
-                positions[text] = [pos]
+        seen, count = positions.get, words.get
+        stoplist, stemming, pairs = self.stoplist, self.stemming, self.pairs
+        expand = self.subwords
+        previous = None  # the last whole word, for word pairs
+        pos = 0
+        for match in SPLIT_RE.finditer(value):
+            if match.lastgroup == "word":
+                word = match.group().lower()
+                if word in stoplist:
+                    continue  # no position, as in _terms
+                runs = ((stem(word) if stemming and word.isalpha() else word),)
+                jieba = None
             else:
-                found.append(pos)
-            if whole:
-                words[text] = words.get(text, 0) + 1
+                jieba = segmenter(self.dictionary)
+                runs = jieba.cut(match.group(), True)
+            for text in runs:
+                found = seen(text)
+                if found is None:
+                    positions[text] = [pos]
+                else:
+                    found.append(pos)
+                words[text] = count(text, 0) + 1
+                if pairs:
+                    if previous is not None:
+                        pair = f"{PAIR_MARK}{previous} {text}"  # pair_term, inlined
+                        found = seen(pair)
+                        if found is None:
+                            positions[pair] = [pos]
+                        else:
+                            found.append(pos)
+                    previous = text
+                if jieba is not None and expand and len(text) > 1:
+                    for sub, _at in _subwords(jieba, text):
+                        found = seen(sub)
+                        if found is None:
+                            positions[sub] = [pos]
+                        else:
+                            found.append(pos)
+                pos += 1
         return positions, words
 
     def _terms(self, value: str, index_mode: bool, removestops: bool):

@@ -7,6 +7,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import query as Q
 
 from indexer import postings as postings_module
@@ -45,6 +47,27 @@ def test_chinese_words_add_their_sub_words_and_characters_at_their_own_position(
     subs = {t for t, p, w in found if not w and p == 0}
     assert whole == [("原产地证书", 0)]
     assert {"原产地", "证书", "原", "书"} <= subs
+
+
+_TEXT = st.lists(st.sampled_from(
+    ["bonded", "oil", "tanks", "Tank", "the", "of", "and", "RCEP", "e-commerce", "2023", "x1",
+     "保税", "仓库", "原产地证书", "原产地", "的", "自贸试验区", "跨境电商", "，", "。", " ", "\n", "-",
+     "(", ")", "'s", "é", "Ⅻ", "ｏｉｌ"]), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_the_indexers_fast_gathering_equals_the_analysers_tokens(text):
+    # index_terms is _terms inlined (the build's hot loop): the same terms, positions, words
+    analyzer = text_analyzer(DICTIONARY)
+    positions, words = {}, {}
+    for t in analyzer(text, positions=True, mode="index"):
+        positions.setdefault(t.text, []).append(t.pos)
+        if t.whole:
+            words[t.text] = words.get(t.text, 0) + 1
+    fast_positions, fast_words = analyzer.index_terms(text)
+    assert fast_positions == positions and list(fast_positions) == list(positions)
+    assert fast_words == words
 
 
 def test_query_mode_emits_whole_words_only():
