@@ -126,16 +126,17 @@ class MixedTokenizer(Tokenizer):
         expand = self.subwords
         previous = None  # the last whole word, for word pairs
         pos = 0
-        for match in SPLIT_RE.finditer(value):
-            if match.lastgroup == "word":
-                word = match.group().lower()
+        # findall gives (Chinese run, word) pairs, one empty: no match object per word
+        for chinese, word in SPLIT_RE.findall(value):
+            if word:
+                word = word.lower()
                 if word in stoplist:
                     continue  # no position, as in _terms
                 runs = ((stem(word) if stemming and word.isalpha() else word),)
                 jieba = None
             else:
                 jieba = segmenter(self.dictionary)
-                runs = jieba.cut(match.group(), True)
+                runs = jieba.cut(chinese, True)
             for text in runs:
                 found = seen(text)
                 if found is None:

@@ -31,12 +31,12 @@ SEGMENT_BYTES = 24 * 2**20  # Markdown per segment: what bounds a worker's memor
 PARALLEL_FROM = prepare.PARALLEL_FROM  # records; below this one process writes one segment
 
 
-def chunks(files: list[tuple[str, int]], budget: int = SEGMENT_BYTES,
+def chunks(files: list[tuple[str, int]], budget: int | None = None,
            workers: int = 1) -> list[list[str]]:
     """Consecutive runs of (name, size), in order, of at most about `budget` bytes each and
     as even as may be, their number a multiple of `workers` (so that all finish together)."""
     total = sum(size for _, size in files)
-    count = max(1, -(-total // budget))
+    count = max(1, -(-total // (budget or SEGMENT_BYTES)))
     count = -(-count // workers) * workers if len(files) >= workers else 1
     share = total / count
     out, current, held = [], [], 0
@@ -59,7 +59,7 @@ class SegmentWriters:
     with any problem nothing is committed, and discard() removes what was written."""
 
     def __init__(self, folder: Path, files: list[tuple[str, int]], root: Path, taxonomy,
-                 schema, codec: Callable, budget: int = SEGMENT_BYTES):
+                 schema, codec: Callable, budget: int | None = None):
         self.folder = Path(folder)
         self.prefix = f"part{secrets.token_hex(4)}"  # never the name of an earlier build's parts
         self.segments: list = []

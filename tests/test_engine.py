@@ -52,7 +52,7 @@ def test_chinese_words_add_their_sub_words_and_characters_at_their_own_position(
 _TEXT = st.lists(st.sampled_from(
     ["bonded", "oil", "tanks", "Tank", "the", "of", "and", "RCEP", "e-commerce", "2023", "x1",
      "保税", "仓库", "原产地证书", "原产地", "的", "自贸试验区", "跨境电商", "，", "。", " ", "\n", "-",
-     "(", ")", "'s", "é", "Ⅻ", "ｏｉｌ"]), max_size=40).map("".join)
+     "(", ")", "'s", "é", "Ⅻ", "ｏｉｌ", "İstanbul", "ß", "_", "3.5", "1,000"]), max_size=40).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
