@@ -26,6 +26,8 @@ from .model import Taxonomy
 from .schema import SCHEMA_VERSION
 
 Progress = Callable[[Iterable, int, str], Iterable]
+
+
 def codec():
     """The project's codec: posting lists as arrays (see codec.py)."""
     from .codec import ProjectCodec

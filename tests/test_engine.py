@@ -221,3 +221,55 @@ def test_a_search_held_up_does_not_hold_up_another(kb, monkeypatch):
     finally:
         release.set()
         held.join()
+
+
+# -- the codec's term dictionary ----------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 300), min_size=1, max_size=200))
+def test_hash_slots_places_every_key_where_linear_probing_finds_it(homes):
+    # each key in its own slot, reached from its home slot with no empty slot on the way
+    from indexer.codec import hash_slots
+    slots = 2 * len(homes)
+    home = np.array([h % slots for h in homes], dtype=np.int64)
+    placed = hash_slots(home, slots)
+    assert len(set(placed.tolist())) == len(homes) and all(0 <= p < slots for p in placed)
+    taken = set(placed.tolist())
+    for h, p in zip(home.tolist(), placed.tolist()):
+        at = h
+        while at != p:
+            assert at in taken, "an empty slot before the key: a reader would stop there"
+            at = (at + 1) % slots
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.tuples(st.integers(0, 3), st.binary(min_size=1, max_size=12)),
+               min_size=1, max_size=300),
+       st.lists(st.binary(min_size=1, max_size=12), max_size=20))
+def test_the_term_table_reads_back_with_whooshs_own_reader(keys, absent):
+    # the codec writes Whoosh's ordered hash file with array operations (no Python step per
+    # term); Whoosh's reader must find every key with its value, in order, and no other key
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.filedb.filetables import OrderedHashReader
+    from whoosh.system import pack_ushort
+
+    from indexer.codec import _TERM_INFO, _TermTable
+
+    storage = RamStorage()
+    table = _TermTable(storage.create_file("terms"))
+    by_field: dict[int, list[bytes]] = {}
+    for field, term in sorted(keys):
+        by_field.setdefault(field, []).append(term)
+    expected = {}
+    for field, terms in sorted(by_field.items()):
+        infos = np.zeros(len(terms), dtype=_TERM_INFO)
+        infos["df"] = np.arange(len(terms)) + 7 * field
+        table.add_field(field, terms, infos)
+        for term, info in zip(terms, infos):
+            expected[pack_ushort(field) + term] = info.tobytes()
+    table.close()
+    reader = OrderedHashReader.open(storage, "terms")
+    assert list(reader.keys()) == sorted(expected)
+    assert all(reader[key] == value for key, value in expected.items())
+    for term in absent:
+        key = pack_ushort(9) + term
+        assert key not in reader
