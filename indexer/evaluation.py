@@ -26,6 +26,7 @@ from .postings import Postings, TermPostings
 from .scoring import BM25F, rounded
 
 MAX_WILDCARD_TERMS = 200  # a prefix or wildcard stands for at most its first 200 terms
+SPELL_FIELD = "spell"  # each record's words as written (schema.py): wildcards read them too
 PHRASE_CHUNK = 8192  # documents whose positions are checked at once
 SAFETY = 1e-9  # relative widening of an upper bound: sums in another order round otherwise
 
@@ -416,8 +417,27 @@ def compile_query(q, postings: Postings) -> Node:
             return Nothing()
         return (And if isinstance(q, Q.And) else Or)(children, q.boost)
     if isinstance(q, (Q.Prefix, Q.Wildcard)):
-        terms = postings.expand(q, MAX_WILDCARD_TERMS)
+        if q.text != q.text.lower():  # every indexed term is lowercase: RAIL* is rail*
+            q = type(q)(q.fieldname, q.text.lower(), boost=q.boost)
+        terms = list(dict.fromkeys(postings.expand(q, MAX_WILDCARD_TERMS)
+                                   + _as_written(q, postings)))[:MAX_WILDCARD_TERMS]
         if not terms:
             return Nothing()
         return Or([Term(q.fieldname, t, q.boost) for t in terms])
     return Flat(q)
+
+
+def _as_written(q, postings) -> list[bytes]:
+    """The terms a prefix or wildcard stands for when read against the words as written: a
+    text field holds stems (`warehous`), so `wareh?use` or `warehouse*` would miss them; the
+    spelling field holds each record's words unstemmed, and each word it matches is analysed
+    as the field analyses it."""
+    field = postings.schema[q.fieldname] if q.fieldname in postings.schema else None
+    if (field is None or q.fieldname == SPELL_FIELD or SPELL_FIELD not in postings.schema
+            or not getattr(field.analyzer, "stemming", False)):
+        return []
+    pattern = (Q.Prefix if isinstance(q, Q.Prefix) else Q.Wildcard)(SPELL_FIELD, q.text)
+    out = []
+    for word in postings.expand(pattern, MAX_WILDCARD_TERMS):
+        out += [field.to_bytes(t.text) for t in field.analyzer(word.decode("utf-8"), mode="query")]
+    return out

@@ -98,12 +98,20 @@ class Reference:
     def _expand(self, q) -> list[Q.Term]:
         import fnmatch
 
-        vocabulary = sorted(self.vocabulary.get(q.fieldname, ()))
-        if isinstance(q, Q.Prefix):
-            found = [t for t in vocabulary if t.startswith(q.text)]
-        else:
-            found = [t for t in vocabulary if fnmatch.fnmatchcase(t, q.text)]
-        return [Q.Term(q.fieldname, t, boost=q.boost) for t in found]
+        pattern = q.text.lower()  # terms are lowercase, whatever the case typed
+
+        def matching(vocabulary) -> list[str]:
+            if isinstance(q, Q.Prefix):
+                return [t for t in sorted(vocabulary) if t.startswith(pattern)]
+            return [t for t in sorted(vocabulary) if fnmatch.fnmatchcase(t, pattern)]
+
+        found = matching(self.vocabulary.get(q.fieldname, ()))
+        field = self.schema[q.fieldname]
+        if q.fieldname != "spell" and getattr(field.analyzer, "stemming", False):
+            # and the words as written (the spelling field), analysed as the field does
+            for word in matching(self.vocabulary.get("spell", ())):
+                found += [t.text for t in field.analyzer(word, mode="query")]
+        return [Q.Term(q.fieldname, t, boost=q.boost) for t in dict.fromkeys(found)]
 
     def _phrase(self, q: Q.Phrase, doc: Doc) -> bool:
         terms = doc.terms.get(q.fieldname, {})

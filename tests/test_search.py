@@ -198,3 +198,11 @@ def test_records_on_cited_sources_have_no_quote_and_are_found(shipped_kb):
     assert cited
     record = kb.measure(cited[0].id)
     assert cited[0].id in [h.id for h in kb.search(record["title"], per_page=100).hits]
+
+
+@pytest.mark.parametrize("query", ["wareh?use", "warehouse*", "wareh*", "war*house", "WAREH?USE",
+                                   "Wareh*"])
+def test_a_wildcard_finds_words_as_written_not_only_their_stems(kb, query):
+    # the index holds stems (warehous); a wildcard is also read against the words as written
+    hits = [h.id for h in kb.search(query).hits]
+    assert "zhejiang-export-supervision-warehouse-multiple-functions" in hits, (query, hits)
