@@ -20,12 +20,12 @@ SYNONYMS_FILE = "synonyms.yaml"
 @dataclass(frozen=True)
 class Lexicon:
     """User dictionary entries (word, frequency), synonym groups (lowercase terms), glossary
-    pairs, and the (zone id, name) of every name and place of places.yaml."""
+    pairs, and the (zone id, name, "name" or "place") of every entry of places.yaml."""
 
     dictionary: tuple[tuple[str, int], ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
     glossary: tuple[GlossaryPair, ...] = ()
-    places: tuple[tuple[str, str], ...] = ()
+    places: tuple[tuple[str, str, str], ...] = ()
 
     def snapshot(self) -> dict:
         """What a search needs of it, stored with the index (schema.taxonomy_document)."""
@@ -85,12 +85,13 @@ def _load_synonyms(path: Path, report) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-def _load_places(root: Path) -> tuple[tuple[str, str], ...]:
+def _load_places(root: Path) -> tuple[tuple[str, str, str], ...]:
     # places.yaml is checked by `ftz check` (catalog.load_catalog); here a broken entry only
     # means fewer names, so its problems go to a report of their own, not the build's
     places = load_places(root, {}, Report(Path(root)), check_zones=False)
-    return tuple((zone, name) for zone, entry in places.items()
-                 for name in (*entry.names, *entry.places))
+    return tuple((zone, name, kind) for zone, entry in places.items()
+                 for kind, names in (("name", entry.names), ("place", entry.places))
+                 for name in names)
 
 
 def load_lexicon(root: Path, report) -> Lexicon:

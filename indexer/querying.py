@@ -149,6 +149,11 @@ class QueryBuilder:
             return result
         segments = [self._field_value(s, result) for s in SEGMENT_RE.findall(text)]
         result.zones_named = self.vocabulary.zones_named(text)
+        noted = {n.params["place"].lower() for n in result.notes if getattr(n, "code", "") == "place_zone"}
+        for zone, words in result.zones_named:
+            key = " ".join(words.lower().split())
+            if key in self.vocabulary.place_zone and key not in noted:
+                result.notes.append(self._place_note("place_word", words, zone))
         result.structured = any(s in BINARY_OPERATORS or s in "()" for s in segments)
         units = self._units(segments, result)
         result.words = [w for u in units if u.plain for w in u.words]
@@ -185,6 +190,20 @@ class QueryBuilder:
         result.query = self._with_phrase_boost(parsed, words)
         return result
 
+    def _place_note(self, code: str, place: str, zone_id: str) -> Note:
+        """A query named a place inside a zone: measures are recorded by zone, not by place."""
+        zone = self.vocabulary.zones[zone_id]
+        if code == "place_zone":
+            text = (f"{place} is a place in the {zone['short']} pilot free trade zone, whose "
+                    f"measures are recorded for the zone as a whole: zone:{place} searched all "
+                    "of them.")
+        else:
+            text = (f"{place} is a place in the {zone['short']} pilot free trade zone; measures "
+                    f"are recorded for the zone as a whole, so only those whose text names "
+                    f"{place} are shown (zone:{zone_id} shows all of the zone's).")
+        return Note(code, text, place=place, zone_id=zone_id, zone=zone["short"],
+                    zone_zh=zone.get("short_zh") or zone["short"])
+
     # -- field values ------------------------------------------------------------------
     def _field_value(self, segment: str, result: ParsedQuery) -> str:
         """zone:, pillar:, scope: and status: values by id or name in either language (an
@@ -204,6 +223,8 @@ class QueryBuilder:
         typed = value.strip('"')
         found = aliases.get(" ".join(typed.lower().split()))
         if found is not None:
+            if kind == "zone" and " ".join(typed.lower().split()) in self.vocabulary.place_zone:
+                result.notes.append(self._place_note("place_zone", typed, found))
             return f"{name}:{found}"
         hint = closest(typed.lower(), set(aliases.values())) or closest(typed.lower(), aliases)
         hint = aliases.get(hint, hint) if hint else None

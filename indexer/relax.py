@@ -7,7 +7,9 @@ order of words): among the sets of a query's plain words that some record holds 
   2. the most useful words: the highest sum of their idf, so a rare word, which says most
      about what is sought, is never left out while a common one is kept, and a word no record
      holds is the first to go; then
-  3. the earliest words (a query's first words are its subject).
+  3. the earliest words (a query's first words are its subject);
+and never a single Chinese character cut from a word (前海, cut into 前 and 海, is not a search
+for 海): when words are left out, those go first.
 The search then runs on that set: every record shown holds all its words, and the page says
 which were left out. Explicit parts (quoted phrases, fields, NOT ...) are always kept, and a
 query with AND, OR or brackets is never relaxed: it is searched as written (querying.py).
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as Q
 
+from .analysis import has_chinese
 from .evaluation import compile_query
 from .querying import ParsedQuery, QueryBuilder, Unit
 
@@ -41,8 +44,12 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray,
         return None
     base = allowed.copy()
     weighed: list[tuple[int, np.ndarray, float]] = []  # (unit index, mask, weight)
+    lone: list[int] = []  # single Chinese characters: the first to go, never kept alone
     nodes = []  # held while the context lives: it caches masks by node identity
     for i, unit in enumerate(parsed.units):
+        if unit.plain and _lone_character(unit.text):
+            lone.append(i)
+            continue
         q = builder.unit_query(unit)
         if q is Q.NullQuery or q is None:
             continue  # only common words: neither kept nor dropped
@@ -52,7 +59,7 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray,
             base &= mask
             continue
         weighed.append((i, mask, idf(int(np.count_nonzero(mask)))))
-    if len(weighed) < 2 or not base.any():
+    if not weighed or len(weighed) + len(lone) < 2 or not base.any():
         return None
     docs = np.flatnonzero(base)
     signature = np.zeros(len(docs), dtype=np.int64)
@@ -61,7 +68,7 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray,
     best = None
     for sig in np.unique(signature).tolist():
         held = [bit for bit in range(len(weighed)) if sig >> bit & 1]
-        if not held or len(held) == len(weighed):
+        if not held or len(held) == len(weighed) and not lone:
             continue
         earliest = sum(1 << (len(weighed) - 1 - bit) for bit in held)
         key = (len(held), round(sum(weighed[b][2] for b in held), 9), earliest)
@@ -69,6 +76,10 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray,
             best = (key, set(held))
     if best is None:
         return None
-    dropped_at = {weighed[b][0] for b in range(len(weighed)) if b not in best[1]}
+    dropped_at = {weighed[b][0] for b in range(len(weighed)) if b not in best[1]} | set(lone)
     return Relaxation([u for i, u in enumerate(parsed.units) if i not in dropped_at],
                       [parsed.units[i] for i in sorted(dropped_at)])
+
+
+def _lone_character(text: str) -> bool:
+    return len(text) == 1 and has_chinese(text)

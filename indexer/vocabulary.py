@@ -25,14 +25,18 @@ def name_words(name: str) -> tuple[str, ...]:
 
 class QueryVocabulary:
     def __init__(self, zones: dict[str, dict], pillars: dict[str, dict],
-                 places: list[tuple[str, str]] = (), synonyms=(), glossary=()):
+                 places: list[tuple] = (), synonyms=(), glossary=()):
         self.zones, self.pillars = zones, pillars
         # every name of a zone: lowercase -> zone id (zone:... takes any of them)
         names: list[tuple[str, str]] = []
         for z in zones.values():
             names += [(z["id"], n) for n in (z["id"], z["short"], z["short_zh"], z["name"], z["name_zh"])]
-        names += [(zone, name) for zone, name in places if zone in zones]
+        names += [(zone, name) for zone, name, *_kind in places if zone in zones]
         self.zone_aliases = {" ".join(n.lower().split()): zone for zone, n in names}
+        # places inside a zone (not other names of the zone itself): lowercase -> zone id;
+        # a query that names one is told that measures are recorded by zone
+        self.place_zone = {" ".join(name.lower().split()): zone
+                           for zone, name, *kind in places if zone in zones and kind != ["name"]}
         self.pillar_aliases = {" ".join(n.lower().split()): p["id"] for p in pillars.values()
                                for n in (p["id"], p["name"], p["name_zh"])}
         self.scope_aliases = {s: s for s in SCOPES}

@@ -65,7 +65,10 @@ def test_zone_and_pillar_values_take_any_name(client):
     by_id = ids(search(client, q="zone:zhejiang", per_page=100))
     for q in ("zone:Zhejiang", "zone:浙江", "zone:Zhoushan", 'zone:"China (Zhejiang) Pilot Free Trade Zone"'):
         data = search(client, q=q, per_page=100)
-        assert ids(data) == by_id and data["notes"] == [], q
+        assert ids(data) == by_id, q
+        # a zone's own names pass silently; a place inside it is said to stand for the zone
+        assert [n.split(" is a place")[0] for n in data["notes"]] == \
+            (["Zhoushan"] if q == "zone:Zhoushan" else []), (q, data["notes"])
     assert ids(search(client, q="pillar:Logistics", per_page=100)) == \
         ids(search(client, q="pillar:logistics", per_page=100))
 
@@ -110,3 +113,25 @@ def test_chinese_written_together_keeps_its_meaning_beside_operators(client):
     assert both and either == both | white_list
     everything = set(ids(search(client, per_page=100)))
     assert set(ids(search(client, q="NOT 保税仓库", per_page=100))) == everything - both
+
+
+def test_a_place_inside_a_zone_is_said_to_stand_for_the_whole_zone(client):
+    # measures are recorded by zone: zone:Qianhai is the Guangdong zone, and the page says so
+    data = search(client, q="zone:Qianhai")
+    assert ids(data) == ids(search(client, q="zone:guangdong")) and RCEP in ids(data)
+    assert any("Qianhai is a place in the Guangdong pilot free trade zone" in n
+               for n in data["notes"]), data["notes"]
+    # the place as a word: only what names it, and a pointer to the zone
+    data = search(client, q="Qianhai")
+    assert any("zone:guangdong shows all of the zone's" in n for n in data["notes"]), data["notes"]
+    html = client.get("/zh/search", query_string={"q": "zone:前海"}).get_data(as_text=True)
+    assert "前海 位于广东自由贸易试验区内" in text_of(html)
+
+
+def test_a_chinese_word_is_not_relaxed_to_one_of_its_characters(client):
+    # 前海 is cut into 前 and 海; showing the records with 海 ("sea") would mislead
+    data = search(client, q="前海")
+    assert data["relaxed"] is None and data["total"] == 0
+    assert any("前海 is a place in the Guangdong" in n for n in data["notes"])
+    data = search(client, q="前海 跨境")
+    assert data["relaxed"]["kept"] == ["跨境"] and set(data["relaxed"]["dropped"]) == {"前", "海"}

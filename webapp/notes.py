@@ -8,7 +8,7 @@ text, marked as English (`translated` is False), so a new kind of note is never 
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 
 # the kinds of value a query can name (zone:, pillar:, scope:, status:)
 _KINDS = {"zone": lazy_gettext("zone"), "pillar": lazy_gettext("pillar"),
@@ -29,6 +29,13 @@ _MESSAGES = {
     "only_common": lazy_gettext("Your query has only very common words; nothing to search for."),
     "structured_none": lazy_gettext("No measure matches this whole query; a query with AND, OR "
                                     "or brackets is searched as written, with no words left out."),
+    "place_zone": lazy_gettext("%(place)s is a place in the %(zone)s pilot free trade zone, whose "
+                               "measures are recorded for the zone as a whole: zone:%(place)s "
+                               "searched all of them."),
+    "place_word": lazy_gettext("%(place)s is a place in the %(zone)s pilot free trade zone; "
+                               "measures are recorded for the zone as a whole, so only those whose "
+                               "text names %(place)s are shown (zone:%(zone_id)s shows all of the "
+                               "zone's)."),
     # the problems inside "Your query has ..."
     "unbalanced_quote": lazy_gettext("an unbalanced quote"),
     "unopened_bracket": lazy_gettext("a closing bracket with no opening one"),
@@ -71,12 +78,16 @@ def localized(note) -> tuple[str, bool]:
     if code not in _MESSAGES:
         return str(note), False
     params = {}
+    chinese = str(get_locale() or "").startswith("zh")
     for name, value in note.params.items():
+        if name == "zone" and chinese and note.params.get("zone_zh"):
+            value = note.params["zone_zh"]  # a zone's name in the page's language
         if getattr(value, "code", None) is not None:
             value, translated = localized(value)
             if not translated:
                 return str(note), False
         params[name] = value
     return str(_MESSAGES[code]) % params if params else str(_MESSAGES[code]), True
+
 
 KNOWN_CODES = frozenset(_MESSAGES) | frozenset(_BUILT)  # the codes the site can translate
