@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .notes import Note
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -75,8 +77,9 @@ class SearchTooSlow(BadRequest):
     """A search that ran past its time budget was stopped."""
 
     def __init__(self, budget: float):
-        super().__init__(f"the search was stopped after {budget:g} s; "
-                         "try more specific words, a phrase or a zone filter")
+        super().__init__(Note("too_slow", f"the search was stopped after {budget:g} s; "
+                              "try more specific words, a phrase or a zone filter",
+                              seconds=f"{budget:g}"))
 
 
 class IndexMissing(FtzError):

@@ -272,9 +272,10 @@ class KnowledgeBase:
     def search(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
                page: int = 1, per_page: int = 20, scopes: Sequence[str] = ()) -> SearchResult:
         if page < 1:
-            raise BadRequest("page must be 1 or more")
+            raise BadRequest(Note("page_min", "page must be 1 or more"))
         if not 1 <= per_page <= MAX_PER_PAGE:
-            raise BadRequest(f"per_page must be between 1 and {MAX_PER_PAGE}")
+            raise BadRequest(Note("per_page_range", f"per_page must be between 1 and {MAX_PER_PAGE}",
+                                      most=MAX_PER_PAGE))
         query = self._clean_query(query)
         gen = self._gen
         filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
@@ -354,7 +355,7 @@ class KnowledgeBase:
         """Up to `limit` matching measures without snippets, for exports and feeds; `order`
         is "relevance" (the search's order; newest first for an empty query) or "newest"."""
         if order not in ("relevance", "newest"):
-            raise BadRequest("order must be relevance or newest")
+            raise BadRequest(Note("order_values", "order must be relevance or newest"))
         query = self._clean_query(query)
         gen = self._gen
         filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
@@ -376,7 +377,9 @@ class KnowledgeBase:
     def _clean_query(self, query: str) -> str:
         query = query or ""
         if len(query) > MAX_QUERY_LENGTH:
-            raise BadRequest(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}")
+            raise BadRequest(Note("query_length", f"the query is {len(query)} characters long; the "
+                                  f"limit is {MAX_QUERY_LENGTH}", length=len(query),
+                                  limit=MAX_QUERY_LENGTH))
         return "".join(" " if ord(c) < 32 else c for c in query)  # NUL, pair marks, ...
 
     def _run(self, gen: Generation, parsed: ParsedQuery, filters: dict, page: int,

@@ -279,6 +279,20 @@ def test_every_kind_of_note_the_engine_makes_has_a_message():
     from indexer import syntax
     from webapp.notes import KNOWN_CODES
     made = set(syntax._NOTES)
-    for path in (PROJECT / "indexer").rglob("*.py"):
-        made |= set(re.findall(r'\bNote\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
-    assert len(made) >= 19 and made <= KNOWN_CODES, made - KNOWN_CODES
+    for folder in ("indexer", "webapp"):
+        for path in (PROJECT / folder).rglob("*.py"):
+            made |= set(re.findall(r'\b(?:Note|_place_note)\(\s*"(\w+)"',
+                                      path.read_text(encoding="utf-8")))
+    assert len(made) >= 28 and made <= KNOWN_CODES, made - KNOWN_CODES
+
+
+@pytest.mark.parametrize("query_string, chinese", [
+    ({"q": "oil", "page": "0"}, "page 必须大于或等于 1"),
+    ({"q": "oil", "page": "x"}, "page 必须是整数"),
+    ({"q": "oil", "per_page": "500"}, "per_page 必须在 1 到 100 之间"),
+])
+def test_a_bad_parameter_is_explained_in_the_pages_language(client, query_string, chinese):
+    response = client.get("/zh/search", query_string=query_string)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and chinese in html
+    assert client.get("/api/search", query_string=query_string).get_json()["error"].isascii()

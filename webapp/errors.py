@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from indexer.errors import BadRequest, FtzError, IndexMissing, UnknownFilter
 
 from .i18n import current_lang
+from .notes import localized as localized_note
 
 # The API is unprefixed, so its messages are always the English ones.
 SERVER_ERROR = lazy_gettext("Something went wrong on our side. Please try again later.")
@@ -66,9 +67,13 @@ def handle_ftz_error(error: FtzError):
             suggestion=error.suggestion, fixed_url=_fixed_search_url(error),
         )
     if isinstance(error, BadRequest):
-        # the facade says what is wrong in English; a Chinese page shows it marked as such
-        return _respond(400, str(error), "errors/400.html", _("Bad request"),
-                        message_lang="en" if current_lang() != "en" else None)
+        # the facade says what is wrong in English, with a code the page's language can say
+        # too (webapp/notes.py); one it does not know is shown marked as English
+        message, translated = str(error), True
+        if current_lang() != "en" and not _wants_json():
+            message, translated = localized_note(error.args[0] if error.args else message)
+        return _respond(400, message, "errors/400.html", _("Bad request"),
+                        message_lang=None if translated else "en")
     # IndexMissing, ValidationFailed, IndexBusy: the operator's to fix; the log says what
     current_app.logger.error("knowledge base unavailable: %s", error)
     if isinstance(error, IndexMissing):

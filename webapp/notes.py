@@ -36,6 +36,15 @@ _MESSAGES = {
                                "measures are recorded for the zone as a whole, so only those whose "
                                "text names %(place)s are shown (zone:%(zone_id)s shows all of the "
                                "zone's)."),
+    # a search parameter out of range (a 400)
+    "page_min": lazy_gettext("page must be 1 or more"),
+    "per_page_range": lazy_gettext("per_page must be between 1 and %(most)s"),
+    "order_values": lazy_gettext("order must be relevance or newest"),
+    "query_length": lazy_gettext("the query is %(length)s characters long; the limit is %(limit)s"),
+    "not_whole": lazy_gettext("%(name)s must be a whole number, not '%(value)s'"),
+    "too_many_digits": lazy_gettext("%(name)s is too large (more than %(digits)s digits)"),
+    "too_slow": lazy_gettext("the search was stopped after %(seconds)s s; try more specific words, "
+                             "a phrase or a zone filter"),
     # the problems inside "Your query has ..."
     "unbalanced_quote": lazy_gettext("an unbalanced quote"),
     "unopened_bracket": lazy_gettext("a closing bracket with no opening one"),

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BaseConverter
 
 from indexer.errors import BadRequest
+from indexer.notes import Note
 
 
 class IdConverter(BaseConverter):
@@ -57,9 +58,11 @@ def _int_param(args: MultiDict, name: str, default: int) -> int:
     if not raw:
         return default
     if not _WHOLE_NUMBER_RE.fullmatch(raw):
-        raise BadRequest(f"{name} must be a whole number, not {raw[:40]!r}")
+        raise BadRequest(Note("not_whole", f"{name} must be a whole number, not {raw[:40]!r}",
+                              name=name, value=raw[:40]))
     if len(raw.lstrip("+-0")) > _MAX_DIGITS:
-        raise BadRequest(f"{name} is too large (more than {_MAX_DIGITS} digits)")
+        raise BadRequest(Note("too_many_digits", f"{name} is too large (more than {_MAX_DIGITS} "
+                              "digits)", name=name, digits=_MAX_DIGITS))
     return int(raw, 10)
 
 
