@@ -398,6 +398,9 @@ def test_duplicates_are_marked_and_cannot_be_accepted(measures):
     check = run("check", "--drafts", "--measures", measures)
     assert re.search(rf"{draft.name}:\d+: duplicate_of: possible duplicate of record "
                      "'tianjin-overseas-vocational-qualification-catalogs'", check.output)
+    # that record rests on this very source: the advice is to drop the draft, not see_also
+    assert re.search(rf"{draft.name}:\d+: duplicate_of: .*: it already rests on this source: "
+                     "delete this draft", check.output)
 
 
 def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path):

@@ -84,7 +84,8 @@ def render(d: Draft) -> str:
                            break_long_words=False, break_on_hyphens=False)
     if d.duplicate_of:
         lines.append(f"{NOTE} the quote or the measure already stands in {d.duplicate_of}: add this")
-        lines.append(f"{NOTE} source to its see_also, or delete the next line if the measure is new.")
+        lines.append(f"{NOTE} source to its see_also (unless it is that record's own source), or")
+        lines.append(f"{NOTE} delete the next line if the measure is new.")
         lines.append(f"duplicate_of: {d.duplicate_of}")
     lines += ["---", blank("body"), ""]
     return "\n".join(lines)
@@ -163,9 +164,14 @@ def check(measures_dir: Path, folder: Path, only: list[Path] | None = None) -> t
                 report.add(path, doc.body_line, "(body)", f"blank left for the editor: {HINTS['body']}")
             repeat = doc.meta.value.get("duplicate_of")
             if repeat:
+                record = catalog.measures.get(repeat)
+                if record is not None and record.source == doc.meta.value.get("source"):
+                    advice = ("it already rests on this source: delete this draft, or delete "
+                              "duplicate_of if the measure is new")
+                else:
+                    advice = "add this source to its see_also, or delete duplicate_of if the measure is new"
                 report.add(path, doc.meta.line_of("duplicate_of"), "duplicate_of",
-                           f"possible duplicate of record {repeat!r}: add this source to its "
-                           "see_also, or delete duplicate_of if the measure is new")
+                           f"possible duplicate of record {repeat!r}: {advice}")
         if path.stem.casefold() in folded:
             report.add(path, 1, "id", f"record {folded[path.stem.casefold()]!r} already has this id")
         load_measure(path, catalog.taxonomy, report, squashed, specs=DRAFT_FIELDS, blank=is_blank)
