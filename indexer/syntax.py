@@ -117,6 +117,9 @@ def syntax_problem(text: str) -> Note | None:
 
 
 def plain_words(text: str) -> str:
+    """The query's words without its syntax; a field's name goes too (`titel:oil` is a search
+    for oil, not for the words titel and oil)."""
+    text = _FIELD_RE.sub(" ", text)
     words = re.sub(r'["()\[\]{}:^~*?\\+]', " ", text).split()
     return " ".join(w for w in words if w not in OPERATORS)
 

@@ -135,3 +135,11 @@ def test_a_chinese_word_is_not_relaxed_to_one_of_its_characters(client):
     assert any("前海 is a place in the Guangdong" in n for n in data["notes"])
     data = search(client, q="前海 跨境")
     assert data["relaxed"]["kept"] == ["跨境"] and set(data["relaxed"]["dropped"]) == {"前", "海"}
+
+
+def test_an_unknown_fields_value_is_searched_not_its_name(client):
+    # titel:oil is a search for oil (with a note), not for the words "titel" and "oil",
+    # which spelling turned into "title" and relaxation then kept alone
+    data = search(client, q="titel:oil")
+    assert ids(data) == ids(search(client, q="oil")) and ZHEJIANG_OIL in ids(data)
+    assert data["relaxed"] is None and any("did you mean title:?" in n for n in data["notes"])
