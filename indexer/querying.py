@@ -149,7 +149,8 @@ class QueryBuilder:
             return result
         segments = [self._field_value(s, result) for s in SEGMENT_RE.findall(text)]
         result.zones_named = self.vocabulary.zones_named(text)
-        noted = {n.params["place"].lower() for n in result.notes if getattr(n, "code", "") == "place_zone"}
+        noted = {n.params["place"].lower() for n in result.notes
+                 if getattr(n, "code", "") == "place_zone"}
         for zone, words in result.zones_named:
             key = " ".join(words.lower().split())
             if key in self.vocabulary.place_zone and key not in noted:
