@@ -80,9 +80,19 @@ class MixedTokenizer(Tokenizer):
         self.stoplist = frozenset(stoplist)
         self.stemming = stemming
         self.pairs = pairs
+        self._known_subwords: dict[str, list[str]] = {}  # index_terms' cache: word -> sub-words
 
     def _key(self):
         return (self.dictionary, self.subwords, self.stoplist, self.stemming, self.pairs)
+
+    def __getstate__(self):  # the schema is pickled into the index: not the cache
+        state = dict(self.__dict__)
+        state.pop("_known_subwords", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._known_subwords = {}
 
     def __eq__(self, other):
         return isinstance(other, MixedTokenizer) and self._key() == other._key()
@@ -124,6 +134,7 @@ class MixedTokenizer(Tokenizer):
         seen, count = positions.get, words.get
         stoplist, stemming, pairs = self.stoplist, self.stemming, self.pairs
         expand = self.subwords
+        known = self._known_subwords
         previous = None  # the last whole word, for word pairs
         pos = 0
         # findall gives (Chinese run, word) pairs, one empty: no match object per word
@@ -154,7 +165,10 @@ class MixedTokenizer(Tokenizer):
                             found.append(pos)
                     previous = text
                 if jieba is not None and expand and len(text) > 1:
-                    for sub, _at in _subwords(jieba, text):
+                    subs = known.get(text)
+                    if subs is None:  # the same Chinese words come back: cut each once
+                        subs = known[text] = [sub for sub, _at in _subwords(jieba, text)]
+                    for sub in subs:
                         found = seen(sub)
                         if found is None:
                             positions[sub] = [pos]
