@@ -82,6 +82,10 @@ def check(measures_dir: Path, drafts_dir: str | None):
         problems, count = draftfiles.check(measures_dir, folder)
         if problems:
             fail(draftfiles.DraftNotReady(problems))
+        if not count:
+            click.echo(f"no drafts in {folder}: nothing to check "
+                       "(`ftz draft SOURCE_ID` writes them there)")
+            return
         click.echo(f"ok: {count} draft(s) in {folder} pass every check; "
                    "`ftz draft --accept ID` moves one into the measures folder")
         return

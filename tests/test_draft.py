@@ -523,3 +523,8 @@ def test_shipped_places_are_clean_and_cover_every_zone():
     assert report.problems == []
     assert set(places) == set(catalog.taxonomy.zones)
     assert all(p.places for p in places.values())
+
+
+def test_checking_drafts_where_there_are_none_says_so(measures):
+    check = run("check", "--drafts", "--measures", measures)
+    assert check.exit_code == 0 and "no drafts in" in check.output and "ok:" not in check.output
