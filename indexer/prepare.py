@@ -15,8 +15,6 @@ from .catalog import Report, load_measure, source_text_cache
 from .codec import WordPositions
 from .schema import measure_document
 
-PARALLEL_FROM = 2000  # changed records; below this, starting processes costs more than it saves
-
 _state: dict = {}  # what a worker needs, set before the workers are forked
 
 

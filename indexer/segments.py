@@ -28,7 +28,7 @@ from whoosh.filedb.filestore import FileStorage
 from . import prepare
 
 SEGMENT_BYTES = 24 * 2**20  # Markdown per segment: what bounds a worker's memory
-PARALLEL_FROM = prepare.PARALLEL_FROM  # records; below this one process writes one segment
+PARALLEL_FROM = 2000  # records; below this, starting processes costs more than it saves
 
 
 def chunks(files: list[tuple[str, int]], budget: int | None = None,

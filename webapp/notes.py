@@ -89,8 +89,8 @@ def localized(note) -> tuple[str, bool]:
     params = {}
     chinese = str(get_locale() or "").startswith("zh")
     for name, value in note.params.items():
-        if name == "zone" and chinese and note.params.get("zone_zh"):
-            value = note.params["zone_zh"]  # a zone's name in the page's language
+        if chinese and note.params.get(f"{name}_zh"):
+            value = note.params[f"{name}_zh"]  # a value given in both languages (a zone's name)
         if getattr(value, "code", None) is not None:
             value, translated = localized(value)
             if not translated:
