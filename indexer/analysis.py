@@ -15,22 +15,36 @@ carry `whole = False` (see codec.WordPositions).
 
 Lowercasing, stop words and stemming happen inside the one tokenizer rather than in a chain
 of Whoosh filters: indexing spends most of its time per token, and each filter in a chain is
-another generator step for every token.
+another generator step for every token. At index time the build does not take tokens at all:
+index_arrays gives a text's terms (as numbers of terms.VOCABULARY), positions and counts as
+arrays, from caches of what each piece of text between spaces becomes; _terms, the plain
+token-by-token reading, is what it is tested against.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+from array import array
 from functools import lru_cache
 
+import numpy as np
 import rjieba
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
+from .terms import VOCABULARY
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SPLIT_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>\d+(?:[.,]\d+)+|[^\W_{CJK}]+)")
 CJK_RUN_RE = re.compile(rf"[{CJK}]")
+# SPLIT_RE without its groups: the same matches, as strings (findall makes no tuples)
+TOKEN_RE = re.compile(rf"[{CJK}]+|\d+(?:[.,]\d+)+|[^\W_{CJK}]+")
+_CACHE_LIMIT = 500_000  # entries in index_arrays' caches: a long-lived process stays bounded
+SHORT_TEXT = 1000  # characters: below, index_arrays gathers with dictionaries, not arrays
+# (measured on bodies of the bench's corpora: the array way is faster from about here)
+_NONE = np.zeros(0, dtype=np.uint32)
 
 # A short list: the corpus is formal prose where these carry no meaning. Removed words take
 # no position, so "certificate of origin" matches "certificate-of-origin" as a phrase.
@@ -80,19 +94,30 @@ class MixedTokenizer(Tokenizer):
         self.stoplist = frozenset(stoplist)
         self.stemming = stemming
         self.pairs = pairs
-        self._known_subwords: dict[str, list[str]] = {}  # index_terms' cache: word -> sub-words
+        # index_arrays' caches, of terms.VOCABULARY's numbers (of its generation): a piece
+        # of text between spaces, and a token as written -> its whole words; a Chinese
+        # word -> its sub-words and characters
+        self._normalized: dict[str, tuple[int, ...]] = {}
+        self._tokens: dict[str, tuple[int, ...]] = {}
+        self._known_subwords: dict[int, tuple[int, ...]] = {}
+        self._has_subwords = bytearray()
+        self._generation = 0
 
     def _key(self):
         return (self.dictionary, self.subwords, self.stoplist, self.stemming, self.pairs)
 
-    def __getstate__(self):  # the schema is pickled into the index: not the cache
+    def __getstate__(self):  # the schema is pickled into the index: not the caches
         state = dict(self.__dict__)
         state.pop("_known_subwords", None)
+        state.pop("_normalized", None)
+        state.pop("_tokens", None)
+        state.pop("_has_subwords", None)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._known_subwords = {}
+        self._known_subwords, self._normalized, self._tokens, self._generation = {}, {}, {}, 0
+        self._has_subwords = bytearray()
 
     def __eq__(self, other):
         return isinstance(other, MixedTokenizer) and self._key() == other._key()
@@ -124,58 +149,185 @@ class MixedTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
 
-    def index_terms(self, value: str) -> tuple[dict[str, list[int]], dict[str, int]]:
-        """What index mode emits, gathered: each term's positions, and how many of its
-        occurrences are whole words (codec.WordPositions). Indexing spends most of its time
-        here, so this is _terms(value, True, True) inlined, without a generator step or a
-        Token object per term; tests/test_engine.py checks the two agree on any text."""
-        positions: dict[str, list[int]] = {}
-        words: dict[str, int] = {}
+    def index_arrays(self, value: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What index mode emits, gathered as arrays: (the terms, as numbers of
+        terms.VOCABULARY; each term's number of positions; the positions, ascending per
+        term, term after term; each term's number of whole-word occurrences), the same
+        terms and positions as _terms(value, True, True) gives one by one
+        (tests/test_engine.py checks both ways of gathering against it on any text).
+        Indexing spends most of its time here.
+
+        A word costs a lookup of the piece of text it is in (between spaces) in a cache of
+        what the piece becomes (no word, a stemmed word, a Chinese run's words), as
+        numbers, made by a map in C. A long text (a body) is then paired and grouped by
+        array operations; a short one (a title, tags) with dictionaries, where a dozen
+        array calls would cost more."""
+        vocabulary = VOCABULARY
+        if (self._generation != vocabulary.generation
+                or len(self._normalized) + len(self._tokens) + len(self._known_subwords)
+                > _CACHE_LIMIT):
+            # together: the words of a cached Chinese run have their sub-words cached
+            self._normalized, self._tokens, self._known_subwords = {}, {}, {}
+            self._has_subwords = bytearray()
+            self._generation = vocabulary.generation
+        if len(value) < SHORT_TEXT:
+            return self._gather_short(value)
+        return self._gather_long(value)
+
+    @staticmethod
+    def term_texts(numbers) -> list[str]:
+        """The terms that index_arrays' numbers stand for."""
+        return list(map(VOCABULARY.texts.__getitem__, np.asarray(numbers).tolist()))
+
+    def _words(self, value: str) -> list[int]:
+        """The whole words of the text, as numbers, in order (word i is at position i).
+
+        No term holds a space (TOKEN_RE matches none of the characters str.split() cuts
+        at), so the text's terms are those of its space-separated pieces in turn: a piece
+        seen before ("investment", "trade.") is one lookup, with no regular expression."""
+        pieces = value.split()
+        normalized = self._normalized  # a piece -> its words' numbers
+        found = list(map(normalized.get, pieces))
+        for missing in _nones(found):
+            piece = pieces[missing]
+            words = normalized.get(piece)  # an earlier miss of this text may have cached it
+            if words is None:
+                words = normalized[piece] = self._normalize_piece(piece)
+            found[missing] = words
+        return list(itertools.chain.from_iterable(found))
+
+    def _normalize_piece(self, piece: str) -> tuple[int, ...]:
+        tokens = self._tokens
+        out: list[int] = []
+        for token in TOKEN_RE.findall(piece):
+            words = tokens.get(token)
+            if words is None:
+                words = tokens[token] = self._normalize(token)
+            out.extend(words)
+        return tuple(out)
+
+    def _normalize(self, token: str) -> tuple[int, ...]:
+        """The whole words a token of TOKEN_RE stands for, as numbers: a Chinese run's
+        words (whose sub-words are cut now, once), or the word lowercased and stemmed, or
+        none (a stop word)."""
+        add = VOCABULARY.add
+        if CJK_RUN_RE.match(token):
+            jieba = segmenter(self.dictionary)
+            cut = list(jieba.cut(token, True))
+            words = tuple(map(add, cut))
+            if self.subwords:
+                known = self._known_subwords
+                flags = self._has_subwords  # by number: 1 where known has the word
+                for word, number in zip(cut, words):
+                    if len(word) > 1 and number not in known:
+                        known[number] = tuple(add(sub) for sub, _at in _subwords(jieba, word))
+                        if len(flags) <= number:
+                            flags.extend(bytes(number + 1 - len(flags)))
+                        flags[number] = 1
+            return words
+        word = token.lower()
+        if word in self.stoplist:
+            return ()  # no position, as in _terms
+        return (add(stem(word) if self.stemming and word.isalpha() else word),)
+
+    @staticmethod
+    def _pair(key: int) -> int:
+        """The number of the pair term of two words, given by `key` (their numbers, first
+        << 32 | second), made now if this vocabulary has none."""
+        pairs = VOCABULARY.pairs
+        found = pairs.get(key)
+        if found is None:
+            texts, number = VOCABULARY.texts, VOCABULARY.number
+            text = f"{PAIR_MARK}{texts[key >> 32]} {texts[key & 0xFFFFFFFF]}"  # pair_term
+            found = number.get(text)
+            if found is None:  # VOCABULARY.add, inlined: a build makes millions of pairs
+                found = number[text] = len(texts)
+                texts.append(text)
+            pairs[key] = found
+        return found
+
+    def _gather_short(self, value: str):
+        positions: dict[int, list[int]] = {}
+        words: dict[int, int] = {}
         seen, count = positions.get, words.get
-        stoplist, stemming, pairs = self.stoplist, self.stemming, self.pairs
+        pairs, known = self.pairs, self._known_subwords
+        pair_of = VOCABULARY.pairs.get
         expand = self.subwords
-        known = self._known_subwords
-        previous = None  # the last whole word, for word pairs
-        pos = 0
-        # findall gives (Chinese run, word) pairs, one empty: no match object per word
-        for chinese, word in SPLIT_RE.findall(value):
-            if word:
-                word = word.lower()
-                if word in stoplist:
-                    continue  # no position, as in _terms
-                runs = ((stem(word) if stemming and word.isalpha() else word),)
-                jieba = None
+        previous = None  # the last word, for word pairs
+        for pos, term in enumerate(self._words(value)):
+            found = seen(term)
+            if found is None:
+                positions[term] = [pos]
             else:
-                jieba = segmenter(self.dictionary)
-                runs = jieba.cut(chinese, True)
-            for text in runs:
-                found = seen(text)
-                if found is None:
-                    positions[text] = [pos]
-                else:
-                    found.append(pos)
-                words[text] = count(text, 0) + 1
-                if pairs:
-                    if previous is not None:
-                        pair = f"{PAIR_MARK}{previous} {text}"  # pair_term, inlined
-                        found = seen(pair)
-                        if found is None:
-                            positions[pair] = [pos]
-                        else:
-                            found.append(pos)
-                    previous = text
-                if jieba is not None and expand and len(text) > 1:
-                    subs = known.get(text)
-                    if subs is None:  # the same Chinese words come back: cut each once
-                        subs = known[text] = [sub for sub, _at in _subwords(jieba, text)]
-                    for sub in subs:
-                        found = seen(sub)
-                        if found is None:
-                            positions[sub] = [pos]
-                        else:
-                            found.append(pos)
-                pos += 1
-        return positions, words
+                found.append(pos)
+            words[term] = count(term, 0) + 1
+            if pairs:
+                if previous is not None:
+                    key = previous << 32 | term
+                    pair = pair_of(key)
+                    if pair is None:
+                        pair = self._pair(key)
+                    found = seen(pair)
+                    if found is None:
+                        positions[pair] = [pos]
+                    else:
+                        found.append(pos)
+                previous = term
+            if expand:
+                for sub in known.get(term, ()):  # a Chinese word's sub-words and characters
+                    found = seen(sub)
+                    if found is None:
+                        positions[sub] = [pos]
+                    else:
+                        found.append(pos)
+        terms = array("I", positions)
+        counts = array("I", map(len, positions.values()))
+        flat = array("I", itertools.chain.from_iterable(positions.values()))
+        whole = array("I", map(count, terms, itertools.repeat(0)))
+        return tuple(np.frombuffer(a, dtype=np.uint32) for a in (terms, counts, flat, whole))
+
+    def _gather_long(self, value: str):
+        stream = self._words(value)
+        n = len(stream)
+        if not n:
+            return _NONE, _NONE, _NONE, _NONE
+        ids = np.array(stream, dtype=np.int64)
+        at = np.arange(n)
+        all_ids, all_at = [ids], [at]
+        known = self._known_subwords
+        if self.subwords and known:
+            # a Chinese word's sub-words and characters, at each of its positions
+            flags = self._has_subwords
+            if len(flags) < len(VOCABULARY.texts):
+                flags.extend(bytes(len(VOCABULARY.texts) - len(flags)))
+            chinese = np.flatnonzero(np.frombuffer(flags, dtype=bool)[ids])
+            if len(chinese):
+                subs = list(map(known.__getitem__, ids[chinese].tolist()))
+                sizes = np.fromiter(map(len, subs), dtype=np.int64, count=len(subs))
+                all_ids.append(np.fromiter(itertools.chain.from_iterable(subs), dtype=np.int64,
+                                           count=int(sizes.sum())))
+                all_at.append(np.repeat(chinese, sizes))
+        if self.pairs and n > 1:
+            # each pair of words in a row, at the second word's position
+            keys = (ids[:-1] << 32 | ids[1:]).tolist()
+            numbers = list(map(VOCABULARY.pairs.get, keys))
+            for missing in _nones(numbers):  # pairs this vocabulary had not seen
+                numbers[missing] = self._pair(keys[missing])
+            all_ids.append(np.array(numbers, dtype=np.int64))
+            all_at.append(at[1:])
+        ids_ = np.concatenate(all_ids) if len(all_ids) > 1 else ids
+        at_ = np.concatenate(all_at) if len(all_at) > 1 else at
+        # by term, then position: one sort of one key (a term is at a position once)
+        order = np.argsort(ids_ * n + at_)
+        grouped = ids_[order]
+        first = np.empty(len(grouped), dtype=bool)  # where a term's positions start
+        first[0] = True
+        np.not_equal(grouped[1:], grouped[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.diff(starts, append=len(grouped)).astype(np.uint32)
+        whole = np.add.reduceat((order < n).astype(np.uint32), starts)  # the first n: words
+        return (grouped[starts].astype(np.uint32), counts, at_[order].astype(np.uint32),
+                whole.astype(np.uint32))
 
     def _terms(self, value: str, index_mode: bool, removestops: bool):
         """(text, position, whole word?, start, end, original) of every term."""
@@ -214,6 +366,18 @@ class MixedTokenizer(Tokenizer):
                         yield sub, pos, False, offset + at, offset + at + len(sub), sub
                 offset += len(word)
                 pos += 1
+
+
+def _nones(values: list):
+    """The indexes of None in `values`, ascending, found by list.index (in C: no Python
+    step for the others); `values` may be filled in behind the one given."""
+    at = -1
+    try:
+        while True:
+            at = values.index(None, at + 1)
+            yield at
+    except ValueError:
+        return
 
 
 PAIR_MARK = "\x1f"  # starts every word-pair term: no typed prefix can reach them

@@ -22,7 +22,6 @@ here, against the range this code was written and tested for.
 from __future__ import annotations
 
 import itertools
-import marshal
 import os
 import struct
 import zlib
@@ -39,6 +38,8 @@ from whoosh.matching import ListMatcher
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
+from .terms import VOCABULARY
+
 SUPPORTED_WHOOSH = ((2, 7, 5), (2, 8, 0))  # [from, to): the private names used below exist
 if not SUPPORTED_WHOOSH[0] <= tuple(whoosh.__version__[:3]) < SUPPORTED_WHOOSH[1]:
     raise ImportError(f"indexer.codec supports whoosh-reloaded {SUPPORTED_WHOOSH[0]} up to "
@@ -53,6 +54,7 @@ LENGTHS_EXT = ".wln"
 FEW_POSTINGS = 512
 
 
+LOCAL_TERMS = 2**31  # a field writer's own term numbers start here (see _FieldWriter)
 DOCUMENT_TERM = "\x00"  # the one pool entry a text field makes per document (see below)
 _DOCUMENT_BTEXT = DOCUMENT_TERM.encode("utf-8")
 
@@ -63,8 +65,9 @@ class WordPositions(Positions):
     Whoosh's writer sorts every posting of a segment, a Python tuple each, before the
     codec sees them (most of a build's time at 10,000 records). This format gives it one
     entry per document and field instead, under DOCUMENT_TERM, whose value holds the
-    document's terms, their counts and positions; the codec's field writer inverts them
-    with numpy (_FieldWriter). The entry's frequency, which Whoosh sums into the field's
+    document's terms (as numbers of terms.VOCABULARY), their counts and positions, as
+    arrays (document_entry); the codec's field writer copies them and inverts them with
+    numpy (_FieldWriter). The entry's frequency, which Whoosh sums into the field's
     length for BM25, is the number of words: the analyser's word pairs and Chinese
     sub-words are terms of their own (for phrases and partial Chinese words) but not words
     of the text, so their tokens carry `whole = False` and are not counted.
@@ -81,21 +84,24 @@ class WordPositions(Positions):
         if isinstance(value, Analysed):
             yield from value.entries
             return
-        if isinstance(value, str) and hasattr(analyzer, "index_terms"):
-            poses, words = analyzer.index_terms(value)  # the same terms, without Token objects
+        if isinstance(value, str) and hasattr(analyzer, "index_arrays"):
+            terms, counts, positions, words = analyzer.index_arrays(value)  # no Token objects
         else:
-            poses, words = defaultdict(list), defaultdict(int)
+            poses, counted = defaultdict(list), defaultdict(int)
             kwargs["positions"] = True
             for t in tokens(value, analyzer, kwargs):
                 poses[t.text].append(t.pos)
                 if getattr(t, "whole", True):
-                    words[t.text] += 1
-        if not poses:
+                    counted[t.text] += 1
+            terms = np.fromiter(map(VOCABULARY.add, poses), dtype=np.uint32, count=len(poses))
+            counts = np.fromiter(map(len, poses.values()), dtype=np.uint32, count=len(poses))
+            positions = np.array(list(itertools.chain.from_iterable(poses.values())),
+                                 dtype=np.uint32)
+            words = np.array(list(counted.values()), dtype=np.uint32)
+        if not len(terms):
             return
-        counts = list(map(len, poses.values()))
-        positions = array("I", itertools.chain.from_iterable(poses.values())).tobytes()
-        yield (DOCUMENT_TERM, sum(words.values()), self.field_boost,
-               marshal.dumps((list(poses), counts, positions)))
+        yield (DOCUMENT_TERM, int(words.sum()), self.field_boost,
+               document_entry(terms, counts, positions))
 
     def encode(self, poslist):
         return array("I", poslist).tobytes()
@@ -108,6 +114,30 @@ class WordPositions(Positions):
 
     def decode_weight(self, valuestring):
         return self.decode_frequency(valuestring) * self.field_boost
+
+
+_ENTRY = struct.Struct("<III")  # process, vocabulary generation, number of terms
+
+
+def document_entry(terms: np.ndarray, counts: np.ndarray, positions: np.ndarray) -> bytes:
+    """A WordPositions entry: the terms, as numbers of terms.VOCABULARY (stamped with its
+    process and generation), each term's number of positions, and the positions, term
+    after term; all uint32."""
+    return b"".join((_ENTRY.pack(*VOCABULARY.stamp(), len(terms)),
+                     terms.astype("<u4", copy=False).tobytes(),
+                     counts.astype("<u4", copy=False).tobytes(),
+                     positions.astype("<u4", copy=False).tobytes()))
+
+
+def read_entry(blob: bytes) -> tuple[bytes, bytes, bytes]:
+    """(terms, their counts, their positions) of an entry, as uint32 bytes each; refused
+    when its numbers are not those of this process's vocabulary now."""
+    pid, generation, count = _ENTRY.unpack_from(blob)
+    if not VOCABULARY.current(pid, generation):
+        raise RuntimeError("a document entry analysed in another process or before the "
+                           "vocabulary was reset: its term numbers mean nothing here")
+    at = _ENTRY.size
+    return blob[at:at + 4 * count], blob[at + 4 * count:at + 8 * count], blob[at + 8 * count:]
 
 
 class Analysed(str):
@@ -278,7 +308,11 @@ class _LengthsWriter(W3PerDocWriter):
         self._word_lengths: dict[str, array] = {}
 
     def add_field(self, fieldname, fieldobj, value, length):
-        W3PerDocWriter.add_field(self, fieldname, fieldobj, value, length)
+        # W3's, without its column of one-byte lengths: this writer keeps them exact
+        if value is not None:
+            self._storedfields[fieldname] = value
+        if length:
+            self._fieldlengths[fieldname] += length
         if fieldobj.scorable:
             column = self._word_lengths.get(fieldname)
             if column is None:
@@ -313,6 +347,14 @@ class _LengthsReader(W3PerDocReader):
             return default
         return int(column[docnum])
 
+    def min_field_length(self, fieldname):
+        column = self._word_lengths.get(fieldname)
+        return int(column.min()) if column is not None and len(column) else 0
+
+    def max_field_length(self, fieldname):
+        column = self._word_lengths.get(fieldname)
+        return int(column.max()) if column is not None and len(column) else 0
+
 
 class _FieldWriter(W3FieldWriter):
     """W3's term dictionary writer with array posting lists.
@@ -345,11 +387,16 @@ class _FieldWriter(W3FieldWriter):
         self._fieldid = fmap.setdefault(fieldname, len(fmap))
         self._fieldname, self._fieldobj, self._format = fieldname, fieldobj, fieldobj.format
         self._infield = True
-        # one entry per posting, in arrival order: term number, document, weight, value
-        # size in 4-byte words; the values themselves as a list of buffers to join. Terms
-        # are numbered as they come (a string per posting would be gigabytes)
-        self._numbers: dict[str, int] = {}
+        # one entry per posting, in arrival order: term number (a string per posting would
+        # be gigabytes), document, weight, value size in 4-byte words; the values
+        # themselves as a list of buffers to join. A document entry's terms come numbered
+        # by terms.VOCABULARY; a term added alone (other fields; merges) is numbered here,
+        # from LOCAL_TERMS up, so that nothing but document entries depends on the
+        # vocabulary
         self._keys = array("I")
+        self._local: dict[str, int] = {}
+        self._local_texts: list[str] = []
+        self._generation = None  # the vocabulary's, when a document entry came
         self._docs, self._weights, self._words = array("I"), array("f"), array("I")
         self._buffers: list[bytes] = []
         self._term = None
@@ -357,17 +404,15 @@ class _FieldWriter(W3FieldWriter):
     def start_term(self, btext):
         self._term = btext.decode("utf-8", "surrogateescape")
 
-    def _number(self, term: str) -> int:
-        found = self._numbers.get(term)
-        if found is None:
-            found = self._numbers[term] = len(self._numbers)
-        return found
-
     def add(self, docnum, weight, vbytes, length):
         size = len(vbytes or b"")
         if size % 4:
             raise ValueError("indexer.codec stores values of whole 4-byte words only")
-        self._keys.append(self._number(self._term))
+        number = self._local.get(self._term)
+        if number is None:
+            number = self._local[self._term] = LOCAL_TERMS + len(self._local_texts)
+            self._local_texts.append(self._term)
+        self._keys.append(number)
         self._docs.append(docnum)
         self._weights.append(weight)
         self._words.append(size // 4)
@@ -376,16 +421,16 @@ class _FieldWriter(W3FieldWriter):
 
     def add_document_postings(self, docnum, weight, blob):
         """A WordPositions entry: all the postings of one document in this field (each
-        term once). The loops run in C: the new terms numbered in one update."""
-        terms, counts, positions = marshal.loads(blob)
-        numbers = self._numbers
-        fresh = list(itertools.filterfalse(numbers.__contains__, terms))
-        if fresh:
-            numbers.update(zip(fresh, itertools.count(len(numbers))))
-        self._keys.extend(map(numbers.__getitem__, terms))
-        self._docs.extend(itertools.repeat(docnum, len(terms)))
-        self._weights.extend(counts if weight == 1.0 else [c * weight for c in counts])
-        self._words.extend(counts)  # a position is one word
+        term once), copied as bytes."""
+        terms, counts, positions = read_entry(blob)
+        self._generation = VOCABULARY.generation
+        self._keys.frombytes(terms)
+        self._docs.frombytes(np.full(len(terms) // 4, docnum, dtype=np.uint32).tobytes())
+        weights = np.frombuffer(counts, dtype="<u4").astype(np.float32)
+        if weight != 1.0:
+            weights *= np.float32(weight)
+        self._weights.frombytes(weights.tobytes())
+        self._words.frombytes(counts)  # a position is one word
         self._buffers.append(positions)
 
     def finish_term(self):
@@ -398,7 +443,7 @@ class _FieldWriter(W3FieldWriter):
         if self._keys:
             self._write_field()
         self._keys = self._docs = self._weights = self._words = self._buffers = None
-        self._numbers = None
+        self._local = self._local_texts = None
 
     def add_postings(self, schema, lengths, items):
         # Whoosh's loop, without a length lookup and three method calls per posting
@@ -421,19 +466,41 @@ class _FieldWriter(W3FieldWriter):
         if lastfn is not None:
             self.finish_field()
 
+    def _terms_in_order(self) -> tuple[list[str], np.ndarray]:
+        """The field's distinct terms in order, and each posting's term's place among them."""
+        if self._generation is not None and self._generation != VOCABULARY.generation:
+            raise RuntimeError("the term vocabulary was reset while a segment was written")
+        keys = np.frombuffer(self._keys, dtype=np.uint32).astype(np.int64)
+        shared = len(VOCABULARY.texts)  # the local numbers follow the vocabulary's
+        keys[keys >= LOCAL_TERMS] += shared - LOCAL_TERMS
+        present = np.zeros(shared + len(self._local_texts), dtype=bool)
+        present[keys] = True
+        numbers = np.flatnonzero(present)  # the field's terms' numbers, ascending
+        del present
+        split = int(np.searchsorted(numbers, shared))
+        texts = list(map(VOCABULARY.texts.__getitem__, numbers[:split].tolist()))
+        texts += map(self._local_texts.__getitem__, (numbers[split:] - shared).tolist())
+        by_text = sorted(range(len(texts)), key=texts.__getitem__)
+        vocabulary = [texts[i] for i in by_text]
+        place = np.arange(len(by_text))
+        if split and split < len(numbers):  # a term may be in both: one place for both
+            new = np.ones(len(vocabulary), dtype=bool)
+            new[1:] = [a != b for a, b in zip(vocabulary, vocabulary[1:])]
+            place = np.cumsum(new) - 1
+            vocabulary = [v for v, first in zip(vocabulary, new.tolist()) if first]
+        rank = np.empty(int(numbers[-1]) + 1, dtype=np.int64)
+        rank[numbers[by_text]] = place
+        return vocabulary, rank[keys]
+
     def _write_field(self):
         """Invert the field's postings and write them, and their terms, with array
         operations: a Python step per term cost most of a build (millions of word pairs)."""
         block = self._codec.block
         # invert: postings by term (in the byte order of their UTF-8), then by document
-        vocabulary = sorted(self._numbers)  # terms in order; a term's rank among them:
-        rank = np.empty(len(vocabulary), dtype=np.int64)
-        rank[np.fromiter(map(self._numbers.__getitem__, vocabulary), dtype=np.int64,
-                         count=len(vocabulary))] = np.arange(len(vocabulary))
-        term_of = rank[np.frombuffer(self._keys, dtype=np.uint32)]
-        del rank
+        vocabulary, term_of = self._terms_in_order()
         docs = np.frombuffer(self._docs, dtype=np.uint32)
-        order = np.lexsort((docs, term_of))
+        # by term, then document: one sort of one key (a lexsort of two took three times as long)
+        order = np.argsort(term_of * (int(docs.max()) + 1) + docs)
         ids = docs[order]
         sorted_terms = term_of[order]
         del term_of

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("piloted", "replicated", "nationwide")
@@ -134,12 +134,17 @@ class Measure:
     lineage: tuple[LineageStep, ...] = ()
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        # its values are strings, None and tuples of them, and lineage steps: a shallow copy,
+        # not asdict's deep one (a build makes one per record)
+        data = {name: getattr(self, name) for name in _MEASURE_FIELDS}
         data["zones"] = list(self.zones)
         data["tags"] = list(self.tags)
         data["see_also"] = list(self.see_also)
         data["lineage"] = [step.to_dict() for step in self.lineage]
         return data
+
+
+_MEASURE_FIELDS = tuple(f.name for f in fields(Measure))
 
 
 @dataclass

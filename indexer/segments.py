@@ -20,15 +20,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import Callable, Iterator
 
 from whoosh.filedb.filestore import FileStorage
 
 from . import prepare
+from .terms import VOCABULARY
 
 SEGMENT_BYTES = 24 * 2**20  # Markdown per segment: what bounds a worker's memory
 PARALLEL_FROM = 2000  # records; below this, starting processes costs more than it saves
+_IN_PROCESS = threading.Lock()  # builds in threads of one process write segments in turn
 
 
 def chunks(files: list[tuple[str, int]], budget: int | None = None,
@@ -71,8 +74,8 @@ class SegmentWriters:
 
     def records(self) -> Iterator[tuple[str, tuple | None, list]]:
         if not self._parallel:
-            done = map(_write_segment, self._tasks)
-            yield from self._collect(done)
+            with _IN_PROCESS:  # one vocabulary per process (terms.py): one segment at a time
+                yield from self._collect(map(_write_segment, self._tasks))
             return
         procs = min(self._procs, len(self._tasks))
         # fork: the workers inherit the taxonomy and the schema instead of unpickling them;
@@ -106,6 +109,7 @@ class SegmentWriters:
 def _write_segment(task):
     """A worker: one chunk of records, read, checked and analysed, as one segment."""
     folder, indexname, names, codec = task
+    VOCABULARY.reset()  # this segment's terms only (terms.py)
     storage = FileStorage(str(folder))
     ix = storage.create_index(prepare.schema(), indexname=indexname)
     writer = ix.writer(codec=codec(), compound=False, limitmb=1024)  # no spill to disk

@@ -13,6 +13,7 @@ from .fields import squash
 _WORD_RE = re.compile(r"\S+")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}<>,.;:!?*_`"
 # 1,234.5 / 6.6 / 2023 / 7 in "7th"; a comma followed by three digits separates thousands
+_DIGIT_RE = re.compile(r"\d")
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
 # markup is no statement of a figure: link targets, addresses, HTML tags, code
 _MARKUP_RE = re.compile(r"\]\([^)]*\)|https?://\S+|<[^>\n]*>|`[^`\n]*`")
@@ -92,6 +93,8 @@ def differences(quote: str, passage: str, limit: int = 3) -> list[str]:
 
 def numbers(text: str) -> dict[str, None]:
     """The figures written in a text in order, normalised (1,000 = 1000; 05 = 5); markup aside."""
+    if not _DIGIT_RE.search(text):
+        return {}  # most bodies: no figure to find
     text = _MARKUP_RE.sub(" ", text)
     out: dict[str, None] = {}
     for raw in _NUMBER_RE.findall(text):

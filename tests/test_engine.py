@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from whoosh import query as Q
 
 from indexer import postings as postings_module
-from indexer.analysis import PAIR_MARK, STOP_WORDS, pair_term, text_analyzer
+from indexer.analysis import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
 from indexer.codec import WordPositions
 from indexer.evaluation import compile_query
 from indexer.querying import syntax_problem
@@ -52,22 +52,31 @@ def test_chinese_words_add_their_sub_words_and_characters_at_their_own_position(
 _TEXT = st.lists(st.sampled_from(
     ["bonded", "oil", "tanks", "Tank", "the", "of", "and", "RCEP", "e-commerce", "2023", "x1",
      "保税", "仓库", "原产地证书", "原产地", "的", "自贸试验区", "跨境电商", "，", "。", " ", "\n", "-",
-     "(", ")", "'s", "é", "Ⅻ", "ｏｉｌ", "İstanbul", "ß", "_", "3.5", "1,000"]), max_size=40).map("".join)
+     "(", ")", "'s", "é", "Ⅻ", "ｏｉｌ", "İstanbul", "ß", "_", "3.5", "1,000", "\t", "\u3000", "\xa0",
+     "\x1c", "\x85", "trade."]), max_size=40).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
 @given(_TEXT)
 def test_the_indexers_fast_gathering_equals_the_analysers_tokens(text):
-    # index_terms is _terms inlined (the build's hot loop): the same terms, positions, words
-    analyzer = text_analyzer(DICTIONARY)
-    positions, words = {}, {}
-    for t in analyzer(text, positions=True, mode="index"):
-        positions.setdefault(t.text, []).append(t.pos)
-        if t.whole:
-            words[t.text] = words.get(t.text, 0) + 1
-    fast_positions, fast_words = analyzer.index_terms(text)
-    assert fast_positions == positions and list(fast_positions) == list(positions)
-    assert fast_words == words
+    # index_arrays is the build's hot loop, with arrays: the same terms, positions and
+    # whole words as the analyser's tokens, one by one (the order of the terms in a
+    # document's entry means nothing: the codec sorts them)
+    for analyzer in (text_analyzer(DICTIONARY), spelling_analyzer(DICTIONARY)):
+        positions, words = {}, {}
+        for t in analyzer(text, positions=True, mode="index"):
+            positions.setdefault(t.text, []).append(t.pos)
+            if t.whole:
+                words[t.text] = words.get(t.text, 0) + 1
+        # short texts are gathered with dictionaries, long ones with arrays: both ways, and
+        # twice (the second time from the analyser's caches)
+        for numbers, counts, flat, whole in [analyzer._gather_short(text), analyzer._gather_long(text),
+                                             analyzer._gather_short(text), analyzer._gather_long(text)]:
+            terms = analyzer.term_texts(numbers)
+            assert len(terms) == len(set(terms)) == len(counts) == len(whole)
+            ends = np.cumsum(counts)
+            assert {t: flat[e - c:e].tolist() for t, c, e in zip(terms, counts, ends)} == positions
+            assert {t: int(w) for t, w in zip(terms, whole) if w} == words
 
 
 def test_query_mode_emits_whole_words_only():
@@ -79,16 +88,15 @@ def test_query_mode_emits_whole_words_only():
 def test_a_fields_length_counts_words_only():
     """Pairs and sub-words are terms, not words: BM25 must not penalise Chinese. The
     format hands Whoosh one entry per document, whose frequency (the length) is the words."""
-    import marshal
-
-    from indexer.codec import DOCUMENT_TERM
+    from indexer.codec import DOCUMENT_TERM, read_entry
 
     fmt = WordPositions()
     text = "Bonded oil 原产地证书 保税仓库 storage"
     [(term, freq, _weight, blob)] = fmt.word_values(text, text_analyzer(DICTIONARY), mode="index")
     assert term == DOCUMENT_TERM and freq == 5  # bond oil 原产地证书 保税仓库 storag
-    terms, counts, _positions = marshal.loads(blob)
-    counts = dict(zip(terms, counts))
+    numbers, counts, _positions = read_entry(blob)
+    terms = text_analyzer(DICTIONARY).term_texts(np.frombuffer(numbers, dtype="<u4"))
+    counts = dict(zip(terms, np.frombuffer(counts, dtype="<u4").tolist()))
     assert counts["原产地"] == 1 and counts[pair_term("bond", "oil")] == 1
 
 
@@ -129,6 +137,43 @@ def test_positions_read_back(kb):
     docs, positions = t.positions(t.ids[:3])
     assert set(docs.tolist()) == set(t.ids[:3].tolist())
     assert len(positions) == int(t.tf[:3].sum())
+
+
+def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
+    """Entries carry term numbers of this process's vocabulary: after a reset (a new
+    segment) an old entry would name other terms, so the field writer refuses it."""
+    from indexer.codec import read_entry
+    from indexer.terms import VOCABULARY
+
+    [(_term, _freq, _weight, blob)] = WordPositions().word_values(
+        "bonded oil", text_analyzer(DICTIONARY), mode="index")
+    read_entry(blob)
+    VOCABULARY.reset()
+    with pytest.raises(RuntimeError, match="vocabulary"):
+        read_entry(blob)
+
+
+def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term():
+    """Document entries' terms come numbered by the process's vocabulary; a term added
+    alone (another field's way; a merge's) is numbered by the field writer itself. Where
+    one field has both, a term in both is one term, at one place in the term order."""
+    from array import array
+
+    from indexer.codec import LOCAL_TERMS, _FieldWriter
+    from indexer.terms import VOCABULARY
+
+    VOCABULARY.reset()
+    oil, tank = VOCABULARY.add("oil"), VOCABULARY.add("tank")
+    writer = _FieldWriter.__new__(_FieldWriter)  # only its term numbering is tried here
+    writer._generation = VOCABULARY.generation
+    writer._local_texts = ["oil", "bond"]
+    writer._keys = array("I", [tank, LOCAL_TERMS + 1, oil, LOCAL_TERMS, oil])
+    vocabulary, term_of = writer._terms_in_order()
+    assert vocabulary == ["bond", "oil", "tank"]
+    assert term_of.tolist() == [2, 0, 1, 1, 1]
+    VOCABULARY.reset()
+    with pytest.raises(RuntimeError, match="reset"):
+        writer._terms_in_order()
 
 
 # -- query syntax --------------------------------------------------------------------------

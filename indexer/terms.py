@@ -1,0 +1,53 @@
+"""Terms as numbers: the one vocabulary a process's analysis and its segment writer share.
+
+A build hands every document's terms from the analyser (analysis.py) to the segment's
+field writer (codec.py), through Whoosh's writer. As strings, each posting of each
+document cost a string made, hashed and looked up on both sides: most of a build once the
+rest was array work. Here a process numbers every distinct term once; the analyser gives a
+document's terms as an array of numbers and the field writer copies their bytes, looking
+up strings only for the distinct terms of a segment when it writes them.
+
+A number means something only in the process and the vocabulary generation that made it:
+a document entry carries both, and the field writer refuses an entry of another
+(codec.read_entry). A segment writer starts a new generation (segments.py), so that a
+worker's vocabulary holds its own chunk's terms, not every earlier build's.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class Vocabulary:
+    """Distinct terms numbered 0, 1, ... in the order they were first seen."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every term: numbers given before mean nothing now."""
+        self.number: dict[str, int] = {}
+        self.texts: list[str] = []
+        # word pairs by their words' numbers (first << 32 | second): the pair term's number
+        self.pairs: dict[int, int] = {}
+        self.generation += 1
+
+    def add(self, text: str) -> int:
+        """The term's number, given now if it has none."""
+        found = self.number.get(text)
+        if found is None:
+            found = self.number[text] = len(self.texts)
+            self.texts.append(text)
+        return found
+
+    def stamp(self) -> tuple[int, int]:
+        """What an entry of numbers from this vocabulary, now, carries: (process, generation)."""
+        return os.getpid(), self.generation
+
+    def current(self, pid: int, generation: int) -> bool:
+        """Whether numbers stamped (pid, generation) are this vocabulary's now."""
+        return pid == os.getpid() and generation == self.generation
+
+
+VOCABULARY = Vocabulary()
