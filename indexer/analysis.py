@@ -166,13 +166,19 @@ class MixedTokenizer(Tokenizer):
         if (self._generation != vocabulary.generation
                 or len(self._normalized) + len(self._tokens) + len(self._known_subwords)
                 > _CACHE_LIMIT):
-            # together: the words of a cached Chinese run have their sub-words cached
-            self._normalized, self._tokens, self._known_subwords = {}, {}, {}
-            self._has_subwords = bytearray()
+            self.forget_terms()
             self._generation = vocabulary.generation
+            vocabulary.hold(self)
         if len(value) < SHORT_TEXT:
             return self._gather_short(value)
         return self._gather_long(value)
+
+    def forget_terms(self) -> None:
+        """Empty index_arrays' caches (all together: the words of a cached Chinese run
+        have their sub-words cached)."""
+        self._normalized, self._tokens, self._known_subwords = {}, {}, {}
+        self._has_subwords = bytearray()
+        self._generation = 0
 
     @staticmethod
     def term_texts(numbers) -> list[str]:

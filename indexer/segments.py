@@ -114,14 +114,17 @@ def _write_segment(task):
     ix = storage.create_index(prepare.schema(), indexname=indexname)
     writer = ix.writer(codec=codec(), compound=False, limitmb=1024)  # no spill to disk
     results, failed = [], False
-    for name in names:
-        facts, document, problems = prepare.prepare_one(name)
-        results.append((name, facts, problems))
-        failed = failed or bool(problems)
-        if facts is not None and not failed:
-            writer.add_document(**document)
-    if failed or not writer.doc_count():
-        writer.cancel()
-        return results, None
-    writer.commit()
-    return results, writer.get_segment()
+    try:
+        for name in names:
+            facts, document, problems = prepare.prepare_one(name)
+            results.append((name, facts, problems))
+            failed = failed or bool(problems)
+            if facts is not None and not failed:
+                writer.add_document(**document)
+        if failed or not writer.doc_count():
+            writer.cancel()
+            return results, None
+        writer.commit()
+        return results, writer.get_segment()
+    finally:
+        VOCABULARY.reset()  # its terms were this segment's: give their memory back

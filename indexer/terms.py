@@ -16,6 +16,7 @@ worker's vocabulary holds its own chunk's terms, not every earlier build's.
 from __future__ import annotations
 
 import os
+import weakref
 
 
 class Vocabulary:
@@ -23,10 +24,15 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.generation = 0
+        # what keeps caches of these numbers (the analysers): emptied with the vocabulary
+        self._holders: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self.reset()
 
     def reset(self) -> None:
-        """Forget every term: numbers given before mean nothing now."""
+        """Forget every term, and every cache of their numbers: numbers given before mean
+        nothing now, and their memory is given back."""
+        for holder in list(self._holders.values()):
+            holder.forget_terms()
         self.number: dict[str, int] = {}
         self.texts: list[str] = []
         # word pairs by their words' numbers (first << 32 | second): the pair term's number
@@ -40,6 +46,10 @@ class Vocabulary:
             found = self.number[text] = len(self.texts)
             self.texts.append(text)
         return found
+
+    def hold(self, holder) -> None:
+        """Have `holder.forget_terms()` called at the next reset."""
+        self._holders[id(holder)] = holder
 
     def stamp(self) -> tuple[int, int]:
         """What an entry of numbers from this vocabulary, now, carries: (process, generation)."""

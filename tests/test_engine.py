@@ -153,6 +153,22 @@ def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
         read_entry(blob)
 
 
+def test_a_reset_of_the_vocabulary_empties_the_analysers_caches():
+    """A segment writer resets the vocabulary when it is done: the terms and the caches of
+    their numbers are given back (a site that built its index in-process keeps neither)."""
+    from indexer.terms import VOCABULARY
+
+    analyzer = text_analyzer(DICTIONARY)
+    for text in ("bonded oil 保税仓库 " * 200, "bonded oil"):  # the long and the short way
+        analyzer.index_arrays(text)
+    assert analyzer._normalized and analyzer._known_subwords and VOCABULARY.texts
+    VOCABULARY.reset()
+    assert not (analyzer._normalized or analyzer._tokens or analyzer._known_subwords
+                or VOCABULARY.texts)
+    numbers, _counts, _flat, _whole = analyzer.index_arrays("bonded oil")
+    assert analyzer.term_texts(numbers) == ["bond", "oil", pair_term("bond", "oil")]
+
+
 def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term():
     """Document entries' terms come numbered by the process's vocabulary; a term added
     alone (another field's way; a merge's) is numbered by the field writer itself. Where
