@@ -45,6 +45,7 @@ _CACHE_LIMIT = 500_000  # entries in index_arrays' caches: a long-lived process 
 SHORT_TEXT = 1000  # characters: below, index_arrays gathers with dictionaries, not arrays
 # (measured on bodies of the bench's corpora: the array way is faster from about here)
 _NONE = np.zeros(0, dtype=np.uint32)
+_NONE.flags.writeable = False  # one empty array for every empty text
 
 # A short list: the corpus is formal prose where these carry no meaning. Removed words take
 # no position, so "certificate of origin" matches "certificate-of-origin" as a phrase.

@@ -84,6 +84,7 @@ class WordPositions(Positions):
         if isinstance(value, Analysed):
             yield from value.entries
             return
+        stamp = VOCABULARY.stamp()  # what the numbers below are numbers of
         if isinstance(value, str) and hasattr(analyzer, "index_arrays"):
             terms, counts, positions, words = analyzer.index_arrays(value)  # no Token objects
         else:
@@ -98,10 +99,12 @@ class WordPositions(Positions):
             positions = np.array(list(itertools.chain.from_iterable(poses.values())),
                                  dtype=np.uint32)
             words = np.array(list(counted.values()), dtype=np.uint32)
+        if VOCABULARY.stamp() != stamp:
+            raise RuntimeError("the term vocabulary was reset while a text was analysed")
         if not len(terms):
             return
         yield (DOCUMENT_TERM, int(words.sum()), self.field_boost,
-               document_entry(terms, counts, positions))
+               document_entry(terms, counts, positions, stamp))
 
     def encode(self, poslist):
         return array("I", poslist).tobytes()
@@ -119,11 +122,12 @@ class WordPositions(Positions):
 _ENTRY = struct.Struct("<III")  # process, vocabulary generation, number of terms
 
 
-def document_entry(terms: np.ndarray, counts: np.ndarray, positions: np.ndarray) -> bytes:
-    """A WordPositions entry: the terms, as numbers of terms.VOCABULARY (stamped with its
-    process and generation), each term's number of positions, and the positions, term
-    after term; all uint32."""
-    return b"".join((_ENTRY.pack(*VOCABULARY.stamp(), len(terms)),
+def document_entry(terms: np.ndarray, counts: np.ndarray, positions: np.ndarray,
+                   stamp: tuple[int, int]) -> bytes:
+    """A WordPositions entry: the terms, as numbers of terms.VOCABULARY (stamped with the
+    process and generation they were given in, taken before the analysis), each term's
+    number of positions, and the positions, term after term; all uint32."""
+    return b"".join((_ENTRY.pack(*stamp, len(terms)),
                      terms.astype("<u4", copy=False).tobytes(),
                      counts.astype("<u4", copy=False).tobytes(),
                      positions.astype("<u4", copy=False).tobytes()))
@@ -472,6 +476,8 @@ class _FieldWriter(W3FieldWriter):
             raise RuntimeError("the term vocabulary was reset while a segment was written")
         keys = np.frombuffer(self._keys, dtype=np.uint32).astype(np.int64)
         shared = len(VOCABULARY.texts)  # the local numbers follow the vocabulary's
+        if shared >= LOCAL_TERMS:  # (and word pairs' keys hold two numbers of 32 bits)
+            raise RuntimeError("more distinct terms in one segment than term numbers")
         keys[keys >= LOCAL_TERMS] += shared - LOCAL_TERMS
         present = np.zeros(shared + len(self._local_texts), dtype=bool)
         present[keys] = True

@@ -75,7 +75,8 @@ class SegmentWriters:
     def records(self) -> Iterator[tuple[str, tuple | None, list]]:
         if not self._parallel:
             with _IN_PROCESS:  # one vocabulary per process (terms.py): one segment at a time
-                yield from self._collect(map(_write_segment, self._tasks))
+                done = list(map(_write_segment, self._tasks))  # the lock is not held by a yield
+            yield from self._collect(done)
             return
         procs = min(self._procs, len(self._tasks))
         # fork: the workers inherit the taxonomy and the schema instead of unpickling them;

@@ -10,7 +10,10 @@ up strings only for the distinct terms of a segment when it writes them.
 A number means something only in the process and the vocabulary generation that made it:
 a document entry carries both, and the field writer refuses an entry of another
 (codec.read_entry). A segment writer starts a new generation (segments.py), so that a
-worker's vocabulary holds its own chunk's terms, not every earlier build's.
+worker's vocabulary holds its own chunk's terms, not every earlier build's, and gives the
+memory back when it is done. One thread uses it at a time: the segment writers of one
+process take turns (segments._IN_PROCESS); an entry analysed while another thread reset the
+vocabulary is refused, not written.
 """
 
 from __future__ import annotations

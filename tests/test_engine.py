@@ -153,6 +153,24 @@ def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
         read_entry(blob)
 
 
+def test_an_analysis_during_which_the_vocabulary_is_reset_gives_no_entry(monkeypatch):
+    """Numbers given before a reset would name other terms after it: the entry is stamped
+    before the analysis, and refused when the vocabulary changed meanwhile."""
+    from indexer.terms import VOCABULARY
+
+    analyzer = text_analyzer(DICTIONARY)
+    analyse = analyzer.index_arrays
+
+    def reset_midway(value):
+        out = analyse(value)
+        VOCABULARY.reset()  # as another thread might
+        return out
+
+    monkeypatch.setattr(analyzer, "index_arrays", reset_midway)
+    with pytest.raises(RuntimeError, match="reset"):
+        list(WordPositions().word_values("bonded oil", analyzer, mode="index"))
+
+
 def test_a_reset_of_the_vocabulary_empties_the_analysers_caches():
     """A segment writer resets the vocabulary when it is done: the terms and the caches of
     their numbers are given back (a site that built its index in-process keeps neither)."""
