@@ -241,16 +241,11 @@ class MixedTokenizer(Tokenizer):
     def _pair(key: int) -> int:
         """The number of the pair term of two words, given by `key` (their numbers, first
         << 32 | second), made now if this vocabulary has none."""
-        pairs = VOCABULARY.pairs
-        found = pairs.get(key)
+        found = VOCABULARY.pairs.get(key)
         if found is None:
-            texts, number = VOCABULARY.texts, VOCABULARY.number
-            text = f"{PAIR_MARK}{texts[key >> 32]} {texts[key & 0xFFFFFFFF]}"  # pair_term
-            found = number.get(text)
-            if found is None:  # VOCABULARY.add, inlined: a build makes millions of pairs
-                found = number[text] = len(texts)
-                texts.append(text)
-            pairs[key] = found
+            texts = VOCABULARY.texts
+            found = VOCABULARY.pairs[key] = VOCABULARY.add(
+                pair_term(texts[key >> 32], texts[key & 0xFFFFFFFF]))
         return found
 
     def _gather_short(self, value: str):

@@ -187,6 +187,49 @@ def test_a_reset_of_the_vocabulary_empties_the_analysers_caches():
     assert analyzer.term_texts(numbers) == ["bond", "oil", pair_term("bond", "oil")]
 
 
+def test_a_merged_index_holds_the_same_postings_as_one_written_at_once(tmp_path):
+    """A merge hands the field writer the old segment's postings one by one and the new
+    documents as entries: the terms in both are one term each, every posting as before."""
+    import random
+
+    from whoosh import index
+
+    from indexer.build import codec
+    from indexer.schema import build_schema
+    from indexer.terms import VOCABULARY
+
+    rng = random.Random(3)
+    words = ["bonded", "oil", "tank", "the", "原产地证书", "保税仓库", "跨境电商", "RCEP", "1,000.5"]
+    docs = [(f"d{i}", " ".join(rng.choice(words) for _ in range(rng.randint(1, 300))))
+            for i in range(40)]
+
+    def postings(split, merge):
+        folder = tmp_path / f"{split}-{merge}"
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema(DICTIONARY))
+        for part in (docs[:split], docs[split:]):
+            VOCABULARY.reset()
+            writer = ix.writer(codec=codec(), compound=False)
+            for id_, text in part:
+                writer.add_document(id=id_, body=text, record=id_)
+            writer.commit(optimize=merge)
+        out = {}
+        with index.open_dir(str(folder)).searcher() as searcher:
+            reader = searcher.reader()
+            for term in reader.lexicon("body"):
+                matcher = reader.postings("body", term)
+                found = []
+                while matcher.is_active():
+                    found.append((reader.stored_fields(matcher.id())["id"],
+                                  tuple(matcher.value_as("positions"))))
+                    matcher.next()
+                out[term] = sorted(found)
+        return out
+
+    once, merged = postings(len(docs), False), postings(20, True)
+    assert merged == once and len(once) > 50
+
+
 def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term():
     """Document entries' terms come numbered by the process's vocabulary; a term added
     alone (another field's way; a merge's) is numbered by the field writer itself. Where
