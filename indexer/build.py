@@ -23,6 +23,7 @@ from .catalog import Report, check_id_collisions, load_taxonomy, record_files
 from .errors import ValidationFailed
 from .lexicon import load_lexicon
 from .model import Taxonomy
+from .register import check_items
 from .schema import SCHEMA_VERSION
 
 Progress = Callable[[Iterable, int, str], Iterable]
@@ -69,8 +70,12 @@ class _Dependencies:
         self.zones = {k: _digest(v) for k, v in taxonomy.zones.items()}
         self.pillars = {k: _digest(v) for k, v in taxonomy.pillars.items()}
         self.sources = {k: _digest(v) for k, v in taxonomy.sources.items()}
+        # the register reaches records only through their own lineage steps (by batch id),
+        # but it is part of the taxonomy snapshot the index stores
+        register = _digest((sorted(taxonomy.batches.items()), list(taxonomy.reform_fields.items()),
+                            sorted(taxonomy.totals.items())))
         self.whole = _digest((sorted(self.zones.items()), sorted(self.pillars.items()),
-                              sorted(self.sources.items())))
+                              sorted(self.sources.items()), register))
         self._known: dict = {}  # records share few (zones, pillar, source) combinations
 
     def of(self, zones, pillar, source) -> str:
@@ -120,6 +125,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             result.seconds = time.perf_counter() - started
             return result
         _check_ids(measures_dir, scan, report)
+        check_items(measures_dir, taxonomy, report)
         if full:
             changed, new, removed = [name for name, _, _ in scan], {n for n, _, _ in scan}, []
         else:

@@ -20,6 +20,7 @@ from .lexicon import load_lexicon
 from .model import (ID_RE, SCOPES, SOURCE_KINDS, STATUSES, Figure, LineageStep, Measure, Pillar,
                     Source, Taxonomy, Zone, status_from_lineage)
 from .places import load_places
+from .register import check_items, check_step, load_batches, load_reform_fields, load_totals
 from .verbatim import differences, nearest_passage, numbers, shorten
 
 ZONE_FIELDS = {
@@ -66,7 +67,7 @@ LINEAGE_FIELDS = {
     "scope": F.Spec(True, F.one_of(SCOPES)),
     "date": F.Spec(True, F.partial_date),
     "source": F.Spec(True, F.identifier),
-    "batch": F.Spec(False, F.text),
+    "batch": F.Spec(False, F.identifier),  # a batch id: register.py checks it
     "note": F.Spec(False, F.text),
 }
 MEASURE_FIELDS = {
@@ -83,42 +84,12 @@ MEASURE_FIELDS = {
     "quote": F.Spec(False, F.text),  # required exactly when the source is held
     "see_also": F.Spec(False, F.id_list),
     "lineage": F.Spec(False, lambda v: v),  # each step is checked against LINEAGE_FIELDS
+    "body_zh": F.Spec(False, F.chinese_text(40)),
 }
 
 ZONES_FILE = "zones.yaml"
 PILLARS_FILE = "pillars.yaml"
 SOURCES_DIR = "sources"
-
-
-def normalize_fields(
-    meta: Located, specs: dict[str, F.Spec], path: Path, report: Report, where: str = "",
-    partial: bool = False,
-) -> dict[str, Any] | None:
-    """Apply the spec table to one mapping; None when any field is wrong
-    (with `partial`, the fields that are right, so that more checks can run on them)."""
-    if not isinstance(meta.value, dict):
-        report.add(path, meta.line, where or "(file)", "must be a mapping of field: value")
-        return None
-    out: dict[str, Any] = {}
-    ok = True
-    for key, value in meta.value.items():
-        name = f"{where}{key}"
-        if key not in specs:
-            hint = F.closest(key, specs)
-            report.add(path, meta.line_of(key), name,
-                       "unknown field" + (f" (did you mean {hint!r}?)" if hint else ""))
-            ok = False
-            continue
-        try:
-            out[key] = specs[key].normalize(value)
-        except F.FieldError as exc:
-            report.add(path, meta.line_of(key), name, str(exc))
-            ok = False
-    for key, spec in specs.items():
-        if spec.required and key not in meta.value:
-            report.add(path, meta.line, f"{where}{key}", "required field is missing")
-            ok = False
-    return out if ok or partial else None
 
 
 def _load_list(path: Path, key: str, specs: dict[str, F.Spec], report: Report) -> list[dict] | None:
@@ -132,7 +103,7 @@ def _load_list(path: Path, key: str, specs: dict[str, F.Spec], report: Report) -
     items, seen = [], set()
     for i, _ in enumerate(located_list.value):
         item = located_list.children[i]
-        data = normalize_fields(item, specs, path, report, where="")
+        data = F.normalize_fields(item, specs, path, report, where="")
         if data is None:
             continue
         if data["id"] in seen:
@@ -164,7 +135,7 @@ def load_sources(root: Path, report: Report) -> dict[str, Source]:
             continue
         for line, key in doc.duplicates:
             report.add(path, line, key, "field given twice")
-        data = normalize_fields(doc.meta, SOURCE_FIELDS, path, report)
+        data = F.normalize_fields(doc.meta, SOURCE_FIELDS, path, report)
         kind = data["kind"] if data else doc.meta.value.get("kind")
         if data is not None and not _source_kind_ok(data, doc, path, report):
             data = None
@@ -218,7 +189,7 @@ def _figures(meta: Located, body: str, path: Path, report: Report) -> tuple[Figu
     figures, ok, text = [], True, F.squash(body)
     for i, _ in enumerate(node.value):
         item = node.children[i]
-        data = normalize_fields(item, FIGURE_FIELDS, path, report, where=f"figures[{i}].")
+        data = F.normalize_fields(item, FIGURE_FIELDS, path, report, where=f"figures[{i}].")
         if data is None:
             ok = False
             continue
@@ -234,6 +205,7 @@ def _figures(meta: Located, body: str, path: Path, report: Report) -> tuple[Figu
 def load_taxonomy(root: Path, report: Report) -> Taxonomy:
     """Zones, pillars and sources; problems go to the report, valid entries are kept."""
     taxonomy = Taxonomy(sources=load_sources(root, report))
+    taxonomy.reform_fields = load_reform_fields(root, report)
     zone_tiles: dict[tuple[int, int], str] = {}
     zones = _load_list(root / ZONES_FILE, "zones", ZONE_FIELDS, report)
     pillars = _load_list(root / PILLARS_FILE, "pillars", PILLAR_FIELDS, report)
@@ -250,19 +222,16 @@ def load_taxonomy(root: Path, report: Report) -> Taxonomy:
         line = data.pop("_line")
         source = taxonomy.sources.get(data["source"])
         if source is None:
-            report.add(root / PILLARS_FILE, line, "source", _unknown("source", data["source"], taxonomy.sources))
+            report.add(root / PILLARS_FILE, line, "source", F.unknown("source", data["source"], taxonomy.sources))
         elif not source.held:
             report.add(root / PILLARS_FILE, line, "source",
                        f"{data['source']!r} is a cited source: a statement is checked against held text")
         elif F.squash(data["statement"]) not in F.squash(source.text):
             report.add(root / PILLARS_FILE, line, "statement", "does not occur verbatim in its source")
         taxonomy.pillars[data["id"]] = Pillar(**data)
+    taxonomy.batches = load_batches(root, taxonomy, report)
+    taxonomy.totals = load_totals(root, taxonomy, report)
     return taxonomy
-
-
-def _unknown(kind: str, value: str, known) -> str:
-    hint = F.closest(value, known)
-    return f"unknown {kind} {value!r}" + (f" (did you mean {hint!r}?)" if hint else "")
 
 
 def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
@@ -289,21 +258,21 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
     meta = doc.meta
     blanks = {key for key, value in meta.value.items() if blank(value)}
     filled = Located({k: v for k, v in meta.value.items() if k not in blanks}, meta.line, meta.children)
-    data = normalize_fields(filled, {k: s for k, s in specs.items() if k not in blanks},
+    data = F.normalize_fields(filled, {k: s for k, s in specs.items() if k not in blanks},
                             path, report, partial=True)
     if data is None:
         return None
     for zone in data.get("zones", ()):
         if zone not in taxonomy.zones and "zone" not in taxonomy.unreadable:
-            report.add(path, meta.line_of("zones"), "zones", _unknown("zone", zone, taxonomy.zones))
+            report.add(path, meta.line_of("zones"), "zones", F.unknown("zone", zone, taxonomy.zones))
     if "pillar" in data and data["pillar"] not in taxonomy.pillars and "pillar" not in taxonomy.unreadable:
-        report.add(path, meta.line_of("pillar"), "pillar", _unknown("pillar", data["pillar"], taxonomy.pillars))
+        report.add(path, meta.line_of("pillar"), "pillar", F.unknown("pillar", data["pillar"], taxonomy.pillars))
     source = None
     if "source" in data:
         source = taxonomy.sources.get(data["source"])
         if source is None:
             report.add(path, meta.line_of("source"), "source",
-                       _unknown("source", data["source"], taxonomy.sources))
+                       F.unknown("source", data["source"], taxonomy.sources))
     if source is not None:
         _check_against_source(data, source, doc, path, report, squashed)
     for i, other in enumerate(data.get("see_also", ())):
@@ -312,9 +281,9 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
                        f"{other!r} is the record's source already")
         elif other not in taxonomy.sources:
             report.add(path, meta.line_of("see_also", i), "see_also",
-                       _unknown("source", other, taxonomy.sources))
+                       F.unknown("source", other, taxonomy.sources))
     if "lineage" in data:
-        data["lineage"] = _lineage(meta, taxonomy, path, report)
+        data["lineage"] = _lineage(meta, taxonomy, path, report, path.stem)
         if data["lineage"] and "status" in data:
             report.add(path, meta.line_of("status"), "status",
                        f"follows from the lineage ({status_from_lineage(data['lineage'])}); "
@@ -375,7 +344,8 @@ def _not_verbatim(quote: str, source: Source) -> str:
             + (f"; {where}" if where else "; they differ only in spacing or punctuation"))
 
 
-def _lineage(meta: Located, taxonomy: Taxonomy, path: Path, report: Report) -> tuple[LineageStep, ...]:
+def _lineage(meta: Located, taxonomy: Taxonomy, path: Path, report: Report,
+             record_id: str) -> tuple[LineageStep, ...]:
     node = meta.children["lineage"]
     if not isinstance(node.value, list) or not node.value:
         report.add(path, node.line, "lineage", "must be a list of steps (scope, date, source, batch)")
@@ -384,13 +354,18 @@ def _lineage(meta: Located, taxonomy: Taxonomy, path: Path, report: Report) -> t
     for i, _ in enumerate(node.value):
         item = node.children[i]
         before = len(report.problems)
-        data = normalize_fields(item, LINEAGE_FIELDS, path, report, where=f"lineage[{i}].",
+        data = F.normalize_fields(item, LINEAGE_FIELDS, path, report, where=f"lineage[{i}].",
                                 partial=True) or {}
         if "source" in data and data["source"] not in taxonomy.sources:
             report.add(path, item.line_of("source"), f"lineage[{i}].source",
-                       _unknown("source", data["source"], taxonomy.sources))
+                       F.unknown("source", data["source"], taxonomy.sources))
         if len(report.problems) == before:
-            steps.append(LineageStep(**data))
+            step = LineageStep(**data)
+            wrong = check_step(step, record_id, taxonomy)
+            if wrong:
+                report.add(path, item.line_of("batch"), f"lineage[{i}].batch", wrong)
+            else:
+                steps.append(step)
     return tuple(steps)
 
 
@@ -446,8 +421,8 @@ class Catalog:
 
 def load_catalog(root: Path, warnings: bool = False) -> Catalog:
     """Everything in the measures directory, fully validated (what `ftz check` runs); with
-    `warnings`, also what is worth an editor's look but publishes (glossary pairs no record
-    uses)."""
+    `warnings`, also what is worth an editor's look but publishes (records without a Chinese
+    text, glossary pairs no record uses)."""
     root = Path(root)
     report = Report(root)
     if not root.is_dir():
@@ -464,8 +439,20 @@ def load_catalog(root: Path, warnings: bool = False) -> Catalog:
         measure = load_measure(path, taxonomy, report, squashed)
         if measure is not None:
             measures[measure.id] = measure
+    check_items(root, taxonomy, report, measures)
     return Catalog(taxonomy, measures, sorted(report.problems),
-                   _unused_glossary(root, lexicon, measures, taxonomy) if warnings else [])
+                   _untranslated(root, measures) + _unused_glossary(root, lexicon, measures, taxonomy)
+                   if warnings else [])
+
+
+def _untranslated(root: Path, measures: dict[str, Measure]) -> list[Problem]:
+    """Records without a Chinese text: they publish, but a Chinese reader gets English."""
+    warnings = Report(root)
+    for measure in measures.values():
+        if not measure.body_zh:
+            warnings.add(root / f"{measure.id}.md", 1, "body_zh",
+                         "no Chinese text: /zh/ pages show this record in English")
+    return warnings.problems
 
 
 def _unused_glossary(root: Path, lexicon, measures: dict[str, Measure], taxonomy) -> list[Problem]:

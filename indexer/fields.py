@@ -10,9 +10,14 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .model import ID_RE
+
+if TYPE_CHECKING:
+    from .errors import Report
+    from .frontmatter import Located
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TAG_RE = re.compile(r"^[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+(?:-[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+)*$")
@@ -163,3 +168,67 @@ def closest(value: str, known: Iterable[str]) -> str | None:
 def squash(value: str) -> str:
     """Whitespace-insensitive form, for verbatim quote checks."""
     return " ".join(value.split())
+
+
+def unknown(kind: str, value: str, known) -> str:
+    hint = closest(value, known)
+    return f"unknown {kind} {value!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+
+
+def normalize_fields(
+    meta: Located, specs: dict[str, Spec], path: Path, report: Report, where: str = "",
+    partial: bool = False,
+) -> dict[str, Any] | None:
+    """Apply the spec table to one mapping; None when any field is wrong
+    (with `partial`, the fields that are right, so that more checks can run on them)."""
+    if not isinstance(meta.value, dict):
+        report.add(path, meta.line, where or "(file)", "must be a mapping of field: value")
+        return None
+    out: dict[str, Any] = {}
+    ok = True
+    for key, value in meta.value.items():
+        name = f"{where}{key}"
+        if key not in specs:
+            hint = closest(key, specs)
+            report.add(path, meta.line_of(key), name,
+                       "unknown field" + (f" (did you mean {hint!r}?)" if hint else ""))
+            ok = False
+            continue
+        try:
+            out[key] = specs[key].normalize(value)
+        except FieldError as exc:
+            report.add(path, meta.line_of(key), name, str(exc))
+            ok = False
+    for key, spec in specs.items():
+        if spec.required and key not in meta.value:
+            report.add(path, meta.line, f"{where}{key}", "required field is missing")
+            ok = False
+    return out if ok or partial else None
+
+
+def optional(normalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A normalizer that also takes `null`: the editor says "none" explicitly."""
+
+    def check(value: Any) -> Any:
+        return None if value is None else normalize(value)
+
+    return check
+
+
+def whole_number(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise FieldError("must be a whole number, 1 or more")
+    return value
+
+
+def chinese_text(minimum: int) -> Callable[[Any], str]:
+    """Chinese prose of at least `minimum` Chinese characters (a record's `body_zh`)."""
+
+    def check(value: Any) -> str:
+        value = text(value)
+        found = len(CJK_RE.findall(value))
+        if found < minimum:
+            raise FieldError(f"must hold at least {minimum} Chinese characters (it holds {found})")
+        return value
+
+    return check

@@ -47,6 +47,9 @@ class Generation:
         self.zones = {z["id"]: z for z in snapshot["zones"]}
         self.pillars = {p["id"]: p for p in snapshot["pillars"]}
         self.sources = {s["id"]: s for s in snapshot["sources"]}
+        self.batches = {b["id"]: b for b in snapshot.get("batches", ())}
+        self.reform_fields = {f["id"]: f for f in snapshot.get("reform_fields", ())}
+        self.totals = list(snapshot.get("totals", ()))
         self.synonyms = [tuple(g) for g in snapshot["synonyms"]]
         self.glossary = [tuple(p) for p in snapshot.get("glossary", ())]
         places = [tuple(p) for p in snapshot.get("places", ())]

@@ -1,6 +1,6 @@
 """The words a record's lineage is found by: its scopes and batches, in English and Chinese.
 
-A lineage step is data (`scope: national`, `batch: 4th batch`); a user searches for it in
+A lineage step is data (`scope: national`, `batch: state-council-4`); a user searches for it in
 words: "replicated nationwide", 全国复制推广, "best practice cases 6th batch", 第四批. These
 words are indexed with the record (schema.measure_document), so that such searches find the
 records whose lineage says so, not only those whose prose happens to.
@@ -8,7 +8,7 @@ records whose lineage says so, not only those whose prose happens to.
 
 from __future__ import annotations
 
-import re
+from .model import ISSUERS, batch_of_id
 
 # Each scope in the words people use for it, in both languages.
 SCOPE_WORDS = {
@@ -20,7 +20,6 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
              "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
              "nineteenth twentieth").split()
 _CHINESE_NUMBERS = "一二三四五六七八九十"
-_ORDINAL_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.I)
 
 
 def chinese_number(n: int) -> str:
@@ -30,16 +29,24 @@ def chinese_number(n: int) -> str:
     return head + (_CHINESE_NUMBERS[ones - 1] if ones else "")
 
 
+def ordinal(n: int) -> str:
+    """4 -> "4th"."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def batch_words(batch: str) -> str:
-    """A batch as written, with its ordinal also spelled out and in Chinese:
-    "4th batch" -> "4th batch fourth batch 第四批"."""
-    words = [batch]
-    match = _ORDINAL_RE.search(batch)
-    if match and 1 <= int(match.group(1)) <= 99:
-        n = int(match.group(1))
-        if n <= len(_ORDINALS):
-            words.append(_ORDINAL_RE.sub(_ORDINALS[n - 1], batch, count=1))
-        words.append(f"第{chinese_number(n)}批")
+    """A batch by the words people use for it, from its id (register.py: the id names the
+    issuer and the number): "state-council-4" -> "State Council 国务院 4th batch fourth
+    batch 第四批"."""
+    named = batch_of_id(batch)
+    if named is None:
+        return batch
+    issuer, n = named
+    words = [ISSUERS[issuer]["name"], ISSUERS[issuer]["name_zh"], f"{ordinal(n)} batch"]
+    if n <= len(_ORDINALS):
+        words.append(f"{_ORDINALS[n - 1]} batch")
+    words.append(f"第{chinese_number(n)}批")
     return " ".join(words)
 
 

@@ -12,7 +12,7 @@ from .model import Measure, Taxonomy
 # schema is built: `ftz index` that finds nothing changed never needs them.
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
 _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
@@ -62,7 +62,8 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
         names += f" {pillar.name} {pillar.name_zh}"
     # quote: None when cited; the lineage and the note on the Chinese title are searched too
     # ("replicated nationwide", 第四批, "EF account"), as words of the body
-    body = "\n\n".join(part for part in (measure.body, measure.quote, lineage_words(measure.lineage),
+    body = "\n\n".join(part for part in (measure.body, measure.body_zh, measure.quote,
+                                         lineage_words(measure.lineage),
                                          measure.title_zh_note) if part)
     title = f"{measure.title}\n{measure.title_zh}"
     tags = " ".join(measure.tags)
@@ -89,6 +90,9 @@ def taxonomy_document(taxonomy: Taxonomy, lexicon) -> dict:
         "zones": [z.to_dict() for z in taxonomy.zones.values()],
         "pillars": [p.to_dict() for p in taxonomy.pillars.values()],
         "sources": [s.to_dict() for s in taxonomy.sources.values()],
+        "batches": [b.to_dict() for b in taxonomy.batches.values()],
+        "reform_fields": [f.to_dict() for f in taxonomy.reform_fields.values()],
+        "totals": [t.to_dict() for t in taxonomy.totals.values()],
         **lexicon.snapshot(),  # synonyms, glossary, places: what a query may use
     }
     return {"id": TAXONOMY_DOC_ID, "record": json.dumps(snapshot, ensure_ascii=False)}

@@ -38,7 +38,7 @@ from .querying import MAX_QUERY_LENGTH, ParsedQuery
 from .relax import relax
 from .schema import SCHEMA_VERSION, TAXONOMY_DOC_ID
 from .scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
-from .snippets import snippet
+from .snippets import first_snippet
 
 _READER_IDS = itertools.count(1)
 MAX_PER_PAGE = 100
@@ -66,6 +66,7 @@ class Hit:
     quote: str | None = None
     see_also: list[str] = field(default_factory=list)
     lineage: list[dict] = field(default_factory=list)
+    body_zh: str | None = None  # the record's Chinese text, for exports and Chinese pages
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -408,7 +409,10 @@ class KnowledgeBase:
             record = gen.record(docnum)
             hit = _hit_from_record(record, scores.get(docnum) if root is not None else None)
             if snippets:
-                hit.snippet = snippet(record["body"], terms)
+                # a Chinese search's passage is in the Chinese text first
+                texts = (record["body"], record.get("body_zh"))
+                hit.snippet = first_snippet(texts[::-1] if has_chinese(parsed.text) else texts,
+                                            terms)
             hit.explanation = explain.get(docnum, [])
             hits.append(hit)
         return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
@@ -500,6 +504,22 @@ class KnowledgeBase:
     def source(self, source_id: str) -> dict | None:
         return self._gen.sources.get(source_id)
 
+    def batches(self) -> list[dict]:
+        """The register's batches, by issuer and number, each with its items."""
+        return list(self._gen.batches.values())
+
+    def batch(self, batch_id: str) -> dict | None:
+        return self._gen.batches.get(batch_id)
+
+    def reform_fields(self) -> list[dict]:
+        """The fields of reform the batches group their items by, in file order."""
+        return list(self._gen.reform_fields.values())
+
+    def stated_totals(self) -> list[dict]:
+        """Counts of the whole that sources state (totals.yaml), beside which the knowledge
+        base is a sample."""
+        return list(self._gen.totals)
+
     def stats(self) -> dict:
         return {"measures": self._gen.count, "generation": self.generation}
 
@@ -515,7 +535,8 @@ def _hit_from_record(record: dict, score) -> Hit:
                record["pillar"], record["date"], record.get("status"), list(record["tags"]),
                score=score, source=record.get("source", ""), quote=record.get("quote"),
                see_also=list(record.get("see_also") or ()),
-               lineage=[dict(step) for step in record.get("lineage") or ()])
+               lineage=[dict(step) for step in record.get("lineage") or ()],
+               body_zh=record.get("body_zh"))
 
 
 def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:

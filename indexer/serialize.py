@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 # Keys of a described hit, in order. `snippet` and `explanation` are empty in exports.
 HIT_KEYS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
-            "source", "quote", "see_also", "see_also_sources", "lineage", "snippet",
+            "source", "quote", "see_also", "see_also_sources", "lineage", "body_zh", "snippet",
             "explanation")
 CITATION_KEYS = ("id", "kind", "title", "title_zh", "publisher", "date", "language",
                  "original_url", "url")
@@ -28,7 +28,7 @@ MEASURE_EXTRA_KEYS = ("title_zh_note", "zones_note", "body", "path")
 # One row of a table (CSV): the hit's keys with the citation spread into source_* columns.
 FLAT_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
                 "source_id", "source_kind", "source_title", "source_publisher", "source_date",
-                "source_original_url", "source_url", "quote", "see_also", "lineage")
+                "source_original_url", "source_url", "quote", "see_also", "lineage", "body_zh")
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ def hit(item: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict
         "see_also": see_also,
         "see_also_sources": [citation(s, sources, links) for s in see_also],
         "lineage": [dict(step) for step in _get(item, "lineage") or ()],
+        "body_zh": _get(item, "body_zh"),
         "snippet": _get(item, "snippet") or "",
         "explanation": list(_get(item, "explanation") or ()),
     }

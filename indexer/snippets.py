@@ -121,3 +121,15 @@ def snippet(markdown: str, terms: set[str]) -> str:
     out.append(escape(plain_text(markdown[cursor:hi], keep_edges=True)))
     html = "".join(out).strip()
     return ("… " if lo > 0 else "") + html + (" …" if hi < len(markdown) else "")
+
+
+def first_snippet(texts, terms: set[str]) -> str:
+    """The snippet of the first of `texts` (a record's texts, those in the query's language
+    first) that holds a matched word; of the first text when none does."""
+    texts = [text for text in texts if text]
+    if not texts:
+        return ""
+    for text in texts:
+        if terms and matched_spans(text, terms):
+            return snippet(text, terms)
+    return snippet(texts[0], terms)
