@@ -185,7 +185,8 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
     and `ftz index` to publish one.
     Example: ftz draft mofcom-2023-05-11-press-conference --json
     """
-    from .drafting import draftfiles
+    from .catalog import Report, load_taxonomy
+    from .drafting import batchlist, draftfiles
     from .drafting.draft import Drafter
 
     folder = draftfiles.drafts_folder(measures_dir, out_dir)
@@ -193,11 +194,19 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
         if accept_id:
             if source_id:
                 raise click.UsageError("give either SOURCE_ID or --accept ID, not both")
-            target = draftfiles.accept(measures_dir, folder, accept_id)
+            if (folder / f"{accept_id}.yaml").is_file():  # a drafted batch of the register
+                target = batchlist.accept_batch(measures_dir, folder, accept_id)
+            else:
+                target = draftfiles.accept(measures_dir, folder, accept_id)
             click.echo(f"accepted: {target}; `ftz index` publishes it")
             return
         if not source_id:
             raise click.UsageError("give the id of a held source (a file in measures/sources/)")
+        taxonomy = load_taxonomy(measures_dir, Report(measures_dir))
+        source = taxonomy.sources.get(source_id)
+        if source is not None and batchlist.is_list_shaped(source):
+            _draft_batch(batchlist.draft_batch(source, taxonomy), taxonomy, folder, dry_run, force)
+            return
         others = {i for i, src in draftfiles.existing(folder).items() if src != source_id} \
             if folder.is_dir() else set()
         proposal = Drafter(measures_dir).propose(source_id, taken_ids=others)
@@ -222,3 +231,25 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
     click.echo(f"{len(proposal.drafts)} draft(s) from {source_id}, {repeats} possible duplicate(s)"
                + ("" if dry_run else f", in {folder}")
                + "; fill the blanks, then `ftz check --drafts` and `ftz draft --accept ID`")
+
+
+def _draft_batch(draft, taxonomy, folder: Path, dry_run: bool, force: bool) -> None:
+    """A list-shaped source (a batch notice): one draft batch file with its items."""
+    from .drafting import batchlist
+
+    known = taxonomy.batches.get(draft.id)
+    click.echo(f"{draft.id}: {len(draft.items)} item(s) read from {draft.source}"
+               + (f"; the batch states {draft.items_stated}" if draft.items_stated else ""))
+    for item in draft.items:
+        click.echo(f"- [{item.field or '-'}; {item.scope or 'scope?'}] {item.name_zh}")
+    for note in draft.notes:
+        click.echo(f"note: {note}", err=True)
+    if known is not None:
+        listed = {item.name_zh for item in known.items}
+        new = [item.name_zh for item in draft.items if item.name_zh not in listed]
+        click.echo(f"{draft.id} is in the register already ({known.path}); "
+                   f"{len(new)} of the items read are not listed there", err=True)
+    if dry_run:
+        return
+    path, what = batchlist.write_batch(draft, folder, force=force)
+    click.echo(f"{path} {what}; fill the blanks, then `ftz draft --accept {draft.id}`")

@@ -113,7 +113,7 @@ def load_batches(root: Path, taxonomy: Taxonomy, report: Report) -> dict[str, Ba
     a batch with a problem is reported and left out."""
     out: dict[str, Batch] = {}
     for path in batch_paths(root):
-        batch = _load_batch(path, taxonomy, report)
+        batch = load_batch(path, taxonomy, report)
         if batch is not None:
             out[batch.id] = batch
     return dict(sorted(out.items(), key=lambda kv: (kv[1].issuer, kv[1].number)))
@@ -125,7 +125,8 @@ def _source_ok(value: str | None, line: int, name: str, path: Path, taxonomy: Ta
         report.add(path, line, name, F.unknown("source", value, taxonomy.sources))
 
 
-def _load_batch(path: Path, taxonomy: Taxonomy, report: Report) -> Batch | None:
+def load_batch(path: Path, taxonomy: Taxonomy, report: Report) -> Batch | None:
+    """One batch file, checked against the taxonomy; None (with problems) when invalid."""
     doc = load_yaml_file(path, report)
     if doc is None:
         return None
