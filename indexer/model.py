@@ -136,6 +136,8 @@ class BatchItem:
     name_zh: str
     name_en: str
     name_en_source: str | None = None  # a source giving this English name; None: ours
+    # where name_zh is not the batch's own wording (ours, or a report's): says so, on the page
+    name_zh_note: str | None = None
     field: str | None = None  # a ReformField id
     scope: str | None = None  # ITEM_SCOPES; None where the batch does not say
     areas_zh: str | None = None  # with scope "areas": where, as the batch names it
@@ -165,6 +167,7 @@ class Batch:
     date: str  # as precise as the source
     source: str  # the source the items come from
     title_source: str | None = None  # a source giving the English title; None: ours
+    title_zh_note: str | None = None  # where title_zh is not the document's own title
     document_number: str | None = None
     items_stated: int | None = None
     items_stated_source: str | None = None
