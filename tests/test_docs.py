@@ -7,6 +7,7 @@ import re
 import pytest
 
 from indexer.catalog import MEASURE_FIELDS, PILLAR_FIELDS, SOURCE_FIELDS, ZONE_FIELDS
+from indexer.register import BATCH_FIELDS, ITEM_FIELDS
 from tests.conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
@@ -65,3 +66,13 @@ def test_the_readme_says_what_the_knowledge_base_holds():
     for zone in catalog.taxonomy.zones.values():
         if zone.id not in named:
             assert f"**{zone.short}**" in section, f"{zone.short} has no measure; say why"
+
+
+REGISTER_DOC = (PROJECT / "docs" / "register.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("field", sorted({f"batch.{k}" for k in BATCH_FIELDS}
+                                          | {f"item.{k}" for k in ITEM_FIELDS}))
+def test_every_batch_and_item_field_is_in_the_register_doc(field):
+    name = field.split(".", 1)[1]
+    assert re.search(rf"^\| `{name}` \|", REGISTER_DOC, re.M), f"{field} missing from docs/register.md"
