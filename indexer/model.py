@@ -172,6 +172,7 @@ class Batch:
     items_stated: int | None = None
     items_stated_source: str | None = None
     note: str | None = None
+    see_also: tuple[str, ...] = ()  # other sources the note rests on
     items: tuple[BatchItem, ...] = ()
     path: str = ""
 

@@ -41,6 +41,7 @@ BATCH_FIELDS = {
     "items_stated_source": F.Spec(False, F.optional(F.identifier)),
     "source": F.Spec(True, F.identifier),
     "note": F.Spec(False, F.optional(F.text)),
+    "see_also": F.Spec(False, F.id_list),  # other sources the note rests on
     "items": F.Spec(False, lambda v: v),  # each item is checked against ITEM_FIELDS
 }
 ITEM_FIELDS = {
@@ -144,6 +145,8 @@ def load_batch(path: Path, taxonomy: Taxonomy, report: Report) -> Batch | None:
                    f"{batch_id(data['issuer'], data['number'])!r}: name the file so")
     for name in ("source", "title_source", "items_stated_source"):
         _source_ok(data.get(name), doc.line_of(name), name, path, taxonomy, report)
+    for i, other in enumerate(data.get("see_also", ())):
+        _source_ok(other, doc.line_of("see_also", i), "see_also", path, taxonomy, report)
     if data.get("items_stated") is not None and not data.get("items_stated_source"):
         report.add(path, doc.line_of("items_stated"), "items_stated_source",
                    "name the source that states the number of items")

@@ -110,7 +110,9 @@ def generate(n: int, target: Path, profile: str = "policy") -> Path:
         shutil.copy(SHIPPED / name, target / name)
     shutil.copytree(SHIPPED / "sources", target / "sources", dirs_exist_ok=True)
     taxonomy = load_taxonomy(SHIPPED, Report(SHIPPED))
-    source = next(s for s in taxonomy.sources.values() if s.held)  # records quote its text
+    # records quote its text: the first source's, as in every earlier run (other held
+    # sources are Chinese notices, whose text has no English sentences to quote)
+    source = taxonomy.sources["mofcom-2023-05-11-press-conference"]
     text = squash(source.text)
     sentences = [c for c in (s.strip().rstrip(".") + "." for s in text.split(". "))
                  if len(c) > 40 and "Huacheng" not in c and c in text]
