@@ -21,7 +21,7 @@ from .model import (ID_RE, SCOPES, SOURCE_KINDS, STATUSES, Figure, LineageStep, 
                     Source, Taxonomy, Zone, status_from_lineage)
 from .places import load_places
 from .register import check_items, check_step, load_batches, load_reform_fields, load_totals
-from .verbatim import differences, nearest_passage, numbers, shorten
+from .verbatim import differences, month_numbers, nearest_passage, numbers, shorten
 
 ZONE_FIELDS = {
     "id": F.Spec(True, F.identifier),
@@ -56,7 +56,7 @@ SOURCE_FIELDS = {
     "title": F.Spec(True, F.text),
     "title_zh": F.Spec(False, F.chinese),
     "publisher": F.Spec(True, F.text),
-    "date": F.Spec(True, F.past_date),
+    "date": F.Spec(True, F.partial_date),  # as precise as the page is
     "language": F.Spec(True, F.language),
     "url": F.Spec(False, F.url),  # required of a cited source
     "reprint_of": F.Spec(False, F.text),
@@ -77,7 +77,7 @@ MEASURE_FIELDS = {
     "zones": F.Spec(True, F.id_list),
     "zones_note": F.Spec(False, F.text),
     "pillar": F.Spec(True, F.identifier),
-    "date": F.Spec(True, F.past_date),
+    "date": F.Spec(True, F.partial_date),  # its source's date, as precise as it
     "status": F.Spec(False, F.one_of(STATUSES)),
     "tags": F.Spec(True, F.tags),
     "source": F.Spec(True, F.identifier),
@@ -274,7 +274,7 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
             report.add(path, meta.line_of("source"), "source",
                        F.unknown("source", data["source"], taxonomy.sources))
     if source is not None:
-        _check_against_source(data, source, doc, path, report, squashed)
+        _check_against_source(data, source, doc, path, report, squashed, taxonomy.sources)
     for i, other in enumerate(data.get("see_also", ())):
         if other == data.get("source"):
             report.add(path, meta.line_of("see_also", i), "see_also",
@@ -299,7 +299,7 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
 
 
 def _check_against_source(data: dict, source: Source, doc, path: Path, report: Report,
-                          squashed: Callable[[str], str]) -> None:
+                          squashed: Callable[[str], str], sources: dict[str, Source]) -> None:
     """What a record owes its source: a held source's words quoted verbatim and no figure it
     does not give; for a cited source, no quote (its text is not held) and a URL to cite."""
     meta, name = doc.meta, data["source"]
@@ -319,8 +319,16 @@ def _check_against_source(data: dict, source: Source, doc, path: Path, report: R
         return
     if F.squash(quote) not in squashed(name):
         report.add(path, meta.line_of("quote"), "quote", _not_verbatim(quote, source))
-    given = numbers(quote) | _source_numbers(source.text)
-    invented = [n for n in numbers(doc.body) if n not in given]
+    given = numbers(quote) | month_numbers(quote) | _source_numbers(source.text)
+    # the dates of the sources the record names are facts of their own ("reported in
+    # January 2019"), in either language
+    steps = data.get("lineage") if isinstance(data.get("lineage"), list) else []
+    for other in (source.id, *data.get("see_also", ()),
+                  *(step.get("source") for step in steps if isinstance(step, dict))):
+        if other in sources:
+            given |= numbers(sources[other].date.replace("-", " "))
+    written = {**numbers(doc.body), **numbers(data.get("body_zh") or "")}  # both languages
+    invented = [n for n in written if n not in given]
     if invented:
         report.add(path, doc.body_line, "(body)",
                    f"figure(s) {', '.join(invented)} appear in neither the quote nor source {name!r}")
@@ -328,8 +336,10 @@ def _check_against_source(data: dict, source: Source, doc, path: Path, report: R
 
 @lru_cache(maxsize=16)
 def _source_numbers(text: str) -> dict[str, None]:
-    """A held source's figures: read once, not once for each record that quotes it."""
-    return numbers(text)
+    """A held source's figures: read once, not once for each record that quotes it. A month
+    the source names in words counts as its number: a Chinese text writes 1 August 2019 as
+    2019年8月1日."""
+    return {**numbers(text), **month_numbers(text)}
 
 
 def _not_verbatim(quote: str, source: Source) -> str:

@@ -70,7 +70,7 @@ class Generation:
         }
         self.zone_masks, self.pillar_masks = self.groups["zone"], self.groups["pillar"]
 
-        dates = np.array([int((d or "0").replace("-", "")) for d in postings.column("date")])
+        dates = np.array([date_number(d) for d in postings.column("date")])
         ids = np.array(postings.column("id"))
         self.years = dates // 10000
         order = np.lexsort((ids, -dates))  # newest first; equal dates by id
@@ -141,6 +141,13 @@ class Generation:
 
     def count_in(self, mask: np.ndarray) -> int:
         return int(np.count_nonzero(mask & self.live))
+
+
+def date_number(date: str | None) -> int:
+    """A date as YYYYMMDD for ordering; a date only as precise as its source (2023, 2023-06)
+    counts its missing parts as 00, so it sorts before the dated days of its year or month."""
+    digits = (date or "").replace("-", "")
+    return int(digits.ljust(8, "0")) if digits else 0
 
 
 def _close(postings: Postings, on_close) -> None:

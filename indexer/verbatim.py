@@ -14,7 +14,9 @@ _WORD_RE = re.compile(r"\S+")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}<>,.;:!?*_`"
 # 1,234.5 / 6.6 / 2023 / 7 in "7th"; a comma followed by three digits separates thousands
 _DIGIT_RE = re.compile(r"\d")
-_NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?")
+# a figure starts after anything but a Latin letter, a digit or a point: in Chinese text a
+# figure follows a character (共24项, 2023年6月) that \w would count as part of a word
+_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:,\d{3})*(?:\.\d+)?")
 # markup is no statement of a figure: link targets, addresses, HTML tags, code
 _MARKUP_RE = re.compile(r"\]\([^)]*\)|https?://\S+|<[^>\n]*>|`[^`\n]*`")
 
@@ -106,6 +108,18 @@ def numbers(text: str) -> dict[str, None]:
             value = str(int(value))
         out[value] = None
     return out
+
+
+_MONTHS = {name: n for n, full in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"), 1) for name in (full, full[:3])}
+_MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b")
+
+
+def month_numbers(text: str) -> dict[str, None]:
+    """The months an English text names in words, as the figures a date in Chinese makes of
+    them ("1 August 2019" gives 8, as 2019年8月1日 writes it)."""
+    return {str(_MONTHS[name]): None for name in _MONTH_RE.findall(text)}
 
 
 def shorten(text: str, limit: int = 240) -> str:
