@@ -15,19 +15,23 @@ SHIPPED = PROJECT / "measures"
 # so that the knowledge base can grow without moving what the tests expect. The taxonomy,
 # sources and lexicon are the shipped ones.
 FIXTURE_RECORDS = PROJECT / "tests" / "fixtures" / "records"
+# The register's batches for the fixture records: the shipped batches name shipped records,
+# which the fixture corpus lacks.
+FIXTURE_BATCHES = PROJECT / "tests" / "fixtures" / "batches"
 
 
 def fixture_corpus(target: Path) -> Path:
     """A measures directory at `target`: the shipped taxonomy, sources and lexicon with the
-    fixture records instead of the shipped ones (and no drafts)."""
-    def records_and_drafts(folder, names):
+    fixture records and batches instead of the shipped ones (and no drafts)."""
+    def records_batches_and_drafts(folder, names):
         if Path(folder) == SHIPPED:
-            return [n for n in names if n.endswith(".md") or n == "drafts"]
+            return [n for n in names if n.endswith(".md") or n in ("drafts", "batches")]
         return []
 
-    shutil.copytree(SHIPPED, target, ignore=records_and_drafts)
+    shutil.copytree(SHIPPED, target, ignore=records_batches_and_drafts)
     for record in FIXTURE_RECORDS.glob("*.md"):
         shutil.copy(record, target / record.name)
+    shutil.copytree(FIXTURE_BATCHES, target / "batches")
     return target
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -182,8 +183,9 @@ def test_openapi_describes_every_api_route(client, app):
     assert response.status_code == 200
     doc = json.loads(response.get_data(as_text=True))
     assert doc["openapi"].startswith("3.1")
-    assert set(doc["paths"]) == {"/api/search", "/api/measures/{id}", "/api/zones", "/api/pillars"}
-    routes = {rule.rule.replace("<id:measure_id>", "{id}") for rule in app.url_map.iter_rules()
+    assert set(doc["paths"]) == {"/api/search", "/api/measures/{id}", "/api/zones", "/api/pillars",
+                                 "/api/batches", "/api/batches/{id}"}
+    routes = {re.sub(r"<id:\w+>", "{id}", rule.rule) for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/") and rule.endpoint != "api.openapi"}
     assert routes == set(doc["paths"])
     search_params = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}

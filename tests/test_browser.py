@@ -258,6 +258,8 @@ PAGE_KINDS = {
     "compare-choose": "/compare", "compare": "/compare?zone=zhejiang&zone=shanghai&zone=anhui",
     "sources": "/sources", "source": "/sources/mofcom-2023-05-11-press-conference",
     "nationwide": "/nationwide", "not-found": "/no/such/page", "bad-request": "/search?zone=zhejang",
+    "batch": "/nationwide/state-council-3", "register-filtered": "/nationwide?field=human-resources",
+    "coverage": "/coverage", "zone-empty": "/zones/hainan",
 }
 WIDTH_REPORT = Path(os.environ.get("FTZ_WIDTH_REPORT", "")) if os.environ.get("FTZ_WIDTH_REPORT") else None
 

@@ -26,6 +26,10 @@ MEASURE = _richest_lineage()
 SOURCE = CATALOG.taxonomy.sources[MEASURE.source]
 NATIONWIDE = sorted(m.id for m in CATALOG.measures.values()
                     if any(step.scope == "national" for step in m.lineage))
+# The records the register page links: every item's record, and the measures replicated
+# nationwide or listed as best-practice cases with no batch named.
+REPLICATED = sorted(m.id for m in CATALOG.measures.values()
+                    if any(step.scope in ("national", "best-practice-case") for step in m.lineage))
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +76,9 @@ def test_the_chinese_measure_page_shows_the_same_timeline(phone):
 
 def test_nationwide_page_and_the_lineage_facet(page):  # noqa: F811
     page.goto("/nationwide")
-    listed = page.locator("section.group .measure-title a").evaluate_all(
+    listed = page.locator("a.item-record, section.group .measure-title a").evaluate_all(
         "links => links.map(a => a.getAttribute('href').split('/').pop())")
-    assert sorted(set(listed)) == NATIONWIDE
+    assert sorted(set(listed)) == REPLICATED
     screenshot(page, "nationwide")
     page.goto("/search")
     page.locator('a[data-facet="scope"]', has_text="Replicated nationwide").click()

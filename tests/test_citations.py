@@ -53,7 +53,7 @@ source: {CITED_ID}
 see_also: [{SOURCE_ID}]
 lineage:
   - scope: national
-    batch: 7th batch
+    batch: state-council-7
     date: 2022-06
     source: {LATER_ID}
   - scope: province
@@ -62,6 +62,23 @@ lineage:
     note: Across Zhejiang first.
 ---
 A test measure described in the project's own words.
+"""
+# The register's batch that the record's national step names; it lists the record.
+BATCH = f"""id: state-council-7
+issuer: state-council
+number: 7
+title: Zzlater notice on the seventh batch
+title_zh: 国务院关于第七批改革试点经验复制推广工作的通知
+date: 2022-06
+items_stated: 24
+items_stated_source: {LATER_ID}
+source: {LATER_ID}
+items:
+  - name_zh: 测试共享油罐
+    name_en: Zzcited shared tank measure
+    zones: [zhejiang]
+    zones_source: {LATER_ID}
+    record: {MEASURE_ID}
 """
 
 
@@ -74,6 +91,7 @@ def cited_app(tmp_path_factory):
     for source_id, text in SOURCES.items():
         (measures / "sources" / f"{source_id}.md").write_text(text, encoding="utf-8")
     (measures / f"{MEASURE_ID}.md").write_text(RECORD, encoding="utf-8")
+    (measures / "batches" / "state-council-7.yaml").write_text(BATCH, encoding="utf-8")
     build_index(measures, root / "index")
     return create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": root / "index"})
 
@@ -104,7 +122,11 @@ def test_measure_page_shows_the_lineage_as_a_timeline_oldest_first(cited):
     # a step dated by its year only sorts before the record's own report of that year
     assert steps[0].startswith("2021 Replicated across its province") and "Across Zhejiang first." in steps[0]
     assert steps[1].startswith("2021-03-04 Reported as a measure of Zhejiang")
-    assert steps[2].startswith("2022-06 Replicated nationwide, 7th batch")
+    # the batch by its name in the register, linked to its page, never by its id
+    assert steps[2].startswith("2022-06 Replicated nationwide, State Council, 7th batch")
+    assert "state-council-7" not in steps[2]
+    assert ("/nationwide/state-council-7", "State Council, 7th batch") in {
+        (href, text) for href, text, _ in links(timeline)}
     assert "Zzlater notice of a national batch" in steps[2]
     assert "Status nationwide" in text_of(html)
 
@@ -134,7 +156,7 @@ def test_api_gives_lineage_see_also_and_the_original_url(cited):
     assert data["see_also"] == [SOURCE_ID]
     assert data["title_zh_note"].startswith("our translation")
     assert [s["scope"] for s in data["lineage"]] == ["national", "province"]
-    assert data["lineage"][0] == {"scope": "national", "batch": "7th batch", "date": "2022-06",
+    assert data["lineage"][0] == {"scope": "national", "batch": "state-council-7", "date": "2022-06",
                                   "source": LATER_ID, "note": None}
     source = data["source"]
     assert source["kind"] == "cited" and source["original_url"] == URL
@@ -146,17 +168,18 @@ def test_status_query_finds_the_nationwide_measure(cited):
     assert [hit["id"] for hit in data["results"]] == [MEASURE_ID]
 
 
-def test_nationwide_page_lists_measures_by_batch(cited):
+def test_nationwide_page_lists_the_batch_with_its_recorded_item(cited):
     html = cited.get("/nationwide").get_data(as_text=True)
-    sections = re.findall(r'<section class="group".*?</section>', html, re.S)
-    assert len(sections) == 1
-    heading = text_of(re.search(r"<h2.*?</h2>", sections[0], re.S).group(0))
-    assert heading == "7th batch ( 2022-06 )"  # text_of spaces tags
-    assert f"/measures/{MEASURE_ID}" in {href for href, _, _ in links(sections[0])}
+    section = re.search(r'<section class="batch" id="state-council-7".*?</section>', html, re.S).group(0)
+    heading = text_of(re.search(r"<h3.*?</h3>", section, re.S).group(0))
+    assert heading == "State Council, 7th batch ( 2022-06 )"  # text_of spaces tags
+    assert "1 of 24 items recorded" in text_of(section)
+    assert f"/measures/{MEASURE_ID}" in {href for href, _, _ in links(section)}
     # a measure on the held source, never replicated by any source's account, is not there
     assert "zhejiang-bonded-non-bonded-oil-same-tank-storage" not in html
     assert 'aria-current="page">Nationwide' in html
-
+    zh = text_of(cited.get("/zh/measures/" + MEASURE_ID).get_data(as_text=True))
+    assert "国务院第七批" in zh and "state-council-7" not in zh
 
 
 def test_scope_filter_and_facet_through_the_api(cited):

@@ -11,7 +11,7 @@ README = (PROJECT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_api_route_is_in_the_readme(app):
-    routes = {rule.rule.replace("<id:measure_id>", "<id>") for rule in app.url_map.iter_rules()
+    routes = {re.sub(r"<id:\w+>", "<id>", rule.rule) for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/")}
     documented = set(re.findall(r"^\| `GET (/api/\S+)` \|", README, re.M))
     assert routes == documented

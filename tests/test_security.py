@@ -205,7 +205,8 @@ def test_the_sanitizer_allow_list_holds_nothing_active():
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 SAMPLE_ARGUMENTS = {"measure_id": ZHEJIANG_OIL, "zone_id": "zhejiang", "pillar_id": "logistics",
-                    "source_id": SOURCE_ID, "filename": "style.css", "lang": "zh"}
+                    "source_id": SOURCE_ID, "filename": "style.css", "lang": "zh",
+                    "batch_id": "state-council-3"}
 
 
 def _sample_urls(app) -> list[str]:

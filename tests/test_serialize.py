@@ -51,17 +51,33 @@ source: {CITED}
 see_also: [{OTHER}]
 lineage:
   - scope: best-practice-case
-    batch: 4th batch
+    batch: mofcom-cases-4
     date: 2022-02
     source: {OTHER}
 ---
 A test measure in the project's own words.
 """
+# The register's batch that the record's lineage step names, listing the record.
+BATCH = f"""id: mofcom-cases-4
+issuer: mofcom
+number: 4
+title: Zzserial fourth batch of best practice cases
+title_zh: 测试第四批最佳实践案例
+date: 2022-02
+source: {OTHER}
+items:
+  - name_zh: 测试共享仓库
+    name_en: Zzserial shared warehouse
+    zones: [zhejiang]
+    zones_source: {OTHER}
+    record: {MEASURE}
+"""
 
 
 @pytest.fixture(scope="module")
 def cited(tmp_path_factory):
-    return app_with(tmp_path_factory.mktemp("serialize"), SOURCES, {MEASURE: RECORD}).test_client()
+    return app_with(tmp_path_factory.mktemp("serialize"), SOURCES, {MEASURE: RECORD},
+                    {"mofcom-cases-4": BATCH}).test_client()
 
 
 def test_api_search_and_json_export_describe_a_hit_alike(client):
@@ -97,7 +113,7 @@ def test_a_cited_source_travels_with_the_publishers_page_and_no_quote(cited):
                              "url": f"/sources/{CITED}"}
     assert hit["see_also"] == [OTHER]
     assert [s["title"] for s in hit["see_also_sources"]] == ["Zzserial report"]
-    assert hit["lineage"] == [{"scope": "best-practice-case", "batch": "4th batch",
+    assert hit["lineage"] == [{"scope": "best-practice-case", "batch": "mofcom-cases-4",
                                "date": "2022-02", "source": OTHER, "note": None}]
     # the same in the CSV, one row per measure
     text = cited.get("/search.csv?q=zzserial").get_data(as_text=True).lstrip("\ufeff")
@@ -106,7 +122,7 @@ def test_a_cited_source_travels_with_the_publishers_page_and_no_quote(cited):
             row["source_original_url"]) == ("Zzserial notice", "People's Government of Zhejiang Province",
                                             "2022-01-05", URL)
     assert row["quote"] == "" and row["see_also"] == OTHER
-    assert row["lineage"] == f"2022-02 best-practice-case (4th batch; {OTHER})"
+    assert row["lineage"] == f"2022-02 best-practice-case (mofcom-cases-4; {OTHER})"
     assert row["zones"] == "zhejiang;shanghai"
 
 

@@ -139,9 +139,10 @@ def active_content(html: str, allow_layout: bool = True, charts: bool = False) -
     return parser.found
 
 
-def app_with(root: Path, sources: dict[str, str] = {}, records: dict[str, str] = {}, **config):
-    """An app over the fixture corpus (tests/conftest.py) plus the given source and record
-    files (id -> file text), with its own index built under `root`."""
+def app_with(root: Path, sources: dict[str, str] = {}, records: dict[str, str] = {},
+             batches: dict[str, str] = {}, **config):
+    """An app over the fixture corpus (tests/conftest.py) plus the given source, record and
+    register batch files (id -> file text), with its own index built under `root`."""
     from indexer.build import build_index
     from tests.conftest import fixture_corpus
     from webapp import create_app
@@ -151,6 +152,8 @@ def app_with(root: Path, sources: dict[str, str] = {}, records: dict[str, str] =
         (measures / "sources" / f"{source_id}.md").write_text(text, encoding="utf-8")
     for measure_id, text in records.items():
         (measures / f"{measure_id}.md").write_text(text, encoding="utf-8")
+    for batch_id, text in batches.items():
+        (measures / "batches" / f"{batch_id}.yaml").write_text(text, encoding="utf-8")
     build_index(measures, root / "index")
     return create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": root / "index",
                        **config})

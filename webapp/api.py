@@ -1,4 +1,5 @@
-"""The JSON API under /api: search, one measure, zones, pillars, and its OpenAPI description."""
+"""The JSON API under /api: search, one measure, zones, pillars, the replication register's
+batches, and its OpenAPI description."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from flask import Blueprint, abort, current_app, request, url_for
 
 from indexer import serialize
 
+from . import register
 from .kb import get_kb
-from .openapi import OPENAPI
+from .openapi import describe
 from .params import parse_search_params
 from .rendering import render_markdown
 
@@ -56,6 +58,19 @@ def pillars():
                         for pillar in get_kb().pillars()]}
 
 
+@bp.get("/batches")
+def batches():
+    kb = get_kb()
+    return {"batches": [register.summary(b) for b in sorted(kb.batches(), key=register.sort_key)]}
+
+
+@bp.get("/batches/<id:batch_id>")
+def batch(batch_id: str):
+    kb = get_kb()
+    found = kb.batch(batch_id) or abort(404, description=f"no batch {batch_id!r}")
+    return register.detail(kb, found)
+
+
 @bp.get("/openapi.json")
 def openapi():
-    return OPENAPI
+    return describe([f["id"] for f in get_kb().reform_fields()])

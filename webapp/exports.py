@@ -1,4 +1,5 @@
-"""Take results away: any search or browse as CSV, JSON or an Atom feed, with /search's parameters.
+"""Take results away: any search or browse as CSV, JSON or an Atom feed, with /search's
+parameters; a batch of the replication register as CSV.
 
 ``/search.csv``, ``/search.json`` and ``/search.atom`` read q, zone (repeatable) and pillar
 (repeatable) exactly as ``/search`` does. The CSV and JSON hold every matching measure, not a
@@ -12,11 +13,11 @@ import csv
 import io
 import re
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from indexer import serialize
 
-from . import feeds
+from . import feeds, register
 from .api import site_links, sources_by_id
 from .kb import get_kb
 from .params import SearchParams, parse_search_params
@@ -49,16 +50,21 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_text(rows: list[dict]) -> str:
-    """CSV with a byte-order mark, so that spreadsheet programs read it as UTF-8."""
+def csv_table(columns, rows: list[dict]) -> str:
+    """CSV of `rows` in `columns`, with a byte-order mark so that spreadsheet programs read it
+    as UTF-8, and no cell a spreadsheet would take for a formula."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for row in rows:
-        row = serialize.flat(row)
-        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+        writer.writerow([_cell(row.get(c)) for c in columns])
     return out.getvalue()
+
+
+def csv_text(rows: list[dict]) -> str:
+    """Measures (as serialize.hit describes them) as CSV, one row each."""
+    return csv_table(CSV_COLUMNS, [serialize.flat(row) for row in rows])
 
 
 def file_name(params: SearchParams, extension: str) -> str:
@@ -83,6 +89,18 @@ def csv_export():
     return Response(csv_text(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{file_name(params, "csv")}"',
         "X-Total-Count": str(first.total),
+    })
+
+
+@bp.get("/nationwide/<id:batch_id>.csv", endpoint="batch_csv")
+def batch_csv(batch_id: str):
+    """A batch of the register, one row per item it lists (absolute URLs)."""
+    kb = get_kb()
+    found = kb.batch(batch_id) or abort(404)
+    rows = register.csv_rows(register.detail(kb, found, external=True))
+    return Response(csv_table(register.CSV_COLUMNS, rows), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="ftz-register-{batch_id}.csv"',
+        "X-Total-Count": str(len(rows)),
     })
 
 

@@ -22,8 +22,11 @@ SITE_NAME = "China FTZ Reform Measures"
 
 
 def timestamp(date: str) -> str:
-    """A record's ``YYYY-MM-DD`` as an RFC 3339 date-time (midnight UTC)."""
-    return f"{date}T00:00:00Z"
+    """A record's date as an RFC 3339 date-time (midnight UTC). Atom needs a whole one: a date
+    only as precise as its source (``2023``, ``2023-06``) stands for the first day of it."""
+    parts = str(date).split("-")
+    year, month, day = (parts + ["01", "01"])[:3]
+    return f"{year}-{month}-{day}T00:00:00Z"
 
 
 def describe(params: SearchParams, zones_by_id: dict, pillars_by_id: dict) -> str:

@@ -1,5 +1,5 @@
-"""Measures arranged for the browse pages, each measure once: a zone's by pillar, the
-nationwide ones by batch, a pillar's as one list.
+"""Measures arranged for the browse pages, each measure once: a zone's by pillar, a pillar's
+as one list. (The nationwide page is the replication register: webapp/register.py.)
 
 A zone page groups by pillar (a measure has one pillar). A pillar page lists its measures
 once each, newest first, with every zone beside each; grouping them by zone would list a
@@ -24,9 +24,6 @@ class Group:
     name_zh: str
     measures: list = field(default_factory=list)
     total: int = 0
-    date: str = ""  # a batch's date, as precise as its source
-    # measure id -> other groups it also belongs to (a measure in two batches is listed once)
-    also: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def more(self) -> int:
@@ -47,29 +44,3 @@ def pillar_list(kb, pillar: dict, limit: int | None = None) -> Group:
     """A pillar's measures, each once, newest first."""
     return Group(pillar["id"], pillar["name"], pillar["name_zh"],
                  kb.measures(pillars=[pillar["id"]], limit=limit or LIST_LIMIT), pillar["count"])
-
-
-def batch_label(step: dict) -> tuple[str, str]:
-    """(batch name, date) of a lineage step; a batch is known by both."""
-    return step.get("batch") or "", step["date"]
-
-
-def by_batch(hits: list, scope: str) -> list[Group]:
-    """Measures grouped by their first step of `scope` (the batch that replicated them
-    nationwide), the latest batch first. A measure named in a later batch too is listed once,
-    under the first, with the later ones in `also`."""
-    batches: dict[tuple[str, str], Group] = {}
-    for hit in hits:
-        steps = sorted((s for s in hit.lineage if s["scope"] == scope), key=lambda s: s["date"])
-        first = steps[0] if steps else {"batch": None, "date": ""}
-        name, date = batch_label(first)
-        key = (name, date[:7])
-        if key not in batches:
-            batches[key] = Group(None, name, "", [], 0, date)
-        group = batches[key]
-        group.measures.append(hit)
-        group.total += 1
-        later = [batch_label(s) for s in steps[1:]]
-        if later:
-            group.also[hit.id] = [f"{n} ({d})" if n else d for n, d in later]
-    return sorted(batches.values(), key=lambda g: (g.date, g.name), reverse=True)

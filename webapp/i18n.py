@@ -124,6 +124,18 @@ def second(item, key: str):
     return other if other and other != first(item, key) else None
 
 
+def local_date(value) -> str:
+    """A date as precise as its source, in the page's language: 2023-07 or 2023年7月."""
+    text = str(value or "")
+    if current_lang() != "zh" or not text:
+        return text
+    parts = text.split("-")
+    if not all(p.isdigit() for p in parts):
+        return text
+    units = ("年", "月", "日")
+    return "".join(f"{int(p) if i else p}{units[i]}" for i, p in enumerate(parts[:3]))
+
+
 def _field(item, key: str):
     if isinstance(item, dict):
         return item.get(key)
@@ -150,6 +162,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: LOCALES[current_lang()])
     app.after_request(_remember)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.filters["local_date"] = local_date
 
 
 def localized_route(blueprint, rule: str, **options):

@@ -2,11 +2,49 @@
 
 from __future__ import annotations
 
+import copy
+
+from indexer.model import ISSUERS
+
 _ID = {"type": "string", "pattern": "^[a-z0-9-]+$"}
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _STATUS = {"type": ["string", "null"], "enum": ["piloted", "replicated", "nationwide", None]}
 _QUOTE = {"type": ["string", "null"],
           "description": "Verbatim from a held source; null on a cited one"}
+_BODY_ZH = {"type": ["string", "null"],
+            "description": "The record's Chinese text (Markdown), written from the same facts; "
+                           "null when the record has none"}
+_ISSUER = {"type": "string", "enum": list(ISSUERS),
+           "description": "state-council: a batch of reform pilot experiences to replicate; "
+                          "mofcom: a batch of best-practice cases"}
+_BATCH_ID = {"type": "string", "pattern": "^(%s)-[1-9][0-9]?$" % "|".join(
+    about["prefix"] for about in ISSUERS.values())}
+# Its enum is the knowledge base's fields of reform, filled in when the description is served.
+_REFORM_FIELD = {"type": ["string", "null"],
+                 "description": "A field of reform (measures/reform-fields.yaml, listed at "
+                                "/nationwide); null where the sources in reach give none"}
+# What /api/batches says of each batch, and /api/batches/{id} of its one batch.
+_BATCH_SUMMARY = {
+    "id": _BATCH_ID,
+    "issuer": _ISSUER,
+    "number": {"type": "integer", "minimum": 1},
+    "title": {"type": "string"},
+    "title_zh": {"type": "string"},
+    "title_zh_note": {"type": ["string", "null"],
+                      "description": "Says so when title_zh is not the document's own title"},
+    "title_is_ours": {"type": "boolean",
+                      "description": "The English title is the project's translation"},
+    "document_number": {"type": ["string", "null"]},
+    "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+    "items_stated": {"type": ["integer", "null"], "minimum": 0,
+                     "description": "The number of items the batch states; null when no source "
+                                    "in reach gives it"},
+    "items_listed": {"type": "integer", "minimum": 0,
+                     "description": "The items the sources in reach list (the register's items)"},
+    "items_recorded": {"type": "integer", "minimum": 0,
+                       "description": "Listed items that have a record"},
+    "url": {"type": "string", "description": "The batch's page"},
+}
 # A zone's id and names, wherever a zone is described (the zone list, a zone without records)
 _ZONE_NAMES = {"id": _ID, "name": {"type": "string"}, "name_zh": {"type": "string"},
                "short": {"type": "string"}, "short_zh": {"type": "string"}}
@@ -98,6 +136,26 @@ OPENAPI: dict = {
                 },
             }
         },
+        "/api/batches": {
+            "get": {
+                "operationId": "listBatches",
+                "summary": "The replication register: the State Council's batches of reform "
+                           "pilot experiences, then MOFCOM's batches of best-practice cases",
+                "responses": {"200": _ok("Every batch with its counts", "BatchList")},
+            }
+        },
+        "/api/batches/{id}": {
+            "get": {
+                "operationId": "getBatch",
+                "summary": "One batch with the items the sources in reach list",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": _BATCH_ID}],
+                "responses": {
+                    "200": _ok("The batch and its items", "Batch"),
+                    "404": _error("No batch with this id"),
+                },
+            }
+        },
         "/api/zones": {
             "get": {
                 "operationId": "listZones",
@@ -147,6 +205,7 @@ OPENAPI: dict = {
                                            "the command line)"},
                     "source": {"$ref": "#/components/schemas/Source"},
                     "quote": _QUOTE,
+                    "body_zh": _BODY_ZH,
                     **_CITATION_TRAIL,
                     "snippet": {"type": "string",
                                 "description": "Escaped HTML with <mark> around matched words; "
@@ -283,10 +342,68 @@ OPENAPI: dict = {
                                       "description": "Says when title_zh is a translation"},
                     **_CITATION_TRAIL,
                     "body": {"type": "string", "description": "Markdown"},
+                    "body_zh": _BODY_ZH,
                     "body_html": {"type": "string", "description": "Sanitized HTML"},
                     "path": {"type": "string", "description": "The record's file"},
                     "source": {"$ref": "#/components/schemas/Source"},
                     "url": {"type": "string"},
+                },
+            },
+            "BatchList": {
+                "type": "object",
+                "required": ["batches"],
+                "properties": {"batches": {"type": "array", "items": {
+                    "type": "object",
+                    "required": list(_BATCH_SUMMARY),
+                    "properties": _BATCH_SUMMARY,
+                }}},
+            },
+            "Batch": {
+                "type": "object",
+                "required": [*_BATCH_SUMMARY, "source", "items"],
+                "properties": {
+                    **_BATCH_SUMMARY,
+                    "title_source": {"type": ["string", "null"],
+                                     "description": "The source giving the English title; "
+                                                    "null: the project's translation"},
+                    "items_stated_source": {"type": ["string", "null"]},
+                    "source": _ID,
+                    "source_url": {"type": "string"},
+                    "note": {"type": ["string", "null"]},
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/BatchItem"}},
+                },
+            },
+            "BatchItem": {
+                "type": "object",
+                "required": ["name_zh", "name_en", "name_en_is_ours", "field", "field_name",
+                             "field_name_zh", "scope", "areas_zh", "department", "zones",
+                             "record", "record_url"],
+                "properties": {
+                    "name_zh": {"type": "string", "description": "As the batch lists it"},
+                    "name_zh_note": {"type": ["string", "null"],
+                                     "description": "Says so when name_zh is not the batch's own "
+                                                    "wording (ours, or a report's)"},
+                    "name_en": {"type": "string"},
+                    "name_en_is_ours": {"type": "boolean",
+                                        "description": "The English name is the project's "
+                                                       "translation"},
+                    "name_en_source": {"type": ["string", "null"]},
+                    "field": _REFORM_FIELD,
+                    "field_name": {"type": ["string", "null"]},
+                    "field_name_zh": {"type": ["string", "null"]},
+                    "scope": {"type": ["string", "null"], "enum": ["nationwide", "areas", None],
+                              "description": "Where it is to be replicated: everywhere, or in "
+                                             "the areas named (areas_zh); null where the "
+                                             "sources in reach do not say"},
+                    "areas_zh": {"type": ["string", "null"]},
+                    "department": {"type": ["string", "null"]},
+                    "zones": {"type": "array", "items": _ID,
+                              "description": "The zones it came from"},
+                    "zones_source": {"type": ["string", "null"]},
+                    "record": {"type": ["string", "null"],
+                               "description": "The record that describes it; null: listed, not "
+                                              "yet recorded"},
+                    "record_url": {"type": ["string", "null"]},
                 },
             },
             "ZoneList": {
@@ -325,3 +442,11 @@ OPENAPI: dict = {
         }
     },
 }
+
+
+def describe(reform_fields: list[str]) -> dict:
+    """The description with the allowed values that are data: the fields of reform."""
+    doc = copy.deepcopy(OPENAPI)
+    item = doc["components"]["schemas"]["BatchItem"]["properties"]
+    item["field"]["enum"] = [*reform_fields, None]
+    return doc

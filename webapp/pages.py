@@ -1,4 +1,5 @@
-"""The HTML pages: home, search, compare, zones, pillars, measures and sources. Views only call the facade."""
+"""The HTML pages: home, search, compare, zones, pillars, measures, sources, the replication
+register and what the knowledge base holds. Views only call the facade."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import re
 
 from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request,
                    url_for)
-from flask_babel import lazy_gettext
+from flask_babel import gettext as _, lazy_gettext
 
-from . import charts, facets, grouping, i18n, overview
+from . import charts, facets, grouping, i18n, overview, register
 from .compare import MAX_ZONES, MIN_ZONES, compare_zones, zone_count_problem
 from .exports import export_links
 from .kb import get_kb
@@ -172,11 +173,19 @@ def pillar(pillar_id: str):
     )
 
 
-def timeline(record: dict) -> list[dict]:
+def timeline(kb, record: dict) -> list[dict]:
     """The measure's report by its source and each lineage step, oldest first (a step a later
-    source reports may have happened before the record's own report)."""
+    source reports may have happened before the record's own report). A step's batch is named
+    as the register names it, with `batch_known` saying whether it has a page."""
     reported = {"date": record["date"], "scope": None, "source": record["source"]}
-    return sorted([reported, *(record.get("lineage") or ())], key=lambda step: step["date"])
+    steps = []
+    for step in record.get("lineage") or ():
+        step = dict(step)
+        if step.get("batch"):
+            step["batch_name"] = register.name_of_id(step["batch"], i18n.current_lang())
+            step["batch_known"] = kb.batch(step["batch"]) is not None
+        steps.append(step)
+    return sorted([reported, *steps], key=lambda step: str(step["date"]))
 
 
 @page("/measures/<id:measure_id>")
@@ -188,8 +197,9 @@ def measure(measure_id: str):
         "measure.html",
         measure=record,
         body_html=render_markdown(record.get("body")),
+        body_zh_html=render_markdown(record["body_zh"]) if record.get("body_zh") else None,
         sources_by_id={s["id"]: s for s in kb.sources()},
-        timeline=timeline(record),
+        timeline=timeline(kb, record),
         scope_names=SCOPE_NAMES,
         related=kb.related(measure_id),
         **_lookups(zones, pillars),
@@ -198,15 +208,82 @@ def measure(measure_id: str):
 
 @page("/nationwide")
 def nationwide():
-    """The measures a source says were replicated nationwide, by batch, the latest first."""
+    """The replication register: every batch with the items the sources in reach list,
+    narrowed by field of reform, zone of origin and year; then the measures a source says were
+    replicated with no batch named."""
     kb = get_kb()
     zones, pillars = _taxonomy(kb)
-    hits = kb.export(scopes=["national"], order="newest",
-                     limit=current_app.config["EXPORT_LIMIT"]).hits
+    batches = kb.batches()
+    reform_fields = kb.reform_fields()
+    years = sorted({register.year_of(b) for b in batches})
+    counts = register.option_counts(batches)
+    try:
+        keep = register.parse_filter(request.args, {f["id"]: f for f in reform_fields},
+                                     {z["id"]: z for z in zones}, years)
+    except register.UnknownRegisterFilter as error:
+        kind = {"field": _("field of reform"), "zone": _("zone"), "year": _("year")}[error.kind]
+        abort(400, description=_("There is no %(kind)s %(value)s.", kind=kind,
+                                 value=repr(error.value)))
+    shown = register.views(kb, batches, i18n.current_lang(), keep)
+    unbatched = [hit for hit in kb.export(scopes=["national", "best-practice-case"], order="newest",
+                                          limit=current_app.config["EXPORT_LIMIT"]).hits
+                 if not any(step.get("batch") for step in hit.lineage)]
     return render_template(
         "nationwide.html",
-        total=len(hits),
-        groups=grouping.by_batch(hits, "national"),
+        shown=shown,
+        keep=keep,
+        totals=register.totals(batches),
+        shown_items=sum(len(v.items) for v in shown),
+        shown_recorded=sum(1 for v in shown for item in v.items if item.get("record")),
+        # the choices of the filter form: what the register holds, with its item counts
+        field_choices=[f for f in reform_fields if counts["field"][f["id"]] or f["id"] == keep.field],
+        zone_choices=[z for z in zones if counts["zone"][z["id"]] or z["id"] == keep.zone],
+        years=years,
+        counts=counts,
+        unbatched=unbatched if not keep.active else [],
+        **_lookups(zones, pillars),
+    )
+
+
+@page("/nationwide/<id:batch_id>")
+def batch(batch_id: str):
+    """One batch of the register with all the items listed for it."""
+    kb = get_kb()
+    found = kb.batch(batch_id) or abort(404)
+    zones, pillars = _taxonomy(kb)
+    view = register.views(kb, [found], i18n.current_lang())[0]
+    return render_template(
+        "batch.html",
+        view=view,
+        sources_by_id={s["id"]: s for s in kb.sources()},
+        **_lookups(zones, pillars),
+    )
+
+
+@page("/coverage")
+def coverage():
+    """What the knowledge base holds, beside the totals its sources state: a sample, not the whole."""
+    kb = get_kb()
+    zones, pillars = _taxonomy(kb)
+    sources = kb.sources()
+    batches = kb.batches()
+    scopes = ("province", "national", "best-practice-case")
+    return render_template(
+        "coverage.html",
+        records=kb.stats()["measures"],
+        zones=zones,
+        pillars=pillars,
+        zones_without=[z for z in zones if not z["count"]],
+        with_lineage=kb.count(scopes=scopes),
+        by_scope={scope: kb.count(scopes=[scope]) for scope in scopes},
+        scope_names=SCOPE_NAMES,
+        sources_held=sum(1 for s in sources if s.get("kind") == "held"),
+        sources_cited=sum(1 for s in sources if s.get("kind") != "held"),
+        sources_total=len(sources),
+        register=register.totals(batches),
+        views=register.views(kb, batches, i18n.current_lang()),
+        stated_totals=kb.stated_totals(),
+        sources_by_id={s["id"]: s for s in sources},
         **_lookups(zones, pillars),
     )
 
