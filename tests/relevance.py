@@ -23,7 +23,10 @@ MEASURES = HERE.parent / "measures"
 # the records the set was first written on (the 2023-05-11 release); a query whose answers
 # include any other record counts as "answered by the new records"
 FIRST_RECORDS = HERE / "fixtures" / "records"
-KINDS = ("en", "zh", "mixed", "acronym", "typo", "syntax", "zone", "lineage")
+KINDS = ("en", "zh", "traditional", "mixed", "acronym", "typo", "syntax", "zone", "lineage")
+# A question about what no record holds has no answer to rank: `kind: none`, `expect: []`. It
+# is counted apart: what matters is that the search says so (no result, or a note).
+NONE = "none"
 CUTOFF = 10  # one results page: nDCG and recall are taken over what a user sees first
 
 
@@ -47,6 +50,8 @@ class Case:
 class Judged:
     case: Case
     got: list[str]  # ids of the first CUTOFF hits, best first
+    total: int = 0  # how many the search found
+    notes: tuple[str, ...] = ()  # what it said of the query (in English)
 
     @property
     def rank(self) -> int | None:
@@ -90,9 +95,16 @@ def answered_by_new_records(case: Case, first: set[str]) -> bool:
 
 
 def judge(kb, cases: list[Case] | None = None) -> list[Judged]:
-    return [Judged(case, [h.id for h in kb.search(case.query, zones=case.zones,
-                                                  per_page=CUTOFF).hits])
-            for case in (load_cases() if cases is None else cases)]
+    out = []
+    for case in (load_cases() if cases is None else cases):
+        result = kb.search(case.query, zones=case.zones, per_page=CUTOFF)
+        out.append(Judged(case, [h.id for h in result.hits], result.total,
+                          tuple(result.messages())))
+    return out
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
 def summary(judged: list[Judged]) -> dict[str, float]:
@@ -104,12 +116,29 @@ def summary(judged: list[Judged]) -> dict[str, float]:
 
 
 def breakdown(judged: list[Judged]) -> dict[str, dict[str, float]]:
-    """Figures per kind, for the queries answered by new records, and for all."""
+    """Figures per kind, per language of the query, for the queries answered by new records,
+    and for all (the questions no record answers apart: see `unanswerable`)."""
     first = first_records()
+    judged = [j for j in judged if j.case.kind != NONE]
     groups = {kind: [j for j in judged if j.case.kind == kind] for kind in KINDS}
+    groups["English"] = [j for j in judged if not has_chinese(j.case.query)]
+    groups["Chinese"] = [j for j in judged if has_chinese(j.case.query)]
     groups["new records"] = [j for j in judged if answered_by_new_records(j.case, first)]
     groups["all"] = judged
     return {name: summary(part) for name, part in groups.items() if part}
+
+
+def unanswerable(judged: list[Judged]) -> str | None:
+    """The questions no record answers: how many got no result, and how many a note saying
+    that no record holds (some of) their words."""
+    part = [j for j in judged if j.case.kind == NONE]
+    if not part:
+        return None
+    empty = sum(1 for j in part if j.total == 0)
+    said = sum(1 for j in part if j.total == 0 or any("no record" in n.lower() or
+                                                       "no measure" in n.lower() for n in j.notes))
+    return (f"{'none':12} {len(part):7}  no result: {empty}; no result or a note that no record "
+            f"holds the words: {said}")
 
 
 def table(judged: list[Judged]) -> str:
@@ -117,12 +146,17 @@ def table(judged: list[Judged]) -> str:
     for name, f in breakdown(judged).items():
         lines.append(f"{name:12} {f['queries']:7} {f['mrr']:6.3f} {f['ndcg@10']:8.3f} "
                      f"{f['recall@10']:9.3f}")
-    return "\n".join(lines)
+    none = unanswerable(judged)
+    return "\n".join(lines + ([none] if none else []))
 
 
 def report(judged: list[Judged], verbose: bool = False) -> str:
     lines = []
     for j in judged:
+        if j.case.kind == NONE:
+            if verbose or j.total:
+                lines.append(f"{'none':8} found {j.total:>3}  {j.case.label!r:44} notes: {list(j.notes)[:2]}")
+            continue
         if verbose or j.rank != 1:
             lines.append(f"{j.case.kind:8} rank {j.rank or '-':>2}  nDCG {j.ndcg:.2f}  "
                          f"{j.case.label!r:44} top: {j.got[:3]}")
