@@ -76,3 +76,17 @@ REGISTER_DOC = (PROJECT / "docs" / "register.md").read_text(encoding="utf-8")
 def test_every_batch_and_item_field_is_in_the_register_doc(field):
     name = field.split(".", 1)[1]
     assert re.search(rf"^\| `{name}` \|", REGISTER_DOC, re.M), f"{field} missing from docs/register.md"
+
+
+def test_the_readme_says_what_the_register_holds():
+    """The register's figures in "What it holds today" are the data's."""
+    from indexer.catalog import load_catalog
+    from tests.conftest import SHIPPED
+
+    batches = load_catalog(SHIPPED).taxonomy.batches.values()
+    section = " ".join(README.split("### What it holds today", 1)[1].split("\n## ", 1)[0].split())
+    listed = sum(len(b.items) for b in batches)
+    recorded = sum(1 for b in batches for item in b.items if item.record)
+    stated = sum(b.items_stated for b in batches if b.items_stated is not None)
+    assert f"{len(batches)} batches with {listed} of their items named ({recorded} of them recorded)" in section
+    assert f"state a count state {stated} items" in section

@@ -13,8 +13,9 @@ from tests.helpers import record, shipped_zone_ids, write
 from tests.relevance import (HERE, KINDS, NONE, Case, Judged, answered_by_new_records, breakdown,
                              first_records, judge, load_cases)
 
-# Figures measured by `python -m tests.relevance` on the shipped corpus (76 records, 241
-# queries), the first run after the set was judged (it prints this table). The engine is
+# Figures measured by `python -m tests.relevance` on the shipped corpus (158 records, 241
+# queries), the first run after the set was re-judged on the grown corpus (issue 18; it prints
+# this table; on the 76 records the figures were MRR 1.000, nDCG@10 0.952, recall@10 0.994). The engine is
 # deterministic, so on an unchanged corpus these are exact. The margins leave room for
 # records added to measures/ (a new record can rightly push a judged answer down a place,
 # which costs 0.5/241 = 0.002 of overall MRR), not for a ranking change: overall, 0.01 is
@@ -27,16 +28,16 @@ from tests.relevance import (HERE, KINDS, NONE, Case, Judged, answered_by_new_re
 # among few matches (most queries match 1-3 records; flattening the title and tag boosts
 # moved nDCG@10 by under 0.01), which the ranking-rule tests below hold instead.
 MEASURED = {
-    "all": {"mrr": 1.000, "ndcg@10": 0.952, "recall@10": 0.994},
-    "new records": {"mrr": 1.000, "ndcg@10": 0.950, "recall@10": 0.992},
-    "en": {"mrr": 1.000, "ndcg@10": 0.925, "recall@10": 0.994},
-    "zh": {"mrr": 1.000, "ndcg@10": 0.979, "recall@10": 1.000},
-    "mixed": {"mrr": 1.000, "ndcg@10": 0.925, "recall@10": 1.000},
-    "acronym": {"mrr": 1.000, "ndcg@10": 0.964, "recall@10": 1.000},
-    "typo": {"mrr": 1.000, "ndcg@10": 0.983, "recall@10": 1.000},
-    "syntax": {"mrr": 1.000, "ndcg@10": 0.942, "recall@10": 1.000},
-    "zone": {"mrr": 1.000, "ndcg@10": 1.000, "recall@10": 1.000},
-    "lineage": {"mrr": 1.000, "ndcg@10": 0.927, "recall@10": 0.938},
+    "all": {"mrr": 0.997, "ndcg@10": 0.956, "recall@10": 0.992},
+    "new records": {"mrr": 0.997, "ndcg@10": 0.957, "recall@10": 0.990},
+    "en": {"mrr": 1.000, "ndcg@10": 0.929, "recall@10": 0.992},
+    "zh": {"mrr": 1.000, "ndcg@10": 0.980, "recall@10": 1.000},
+    "mixed": {"mrr": 1.000, "ndcg@10": 0.939, "recall@10": 1.000},
+    "acronym": {"mrr": 1.000, "ndcg@10": 0.971, "recall@10": 1.000},
+    "typo": {"mrr": 1.000, "ndcg@10": 0.979, "recall@10": 1.000},
+    "syntax": {"mrr": 1.000, "ndcg@10": 0.953, "recall@10": 1.000},
+    "zone": {"mrr": 1.000, "ndcg@10": 1.000, "recall@10": 0.985},
+    "lineage": {"mrr": 0.956, "ndcg@10": 0.946, "recall@10": 0.931},
 }
 # Raised (issue 13) from MRR 0.945, nDCG@10 0.894, recall@10 0.938 overall: words left out when
 # no record holds them all, the bilingual glossary, acronyms, lineage words indexed, tag: and
