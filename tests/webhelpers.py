@@ -116,6 +116,8 @@ def _layout_tag(tag: str, attrs: dict) -> bool:
         return "http-equiv" not in attrs
     if tag in ("form", "button"):
         return attrs.get("action", "/").startswith("/") and "formaction" not in attrs
+    if tag == "details":
+        return attrs.get("class") == "facets-fold"  # the search's folded filters
     if tag in ("input", "select"):
         return True  # the search boxes and the compare form's zone choices
     return False

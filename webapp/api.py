@@ -73,4 +73,6 @@ def batch(batch_id: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    return describe([f["id"] for f in get_kb().reform_fields()])
+    kb = get_kb()
+    return describe([f["id"] for f in kb.reform_fields()], [z["id"] for z in kb.zones()],
+                    [p["id"] for p in kb.pillars()])

@@ -68,7 +68,10 @@ def csv_text(rows: list[dict]) -> str:
 
 
 def file_name(params: SearchParams, extension: str) -> str:
-    """An ASCII name saying what was exported: ftz-measures-zhejiang-logistics-oil.csv."""
+    """An ASCII name saying what was exported: ftz-measures-zhejiang-logistics-oil.csv.
+
+    `params` are the resolved ones (SearchParams.resolved): a header holds Latin-1 only, and
+    a zone named 上海 is zone shanghai here."""
     words = re.findall(r"[a-z0-9]+", params.query.lower())[:5]
     parts = ["ftz-measures", *params.zones, *params.pillars, *params.scopes, *words]
     return "-".join(parts)[:120] + "." + extension
@@ -86,6 +89,7 @@ def _export(params: SearchParams):
 def csv_export():
     params = parse_search_params(request.args)
     first, rows = _export(params)
+    params = params.resolved(first)  # zones named by a name: ids in the file name
     return Response(csv_text(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{file_name(params, "csv")}"',
         "X-Total-Count": str(first.total),
@@ -108,6 +112,7 @@ def batch_csv(batch_id: str):
 def json_export():
     params = parse_search_params(request.args)
     first, rows = _export(params)
+    params = params.resolved(first)
     response = current_app.json.response({
         "query": params.query,
         "zones": list(params.zones),
@@ -127,7 +132,8 @@ def json_export():
 def atom_feed():
     params = parse_search_params(request.args)
     kb = get_kb()
-    _, newest = matching_measures(kb, params, feeds.FEED_ENTRIES, order="newest")
+    result, newest = matching_measures(kb, params, feeds.FEED_ENTRIES, order="newest")
+    params = params.resolved(result)
     names = {z["id"]: z for z in kb.zones()}
     pillars = {p["id"]: p for p in kb.pillars()}
     xml = feeds.atom(params, newest, names, pillars,

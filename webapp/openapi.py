@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import copy
 
-from indexer.model import ISSUERS
+from indexer.model import ISSUERS, SCOPES
+from indexer.querying import MAX_QUERY_LENGTH
+from indexer.search import FILTER_KINDS, MAX_PER_PAGE
+
+from .params import MAX_PAGE
 
 _ID = {"type": "string", "pattern": "^[a-z0-9-]+$"}
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -94,29 +98,36 @@ OPENAPI: dict = {
                                     "scope:, tag:, status: and title: (README, Search syntax). "
                                     "When no measure holds every word, the least useful words "
                                     "are left out and `relaxed` says which.",
-                     "schema": {"type": "string", "default": ""}},
+                     "schema": {"type": "string", "default": "", "maxLength": MAX_QUERY_LENGTH}},
+                    # The enums of zone and pillar are the knowledge base's ids, filled in
+                    # when the description is served (describe).
                     {"name": "zone", "in": "query", "required": False, "explode": True,
                      "style": "form",
-                     "description": "Zone id (see /api/zones); repeat for any of several zones.",
-                     "schema": {"type": "array", "items": _ID}},
+                     "description": "Zone id (see /api/zones); repeat for any of several zones. "
+                                    "A zone's name in English or Chinese (Shanghai, 上海) is "
+                                    "read as its id too.",
+                     "schema": {"type": "array", "items": {"type": "string"}}},
                     {"name": "pillar", "in": "query", "required": False, "explode": True,
                      "style": "form",
-                     "description": "Pillar id (see /api/pillars); repeat for any of several.",
-                     "schema": {"type": "array", "items": _ID}},
+                     "description": "Pillar id (see /api/pillars); repeat for any of several. "
+                                    "A pillar's name in English or Chinese is read as its id "
+                                    "too.",
+                     "schema": {"type": "array", "items": {"type": "string"}}},
                     {"name": "scope", "in": "query", "required": False, "explode": True,
                      "style": "form",
                      "description": "How far the measure spread, by a lineage step a source "
                                     "states: `province` (replicated province-wide), `national` "
                                     "(replicated nationwide), `best-practice-case` (a MOFCOM "
                                     "best-practice case); repeat for any of several.",
-                     "schema": {"type": "array", "items": {
-                         "type": "string", "enum": ["province", "national", "best-practice-case"]}}},
+                     "schema": {"type": "array", "items": {"type": "string", "enum": list(SCOPES)}}},
                     {"name": "page", "in": "query", "required": False,
                      "description": "Page number from 1; a page past the end is empty.",
-                     "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                "default": 1}},
                     {"name": "per_page", "in": "query", "required": False,
                      "description": "Results per page.",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                "default": 20}},
                 ],
                 "responses": {
                     "200": _ok("One page of results", "SearchResult"),
@@ -178,7 +189,8 @@ OPENAPI: dict = {
                 "required": ["error"],
                 "properties": {
                     "error": {"type": "string"},
-                    "kind": {"type": "string", "enum": ["zone", "pillar"]},
+                    "kind": {"type": "string", "enum": list(FILTER_KINDS),
+                             "description": "The kind of an unknown filter value"},
                     "value": {"type": "string"},
                     "suggestion": {"type": ["string", "null"]},
                 },
@@ -444,9 +456,14 @@ OPENAPI: dict = {
 }
 
 
-def describe(reform_fields: list[str]) -> dict:
-    """The description with the allowed values that are data: the fields of reform."""
+def describe(reform_fields: list[str], zones: list[str], pillars: list[str]) -> dict:
+    """The description with the allowed values that are data: the ids of the fields of
+    reform, the zones and the pillars."""
     doc = copy.deepcopy(OPENAPI)
+    for parameter in doc["paths"]["/api/search"]["get"]["parameters"]:
+        allowed = {"zone": zones, "pillar": pillars}.get(parameter["name"])
+        if allowed is not None:
+            parameter["schema"]["items"]["enum"] = list(allowed)
     item = doc["components"]["schemas"]["BatchItem"]["properties"]
     item["field"]["enum"] = [*reform_fields, None]
     return doc

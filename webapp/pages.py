@@ -81,6 +81,7 @@ def search():
     per_page = current_app.config["PER_PAGE"]
     params = parse_search_params(request.args, per_page)
     result = kb.search(**params.search_kwargs())
+    params = params.resolved(result)  # a zone named Shanghai is the facet shanghai, selected
     zones, pillars = _taxonomy(kb)
     groups, active = facets.build_facets(params, result.facets, zones, pillars, per_page)
     suggestion_url = (facets.search_url(params, query=result.suggestion, default_per_page=per_page)
@@ -111,12 +112,16 @@ def compare():
     """Two or three zones side by side; with fewer, a form to choose them (200), more is a 400."""
     kb = get_kb()
     chosen = parse_search_params(request.args).zones
-    if chosen and len(chosen) != len(request.args.getlist("zone")):
-        # the form's unused "None" choice or a repeat: redirect to the address worth sharing
-        return redirect(url_for("pages.compare", zone=list(chosen)))
-    zones, pillars = _taxonomy(kb)
     if chosen:
-        kb.search("", zones=chosen, per_page=1)  # unknown zones: a 400 with a suggestion
+        # Zones are named as search names them: an id, or a name in either language
+        # (Shanghai, 上海); the facade says which zone each is, and an unknown one is its
+        # UnknownFilter, a 400 with the likeliest zone.
+        chosen = kb.search("", zones=chosen, per_page=1).zones
+        if list(chosen) != request.args.getlist("zone"):
+            # a name, the form's unused "None" choice or a repeat: redirect to the address
+            # worth sharing, of ids
+            return redirect(url_for("pages.compare", zone=list(chosen)))
+    zones, pillars = _taxonomy(kb)
     problem = zone_count_problem(chosen)
     comparison = None if problem else compare_zones(kb, chosen, pillars)
     status = 400 if len(chosen) > MAX_ZONES else 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BaseConverter
@@ -31,6 +31,13 @@ class SearchParams:
         return {"query": self.query, "zones": self.zones, "pillars": self.pillars,
                 "scopes": self.scopes, "page": self.page, "per_page": self.per_page}
 
+    def resolved(self, result) -> SearchParams:
+        """These parameters with the filters as the facade read them (a SearchResult's zones,
+        pillars and scopes): ids, where the request may name a zone or pillar by a name in
+        either language (Shanghai, 上海). Links, facets and file names are made of ids."""
+        return replace(self, zones=tuple(result.zones), pillars=tuple(result.pillars),
+                       scopes=tuple(result.scopes))
+
     def filter_args(self) -> dict:
         """URL parameters of what the search chooses (q, zone, pillar, scope), without paging."""
         args: dict = {}
@@ -48,6 +55,7 @@ class SearchParams:
 # ASCII digits only: int() would also take "1_000", "١٢" and "１２".
 _WHOLE_NUMBER_RE = re.compile(r"[+-]?[0-9]+")
 _MAX_DIGITS = 30  # far past any last page; int() refuses over 4,300 digits with its own message
+MAX_PAGE = 10 ** _MAX_DIGITS - 1  # the largest page number read (the OpenAPI document says so)
 # Characters that HTML and XML text cannot hold (controls, lone surrogates, U+FFFE, U+FFFF).
 # The query is echoed in pages, exports and feeds, so they become spaces, as in the facade.
 _UNSHOWABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")

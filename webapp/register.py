@@ -105,9 +105,11 @@ def parse_filter(args, fields_by_id: dict, zones_by_id: dict, years: list[int]) 
         raise UnknownRegisterFilter("zone", zone_id)
     year = None
     if year_text is not None:
-        if not year_text.isdigit() or int(year_text) not in years:
+        # compared as text: int() refuses "²" (a digit to str.isdigit) and 5,000 digits
+        # with errors of its own
+        year = next((y for y in years if str(y) == year_text), None)
+        if year is None:
             raise UnknownRegisterFilter("year", year_text)
-        year = int(year_text)
     return RegisterFilter(field_id, zone_id, year)
 
 

@@ -47,6 +47,10 @@
           var page = new DOMParser().parseFromString(html, "text/html");
           var fresh = page.getElementById(region.id);
           if (!fresh) return;
+          // the filters stay folded or unfolded as the reader left them
+          var fold = region.querySelector("details.facets-fold");
+          var freshFold = fresh.querySelector("details.facets-fold");
+          if (fold && freshFold) freshFold.open = fold.open;
           region.replaceChildren.apply(region, Array.prototype.slice.call(fresh.childNodes)
             .map(function (node) { return document.importNode(node, true); }));
           // The heading says what is shown ("Search results", not "All measures" over a
