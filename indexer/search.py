@@ -67,6 +67,8 @@ class Hit:
     see_also: list[str] = field(default_factory=list)
     lineage: list[dict] = field(default_factory=list)
     body_zh: str | None = None  # the record's Chinese text, for exports and Chinese pages
+    # the query's words (or terms) this record holds: all of them unless the search was relaxed
+    matched_words: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,6 +93,9 @@ class SearchResult:
     # zones the query or the filters name that have no measure yet: the zone's names and
     # `named_as`, the words that named it
     zones_without_records: list[dict] = field(default_factory=list)
+    # the query's plain words (or terms) that some record shown holds, and those none holds
+    matched_words: list[str] = field(default_factory=list)
+    unmatched_words: list[str] = field(default_factory=list)
 
     def messages(self) -> list[str]:
         """Every note on this result, in English: how the query was read, then what was
@@ -101,8 +106,11 @@ class SearchResult:
                        f"{self.suggestion!r}.")
         if self.relaxed:
             searched = self.suggestion if self.corrected_from else self.query
+            ranking = self.relaxed.get("ranking") or []
             out.append(f"No measure holds every word of {searched!r}; showing those with "
-                       f"{self.relaxed['query']!r} (left out: {', '.join(self.relaxed['dropped'])}).")
+                       f"{self.relaxed['query']!r} (left out: {', '.join(self.relaxed['dropped'])})"
+                       + (f", those that also hold {', '.join(repr(w) for w in ranking)} first."
+                          if ranking else "."))
         for zone in self.zones_without_records:
             out.append(f"No measures of the {zone['short']} pilot free trade zone are recorded "
                        f"yet (zone {zone['id']!r}).")
@@ -289,11 +297,13 @@ class KnowledgeBase:
                  per_page: int, snippets: bool = True, newest_first: bool = False,
                  offer: bool = True) -> SearchResult:
         """The results of a query, or, when it finds nothing, of what is likeliest meant: the
-        query with its misspellings corrected, then (failing that) with the least useful
-        words left out (relax.py). With `offer`, a query that found something may still get
-        a "did you mean" that finds something too."""
+        query with its misspellings corrected, then (failing that) its words as optional
+        clauses with the rarest that some record holds together required (relax.py). With
+        `offer`, a query that found something may still get a "did you mean" that finds
+        something too. Every result says which of the query's words its records hold."""
         result = self._run(gen, parsed, filters, page, per_page, snippets, newest_first)
         named = self._zones_without_records(gen, parsed, filters)
+        words = _plain_words(parsed)
         if result.total or parsed.query is None:
             if offer and result.total:
                 suggestion = gen.speller.suggest(parsed)
@@ -301,7 +311,11 @@ class KnowledgeBase:
                                             snippets=False).total:
                     result.suggestion = suggestion
             result.zones_without_records = named
+            result.matched_words = words
+            for hit in result.hits:
+                hit.matched_words = list(words)
             return result
+        result.unmatched_words = words
         suggestion = gen.speller.suggest(parsed)
         base = parsed
         if suggestion:
@@ -311,6 +325,9 @@ class KnowledgeBase:
                 retry.notes = result.notes
                 retry.suggestion, retry.corrected_from = suggestion, result.query
                 retry.zones_without_records = named
+                retry.matched_words = _plain_words(fixed)
+                for hit in retry.hits:
+                    hit.matched_words = list(retry.matched_words)
                 return retry
             base = fixed
         ctx = gen.context(self.time_budget)
@@ -324,11 +341,25 @@ class KnowledgeBase:
                     "OR or brackets is searched as written, with no words left out."))
             result.zones_without_records = named
             return result
-        relaxed = gen.builder.subquery(base, relaxation.kept)
-        found = self._run(gen, relaxed, filters, page, per_page, snippets, newest_first)
-        found.notes = result.notes
+        unheld = _unheld_note(relaxation.missing, any(filters.values()))
+        if not any(u.plain for u in relaxation.kept):
+            # every word is one no record holds (or a lone character): nothing to show
+            if unheld:
+                result.notes.insert(0, unheld)
+            result.zones_without_records = named
+            if base is not parsed:
+                result.unmatched_words = _plain_words(base)
+            return result
+        relaxed = gen.builder.relaxed(base, relaxation.kept, relaxation.optional)
+        found = self._run(gen, relaxed, filters, page, per_page, snippets, newest_first,
+                          words=[u for u in base.units if u.plain])
+        found.notes = ([unheld] if unheld else []) + result.notes
         found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
-                         "dropped": [u.text for u in relaxation.dropped]}
+                         "dropped": [u.text for u in base.units if u in relaxation.dropped],
+                         "ranking": [u.text for u in relaxation.optional],
+                         "unheld": [u.text for u in relaxation.missing]}
+        shown = set(found.matched_words)
+        found.unmatched_words = [w for w in _plain_words(base) if w not in shown]
         if base is not parsed:
             found.suggestion, found.corrected_from = suggestion, result.query
         found.zones_without_records = named
@@ -384,7 +415,10 @@ class KnowledgeBase:
         return "".join(" " if ord(c) < 32 else c for c in query)  # NUL, pair marks, ...
 
     def _run(self, gen: Generation, parsed: ParsedQuery, filters: dict, page: int,
-             per_page: int, snippets: bool = True, newest_first: bool = False) -> SearchResult:
+             per_page: int, snippets: bool = True, newest_first: bool = False,
+             words: Sequence = ()) -> SearchResult:
+        """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
+        of them each shown record holds, and which any matching record holds."""
         masks = {kind: gen.any_of(kind, ids) for kind, ids in filters.items()}
         start = (page - 1) * per_page
         ctx = gen.context(self.time_budget)
@@ -404,6 +438,11 @@ class KnowledgeBase:
             page_docs = page_docs[start:]
         terms = (_highlight_terms(gen, parsed) or set()) if snippets else set()
         explain = _synonym_use(gen, parsed, page_docs) if snippets else {}
+        held = {}  # unit text -> mask of the documents holding it
+        for unit in words:
+            q = gen.builder.unit_query(unit)
+            if q is not None and q is not Q.NullQuery:
+                held[unit.text] = compile_query(q, gen.postings).match(ctx)
         hits = []
         for docnum in page_docs:  # only the shown records are loaded and highlighted
             record = gen.record(docnum)
@@ -414,10 +453,15 @@ class KnowledgeBase:
                 hit.snippet = first_snippet(texts[::-1] if has_chinese(parsed.text) else texts,
                                             terms)
             hit.explanation = explain.get(docnum, [])
+            if words:
+                hit.matched_words = [w for w, mask in held.items() if mask[docnum]]
             hits.append(hit)
-        return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
-                            facets, notes=list(parsed.notes), zones=filters["zone"],
-                            pillars=filters["pillar"], scopes=filters["scope"])
+        out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
+                           facets, notes=list(parsed.notes), zones=filters["zone"],
+                           pillars=filters["pillar"], scopes=filters["scope"])
+        if words and allowed is not None:
+            out.matched_words = [w for w, mask in held.items() if (mask & allowed).any()]
+        return out
 
     # -- browse ------------------------------------------------------------------------
     def measure(self, measure_id: str) -> dict | None:
@@ -582,3 +626,20 @@ def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[
                 out.setdefault(doc, []).append(
                     f"matched {', '.join(repr(u) for u in used)} as {how} of {original!r}")
     return out
+
+
+def _plain_words(parsed: ParsedQuery) -> list[str]:
+    """The query's plain words and terms as typed (units), none for a structured query."""
+    return [u.text for u in parsed.units if u.plain]
+
+
+def _unheld_note(units: list, filtered: bool) -> Note | None:
+    """Which words no record holds, said before anything else about a relaxed search."""
+    if not units:
+        return None
+    words = [u.text for u in units]
+    listed = ", ".join(repr(w) for w in words)
+    if filtered:
+        return Note("unheld_words_filtered", f"No measure within the filters mentions {listed}.",
+                    words=listed)
+    return Note("unheld_words", f"No measure mentions {listed}.", words=listed)

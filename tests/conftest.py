@@ -28,6 +28,14 @@ def fixture_corpus(target: Path) -> Path:
     shutil.copytree(SHIPPED, target, ignore=records_and_drafts)
     for record in FIXTURE_RECORDS.glob("*.md"):
         shutil.copy(record, target / record.name)
+    # the register's items name shipped records: here only those among the fixture records
+    present = {p.stem for p in FIXTURE_RECORDS.glob("*.md")}
+    for batch in (target / "batches").glob("*.yaml"):
+        lines = batch.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not (line.strip().startswith("record:")
+                and line.split(":", 1)[1].strip() not in present)]
+        if len(kept) != len(lines):
+            batch.write_text("".join(kept), encoding="utf-8")
     return target
 
 

@@ -148,6 +148,12 @@ OPENAPI: dict = {
                     "source": {"$ref": "#/components/schemas/Source"},
                     "quote": _QUOTE,
                     **_CITATION_TRAIL,
+                    "body_zh": {"type": ["string", "null"],
+                                "description": "The record's Chinese text, where it has one"},
+                    "matched_words": {"type": "array", "items": {"type": "string"},
+                                      "description": "The query's words (or terms) this measure "
+                                                     "holds: all of them unless no measure held "
+                                                     "every word (see `relaxed`)"},
                     "snippet": {"type": "string",
                                 "description": "Escaped HTML with <mark> around matched words; "
                                                "empty in exports"},
@@ -200,6 +206,15 @@ OPENAPI: dict = {
                                        "those of `suggestion`; holds the original query",
                     },
                     "relaxed": {"$ref": "#/components/schemas/Relaxed"},
+                    "corrected": {"type": "boolean",
+                                  "description": "Whether the results are those of a corrected "
+                                                 "spelling (`suggestion`)"},
+                    "matched_words": {"type": "array", "items": {"type": "string"},
+                                      "description": "The query's plain words (or terms) that "
+                                                     "some measure found holds"},
+                    "unmatched_words": {"type": "array", "items": {"type": "string"},
+                                        "description": "The query's plain words (or terms) that "
+                                                       "no measure found holds"},
                     "zones_without_records": {
                         "type": "array", "items": {"$ref": "#/components/schemas/ZoneWithoutRecords"},
                         "description": "Zones the query (or a zone filter) names that have no "
@@ -225,7 +240,12 @@ OPENAPI: dict = {
                     "query": {"type": "string", "description": "What was searched"},
                     "kept": {"type": "array", "items": {"type": "string"}},
                     "dropped": {"type": "array", "items": {"type": "string"},
-                                "description": "The words (or terms) left out"},
+                                "description": "The words (or terms) a measure need not hold"},
+                    "ranking": {"type": "array", "items": {"type": "string"},
+                                "description": "Words left out that still rank: a measure "
+                                               "holding them comes first"},
+                    "unheld": {"type": "array", "items": {"type": "string"},
+                               "description": "Words no measure (within the filters) holds"},
                 },
             },
             "ZoneWithoutRecords": {
@@ -274,6 +294,7 @@ OPENAPI: dict = {
                     "title_zh": {"type": "string"},
                     "zones": {"type": "array", "items": _ID},
                     "zones_note": {"type": ["string", "null"]},
+                    "body_zh": {"type": ["string", "null"]},
                     "pillar": _ID,
                     "date": {"type": "string", "format": "date"},
                     "status": _STATUS,
