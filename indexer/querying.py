@@ -23,6 +23,7 @@ from whoosh import qparser, query as Q
 
 from .analysis import CJK, has_chinese
 from .fields import closest
+from .normalize import normalize
 from .notes import Note
 from .scoring import FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, TEXT_FIELDS, TOGETHER_BOOST
 from .syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
@@ -70,9 +71,16 @@ class QueryBuilder:
         self._group_of: dict = {}  # term key -> index in self.groups
         self.groups: list[tuple[str, ...]] = []
         self._merge(vocabulary.groups)
-        self.max_words = max((len(k) for k in self._group_of if isinstance(k, tuple)), default=1)
-        self.cjk_terms = sorted((k for k in self._group_of if isinstance(k, str)), key=len,
-                                reverse=True)
+        # places inside a zone (places.yaml), by their analysed words or Chinese as written
+        self._place_of: dict = {}
+        for name, zone in vocabulary.place_zone.items():
+            k = self.key(name)
+            if k:
+                self._place_of.setdefault(k, (name, zone))
+        self.max_words = max((len(k) for k in (*self._group_of, *self._place_of)
+                              if isinstance(k, tuple)), default=1)
+        self.cjk_terms = sorted((k for k in (*self._group_of, *self._place_of)
+                                 if isinstance(k, str)), key=len, reverse=True)
         self.parser = self._parser(syntax=True)
         self.plain_parser = self._parser(syntax=False)
 
@@ -134,7 +142,7 @@ class QueryBuilder:
         return parser
 
     def parse(self, text: str) -> ParsedQuery:
-        text = " ".join(text.split())
+        text = " ".join(normalize(text).split())
         result = ParsedQuery(None, text)
         if not text:
             return result
@@ -211,9 +219,9 @@ class QueryBuilder:
                     f"measures are recorded for the zone as a whole: zone:{place} searched all "
                     "of them.")
         else:
-            text = (f"{place} is a place in the {zone['short']} pilot free trade zone; measures "
-                    f"are recorded for the zone as a whole, so only those whose text names "
-                    f"{place} are shown (zone:{zone_id} shows all of the zone's).")
+            text = (f"{place} is a place in the {zone['short']} pilot free trade zone, whose "
+                    f"measures are recorded for the zone as a whole: those naming {place} come "
+                    f"first, then the zone's others (zone:{zone_id} shows only the zone's).")
         return Note(code, text, place=place, zone_id=zone_id, zone=zone["short"],
                     zone_zh=zone.get("short_zh") or zone["short"])
 
@@ -292,13 +300,28 @@ class QueryBuilder:
     def _term_at(self, pieces: list, i: int, result: ParsedQuery) -> tuple[int, Unit]:
         """The longest run of plain words from pieces[i] that a synonym group knows, as one
         unit searching the whole group; else the single word."""
-        for n in range(min(self.max_words, len(pieces) - i), 1, -1):
+        for n in range(min(self.max_words, len(pieces) - i), 0, -1):
             window = pieces[i:i + n]
-            if all(isinstance(p, str) and is_bare(p) for p in window) and self._edges_count(window):
-                unit = self._group_unit(window, result)
-                if unit:
-                    return n, unit
+            if n > 1 and not (all(isinstance(p, str) and is_bare(p) for p in window)
+                              and self._edges_count(window)):
+                continue
+            unit = self._place_unit(window, result) or (self._group_unit(window, result)
+                                                        if n > 1 else None)
+            if unit:
+                return n, unit
         return 1, self._group_unit([pieces[i]], result) or Unit(pieces[i], pieces[i], True, (pieces[i],))
+
+    def _place_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
+        """A place inside a zone (Zhoushan, 洋山): the records naming it (or its synonyms) and,
+        scoring nothing for the place, the zone's other records: measures are recorded by
+        zone, and a place's measure need not spell the place."""
+        text = " ".join(window)
+        found = self._place_of.get(self.key(text) or ())
+        if not found:
+            return None
+        named = self._group_unit(window, result)
+        words = named.query if named else _quoted(text, self)
+        return Unit(text, f"({words} OR zones:{found[1]})", True, tuple(window))
 
     def _group_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
         text = " ".join(window)
@@ -328,7 +351,7 @@ class QueryBuilder:
     def _split_chinese(self, segment: str) -> list[str]:
         """A plain segment holding Chinese, cut into known terms, its other runs of letters,
         and the segmenter's words of the rest."""
-        if self.key(segment) in self._group_of:
+        if self.key(segment) in self._group_of or self.key(segment) in self._place_of:
             return [segment]
         for term in self.cjk_terms:
             at = segment.lower().find(term)

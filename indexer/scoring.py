@@ -16,12 +16,14 @@ import numpy as np
 
 K1, B = 1.2, 0.75
 
-# Field weights: titles above tags above zone/pillar names above the body.
+# Field weights: titles above tags above zone/pillar names above the body; the Chinese
+# character bigrams (a fallback for words the segmenter does not know) below any whole word.
 FIELD_BOOSTS = {
     "title": 4.0,
     "tags": 2.5,
     "names": 1.2,
     "body": 1.0,
+    "cjk": 0.3,
 }
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 

@@ -343,12 +343,16 @@ class KnowledgeBase:
             return result
         unheld = _unheld_note(relaxation.missing, any(filters.values()))
         if not any(u.plain for u in relaxation.kept):
-            # every word is one no record holds (or a lone character): nothing to show
+            # every word is one no record holds (or a lone character): nothing to show, but
+            # a Chinese word's held part is offered as an English word's spelling is
             if unheld:
                 result.notes.insert(0, unheld)
             result.zones_without_records = named
             if base is not parsed:
                 result.unmatched_words = _plain_words(base)
+            elif offer:
+                result.suggestion = self._chinese_suggestion(gen, base, relaxation.missing,
+                                                             filters)
             return result
         relaxed = gen.builder.relaxed(base, relaxation.kept, relaxation.optional)
         found = self._run(gen, relaxed, filters, page, per_page, snippets, newest_first,
@@ -364,6 +368,32 @@ class KnowledgeBase:
             found.suggestion, found.corrected_from = suggestion, result.query
         found.zones_without_records = named
         return found
+
+    def _chinese_suggestion(self, gen: Generation, parsed: ParsedQuery, missing: list,
+                            filters: dict) -> str | None:
+        """For Chinese words no record holds, the longest part of each (two characters or
+        more) that some record holds: 零关税 -> 关税. None when no part finds anything."""
+        text = parsed.text
+        changed = False
+        for unit in missing:
+            word = unit.text
+            if not has_chinese(word) or len(word) < 3:
+                continue
+            best = None
+            for size in range(len(word) - 1, 1, -1):
+                found = [(self._run(gen, gen.builder.parse(word[i:i + size]), filters, 1, 1,
+                                    snippets=False).total, -i, word[i:i + size])
+                         for i in range(len(word) - size + 1) if has_chinese(word[i:i + size])]
+                found = [f for f in found if f[0]]
+                if found:
+                    best = max(found)[2]
+                    break
+            if best:
+                text, changed = text.replace(word, best, 1), True
+        if not changed or not self._run(gen, gen.builder.parse(text), filters, 1, 1,
+                                        snippets=False).total:
+            return None
+        return text
 
     def _zones_without_records(self, gen: Generation, parsed: ParsedQuery,
                                filters: dict) -> list[dict]:
