@@ -25,7 +25,8 @@ from .analysis import CJK, has_chinese
 from .fields import closest
 from .normalize import normalize
 from .notes import Note
-from .scoring import FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, TEXT_FIELDS, TOGETHER_BOOST
+from .scoring import (FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS,
+                      TOGETHER_BOOST)
 from .syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
                      is_bare, plain_words, syntax_problem, unsupported)
 from .vocabulary import QueryVocabulary
@@ -45,6 +46,7 @@ class Unit:
     query: str
     plain: bool  # plain words (relaxable); False: a phrase, a field, NOT something
     words: tuple[str, ...] = ()  # the typed words, for spelling
+    place: str | None = None  # a place inside a zone (places.yaml): its zone id
 
 
 @dataclass
@@ -208,8 +210,18 @@ class QueryBuilder:
             result.query = Q.NullQuery
             return result
         words = [w for u in units for w in u.words] if all(u.plain for u in units) else []
-        result.query = self._with_phrase_boost(parsed, words)
+        result.query = self._with_place_boost(self._with_phrase_boost(parsed, words), units)
         return result
+
+    def _with_place_boost(self, parsed, units: list[Unit]):
+        """A place inside a zone matches the zone's records too (they score nothing for it);
+        those that name the place gain PLACE_BOOST times its score, to come first."""
+        named = [self.parser.parse(u.query.rsplit(" OR zones:", 1)[0] + ")")
+                 for u in units if u.place]
+        named = [q for q in named if q is not None and q is not Q.NullQuery]
+        if not named:
+            return parsed
+        return Q.AndMaybe(parsed, Q.Or(named, boost=PLACE_BOOST))
 
     def _place_note(self, code: str, place: str, zone_id: str) -> Note:
         """A query named a place inside a zone: measures are recorded by zone, not by place."""
@@ -321,7 +333,7 @@ class QueryBuilder:
             return None
         named = self._group_unit(window, result)
         words = named.query if named else _quoted(text, self)
-        return Unit(text, f"({words} OR zones:{found[1]})", True, tuple(window))
+        return Unit(text, f"({words} OR zones:{found[1]})", True, tuple(window), found[1])
 
     def _group_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
         text = " ".join(window)

@@ -34,6 +34,10 @@ TOGETHER_BOOST = 2.0
 NEAR_BOOST = 0.5
 NEAR_SLOP = 6
 
+# A place inside a zone (places.yaml) in a query matches every record of the zone; the
+# records that name the place gain this multiple of the place's score, to come first.
+PLACE_BOOST = 10.0
+
 # related(): a shared zone weighs like a good shared tag, a shared pillar like a weak one.
 RELATED_ZONE = 2.0
 RELATED_PILLAR = 1.0

@@ -34,7 +34,7 @@ from .evaluation import Or, Weighted, compile_query
 from .fields import closest
 from .generation import Generation
 from .notes import Note
-from .querying import MAX_QUERY_LENGTH, ParsedQuery
+from .querying import MAX_QUERY_LENGTH, ParsedQuery, Unit
 from .relax import relax
 from .schema import SCHEMA_VERSION, TAXONOMY_DOC_ID
 from .scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
@@ -339,9 +339,13 @@ class KnowledgeBase:
                 result.notes.append(Note(
                     "structured_none", "No measure matches this whole query; a query with AND, "
                     "OR or brackets is searched as written, with no words left out."))
+            elif base.units and all(u.plain for u in base.units):
+                # single characters cut from a word no record holds (渝新: 渝 and 新): the
+                # word as typed is what no record mentions
+                result.notes.insert(0, _unheld_note([_typed(base.units)], any(filters.values())))
             result.zones_without_records = named
             return result
-        unheld = _unheld_note(relaxation.missing, any(filters.values()))
+        unheld = _unheld_note(_as_typed(base.units, relaxation.missing), any(filters.values()))
         if not any(u.plain for u in relaxation.kept):
             # every word is one no record holds (or a lone character): nothing to show, but
             # a Chinese word's held part is offered as an English word's spelling is
@@ -661,6 +665,30 @@ def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[
 def _plain_words(parsed: ParsedQuery) -> list[str]:
     """The query's plain words and terms as typed (units), none for a structured query."""
     return [u.text for u in parsed.units if u.plain]
+
+
+def _as_typed(units: list, missing: list) -> list:
+    """The missing units, a single Chinese character standing for the run of characters it
+    was cut from (渝新, cut into 渝 and 新: no record mentions 渝新)."""
+    out, i = [], 0
+    while i < len(units):
+        j = i
+        while j < len(units) and len(units[j].text) == 1 and has_chinese(units[j].text):
+            j += 1
+        run = units[i:j] if j > i + 1 else units[i:i + 1]
+        if any(u in missing for u in run):
+            out.append(_typed(run) if len(run) > 1 else run[0])
+        i += len(run)
+    return out
+
+
+def _typed(units: list) -> Unit:
+    """Units as one, their texts joined as typed: Chinese ones without spaces."""
+    text = ""
+    for unit in units:
+        joint = "" if has_chinese(unit.text) and has_chinese(text[-1:]) else " "
+        text += (joint if text else "") + unit.text
+    return Unit(text, text, True)
 
 
 def _unheld_note(units: list, filtered: bool) -> Note | None:

@@ -55,6 +55,8 @@ def _entry(feed: ET.Element, hit, authority: str, zones_by_id: dict, pillars_by_
     pillar = pillars_by_id.get(hit.pillar, {})
     summary = [hit.title_zh, "Zones: " + (", ".join(zone_names) or "not named"),
                "Pillar: " + pillar.get("name", hit.pillar)]
+    if getattr(hit, "matched_words", None):  # which of the search's words this measure holds
+        summary.append("Matches: " + ", ".join(hit.matched_words))
     _sub(entry, "summary", " — ".join(s for s in summary if s), type="text")
     _sub(entry, "category", term=hit.pillar, label=pillar.get("name"),
          scheme=url_for("pages.pillars", _external=True))
