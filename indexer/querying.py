@@ -193,6 +193,23 @@ class QueryBuilder:
             result.query = Q.AndMaybe(result.query, Q.Or(clauses) if len(clauses) > 1 else clauses[0])
         return result
 
+    def ranked(self, parsed: ParsedQuery, explicit: list[Unit], plain: list[Unit]) -> ParsedQuery:
+        """The query with its explicit parts required and its plain words as optional clauses
+        (any of them matches; each adds its score): the ranking of a relaxed search, whose
+        matches the search limits to those relax.py allows."""
+        result = self.subquery(parsed, explicit + plain)
+        clauses = [q for q in (self.unit_query(u) for u in plain)
+                   if q is not None and q is not Q.NullQuery]
+        words = [w for u in plain for w in u.words]
+        anyof = self._with_phrase_boost(Q.Or(clauses), words) if clauses else None
+        if explicit:
+            required = self.subquery(parsed, explicit).query
+            result.query = Q.AndMaybe(required, anyof) if anyof is not None else required
+        elif anyof is not None:
+            result.query = anyof
+        result.query = self._with_place_boost(result.query, plain)
+        return result
+
     def unit_query(self, unit: Unit) -> Q.Query:
         return self.parser.parse(unit.query)
 

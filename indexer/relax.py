@@ -1,17 +1,19 @@
-"""No dead ends: when no record holds every word of a query, which words a record must hold.
+"""No dead ends: when no record holds every word of a query, which records match and how.
 
 The query's plain words become optional clauses under BM25 with a minimum that keeps the
-informative ones (Lucene's and Elasticsearch's `minimum_should_match`, decided the way
-Meilisearch's `frequency` matching strategy decides it):
+informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meilisearch's
+`frequency` matching strategy deciding which words a record may go without):
   1. a word no record holds (within the filters and every explicit part of the query) is
      left out first, and the page says so ("no measure mentions 'zero tariff'");
   2. the other words are ordered by rarity (fewest records first: a rare word says most
      about what is sought) and the most frequent are left out one at a time until some
-     record holds all the rest: those are required, so a common word is never required
-     while a rarer one is left out;
-  3. the words left out of the requirement stay in the query as optional clauses: a record
-     holding them ranks higher (BM25 weighs each by its rarity), so the records are ranked
-     by how much of the query they match.
+     record holds all the rest (`kept`): a common word is never kept while a rarer one is
+     left out;
+  3. a record matches if it holds every kept word, or as many of the query's words as any
+     record holds (the minimum should match: a paraphrase whose rarest word is incidental
+     still finds the records that hold most of it);
+  4. every word stays in the query as an optional clause, so the matches are ranked by how
+     much of the query they hold, each word weighed by its rarity (BM25).
 A single Chinese character cut from a word (前海, cut into 前 and 海, is not a search for 海)
 is never required on its own: it only ranks. Explicit parts (quoted phrases, fields, NOT ...)
 are always required, and a query with AND, OR or brackets is never relaxed: it is searched as
@@ -37,6 +39,8 @@ class Relaxation:
     kept: list[Unit]  # required: every explicit part and the rarest words held together
     optional: list[Unit] = field(default_factory=list)  # held, left out of the requirement
     missing: list[Unit] = field(default_factory=list)  # held by no record within the filters
+    matching: np.ndarray | None = None  # the documents that match (rule 3), None: no limit
+    minimum: int = 0  # rule 3's number of words
 
     @property
     def dropped(self) -> list[Unit]:
@@ -87,10 +91,15 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
     if not required and not missing:
         return None
     optional = [i for i, _m in held if i not in required] + [i for i in lone if i not in missing]
+    matching, minimum = together, len(required)
+    if held:
+        counts = sum((m & base).astype(np.int32) for _i, m in held)
+        minimum = max(int(counts.max()), len(required))
+        matching = together | (counts >= minimum)
     return Relaxation(
         [u for i, u in enumerate(parsed.units) if i not in missing and i not in optional],
         [parsed.units[i] for i in sorted(optional)],
-        [parsed.units[i] for i in sorted(missing)])
+        [parsed.units[i] for i in sorted(missing)], matching, minimum)
 
 
 def _lone_character(text: str) -> bool:

@@ -106,11 +106,10 @@ class SearchResult:
                        f"{self.suggestion!r}.")
         if self.relaxed:
             searched = self.suggestion if self.corrected_from else self.query
-            ranking = self.relaxed.get("ranking") or []
             out.append(f"No measure holds every word of {searched!r}; showing those with "
-                       f"{self.relaxed['query']!r} (left out: {', '.join(self.relaxed['dropped'])})"
-                       + (f", those that also hold {', '.join(repr(w) for w in ranking)} first."
-                          if ranking else "."))
+                       f"{self.relaxed['query']!r} or with the most of its words, those holding "
+                       f"the most and the rarest first (left out: "
+                       f"{', '.join(self.relaxed['dropped'])}).")
         for zone in self.zones_without_records:
             out.append(f"No measures of the {zone['short']} pilot free trade zone are recorded "
                        f"yet (zone {zone['id']!r}).")
@@ -358,14 +357,18 @@ class KnowledgeBase:
                 result.suggestion = self._chinese_suggestion(gen, base, relaxation.missing,
                                                              filters)
             return result
-        relaxed = gen.builder.relaxed(base, relaxation.kept, relaxation.optional)
+        relaxed = gen.builder.ranked(base, [u for u in relaxation.kept if not u.plain],
+                                     [u for u in base.units if u.plain
+                                      and u not in relaxation.missing])
+        relaxed.text = " ".join(u.text for u in relaxation.kept)
         found = self._run(gen, relaxed, filters, page, per_page, snippets, newest_first,
-                          words=[u for u in base.units if u.plain])
+                          words=[u for u in base.units if u.plain], within=relaxation.matching)
         found.notes = ([unheld] if unheld else []) + result.notes
         found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
                          "dropped": [u.text for u in base.units if u in relaxation.dropped],
                          "ranking": [u.text for u in relaxation.optional],
-                         "unheld": [u.text for u in relaxation.missing]}
+                         "unheld": [u.text for u in relaxation.missing],
+                         "minimum": relaxation.minimum}
         shown = set(found.matched_words)
         found.unmatched_words = [w for w in _plain_words(base) if w not in shown]
         if base is not parsed:
@@ -450,7 +453,7 @@ class KnowledgeBase:
 
     def _run(self, gen: Generation, parsed: ParsedQuery, filters: dict, page: int,
              per_page: int, snippets: bool = True, newest_first: bool = False,
-             words: Sequence = ()) -> SearchResult:
+             words: Sequence = (), within: np.ndarray | None = None) -> SearchResult:
         """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
         of them each shown record holds, and which any matching record holds."""
         masks = {kind: gen.any_of(kind, ids) for kind, ids in filters.items()}
@@ -462,6 +465,8 @@ class KnowledgeBase:
         else:
             root = compile_query(parsed.query, gen.postings)
             matched = root.match(ctx) & gen.live
+        if within is not None:  # a relaxed search's matches (relax.py)
+            matched = matched & within
         allowed = intersect(matched, *masks.values())
         facets = facet_counts(matched, masks, gen.groups)
         scores: dict[int, float] = {}

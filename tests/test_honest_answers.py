@@ -109,8 +109,9 @@ def test_a_common_word_is_never_kept_while_a_rarer_one_is_left_out(shipped_kb, w
             assert df[kept] <= df[ranked], (words, result.relaxed, df)
     for word in result.relaxed["unheld"]:
         assert shipped_kb.search(word).total == 0 or shipped_kb.search(word).corrected_from
-    # every record shown holds every kept word, and the records holding more rank first
-    assert all(set(result.relaxed["kept"]) <= set(h.matched_words) for h in result.hits)
+    # every record shown holds every kept word, or at least as many words as any record
+    assert all(set(result.relaxed["kept"]) <= set(h.matched_words)
+               or len(h.matched_words) >= result.relaxed["minimum"] for h in result.hits)
 
 
 # -- 2. everyday words (each group: tests/test_everyday.py) ------------------------------------

@@ -246,6 +246,9 @@ OPENAPI: dict = {
                                                "holding them comes first"},
                     "unheld": {"type": "array", "items": {"type": "string"},
                                "description": "Words no measure (within the filters) holds"},
+                    "minimum": {"type": "integer",
+                                "description": "A measure shown holds every `kept` word, or at "
+                                               "least this many of the query's words"},
                 },
             },
             "ZoneWithoutRecords": {
