@@ -10,8 +10,9 @@ informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meil
      record holds all the rest (`kept`): a common word is never kept while a rarer one is
      left out;
   3. a record matches if it holds every kept word, or as many of the query's words as any
-     record holds (the minimum should match: a paraphrase whose rarest word is incidental
-     still finds the records that hold most of it);
+     record holds, when that is two or more (the minimum should match: a paraphrase whose
+     rarest word is incidental still finds the records that hold most of it; a record
+     holding one word of several is no match unless that word is the kept one);
   4. every word stays in the query as an optional clause, so the matches are ranked by how
      much of the query they hold, each word weighed by its rarity (BM25).
 A single Chinese character cut from a word (前海, cut into 前 and 海, is not a search for 海)
@@ -92,10 +93,12 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
         return None
     optional = [i for i, _m in held if i not in required] + [i for i in lone if i not in missing]
     matching, minimum = together, len(required)
-    if held:
+    if len(held) > 1:
         counts = sum((m & base).astype(np.int32) for _i, m in held)
-        minimum = max(int(counts.max()), len(required))
-        matching = together | (counts >= minimum)
+        most = int(counts.max())
+        if most > 1:  # one word of several is no partial match: the kept words decide
+            minimum = max(most, len(required))
+            matching = together | (counts >= minimum)
     return Relaxation(
         [u for i, u in enumerate(parsed.units) if i not in missing and i not in optional],
         [parsed.units[i] for i in sorted(optional)],
