@@ -181,18 +181,6 @@ class QueryBuilder:
         result.words = [w for u in keep if u.plain for w in u.words]
         return self._finish(result, keep)
 
-    def relaxed(self, parsed: ParsedQuery, kept: list[Unit], optional: list[Unit]) -> ParsedQuery:
-        """The query with only the units in `kept` required, and those in `optional` as
-        optional clauses: a record holding them scores more (relax.py)."""
-        result = self.subquery(parsed, kept)
-        result.synonyms = [(o, a) for o, a in parsed.synonyms
-                           if any(o == u.text for u in kept + optional)]
-        clauses = [q for q in (self.unit_query(u) for u in optional)
-                   if q is not None and q is not Q.NullQuery]
-        if clauses and result.query is not None and result.query is not Q.NullQuery:
-            result.query = Q.AndMaybe(result.query, Q.Or(clauses) if len(clauses) > 1 else clauses[0])
-        return result
-
     def ranked(self, parsed: ParsedQuery, explicit: list[Unit], plain: list[Unit]) -> ParsedQuery:
         """The query with its explicit parts required and its plain words as optional clauses
         (any of them matches; each adds its score): the ranking of a relaxed search, whose

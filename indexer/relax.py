@@ -61,9 +61,11 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
     lone: list[int] = []  # single Chinese characters: never required on their own
     nodes = []  # held while the context lives: it caches masks by node identity
     masks: dict[int, np.ndarray] = {}
+    common: set[int] = set()  # units of very common words only: they match nothing
     for i, unit in enumerate(parsed.units):
         q = builder.unit_query(unit)
         if q is Q.NullQuery or q is None:
+            common.add(i)
             continue  # only common words: neither kept nor dropped
         nodes.append(compile_query(q, ctx.postings))
         mask = nodes[-1].match(ctx) & ctx.live
@@ -100,7 +102,8 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
             minimum = max(most, len(required))
             matching = together | (counts >= minimum)
     return Relaxation(
-        [u for i, u in enumerate(parsed.units) if i not in missing and i not in optional],
+        [u for i, u in enumerate(parsed.units)
+         if i not in missing and i not in optional and i not in common],
         [parsed.units[i] for i in sorted(optional)],
         [parsed.units[i] for i in sorted(missing)], matching, minimum)
 

@@ -106,10 +106,13 @@ class SearchResult:
                        f"{self.suggestion!r}.")
         if self.relaxed:
             searched = self.suggestion if self.corrected_from else self.query
+            relaxed = self.relaxed
+            wider = relaxed.get("minimum", 0) > len(relaxed["kept"])
             out.append(f"No measure holds every word of {searched!r}; showing those with "
-                       f"{self.relaxed['query']!r} or with the most of its words, those holding "
-                       f"the most and the rarest first (left out: "
-                       f"{', '.join(self.relaxed['dropped'])}).")
+                       f"{relaxed['query']!r}"
+                       + (f" or with {relaxed['minimum']} of the query's words" if wider else "")
+                       + (", those holding more of the query first" if relaxed.get("ranking") else "")
+                       + f" (left out: {', '.join(relaxed['dropped'])}).")
         for zone in self.zones_without_records:
             out.append(f"No measures of the {zone['short']} pilot free trade zone are recorded "
                        f"yet (zone {zone['id']!r}).")
@@ -297,7 +300,7 @@ class KnowledgeBase:
                  offer: bool = True) -> SearchResult:
         """The results of a query, or, when it finds nothing, of what is likeliest meant: the
         query with its misspellings corrected, then (failing that) its words as optional
-        clauses with the rarest that some record holds together required (relax.py). With
+        clauses under a minimum that keeps the rarest (relax.py). With
         `offer`, a query that found something may still get a "did you mean" that finds
         something too. Every result says which of the query's words its records hold."""
         result = self._run(gen, parsed, filters, page, per_page, snippets, newest_first)

@@ -230,9 +230,13 @@ OPENAPI: dict = {
             "Relaxed": {
                 "type": ["object", "null"],
                 "description": "Set when no measure holds every word of the query (or of its "
-                               "correction): the results are those of `query`, its words "
-                               "without `dropped` (the least useful first: words no measure "
-                               "holds, then the commonest). Quoted phrases, fields and NOT "
+                               "correction): words no measure holds are `unheld`; of the others "
+                               "the rarest that some measure holds together are `kept` (the "
+                               "commonest are left out first, so a common word is never kept "
+                               "while a rarer one is left out). A measure shown holds every "
+                               "kept word, or at least `minimum` of the query's words; all of "
+                               "them rank it (BM25), so those holding more of the query, and "
+                               "its rarer words, come first. Quoted phrases, fields and NOT "
                                "parts are always kept; a query with AND, OR or brackets is "
                                "never relaxed.",
                 "required": ["query", "kept", "dropped"],
