@@ -430,7 +430,7 @@ class BigramTokenizer(Tokenizer):
             yield token
             return
         pos = start_pos
-        for match in _CJK_RUNS_RE.finditer(value):
+        for match in _CJK_RUNS_RE.finditer(value):  # index_arrays: the same, as arrays
             run = match.group()
             grams = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
             for i, gram in enumerate(grams):
@@ -443,6 +443,30 @@ class BigramTokenizer(Tokenizer):
                 yield token
                 pos += 1
             pos += 1  # a gap: no phrase across two runs
+
+    def index_arrays(self, value: str):
+        """What index mode emits, gathered as MixedTokenizer.index_arrays gathers it (the
+        terms as numbers of terms.VOCABULARY, their counts, positions and whole-word counts):
+        the build reads bigrams without a Token object each."""
+        positions: dict[str, list[int]] = {}
+        pos = 0
+        for run in _CJK_RUNS_RE.findall(value):
+            grams = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+            for gram in grams:
+                found = positions.get(gram)
+                if found is None:
+                    positions[gram] = [pos]
+                else:
+                    found.append(pos)
+                pos += 1
+            pos += 1
+        if not positions:
+            return _NONE, _NONE, _NONE, _NONE
+        terms = np.fromiter(map(VOCABULARY.add, positions), dtype=np.uint32, count=len(positions))
+        counts = np.fromiter(map(len, positions.values()), dtype=np.uint32, count=len(positions))
+        flat = np.fromiter(itertools.chain.from_iterable(positions.values()), dtype=np.uint32,
+                           count=int(counts.sum()))
+        return terms, counts, flat, counts.copy()  # every bigram is a whole token
 
 
 _CJK_RUNS_RE = re.compile(rf"[{CJK}]+")

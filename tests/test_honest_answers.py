@@ -252,3 +252,24 @@ def test_the_place_note_offers_the_zone_filter_in_chinese(shipped_client):
     html = shipped_client.get("/zh/search", query_string={"q": "bonded fuel Zhoushan"})
     text = text_of(html.get_data(as_text=True))
     assert "Zhoushan 位于浙江自由贸易试验区内" in text and "zone:zhejiang" in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("保税仓库海关贸易 ab1，。\n")), max_size=40))
+def test_the_bigram_arrays_are_the_bigram_tokens(text):
+    """The build's fast path (index_arrays) gives the bigram field's tokens, position for
+    position, as the tokenizer (which the reference and the query side read) gives them."""
+    from collections import defaultdict
+
+    from indexer.analysis import BigramTokenizer
+    from indexer.terms import VOCABULARY
+
+    tokenizer = BigramTokenizer()
+    terms, counts, flat, whole = tokenizer.index_arrays(text)
+    expected = defaultdict(list)
+    for token in tokenizer(text, positions=True, mode="index"):
+        expected[token.text].append(token.pos)
+    ends = np.cumsum(counts)
+    got = {VOCABULARY.texts[int(t)]: flat[end - n:end].tolist()
+           for t, n, end in zip(terms, counts, ends)}
+    assert got == dict(expected) and whole.tolist() == counts.tolist()
