@@ -632,6 +632,10 @@ def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
     for fieldname, text in gen.postings.existing_terms(parsed.query):
         if fieldname in TEXT_FIELDS:
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    # Chinese words as typed (and their Chinese synonyms): a word the segmenter does not know
+    # is no indexed term, but its characters in a row are what the bigram field matched
+    terms |= {w for w in parsed.words if has_chinese(w)}
+    terms |= {a for _o, alternatives in parsed.synonyms for a in alternatives if has_chinese(a)}
     return terms
 
 

@@ -273,3 +273,9 @@ def test_the_bigram_arrays_are_the_bigram_tokens(text):
     got = {VOCABULARY.texts[int(t)]: flat[end - n:end].tolist()
            for t, n, end in zip(terms, counts, ends)}
     assert got == dict(expected) and whole.tolist() == counts.tolist()
+
+
+@pytest.mark.parametrize("q", ["一站式", "首单"])
+def test_the_chinese_word_is_marked_in_the_chinese_passage(shipped_kb, q):
+    hit = shipped_kb.search(q).hits[0]
+    assert f"<mark>{q}</mark>" in hit.snippet, hit.snippet
