@@ -186,6 +186,7 @@ def chinese_kb(tmp_path_factory):
         "zz-across": "粮仓库存管理。",  # 仓 and 库 in a row, in two words (粮仓 库存)
         "zz-traditional": "海關監管創新。",  # written in traditional characters
         "zz-tariff": "关税减让清单。",
+        "zz-fullwidth": "Written with ｚｙｘｗｉｄｅ letters.",  # full-width, as pasted from a PDF
     }
     for name, body in bodies.items():
         write(measures / f"{name}.md", record(title=name, title_zh="测试举措", body=body,
@@ -208,6 +209,21 @@ def test_bigrams_find_a_word_across_the_segmenters_cut_below_whole_words(chinese
 def test_a_record_in_traditional_characters_is_found_in_simplified(chinese_kb):
     assert [h.id for h in chinese_kb.search("海关监管").hits] == ["zz-traditional"]
     assert [h.id for h in chinese_kb.search("海關監管").hits] == ["zz-traditional"]
+
+
+def test_a_record_in_full_width_letters_is_found_in_ascii(chinese_kb):
+    assert [h.id for h in chinese_kb.search("zyxwide").hits] == ["zz-fullwidth"]
+    assert [h.id for h in chinese_kb.search("ＺＹＸＷＩＤＥ").hits] == ["zz-fullwidth"]
+
+
+def test_a_word_no_record_within_the_filters_holds_is_said_so(shipped_client):
+    data = api_search(shipped_client, q="Zhoushan tariff", zone="zhejiang")
+    assert data["notes"][0] == "No measure within the filters mentions 'tariff'."
+    assert data["relaxed"]["unheld"] == ["tariff"] and data["total"]
+    zh = text_of(shipped_client.get("/zh/search", query_string={"q": "Zhoushan tariff",
+                                                                 "zone": "zhejiang"})
+                 .get_data(as_text=True))
+    assert "在所选筛选条件内，没有举措提到 'tariff'" in zh
 
 
 def test_a_chinese_word_no_record_holds_gets_a_suggestion(chinese_kb):
