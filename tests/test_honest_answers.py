@@ -67,6 +67,7 @@ def test_the_exports_carry_the_same_facts(shipped_client):
     feed = ET.fromstring(shipped_client.get("/search.atom", query_string=q).get_data())
     summaries = [e.find(f"{ATOM}summary").text for e in feed.iter(f"{ATOM}entry")]
     assert summaries and all(s.endswith("Matches: Hainan") for s in summaries)
+    assert "No measure mentions 'zero tariff'." in feed.find(f"{ATOM}subtitle").text
 
 
 def test_a_corrected_query_says_so(shipped_client):

@@ -109,12 +109,12 @@ def json_export():
 def atom_feed():
     params = parse_search_params(request.args)
     kb = get_kb()
-    _, newest = matching_measures(kb, params, feeds.FEED_ENTRIES, order="newest")
+    result, newest = matching_measures(kb, params, feeds.FEED_ENTRIES, order="newest")
     names = {z["id"]: z for z in kb.zones()}
     pillars = {p["id"]: p for p in kb.pillars()}
     xml = feeds.atom(params, newest, names, pillars,
                      authority=current_app.config["FEED_TAG_AUTHORITY"] or request.host.split(":")[0],
-                     fallback_updated=_newest_date(kb))
+                     fallback_updated=_newest_date(kb), notes=result.messages())
     return Response(xml, mimetype="application/atom+xml")
 
 
