@@ -450,9 +450,37 @@ def load_catalog(root: Path, warnings: bool = False) -> Catalog:
         if measure is not None:
             measures[measure.id] = measure
     check_items(root, taxonomy, report, measures)
+    _check_everyday(root, lexicon, report)
     return Catalog(taxonomy, measures, sorted(report.problems),
                    _untranslated(root, measures) + _unused_glossary(root, lexicon, measures, taxonomy)
                    if warnings else [])
+
+
+def _check_everyday(root: Path, lexicon, report) -> None:
+    """A group of everyday words whose terms the search reads as one already adds nothing
+    (stemming makes "permits" "permit"): said, so that an editor writes a real equivalent."""
+    if not lexicon.everyday:
+        return
+    from .analysis import text_analyzer
+    from .glossary import analyzer_words
+    from .lexicon import EVERYDAY_FILE
+    from .frontmatter import load_yaml_list
+
+    analyzer = text_analyzer(lexicon.dictionary)
+    node = load_yaml_list(root / EVERYDAY_FILE, "everyday", Report(root), "groups")
+    lines = {}
+    if node is not None:
+        for i, group in enumerate(node.value):
+            if isinstance(group, list):
+                lines[tuple(" ".join(str(t).lower().split()) for t in group)] = node.line_of(i)
+    for group in lexicon.everyday:
+        keys = {tuple(analyzer_words(analyzer, t)) for t in group}
+        if () in keys:
+            report.add(root / EVERYDAY_FILE, lines.get(group, 1), ", ".join(group),
+                       "a term has only very common words (stop words): it finds nothing")
+        elif len(keys) < 2:
+            report.add(root / EVERYDAY_FILE, lines.get(group, 1), ", ".join(group),
+                       "the search reads every term of this group as the same word already")
 
 
 def _untranslated(root: Path, measures: dict[str, Measure]) -> list[Problem]:

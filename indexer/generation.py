@@ -50,7 +50,8 @@ class Generation:
         self.batches = {b["id"]: b for b in snapshot.get("batches", ())}
         self.reform_fields = {f["id"]: f for f in snapshot.get("reform_fields", ())}
         self.totals = list(snapshot.get("totals", ()))
-        self.synonyms = [tuple(g) for g in snapshot["synonyms"]]
+        # everyday words search like synonyms (lexicon.py)
+        self.synonyms = [tuple(g) for g in (*snapshot["synonyms"], *snapshot.get("everyday", ()))]
         self.glossary = [tuple(p) for p in snapshot.get("glossary", ())]
         places = [tuple(p) for p in snapshot.get("places", ())]
 

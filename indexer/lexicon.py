@@ -1,5 +1,6 @@
 """The analysis data kept in `measures/`: the segmenter's user dictionary, query synonyms, the
-bilingual glossary and the zones' places (words a query may use that no record need hold)."""
+everyday words, the bilingual glossary and the zones' places (words a query may use that no
+record need hold)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .places import load_places
 
 DICTIONARY_FILE = "dictionary.txt"
 SYNONYMS_FILE = "synonyms.yaml"
+EVERYDAY_FILE = "everyday.yaml"
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,12 @@ class Lexicon:
     synonyms: tuple[tuple[str, ...], ...] = ()
     glossary: tuple[GlossaryPair, ...] = ()
     places: tuple[tuple[str, str, str], ...] = ()
+    everyday: tuple[tuple[str, ...], ...] = ()  # everyday words and spellings (everyday.yaml)
 
     def snapshot(self) -> dict:
         """What a search needs of it, stored with the index (schema.taxonomy_document)."""
         return {"synonyms": [list(g) for g in self.synonyms],
+                "everyday": [list(g) for g in self.everyday],
                 "glossary": [list(p.terms) for p in self.glossary],
                 "places": [list(p) for p in self.places]}
 
@@ -70,18 +74,31 @@ def _load_dictionary(path: Path, report) -> tuple[tuple[str, int], ...]:
     return tuple(entries)
 
 
-def _load_synonyms(path: Path, report) -> tuple[tuple[str, ...], ...]:
-    node = load_yaml_list(path, "synonyms", report, "groups")
+def _load_synonyms(path: Path, report, key: str = "synonyms",
+                   once: bool = False) -> tuple[tuple[str, ...], ...]:
+    """The groups of terms of a synonyms-shaped file (`key:` a list of lists). With `once`,
+    a term listed twice (in one group or in two) is reported: the groups of everyday.yaml
+    are meant to be apart, where a shared term would join two meanings into one."""
+    node = load_yaml_list(path, key, report, "groups")
     if node is None:
         return ()
     groups = []
+    seen: dict[str, int] = {}
     for i, group in enumerate(node.value):
         line = node.line_of(i)
         if (not isinstance(group, list) or len(group) < 2
                 or not all(isinstance(t, str) and t.strip() for t in group)):
-            report.add(path, line, f"synonyms[{i}]", "a group is a list of two or more terms")
+            report.add(path, line, f"{key}[{i}]", "a group is a list of two or more terms")
             continue
-        groups.append(tuple(" ".join(t.lower().split()) for t in group))
+        terms = tuple(" ".join(t.lower().split()) for t in group)
+        if once:
+            twice = [t for t in terms if t in seen]
+            if twice or len(set(terms)) < len(terms):
+                where = ", ".join(f"{t!r} (also line {seen[t]})" for t in twice) or "a term"
+                report.add(path, line, f"{key}[{i}]", f"{where} is listed twice")
+                continue
+            seen.update((t, line) for t in terms)
+        groups.append(terms)
     return tuple(groups)
 
 
@@ -98,4 +115,5 @@ def load_lexicon(root: Path, report) -> Lexicon:
     return Lexicon(_load_dictionary(root / DICTIONARY_FILE, report),
                    _load_synonyms(root / SYNONYMS_FILE, report),
                    load_glossary(root, report),
-                   _load_places(root))
+                   _load_places(root),
+                   _load_synonyms(root / EVERYDAY_FILE, report, "everyday", once=True))

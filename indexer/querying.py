@@ -23,8 +23,10 @@ from whoosh import qparser, query as Q
 
 from .analysis import CJK, has_chinese
 from .fields import closest
+from .normalize import normalize
 from .notes import Note
-from .scoring import FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, TEXT_FIELDS, TOGETHER_BOOST
+from .scoring import (FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS,
+                      TOGETHER_BOOST)
 from .syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
                      is_bare, plain_words, syntax_problem, unsupported)
 from .vocabulary import QueryVocabulary
@@ -44,6 +46,7 @@ class Unit:
     query: str
     plain: bool  # plain words (relaxable); False: a phrase, a field, NOT something
     words: tuple[str, ...] = ()  # the typed words, for spelling
+    place: str | None = None  # a place inside a zone (places.yaml): its zone id
 
 
 @dataclass
@@ -70,9 +73,16 @@ class QueryBuilder:
         self._group_of: dict = {}  # term key -> index in self.groups
         self.groups: list[tuple[str, ...]] = []
         self._merge(vocabulary.groups)
-        self.max_words = max((len(k) for k in self._group_of if isinstance(k, tuple)), default=1)
-        self.cjk_terms = sorted((k for k in self._group_of if isinstance(k, str)), key=len,
-                                reverse=True)
+        # places inside a zone (places.yaml), by their analysed words or Chinese as written
+        self._place_of: dict = {}
+        for name, zone in vocabulary.place_zone.items():
+            k = self.key(name)
+            if k:
+                self._place_of.setdefault(k, (name, zone))
+        self.max_words = max((len(k) for k in (*self._group_of, *self._place_of)
+                              if isinstance(k, tuple)), default=1)
+        self.cjk_terms = sorted((k for k in (*self._group_of, *self._place_of)
+                                 if isinstance(k, str)), key=len, reverse=True)
         self.parser = self._parser(syntax=True)
         self.plain_parser = self._parser(syntax=False)
 
@@ -134,7 +144,7 @@ class QueryBuilder:
         return parser
 
     def parse(self, text: str) -> ParsedQuery:
-        text = " ".join(text.split())
+        text = " ".join(normalize(text).split())
         result = ParsedQuery(None, text)
         if not text:
             return result
@@ -171,6 +181,23 @@ class QueryBuilder:
         result.words = [w for u in keep if u.plain for w in u.words]
         return self._finish(result, keep)
 
+    def ranked(self, parsed: ParsedQuery, explicit: list[Unit], plain: list[Unit]) -> ParsedQuery:
+        """The query with its explicit parts required and its plain words as optional clauses
+        (any of them matches; each adds its score): the ranking of a relaxed search, whose
+        matches the search limits to those relax.py allows."""
+        result = self.subquery(parsed, explicit + plain)
+        clauses = [q for q in (self.unit_query(u) for u in plain)
+                   if q is not None and q is not Q.NullQuery]
+        words = [w for u in plain for w in u.words]
+        anyof = self._with_phrase_boost(Q.Or(clauses), words) if clauses else None
+        if explicit:
+            required = self.subquery(parsed, explicit).query
+            result.query = Q.AndMaybe(required, anyof) if anyof is not None else required
+        elif anyof is not None:
+            result.query = anyof
+        result.query = self._with_place_boost(result.query, plain)
+        return result
+
     def unit_query(self, unit: Unit) -> Q.Query:
         return self.parser.parse(unit.query)
 
@@ -188,8 +215,18 @@ class QueryBuilder:
             result.query = Q.NullQuery
             return result
         words = [w for u in units for w in u.words] if all(u.plain for u in units) else []
-        result.query = self._with_phrase_boost(parsed, words)
+        result.query = self._with_place_boost(self._with_phrase_boost(parsed, words), units)
         return result
+
+    def _with_place_boost(self, parsed, units: list[Unit]):
+        """A place inside a zone matches the zone's records too (they score nothing for it);
+        those that name the place gain PLACE_BOOST times its score, to come first."""
+        named = [self.parser.parse(u.query.rsplit(" OR zones:", 1)[0] + ")")
+                 for u in units if u.place]
+        named = [q for q in named if q is not None and q is not Q.NullQuery]
+        if not named:
+            return parsed
+        return Q.AndMaybe(parsed, Q.Or(named, boost=PLACE_BOOST))
 
     def _place_note(self, code: str, place: str, zone_id: str) -> Note:
         """A query named a place inside a zone: measures are recorded by zone, not by place."""
@@ -199,9 +236,9 @@ class QueryBuilder:
                     f"measures are recorded for the zone as a whole: zone:{place} searched all "
                     "of them.")
         else:
-            text = (f"{place} is a place in the {zone['short']} pilot free trade zone; measures "
-                    f"are recorded for the zone as a whole, so only those whose text names "
-                    f"{place} are shown (zone:{zone_id} shows all of the zone's).")
+            text = (f"{place} is a place in the {zone['short']} pilot free trade zone, whose "
+                    f"measures are recorded for the zone as a whole: those naming {place} come "
+                    f"first, then the zone's others (zone:{zone_id} shows only the zone's).")
         return Note(code, text, place=place, zone_id=zone_id, zone=zone["short"],
                     zone_zh=zone.get("short_zh") or zone["short"])
 
@@ -280,13 +317,28 @@ class QueryBuilder:
     def _term_at(self, pieces: list, i: int, result: ParsedQuery) -> tuple[int, Unit]:
         """The longest run of plain words from pieces[i] that a synonym group knows, as one
         unit searching the whole group; else the single word."""
-        for n in range(min(self.max_words, len(pieces) - i), 1, -1):
+        for n in range(min(self.max_words, len(pieces) - i), 0, -1):
             window = pieces[i:i + n]
-            if all(isinstance(p, str) and is_bare(p) for p in window) and self._edges_count(window):
-                unit = self._group_unit(window, result)
-                if unit:
-                    return n, unit
+            if n > 1 and not (all(isinstance(p, str) and is_bare(p) for p in window)
+                              and self._edges_count(window)):
+                continue
+            unit = self._place_unit(window, result) or (self._group_unit(window, result)
+                                                        if n > 1 else None)
+            if unit:
+                return n, unit
         return 1, self._group_unit([pieces[i]], result) or Unit(pieces[i], pieces[i], True, (pieces[i],))
+
+    def _place_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
+        """A place inside a zone (Zhoushan, 洋山): the records naming it (or its synonyms) and,
+        scoring nothing for the place, the zone's other records: measures are recorded by
+        zone, and a place's measure need not spell the place."""
+        text = " ".join(window)
+        found = self._place_of.get(self.key(text) or ())
+        if not found:
+            return None
+        named = self._group_unit(window, result)
+        words = named.query if named else _quoted(text, self)
+        return Unit(text, f"({words} OR zones:{found[1]})", True, tuple(window), found[1])
 
     def _group_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
         text = " ".join(window)
@@ -316,7 +368,7 @@ class QueryBuilder:
     def _split_chinese(self, segment: str) -> list[str]:
         """A plain segment holding Chinese, cut into known terms, its other runs of letters,
         and the segmenter's words of the rest."""
-        if self.key(segment) in self._group_of:
+        if self.key(segment) in self._group_of or self.key(segment) in self._place_of:
             return [segment]
         for term in self.cjk_terms:
             at = segment.lower().find(term)

@@ -1,23 +1,29 @@
-"""No dead ends: when no record holds every word of a query, the words to leave out.
+"""No dead ends: when no record holds every word of a query, which records match and how.
 
-The strategy (Meilisearch's matching strategy, decided on the records rather than by a fixed
-order of words): among the sets of a query's plain words that some record holds together
-(within the filters and every explicit part of the query), keep the set with
-  1. the most words, then
-  2. the most useful words: the highest sum of their idf, so a rare word, which says most
-     about what is sought, is never left out while a common one is kept, and a word no record
-     holds is the first to go; then
-  3. the earliest words (a query's first words are its subject);
-and never a single Chinese character cut from a word (前海, cut into 前 and 海, is not a search
-for 海): when words are left out, those go first.
-The search then runs on that set: every record shown holds all its words, and the page says
-which were left out. Explicit parts (quoted phrases, fields, NOT ...) are always kept, and a
-query with AND, OR or brackets is never relaxed: it is searched as written (querying.py).
+The query's plain words become optional clauses under BM25 with a minimum that keeps the
+informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meilisearch's
+`frequency` matching strategy deciding which words a record may go without):
+  1. a word no record holds (within the filters and every explicit part of the query) is
+     left out first, and the page says so ("no measure mentions 'zero tariff'");
+  2. the other words are ordered by rarity (fewest records first: a rare word says most
+     about what is sought) and the most frequent are left out one at a time until some
+     record holds all the rest (`kept`): a common word is never kept while a rarer one is
+     left out;
+  3. a record matches if it holds every kept word, or as many of the query's words as any
+     record holds, when that is two or more (the minimum should match: a paraphrase whose
+     rarest word is incidental still finds the records that hold most of it; a record
+     holding one word of several is no match unless that word is the kept one);
+  4. every word stays in the query as an optional clause, so the matches are ranked by how
+     much of the query they hold, each word weighed by its rarity (BM25).
+A single Chinese character cut from a word (前海, cut into 前 and 海, is not a search for 海)
+is never required on its own: it only ranks. Explicit parts (quoted phrases, fields, NOT ...)
+are always required, and a query with AND, OR or brackets is never relaxed: it is searched as
+written (querying.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as Q
@@ -31,54 +37,75 @@ MAX_UNITS = 24  # plain words weighed; a longer query keeps its later words as t
 
 @dataclass
 class Relaxation:
-    kept: list[Unit]  # every unit of the query but the dropped ones, in order
-    dropped: list[Unit]
+    kept: list[Unit]  # required: every explicit part and the rarest words held together
+    optional: list[Unit] = field(default_factory=list)  # held, left out of the requirement
+    missing: list[Unit] = field(default_factory=list)  # held by no record within the filters
+    matching: np.ndarray | None = None  # the documents that match (rule 3), None: no limit
+    minimum: int = 0  # rule 3's number of words
+
+    @property
+    def dropped(self) -> list[Unit]:
+        """The words a record need not hold: the optional ones and the missing ones."""
+        return self.optional + self.missing
 
 
-def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray,
+def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray | None,
           idf) -> Relaxation | None:
-    """The words to leave out of `parsed` (which found nothing among `allowed` documents), or
-    None when leaving words out cannot help (a structured query, one plain word, or no record
-    holding any of them)."""
+    """Which words of `parsed` (which found nothing among `allowed` documents) to require, to
+    rank by and to report as held by no record; None when leaving words out cannot help (a
+    structured query, or no plain word)."""
     if parsed.structured or not parsed.units:
         return None
-    base = allowed.copy()
-    weighed: list[tuple[int, np.ndarray, float]] = []  # (unit index, mask, weight)
-    lone: list[int] = []  # single Chinese characters: the first to go, never kept alone
+    base = (ctx.live if allowed is None else allowed & ctx.live).copy()
+    weighed: list[tuple[int, np.ndarray]] = []  # (unit index, mask) of the plain words
+    lone: list[int] = []  # single Chinese characters: never required on their own
     nodes = []  # held while the context lives: it caches masks by node identity
+    masks: dict[int, np.ndarray] = {}
+    common: set[int] = set()  # units of very common words only: they match nothing
     for i, unit in enumerate(parsed.units):
-        if unit.plain and _lone_character(unit.text):
-            lone.append(i)
-            continue
         q = builder.unit_query(unit)
         if q is Q.NullQuery or q is None:
+            common.add(i)
             continue  # only common words: neither kept nor dropped
         nodes.append(compile_query(q, ctx.postings))
         mask = nodes[-1].match(ctx) & ctx.live
+        masks[i] = mask
         if not unit.plain or len(weighed) >= MAX_UNITS:
             base &= mask
-            continue
-        weighed.append((i, mask, idf(int(np.count_nonzero(mask)))))
-    if not weighed or len(weighed) + len(lone) < 2 or not base.any():
+        elif _lone_character(unit.text):
+            lone.append(i)
+        else:
+            weighed.append((i, mask))
+    if not weighed and not lone or not base.any():
+        return None  # nothing to leave out, or the filters and explicit parts match nothing
+    held = [(i, m) for i, m in weighed if (m & base).any()]
+    missing = {i for i, _m in weighed if i not in {j for j, _ in held}}
+    missing |= {i for i in lone if not (masks[i] & base).any()}
+    # rarest first (records holding the word anywhere: its weight in BM25); ties by order
+    held.sort(key=lambda im: (-idf(int(np.count_nonzero(im[1]))), im[0]))
+    required: set[int] = set()
+    together = base
+    for i, mask in held:
+        narrowed = together & mask
+        if not narrowed.any():
+            break
+        required.add(i)
+        together = narrowed
+    if not required and not missing:
         return None
-    docs = np.flatnonzero(base)
-    signature = np.zeros(len(docs), dtype=np.int64)
-    for bit, (_i, mask, _w) in enumerate(weighed):
-        signature |= mask[docs].astype(np.int64) << bit
-    best = None
-    for sig in np.unique(signature).tolist():
-        held = [bit for bit in range(len(weighed)) if sig >> bit & 1]
-        if not held or len(held) == len(weighed) and not lone:
-            continue
-        earliest = sum(1 << (len(weighed) - 1 - bit) for bit in held)
-        key = (len(held), round(sum(weighed[b][2] for b in held), 9), earliest)
-        if best is None or key > best[0]:
-            best = (key, set(held))
-    if best is None:
-        return None
-    dropped_at = {weighed[b][0] for b in range(len(weighed)) if b not in best[1]} | set(lone)
-    return Relaxation([u for i, u in enumerate(parsed.units) if i not in dropped_at],
-                      [parsed.units[i] for i in sorted(dropped_at)])
+    optional = [i for i, _m in held if i not in required] + [i for i in lone if i not in missing]
+    matching, minimum = together, len(required)
+    if len(held) > 1:
+        counts = sum((m & base).astype(np.int32) for _i, m in held)
+        most = int(counts.max())
+        if most > 1:  # one word of several is no partial match: the kept words decide
+            minimum = max(most, len(required))
+            matching = together | (counts >= minimum)
+    return Relaxation(
+        [u for i, u in enumerate(parsed.units)
+         if i not in missing and i not in optional and i not in common],
+        [parsed.units[i] for i in sorted(optional)],
+        [parsed.units[i] for i in sorted(missing)], matching, minimum)
 
 
 def _lone_character(text: str) -> bool:

@@ -7,12 +7,13 @@ import re
 
 from .lineage_text import lineage_words
 from .model import Measure, Taxonomy
+from .normalize import has_cjk, normalize
 
 # Whoosh, the analysis (rjieba and its dictionary) and the codec (numpy) are imported where a
 # schema is built: `ftz index` that finds nothing changed never needs them.
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
 _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
@@ -30,6 +31,15 @@ def _text(analyzer):
     return field
 
 
+def _bigrams():
+    """The Chinese fallback field: character bigrams, a query's word as a phrase of them."""
+    from .analysis import BigramTokenizer
+
+    field = _text(BigramTokenizer())
+    field.multitoken_query = "phrase"
+    return field
+
+
 def build_schema(dictionary: tuple[tuple[str, int], ...]):
     from whoosh.fields import ID, KEYWORD, STORED, Schema
 
@@ -42,6 +52,7 @@ def build_schema(dictionary: tuple[tuple[str, int], ...]):
         tags=_text(analyzer),
         names=_text(analyzer),
         body=_text(analyzer),
+        cjk=_bigrams(),
         zones=KEYWORD(commas=True, lowercase=True, scorable=False),
         pillar=ID(),
         scopes=KEYWORD(commas=True, scorable=False),
@@ -65,8 +76,9 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
     body = "\n\n".join(part for part in (measure.body, measure.body_zh, measure.quote,
                                          lineage_words(measure.lineage),
                                          measure.title_zh_note) if part)
-    title = f"{measure.title}\n{measure.title_zh}"
-    tags = " ".join(measure.tags)
+    title = normalize(f"{measure.title}\n{measure.title_zh}")
+    tags = normalize(" ".join(measure.tags))
+    names, body = normalize(names), normalize(body)
     # the spelling vocabulary: each English word once per record, unstemmed
     words = set(_ASCII_WORD_RE.findall(f"{title} {tags} {body} {names}".lower()))
     return {
@@ -75,6 +87,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
         "tags": tags,
         "names": names,
         "body": body,
+        "cjk": "\n".join(part for part in (title, tags, names, body) if has_cjk(part)),
         "zones": ",".join(measure.zones),
         "pillar": measure.pillar,
         "scopes": ",".join(sorted({step.scope for step in measure.lineage})),

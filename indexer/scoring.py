@@ -16,12 +16,14 @@ import numpy as np
 
 K1, B = 1.2, 0.75
 
-# Field weights: titles above tags above zone/pillar names above the body.
+# Field weights: titles above tags above zone/pillar names above the body; the Chinese
+# character bigrams (a fallback for words the segmenter does not know) below any whole word.
 FIELD_BOOSTS = {
     "title": 4.0,
     "tags": 2.5,
     "names": 1.2,
     "body": 1.0,
+    "cjk": 0.3,
 }
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
@@ -31,6 +33,10 @@ TEXT_FIELDS = tuple(FIELD_BOOSTS)
 TOGETHER_BOOST = 2.0
 NEAR_BOOST = 0.5
 NEAR_SLOP = 6
+
+# A place inside a zone (places.yaml) in a query matches every record of the zone; the
+# records that name the place gain this multiple of the place's score, to come first.
+PLACE_BOOST = 10.0
 
 # related(): a shared zone weighs like a good shared tag, a shared pillar like a weak one.
 RELATED_ZONE = 2.0

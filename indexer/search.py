@@ -34,7 +34,7 @@ from .evaluation import Or, Weighted, compile_query
 from .fields import closest
 from .generation import Generation
 from .notes import Note
-from .querying import MAX_QUERY_LENGTH, ParsedQuery
+from .querying import MAX_QUERY_LENGTH, ParsedQuery, Unit
 from .relax import relax
 from .schema import SCHEMA_VERSION, TAXONOMY_DOC_ID
 from .scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
@@ -67,6 +67,8 @@ class Hit:
     see_also: list[str] = field(default_factory=list)
     lineage: list[dict] = field(default_factory=list)
     body_zh: str | None = None  # the record's Chinese text, for exports and Chinese pages
+    # the query's words (or terms) this record holds: all of them unless the search was relaxed
+    matched_words: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,6 +93,9 @@ class SearchResult:
     # zones the query or the filters name that have no measure yet: the zone's names and
     # `named_as`, the words that named it
     zones_without_records: list[dict] = field(default_factory=list)
+    # the query's plain words (or terms) that some record shown holds, and those none holds
+    matched_words: list[str] = field(default_factory=list)
+    unmatched_words: list[str] = field(default_factory=list)
 
     def messages(self) -> list[str]:
         """Every note on this result, in English: how the query was read, then what was
@@ -101,8 +106,13 @@ class SearchResult:
                        f"{self.suggestion!r}.")
         if self.relaxed:
             searched = self.suggestion if self.corrected_from else self.query
+            relaxed = self.relaxed
+            wider = relaxed.get("minimum", 0) > len(relaxed["kept"])
             out.append(f"No measure holds every word of {searched!r}; showing those with "
-                       f"{self.relaxed['query']!r} (left out: {', '.join(self.relaxed['dropped'])}).")
+                       f"{relaxed['query']!r}"
+                       + (f" or with {relaxed['minimum']} of the query's words" if wider else "")
+                       + (", those holding more of the query first" if relaxed.get("ranking") else "")
+                       + f" (left out: {', '.join(relaxed['dropped'])}).")
         for zone in self.zones_without_records:
             out.append(f"No measures of the {zone['short']} pilot free trade zone are recorded "
                        f"yet (zone {zone['id']!r}).")
@@ -289,11 +299,13 @@ class KnowledgeBase:
                  per_page: int, snippets: bool = True, newest_first: bool = False,
                  offer: bool = True) -> SearchResult:
         """The results of a query, or, when it finds nothing, of what is likeliest meant: the
-        query with its misspellings corrected, then (failing that) with the least useful
-        words left out (relax.py). With `offer`, a query that found something may still get
-        a "did you mean" that finds something too."""
+        query with its misspellings corrected, then (failing that) its words as optional
+        clauses under a minimum that keeps the rarest (relax.py). With
+        `offer`, a query that found something may still get a "did you mean" that finds
+        something too. Every result says which of the query's words its records hold."""
         result = self._run(gen, parsed, filters, page, per_page, snippets, newest_first)
         named = self._zones_without_records(gen, parsed, filters)
+        words = _plain_words(parsed)
         if result.total or parsed.query is None:
             if offer and result.total:
                 suggestion = gen.speller.suggest(parsed)
@@ -301,7 +313,11 @@ class KnowledgeBase:
                                             snippets=False).total:
                     result.suggestion = suggestion
             result.zones_without_records = named
+            result.matched_words = words
+            for hit in result.hits:
+                hit.matched_words = list(words)
             return result
+        result.unmatched_words = words
         suggestion = gen.speller.suggest(parsed)
         base = parsed
         if suggestion:
@@ -311,6 +327,9 @@ class KnowledgeBase:
                 retry.notes = result.notes
                 retry.suggestion, retry.corrected_from = suggestion, result.query
                 retry.zones_without_records = named
+                retry.matched_words = _plain_words(fixed)
+                for hit in retry.hits:
+                    hit.matched_words = list(retry.matched_words)
                 return retry
             base = fixed
         ctx = gen.context(self.time_budget)
@@ -322,17 +341,69 @@ class KnowledgeBase:
                 result.notes.append(Note(
                     "structured_none", "No measure matches this whole query; a query with AND, "
                     "OR or brackets is searched as written, with no words left out."))
+            elif base.units and all(u.plain for u in base.units):
+                # single characters cut from a word no record holds (渝新: 渝 and 新): the
+                # word as typed is what no record mentions
+                result.notes.insert(0, _unheld_note([_typed(base.units)], any(filters.values())))
             result.zones_without_records = named
             return result
-        relaxed = gen.builder.subquery(base, relaxation.kept)
-        found = self._run(gen, relaxed, filters, page, per_page, snippets, newest_first)
-        found.notes = result.notes
+        unheld = _unheld_note(_as_typed(base.units, relaxation.missing), any(filters.values()))
+        if not any(u.plain for u in relaxation.kept):
+            # every word is one no record holds (or a lone character): nothing to show, but
+            # a Chinese word's held part is offered as an English word's spelling is
+            if unheld:
+                result.notes.insert(0, unheld)
+            result.zones_without_records = named
+            if base is not parsed:
+                result.unmatched_words = _plain_words(base)
+            elif offer:
+                result.suggestion = self._chinese_suggestion(gen, base, relaxation.missing,
+                                                             filters)
+            return result
+        relaxed = gen.builder.ranked(base, [u for u in relaxation.kept if not u.plain],
+                                     [u for u in base.units if u.plain
+                                      and u not in relaxation.missing])
+        relaxed.text = " ".join(u.text for u in relaxation.kept)
+        found = self._run(gen, relaxed, filters, page, per_page, snippets, newest_first,
+                          words=[u for u in base.units if u.plain], within=relaxation.matching)
+        found.notes = ([unheld] if unheld else []) + result.notes
         found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
-                         "dropped": [u.text for u in relaxation.dropped]}
+                         "dropped": [u.text for u in base.units if u in relaxation.dropped],
+                         "ranking": [u.text for u in relaxation.optional],
+                         "unheld": [u.text for u in relaxation.missing],
+                         "minimum": relaxation.minimum}
+        shown = set(found.matched_words)
+        found.unmatched_words = [w for w in _plain_words(base) if w not in shown]
         if base is not parsed:
             found.suggestion, found.corrected_from = suggestion, result.query
         found.zones_without_records = named
         return found
+
+    def _chinese_suggestion(self, gen: Generation, parsed: ParsedQuery, missing: list,
+                            filters: dict) -> str | None:
+        """For Chinese words no record holds, the longest part of each (two characters or
+        more) that some record holds: 零关税 -> 关税. None when no part finds anything."""
+        text = parsed.text
+        changed = False
+        for unit in missing:
+            word = unit.text
+            if not has_chinese(word) or len(word) < 3:
+                continue
+            best = None
+            for size in range(len(word) - 1, 1, -1):
+                found = [(self._run(gen, gen.builder.parse(word[i:i + size]), filters, 1, 1,
+                                    snippets=False).total, -i, word[i:i + size])
+                         for i in range(len(word) - size + 1) if has_chinese(word[i:i + size])]
+                found = [f for f in found if f[0]]
+                if found:
+                    best = max(found)[2]
+                    break
+            if best:
+                text, changed = text.replace(word, best, 1), True
+        if not changed or not self._run(gen, gen.builder.parse(text), filters, 1, 1,
+                                        snippets=False).total:
+            return None
+        return text
 
     def _zones_without_records(self, gen: Generation, parsed: ParsedQuery,
                                filters: dict) -> list[dict]:
@@ -384,7 +455,10 @@ class KnowledgeBase:
         return "".join(" " if ord(c) < 32 else c for c in query)  # NUL, pair marks, ...
 
     def _run(self, gen: Generation, parsed: ParsedQuery, filters: dict, page: int,
-             per_page: int, snippets: bool = True, newest_first: bool = False) -> SearchResult:
+             per_page: int, snippets: bool = True, newest_first: bool = False,
+             words: Sequence = (), within: np.ndarray | None = None) -> SearchResult:
+        """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
+        of them each shown record holds, and which any matching record holds."""
         masks = {kind: gen.any_of(kind, ids) for kind, ids in filters.items()}
         start = (page - 1) * per_page
         ctx = gen.context(self.time_budget)
@@ -394,6 +468,8 @@ class KnowledgeBase:
         else:
             root = compile_query(parsed.query, gen.postings)
             matched = root.match(ctx) & gen.live
+        if within is not None:  # a relaxed search's matches (relax.py)
+            matched = matched & within
         allowed = intersect(matched, *masks.values())
         facets = facet_counts(matched, masks, gen.groups)
         scores: dict[int, float] = {}
@@ -404,6 +480,11 @@ class KnowledgeBase:
             page_docs = page_docs[start:]
         terms = (_highlight_terms(gen, parsed) or set()) if snippets else set()
         explain = _synonym_use(gen, parsed, page_docs) if snippets else {}
+        held = {}  # unit text -> mask of the documents holding it
+        for unit in words:
+            q = gen.builder.unit_query(unit)
+            if q is not None and q is not Q.NullQuery:
+                held[unit.text] = compile_query(q, gen.postings).match(ctx)
         hits = []
         for docnum in page_docs:  # only the shown records are loaded and highlighted
             record = gen.record(docnum)
@@ -414,10 +495,15 @@ class KnowledgeBase:
                 hit.snippet = first_snippet(texts[::-1] if has_chinese(parsed.text) else texts,
                                             terms)
             hit.explanation = explain.get(docnum, [])
+            if words:
+                hit.matched_words = [w for w, mask in held.items() if mask[docnum]]
             hits.append(hit)
-        return SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
-                            facets, notes=list(parsed.notes), zones=filters["zone"],
-                            pillars=filters["pillar"], scopes=filters["scope"])
+        out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
+                           facets, notes=list(parsed.notes), zones=filters["zone"],
+                           pillars=filters["pillar"], scopes=filters["scope"])
+        if words and allowed is not None:
+            out.matched_words = [w for w, mask in held.items() if (mask & allowed).any()]
+        return out
 
     # -- browse ------------------------------------------------------------------------
     def measure(self, measure_id: str) -> dict | None:
@@ -546,6 +632,10 @@ def _highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
     for fieldname, text in gen.postings.existing_terms(parsed.query):
         if fieldname in TEXT_FIELDS:
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    # Chinese words as typed (and their Chinese synonyms): a word the segmenter does not know
+    # is no indexed term, but its characters in a row are what the bigram field matched
+    terms |= {w for w in parsed.words if has_chinese(w)}
+    terms |= {a for _o, alternatives in parsed.synonyms for a in alternatives if has_chinese(a)}
     return terms
 
 
@@ -582,3 +672,44 @@ def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[
                 out.setdefault(doc, []).append(
                     f"matched {', '.join(repr(u) for u in used)} as {how} of {original!r}")
     return out
+
+
+def _plain_words(parsed: ParsedQuery) -> list[str]:
+    """The query's plain words and terms as typed (units), none for a structured query."""
+    return [u.text for u in parsed.units if u.plain]
+
+
+def _as_typed(units: list, missing: list) -> list:
+    """The missing units, a single Chinese character standing for the run of characters it
+    was cut from (渝新, cut into 渝 and 新: no record mentions 渝新)."""
+    out, i = [], 0
+    while i < len(units):
+        j = i
+        while j < len(units) and len(units[j].text) == 1 and has_chinese(units[j].text):
+            j += 1
+        run = units[i:j] if j > i + 1 else units[i:i + 1]
+        if any(u in missing for u in run):
+            out.append(_typed(run) if len(run) > 1 else run[0])
+        i += len(run)
+    return out
+
+
+def _typed(units: list) -> Unit:
+    """Units as one, their texts joined as typed: Chinese ones without spaces."""
+    text = ""
+    for unit in units:
+        joint = "" if has_chinese(unit.text) and has_chinese(text[-1:]) else " "
+        text += (joint if text else "") + unit.text
+    return Unit(text, text, True)
+
+
+def _unheld_note(units: list, filtered: bool) -> Note | None:
+    """Which words no record holds, said before anything else about a relaxed search."""
+    if not units:
+        return None
+    words = [u.text for u in units]
+    listed = ", ".join(repr(w) for w in words)
+    if filtered:
+        return Note("unheld_words_filtered", f"No measure within the filters mentions {listed}.",
+                    words=listed)
+    return Note("unheld_words", f"No measure mentions {listed}.", words=listed)

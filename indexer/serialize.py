@@ -19,8 +19,8 @@ from typing import Any, Callable, Mapping
 
 # Keys of a described hit, in order. `snippet` and `explanation` are empty in exports.
 HIT_KEYS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
-            "source", "quote", "see_also", "see_also_sources", "lineage", "body_zh", "snippet",
-            "explanation")
+            "source", "quote", "see_also", "see_also_sources", "lineage", "body_zh",
+            "matched_words", "snippet", "explanation")
 CITATION_KEYS = ("id", "kind", "title", "title_zh", "publisher", "date", "language",
                  "original_url", "url")
 # A measure adds what only its own page shows.
@@ -28,7 +28,8 @@ MEASURE_EXTRA_KEYS = ("title_zh_note", "zones_note", "body", "path")
 # One row of a table (CSV): the hit's keys with the citation spread into source_* columns.
 FLAT_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
                 "source_id", "source_kind", "source_title", "source_publisher", "source_date",
-                "source_original_url", "source_url", "quote", "see_also", "lineage", "body_zh")
+                "source_original_url", "source_url", "quote", "see_also", "lineage", "body_zh",
+                "matched_words")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def hit(item: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict
         "see_also_sources": [citation(s, sources, links) for s in see_also],
         "lineage": [dict(step) for step in _get(item, "lineage") or ()],
         "body_zh": _get(item, "body_zh"),
+        # the query's words this record holds (all of them unless no record held every word)
+        "matched_words": list(_get(item, "matched_words") or ()),
         "snippet": _get(item, "snippet") or "",
         "explanation": list(_get(item, "explanation") or ()),
     }
@@ -102,7 +105,7 @@ def hit(item: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict
 def measure(record: Mapping, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict:
     """A whole measure: a hit's keys (snippet and explanation left out) and its own."""
     data = {k: v for k, v in hit(record, sources, links).items()
-            if k not in ("snippet", "explanation")}
+            if k not in ("snippet", "explanation", "matched_words")}
     data["source"] = citation(record.get("source"), sources, links, detail=True)
     for key in MEASURE_EXTRA_KEYS:
         data[key] = record.get(key)
@@ -132,8 +135,13 @@ def flat(described: Mapping) -> dict:
 def resolution(result: Any, links: Links = NO_LINKS) -> dict:
     """What a search did besides matching the query as typed: the correction it showed
     instead (`corrected_from`), the words it left out (`relaxed`), the zones the query
-    names that have no measures yet (`zones_without_records`, each with its page's `url`)."""
+    names that have no measures yet (`zones_without_records`, each with its page's `url`),
+    whether the query was corrected (`corrected`), and which of its words (or terms) some
+    record found holds (`matched_words`) and which none holds (`unmatched_words`)."""
     return {
+        "corrected": result.corrected_from is not None,
+        "matched_words": list(getattr(result, "matched_words", None) or ()),
+        "unmatched_words": list(getattr(result, "unmatched_words", None) or ()),
         "corrected_from": result.corrected_from,
         "relaxed": dict(result.relaxed) if result.relaxed else None,
         "zones_without_records": [

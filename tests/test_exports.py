@@ -19,7 +19,8 @@ RECORDS = fixture_records()
 ATOM = "{http://www.w3.org/2005/Atom}"
 CSV_HEADER = ["id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
               "source_id", "source_kind", "source_title", "source_publisher", "source_date",
-              "source_original_url", "source_url", "quote", "see_also", "lineage", "body_zh"]
+              "source_original_url", "source_url", "quote", "see_also", "lineage", "body_zh",
+              "matched_words"]
 SOURCES = {p.stem: front_matter(p) for p in (SHIPPED / "sources").glob("*.md")}
 
 

@@ -234,3 +234,69 @@ def test_block_max_path_scores_few_blocks(tmp_path, small_blocks, monkeypatch):
 def test_generated_text_is_plain():
     # the strategies above write YAML without quoting: keep their words YAML-safe
     assert all(set(w) <= set(string.ascii_lowercase) for w in EN)
+
+
+def _expected_relaxation(reference, gen, text):
+    """The relaxed search worked out on the reference, one record at a time (relax.py's
+    rules): which records match and in which order, or None when the query is not relaxed."""
+    parsed = gen.builder.parse(text)
+    units = [u for u in parsed.units if u.plain]
+    holding = {}
+    for i, unit in enumerate(units):
+        q = gen.builder.unit_query(unit)
+        holding[i] = {d.id for d in reference.docs if reference.matches(q, d)}
+    held = [i for i in holding if holding[i]]
+    missing = [units[i].text for i in holding if not holding[i]]
+    held.sort(key=lambda i: (len(holding[i]), i))  # rarest first
+    together, kept = {d.id for d in reference.docs}, []
+    for i in held:
+        if not together & holding[i]:
+            break
+        together &= holding[i]
+        kept.append(i)
+    matching = together if kept else set()
+    if len(held) > 1:
+        counts = {d.id: sum(d.id in holding[i] for i in held) for d in reference.docs}
+        most = max(counts.values())
+        if most > 1:
+            matching = matching | {d for d, c in counts.items() if c >= max(most, len(kept))}
+    if not kept:
+        return [], missing, []
+    ranked = gen.builder.ranked(parsed, [], [units[i] for i in sorted(held)]).query
+    return [units[i].text for i in sorted(kept)], missing, reference.ranking(ranked, matching)
+
+
+@settings(max_examples=10, **SETTINGS)
+@given(corpus=corpora, data=st.data())
+def test_relaxed_search_equals_reference(tmp_path, small_blocks, corpus, data):
+    """Partial matches (issue 19): when no record holds every word, the records the facade
+    shows and their order are those worked out record by record on the reference."""
+    measures, index = _build(tmp_path / "corpus", corpus)
+    reference = Reference(measures)
+    kb = KnowledgeBase(index, time_budget=None)
+    relaxed = 0
+    try:
+        gen = kb._gen
+        plain = [w for w in EN + ZH if w not in ("the", "of", "and")] + ["zzabsent", "tariff"]
+        for n in range(15):
+            text = " ".join(data.draw(st.lists(st.sampled_from(plain), min_size=2, max_size=4,
+                                               unique=True)))
+            if n % 3 == 0 and "zzabsent" not in text:  # a word no record holds: relaxed
+                text += " zzabsent"
+            result = kb.search(text, per_page=100)
+            if result.total and not result.relaxed or result.corrected_from:
+                continue
+            kept, missing, expected = _expected_relaxation(reference, gen, text)
+            if not result.relaxed:  # nothing any record holds, or only single characters
+                assert not kept and result.total == 0, text
+                continue
+            relaxed += 1
+            assert result.relaxed["kept"] == kept and result.relaxed["unheld"] == missing, text
+            got = [(h.id, h.score) for h in result.hits]
+            assert [i for i, _ in got] == [i for i, _ in expected[:100]], (text, got, expected)
+            assert np.allclose([s for _, s in got], [s for _, s in expected[:100]],
+                               rtol=0, atol=1e-6), text
+            assert result.total == len(expected)
+    finally:
+        kb.close()
+    assert relaxed, "no query of these was relaxed"

@@ -138,7 +138,7 @@ def atom_feed():
     pillars = {p["id"]: p for p in kb.pillars()}
     xml = feeds.atom(params, newest, names, pillars,
                      authority=current_app.config["FEED_TAG_AUTHORITY"] or request.host.split(":")[0],
-                     fallback_updated=_newest_date(kb))
+                     fallback_updated=_newest_date(kb), notes=result.messages())
     return Response(xml, mimetype="application/atom+xml")
 
 

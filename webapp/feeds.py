@@ -58,6 +58,8 @@ def _entry(feed: ET.Element, hit, authority: str, zones_by_id: dict, pillars_by_
     pillar = pillars_by_id.get(hit.pillar, {})
     summary = [hit.title_zh, "Zones: " + (", ".join(zone_names) or "not named"),
                "Pillar: " + pillar.get("name", hit.pillar)]
+    if getattr(hit, "matched_words", None):  # which of the search's words this measure holds
+        summary.append("Matches: " + ", ".join(hit.matched_words))
     _sub(entry, "summary", " — ".join(s for s in summary if s), type="text")
     _sub(entry, "category", term=hit.pillar, label=pillar.get("name"),
          scheme=url_for("pages.pillars", _external=True))
@@ -67,16 +69,18 @@ def _entry(feed: ET.Element, hit, authority: str, zones_by_id: dict, pillars_by_
 
 
 def atom(params: SearchParams, hits: list, zones_by_id: dict, pillars_by_id: dict, *,
-         authority: str, fallback_updated: str) -> bytes:
-    """The feed document; ``hits`` newest first. ``fallback_updated`` dates an empty feed."""
+         authority: str, fallback_updated: str, notes: list[str] = ()) -> bytes:
+    """The feed document; ``hits`` newest first. ``fallback_updated`` dates an empty feed;
+    ``notes`` (the search's, in English: words no measure holds, words left out, a
+    correction) follow the subtitle, so that a reader of the feed knows what it follows."""
     args = params.filter_args()
     query_string = urlencode(args, doseq=True)
 
     feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "en"})
     _sub(feed, "id", f"tag:{authority},{TAG_DATE}:search" + (f"?{query_string}" if args else ""))
     _sub(feed, "title", f"{SITE_NAME}: {describe(params, zones_by_id, pillars_by_id)}")
-    _sub(feed, "subtitle", "Reform measures of China's pilot free trade zones, each cited to "
-                           "its source; newest first.")
+    _sub(feed, "subtitle", " ".join(["Reform measures of China's pilot free trade zones, each "
+                                     "cited to its source; newest first.", *map(str, notes)]))
     _sub(feed, "updated", timestamp(hits[0].date if hits else fallback_updated))
     _sub(feed, "link", rel="self", type="application/atom+xml",
          href=url_for("exports.atom", _external=True, **args))

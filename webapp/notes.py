@@ -32,10 +32,12 @@ _MESSAGES = {
     "place_zone": lazy_gettext("%(place)s is a place in the %(zone)s pilot free trade zone, whose "
                                "measures are recorded for the zone as a whole: zone:%(place)s "
                                "searched all of them."),
-    "place_word": lazy_gettext("%(place)s is a place in the %(zone)s pilot free trade zone; "
-                               "measures are recorded for the zone as a whole, so only those whose "
-                               "text names %(place)s are shown (zone:%(zone_id)s shows all of the "
-                               "zone's)."),
+    "place_word": lazy_gettext("%(place)s is a place in the %(zone)s pilot free trade zone, whose "
+                               "measures are recorded for the zone as a whole: those naming "
+                               "%(place)s come first, then the zone's others (zone:%(zone_id)s "
+                               "shows only the zone's)."),
+    "unheld_words": lazy_gettext("No measure mentions %(words)s."),
+    "unheld_words_filtered": lazy_gettext("No measure within the filters mentions %(words)s."),
     # a search parameter out of range (a 400)
     "page_min": lazy_gettext("page must be 1 or more"),
     "per_page_range": lazy_gettext("per_page must be between 1 and %(most)s"),

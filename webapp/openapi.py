@@ -219,6 +219,12 @@ OPENAPI: dict = {
                     "quote": _QUOTE,
                     "body_zh": _BODY_ZH,
                     **_CITATION_TRAIL,
+                    "body_zh": {"type": ["string", "null"],
+                                "description": "The record's Chinese text, where it has one"},
+                    "matched_words": {"type": "array", "items": {"type": "string"},
+                                      "description": "The query's words (or terms) this measure "
+                                                     "holds: all of them unless no measure held "
+                                                     "every word (see `relaxed`)"},
                     "snippet": {"type": "string",
                                 "description": "Escaped HTML with <mark> around matched words; "
                                                "empty in exports"},
@@ -271,6 +277,15 @@ OPENAPI: dict = {
                                        "those of `suggestion`; holds the original query",
                     },
                     "relaxed": {"$ref": "#/components/schemas/Relaxed"},
+                    "corrected": {"type": "boolean",
+                                  "description": "Whether the results are those of a corrected "
+                                                 "spelling (`suggestion`)"},
+                    "matched_words": {"type": "array", "items": {"type": "string"},
+                                      "description": "The query's plain words (or terms) that "
+                                                     "some measure found holds"},
+                    "unmatched_words": {"type": "array", "items": {"type": "string"},
+                                        "description": "The query's plain words (or terms) that "
+                                                       "no measure found holds"},
                     "zones_without_records": {
                         "type": "array", "items": {"$ref": "#/components/schemas/ZoneWithoutRecords"},
                         "description": "Zones the query (or a zone filter) names that have no "
@@ -286,9 +301,13 @@ OPENAPI: dict = {
             "Relaxed": {
                 "type": ["object", "null"],
                 "description": "Set when no measure holds every word of the query (or of its "
-                               "correction): the results are those of `query`, its words "
-                               "without `dropped` (the least useful first: words no measure "
-                               "holds, then the commonest). Quoted phrases, fields and NOT "
+                               "correction): words no measure holds are `unheld`; of the others "
+                               "the rarest that some measure holds together are `kept` (the "
+                               "commonest are left out first, so a common word is never kept "
+                               "while a rarer one is left out). A measure shown holds every "
+                               "kept word, or at least `minimum` of the query's words; all of "
+                               "them rank it (BM25), so those holding more of the query, and "
+                               "its rarer words, come first. Quoted phrases, fields and NOT "
                                "parts are always kept; a query with AND, OR or brackets is "
                                "never relaxed.",
                 "required": ["query", "kept", "dropped"],
@@ -296,7 +315,15 @@ OPENAPI: dict = {
                     "query": {"type": "string", "description": "What was searched"},
                     "kept": {"type": "array", "items": {"type": "string"}},
                     "dropped": {"type": "array", "items": {"type": "string"},
-                                "description": "The words (or terms) left out"},
+                                "description": "The words (or terms) a measure need not hold"},
+                    "ranking": {"type": "array", "items": {"type": "string"},
+                                "description": "Words left out that still rank: a measure "
+                                               "holding them comes first"},
+                    "unheld": {"type": "array", "items": {"type": "string"},
+                               "description": "Words no measure (within the filters) holds"},
+                    "minimum": {"type": "integer",
+                                "description": "A measure shown holds every `kept` word, or at "
+                                               "least this many of the query's words"},
                 },
             },
             "ZoneWithoutRecords": {
@@ -345,6 +372,7 @@ OPENAPI: dict = {
                     "title_zh": {"type": "string"},
                     "zones": {"type": "array", "items": _ID},
                     "zones_note": {"type": ["string", "null"]},
+                    "body_zh": {"type": ["string", "null"]},
                     "pillar": _ID,
                     "date": {"type": "string", "format": "date"},
                     "status": _STATUS,

@@ -106,7 +106,7 @@ def generate(n: int, target: Path, profile: str = "policy") -> Path:
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     for name in ("zones.yaml", "pillars.yaml", "dictionary.txt", "synonyms.yaml", "glossary.yaml",
-                 "places.yaml"):
+                 "places.yaml", "everyday.yaml"):
         shutil.copy(SHIPPED / name, target / name)
     shutil.copytree(SHIPPED / "sources", target / "sources", dirs_exist_ok=True)
     taxonomy = load_taxonomy(SHIPPED, Report(SHIPPED))
