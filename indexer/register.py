@@ -10,7 +10,6 @@ their items by are `measures/reform-fields.yaml`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
 
 from . import fields as F
 from .errors import Report
@@ -283,10 +282,3 @@ def _record_facts(root: Path, record_id: str, measures: dict[str, Measure] | Non
     steps = meta.get("lineage") if isinstance(meta.get("lineage"), list) else []
     zones = meta.get("zones") if isinstance(meta.get("zones"), list) else []
     return {s.get("batch") for s in steps if isinstance(s, dict)}, set(zones)
-
-
-def items_of_record(taxonomy: Taxonomy, record_id: str) -> Iterable[tuple[Batch, BatchItem]]:
-    for batch in taxonomy.batches.values():
-        for item in batch.items:
-            if item.record == record_id:
-                yield batch, item
