@@ -91,3 +91,16 @@ def test_webapp_does_not_import_whoosh():
             modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                        [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not any(m.startswith("whoosh") for m in modules), name
+
+
+def test_the_whoosh_pin_is_the_codecs_import_gate():
+    """pip must never install a Whoosh the codec refuses at import: the bounds in pyproject.toml
+    are the codec's SUPPORTED_WHOOSH, both ends."""
+    import tomllib
+
+    from indexer.codec import SUPPORTED_WHOOSH
+
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+    pins = [d for d in project["project"]["dependencies"] if d.startswith("whoosh-reloaded")]
+    low, high = (".".join(map(str, v)) for v in SUPPORTED_WHOOSH)
+    assert pins == [f"whoosh-reloaded>={low},<{high.removesuffix('.0')}"], pins
