@@ -6,8 +6,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from indexer.build import build_index
+from tests.helpers import PROFILE
+
+# Hypothesis profiles (tests/helpers.py:examples scales the example counts): "ci" repeats
+# the same examples on every run; "explore" draws new ones from a random seed, which pytest
+# prints with each failure (or give --hypothesis-seed=N to replay a run).
+_COMMON = dict(deadline=None, database=None,
+               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                      HealthCheck.data_too_large])
+settings.register_profile("ci", derandomize=True, **_COMMON)
+settings.register_profile("explore", derandomize=False, print_blob=True, **_COMMON)
+settings.load_profile(PROFILE)
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED = PROJECT / "measures"
@@ -87,3 +99,11 @@ def app(built_index):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every Hypothesis test `property`, so that .ci/run's exploring pass can select them
+    (`-m property`) without a list to keep."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)

@@ -41,3 +41,16 @@ def shipped_zone_ids() -> list[str]:
 
 
 ZONE_COUNT = len(shipped_zone_ids())
+
+
+# Property tests run under one of two Hypothesis profiles (registered in conftest.py):
+# "ci", the default, derandomised so that a run is repeatable; "explore"
+# (HYPOTHESIS_PROFILE=explore, as .ci/run's exploring pass sets), a random seed that pytest
+# prints and EXPLORE_FACTOR times the examples.
+EXPLORE_FACTOR = 4
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+
+
+def examples(n: int) -> int:
+    """A property test's example count under the profile in force."""
+    return n * EXPLORE_FACTOR if PROFILE == "explore" and n > 1 else n

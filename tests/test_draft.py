@@ -24,7 +24,7 @@ from indexer.drafting.pillar_model import PillarModel
 from indexer.places import load_places
 from indexer.drafting.zonefinder import ZoneFinder
 from tests.draft_eval import FIXTURES, evaluate, load_truth, truth_of_records
-from tests.helpers import SOURCE_ID
+from tests.helpers import examples, SOURCE_ID
 
 BRIEFING = "mofcom-2024-03-21-test-briefing"  # 8 measures, 9 zones, four numbered parts
 RELEASE = "mofcom-2024-06-14-test-release"  # no numbered parts; zones by their places
@@ -355,7 +355,7 @@ def test_measures_are_found_by_structure_not_by_their_verb(finder, text, zones, 
         assert found[0].zones == zones
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.sampled_from(["The Hubei FTZ launched a \"one license\" reform.", "It grew 5%.",
                                  "First, reform.", "No. 5 is U.S. made.", "上海推出新政。", "Why?",
                                  "  ", "\n", "\n\n", "Mr. Li spoke", "\"Quoted.\" Then"]),

@@ -17,6 +17,7 @@ from indexer.codec import WordPositions
 from indexer.evaluation import compile_query
 from indexer.querying import syntax_problem
 from indexer.snippets import snippet
+from tests.helpers import examples
 
 DICTIONARY = (("原产地证书", 100), ("原产地", 100), ("证书", 100), ("保税", 100), ("仓库", 100))
 
@@ -56,7 +57,7 @@ _TEXT = st.lists(st.sampled_from(
      "\x1c", "\x85", "trade."]), max_size=40).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_TEXT)
 def test_the_indexers_fast_gathering_equals_the_analysers_tokens(text):
     # index_arrays is the build's hot loop, with arrays: the same terms, positions and
@@ -346,7 +347,7 @@ def test_a_search_held_up_does_not_hold_up_another(kb, monkeypatch):
 
 
 # -- the codec's term dictionary ----------------------------------------------------------
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.integers(0, 300), min_size=1, max_size=200))
 def test_hash_slots_places_every_key_where_linear_probing_finds_it(homes):
     # each key in its own slot, reached from its home slot with no empty slot on the way
@@ -363,7 +364,7 @@ def test_hash_slots_places_every_key_where_linear_probing_finds_it(homes):
             at = (at + 1) % slots
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.sets(st.tuples(st.integers(0, 3), st.binary(min_size=1, max_size=12)),
                min_size=1, max_size=300),
        st.lists(st.binary(min_size=1, max_size=12), max_size=20))

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from indexer.build import build_index
 from indexer.search import KnowledgeBase
 from tests.conftest import fixture_corpus
-from tests.helpers import record, write
+from tests.helpers import examples, record, write
 from tests.webhelpers import api_search, text_of
 
 HORGOS_PHARMA = "xinjiang-horgos-pharmaceutical-three-in-one-joint-review"
@@ -104,7 +104,7 @@ WORDS = ["bonded", "oil", "customs", "railway", "insurance", "pharmaceutical", "
          "airport", "warehouse", "export", "zzqxnothing"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(WORDS), min_size=2, max_size=4, unique=True))
 def test_a_common_word_is_never_kept_while_a_rarer_one_is_left_out(shipped_kb, words):
     result = shipped_kb.search(" ".join(words))
@@ -167,7 +167,7 @@ def _chinese_spans(text: str) -> list[str]:
     return re.findall(r"[\u4e00-\u9fff]{2,}", text or "")
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_any_run_of_a_records_chinese_characters_finds_it(shipped_kb, data):
     hits = [h for h in shipped_kb.measures() if h.body_zh]
@@ -281,7 +281,7 @@ def test_the_place_note_offers_the_zone_filter_in_chinese(shipped_client):
     assert "Zhoushan 位于浙江自由贸易试验区内" in text and "zone:zhejiang" in text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("保税仓库海关贸易 ab1，。\n")), max_size=40))
 def test_the_bigram_arrays_are_the_bigram_tokens(text):
     """The build's fast path (index_arrays) gives the bigram field's tokens, position for

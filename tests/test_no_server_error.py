@@ -28,8 +28,9 @@ from hypothesis import strategies as st
 
 from indexer.model import SCOPES
 from webapp.openapi import OPENAPI
+from tests.helpers import examples
 
-SETTINGS = dict(deadline=None, database=None, derandomize=True,
+SETTINGS = dict(deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 
@@ -184,7 +185,7 @@ def test_no_generated_request_is_a_server_error(app, client, known, family):
     rules = [rule for rule in app.url_map.iter_rules() if _family(rule) == family]
     assert rules
 
-    @settings(max_examples=FAMILIES[family], **SETTINGS)
+    @settings(max_examples=examples(FAMILIES[family]), **SETTINGS)
     @given(request=requests(known, rules))
     def check(request):
         response = client.open(request["url"], method=request["method"],
@@ -320,7 +321,7 @@ def test_a_request_the_openapi_document_allows_is_never_refused(app, client, kno
                     query.append(f"{parameter['name']}={_encode(one)}")
         return url + ("?" + "&".join(query) if query else "")
 
-    @settings(max_examples=60 if parameters else 1, **SETTINGS)
+    @settings(max_examples=examples(60 if parameters else 1), **SETTINGS)
     @given(url=request())
     def check(url):
         response = client.get(url)

@@ -20,6 +20,7 @@ from indexer.querying import MAX_QUERY_LENGTH
 from indexer.search import MAX_PER_PAGE, SearchResult
 from tests.conftest import SHIPPED
 from tests.webhelpers import active_content
+from tests.helpers import examples
 
 ZONE_IDS = [z["id"] for z in yaml.safe_load((SHIPPED / "zones.yaml").read_text(encoding="utf-8"))["zones"]]
 PILLAR_IDS = [p["id"] for p in yaml.safe_load((SHIPPED / "pillars.yaml").read_text(encoding="utf-8"))["pillars"]]
@@ -64,7 +65,7 @@ def assert_safe_snippet(snippet: str) -> None:
     assert ">" not in re.sub(r"</?mark>", "", snippet), snippet
 
 
-@settings(max_examples=400, **SETTINGS)
+@settings(max_examples=examples(400), **SETTINGS)
 @given(query=queries, zones=zone_lists, pillars=pillar_lists, page=pages, per_page=per_pages)
 def test_facade_returns_a_result_or_its_own_error(kb, query, zones, pillars, page, per_page):
     try:
@@ -79,7 +80,7 @@ def test_facade_returns_a_result_or_its_own_error(kb, query, zones, pillars, pag
     assert all(isinstance(note, str) for note in result.notes)
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=examples(100), **SETTINGS)
 @given(query=queries, zones=zone_lists, pillars=pillar_lists)
 def test_facade_export_returns_a_result_or_its_own_error(kb, query, zones, pillars):
     try:
@@ -111,7 +112,7 @@ def query_strings(draw) -> str:
     return "&".join(f"{name}={_encoded(value)}" for name, value in draw(st.permutations(params)))
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=examples(200), **SETTINGS)
 @given(query_string=query_strings())
 def test_api_search_answers_json_below_500(client, query_string):
     response = client.get(f"/api/search?{query_string}")
@@ -128,7 +129,7 @@ def test_api_search_answers_json_below_500(client, query_string):
         assert isinstance(data["error"], str) and data["error"]
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=examples(60), **SETTINGS)
 @given(query_string=query_strings())
 def test_search_page_answers_below_500_and_echoes_only_text(client, query_string):
     response = client.get(f"/search?{query_string}")

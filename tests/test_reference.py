@@ -26,7 +26,7 @@ from indexer.build import build_index
 from indexer.evaluation import compile_query
 from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
-from tests.helpers import record, write
+from tests.helpers import examples, record, write
 from tests.reference import Reference
 
 EN = ["trade", "trading", "customs", "clearance", "bonded", "oil", "tank", "zone", "port",
@@ -36,7 +36,7 @@ ZONES = ["zhejiang", "shanghai", "yunnan"]
 PILLARS = ["logistics", "key-industries", "precise-services"]
 # No shrinking: each example builds an index, and shrinking one takes minutes; a failure
 # prints its corpus and query as generated.
-SETTINGS = dict(deadline=None, database=None, derandomize=True,
+SETTINGS = dict(deadline=None, database=None,
                 phases=[Phase.explicit, Phase.reuse, Phase.generate],
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
@@ -137,7 +137,7 @@ def _engine_ranking(gen, parsed, zones, pillars, k, score_all):
     return matched, allowed, [(d, scores[d]) for d in docs]
 
 
-@settings(max_examples=12, **SETTINGS)
+@settings(max_examples=examples(12), **SETTINGS)
 @given(corpus=corpora, data=st.data())
 def test_engine_equals_reference(tmp_path, small_blocks, corpus, data):
     measures, index = _build(tmp_path / "corpus", corpus)
@@ -171,7 +171,7 @@ def test_engine_equals_reference(tmp_path, small_blocks, corpus, data):
         kb.close()
 
 
-@settings(max_examples=8, **SETTINGS)
+@settings(max_examples=examples(8), **SETTINGS)
 @given(corpus=corpora, data=st.data())
 def test_pages_read_in_turn_equal_one_long_page(tmp_path, small_blocks, corpus, data):
     """The words-together boost included (queries of plain words): no record twice or
@@ -266,7 +266,7 @@ def _expected_relaxation(reference, gen, text):
     return [units[i].text for i in sorted(kept)], missing, reference.ranking(ranked, matching)
 
 
-@settings(max_examples=10, **SETTINGS)
+@settings(max_examples=examples(10), **SETTINGS)
 @given(corpus=corpora, data=st.data())
 def test_relaxed_search_equals_reference(tmp_path, small_blocks, corpus, data):
     """Partial matches (issue 19): when no record holds every word, the records the facade
