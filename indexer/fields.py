@@ -66,6 +66,16 @@ def id_list(value: Any) -> tuple[str, ...]:
     return ids
 
 
+def chinese_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError("must be a non-empty list of Chinese names")
+    names = tuple(chinese(v) for v in value)
+    repeated = sorted({v for v in names if names.count(v) > 1})
+    if repeated:
+        raise FieldError(f"lists {', '.join(repeated)} more than once")
+    return names
+
+
 def tags(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise FieldError("must be a non-empty list of keywords")
