@@ -9,22 +9,14 @@ import pytest
 from indexer.build import build_index
 from indexer.catalog import load_catalog
 from tests.conftest import fixture_corpus
-from tests.helpers import SOURCE_ID, edit, record, write
+from tests.helpers import CITED, SOURCE_ID, edit, record, write
 
 RECORD_ID = "test-official-name"
 OFFICIAL = "申报无疫放行"  # the official name, as a batch notice would give it
 OURS = "外锚地受油船舶入境检疫便利"  # the project's rendering it replaced (no word of OFFICIAL)
 
-CITED = """---
-kind: cited
-title: A public page naming a measure
-publisher: Ministry of Commerce of the People's Republic of China
-date: 2025-09-18
-language: zh
-url: https://example.gov.cn/official.html
----
-A page that names, among other things, a test measure.
-"""
+# a Chinese official page that names the measure
+CITED = CITED.replace("language: en", "language: zh").replace("page.html", "official.html")
 
 
 def official_record(extra: str, zones: str = "[zhejiang]") -> str:
