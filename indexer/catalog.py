@@ -74,6 +74,9 @@ MEASURE_FIELDS = {
     "title": F.Spec(True, F.text),
     "title_zh": F.Spec(True, F.chinese),
     "title_zh_note": F.Spec(False, F.text),
+    # the source giving title_zh as the official name: the record's, or its batch's
+    "title_zh_source": F.Spec(False, F.identifier),
+    "title_zh_alt": F.Spec(False, F.chinese_list),  # other Chinese names, searched as the title
     "zones": F.Spec(True, F.id_list),
     "zones_note": F.Spec(False, F.text),
     "pillar": F.Spec(True, F.identifier),
@@ -290,12 +293,40 @@ def load_measure(path: Path, taxonomy: Taxonomy, report: Report,
                        "leave it out")
         elif data["lineage"]:
             data["status"] = status_from_lineage(data["lineage"])
+    if "title_zh_source" in data:
+        _check_title_zh_source(data, meta, taxonomy, path, report)
     if not doc.body.strip():
         report.add(path, doc.body_line, "(body)", "the record has no body text")
     if len(report.problems) > before or blanks:
         return None
     data = {k: v for k, v in data.items() if k in MEASURE_FIELDS}
     return Measure(id=path.stem, body=doc.body.strip("\n"), path=report.rel(path), **data)
+
+
+def _check_title_zh_source(data: dict, meta: Located, taxonomy: Taxonomy, path: Path,
+                           report: Report) -> None:
+    """The source of an official Chinese name: a known source that the record lists (source,
+    see_also, a lineage step) or that a batch of its lineage rests on; and no note calling
+    the same title the project's translation."""
+    name, line = data["title_zh_source"], meta.line_of("title_zh_source")
+    if name not in taxonomy.sources:
+        report.add(path, line, "title_zh_source", F.unknown("source", name, taxonomy.sources))
+        return
+    listed = {data.get("source"), *data.get("see_also", ())}
+    for step in data.get("lineage") or ():
+        listed.add(step.source)
+        batch = taxonomy.batches.get(step.batch) if step.batch else None
+        if batch is not None:
+            listed |= {batch.source, batch.items_stated_source, *batch.see_also}
+            listed |= {item.zones_source for item in batch.items if item.record == path.stem}
+    if name not in listed:
+        report.add(path, line, "title_zh_source",
+                   f"{name!r} is neither a source of this record (source, see_also, lineage) "
+                   "nor of a batch its lineage names: list it there first")
+    if "title_zh_note" in data:
+        report.add(path, meta.line_of("title_zh_note"), "title_zh_note",
+                   "title_zh_source says the title is the official name; a note calling it "
+                   "the project's translation contradicts it (move our wording to title_zh_alt)")
 
 
 def _check_against_source(data: dict, source: Source, doc, path: Path, report: Report,

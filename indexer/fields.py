@@ -59,11 +59,20 @@ def id_list(value: Any) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise FieldError("must be a list, e.g. [zhejiang] or [] when the source names none")
-    ids = tuple(identifier(v) for v in value)
-    repeated = sorted({v for v in ids if ids.count(v) > 1})
+    return _once_each(tuple(identifier(v) for v in value))
+
+
+def chinese_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError("must be a non-empty list of Chinese names")
+    return _once_each(tuple(chinese(v) for v in value))
+
+
+def _once_each(values: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({v for v in values if values.count(v) > 1})
     if repeated:
         raise FieldError(f"lists {', '.join(repeated)} more than once")
-    return ids
+    return values
 
 
 def tags(value: Any) -> tuple[str, ...]:

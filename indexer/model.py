@@ -242,6 +242,8 @@ class Measure:
     zones_note: str | None = None
     status: str | None = None
     title_zh_note: str | None = None
+    title_zh_source: str | None = None  # the source giving title_zh as the official name
+    title_zh_alt: tuple[str, ...] = ()  # other Chinese names (our former rendering), searched
     see_also: tuple[str, ...] = ()
     lineage: tuple[LineageStep, ...] = ()
     body_zh: str | None = None  # the record's Chinese text, written afresh from the same facts
@@ -253,6 +255,7 @@ class Measure:
         data["zones"] = list(self.zones)
         data["tags"] = list(self.tags)
         data["see_also"] = list(self.see_also)
+        data["title_zh_alt"] = list(self.title_zh_alt)
         data["lineage"] = [step.to_dict() for step in self.lineage]
         return data
 

@@ -76,7 +76,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
     body = "\n\n".join(part for part in (measure.body, measure.body_zh, measure.quote,
                                          lineage_words(measure.lineage),
                                          measure.title_zh_note) if part)
-    title = normalize(f"{measure.title}\n{measure.title_zh}")
+    title = normalize("\n".join((measure.title, measure.title_zh, *measure.title_zh_alt)))
     tags = normalize(" ".join(measure.tags))
     names, body = normalize(names), normalize(body)
     # the spelling vocabulary: each English word once per record, unstemmed

@@ -24,7 +24,8 @@ HIT_KEYS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tag
 CITATION_KEYS = ("id", "kind", "title", "title_zh", "publisher", "date", "language",
                  "original_url", "url")
 # A measure adds what only its own page shows.
-MEASURE_EXTRA_KEYS = ("title_zh_note", "zones_note", "body", "path")
+MEASURE_EXTRA_KEYS = ("title_zh_note", "title_zh_source", "title_zh_alt", "zones_note", "body",
+                      "path")
 # One row of a table (CSV): the hit's keys with the citation spread into source_* columns.
 FLAT_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
                 "source_id", "source_kind", "source_title", "source_publisher", "source_date",

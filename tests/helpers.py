@@ -31,6 +31,19 @@ def record(title="A test measure", title_zh="测试举措", zones="[zhejiang]",
             f"date: {date}\ntags: {tags}\nsource: {source}\nquote: {quote}\n{extra}---\n{body}\n")
 
 
+# A cited source for tests that add one (as sources/test-cited-page.md or under another name).
+CITED = """---
+kind: cited
+title: A public page about a measure
+publisher: Ministry of Commerce of the People's Republic of China
+date: 2025-09-18
+language: en
+url: https://example.gov.cn/page.html
+---
+A page that describes, among other things, a test measure.
+"""
+
+
 def shipped_zone_ids() -> list[str]:
     """The zone ids of the shipped zones.yaml, in file order: tests count zones from the data,
     so that a new zone is an edit to that one file."""

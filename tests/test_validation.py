@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from indexer.catalog import load_catalog
-from tests.helpers import ZHEJIANG_OIL, ZONE_COUNT, edit, record, write
+from tests.helpers import CITED, ZHEJIANG_OIL, ZONE_COUNT, edit, record, write
 
 
 def problems(measures) -> list[str]:
@@ -175,18 +175,6 @@ def test_broken_source(measures_copy):
     found = problems(measures_copy)
     assert any("figures[1].quote: does not occur verbatim" in p for p in found), found
     assert any(": language: must be a language code" in p for p in found), found
-
-
-CITED = """---
-kind: cited
-title: A public page about a measure
-publisher: Ministry of Commerce of the People's Republic of China
-date: 2025-09-18
-language: en
-url: https://example.gov.cn/page.html
----
-A page that describes, among other things, a test measure.
-"""
 
 
 def cited_record(extra: str = "", quote: str | None = None) -> str:

@@ -380,6 +380,11 @@ OPENAPI: dict = {
                     "quote": _QUOTE,
                     "title_zh_note": {"type": ["string", "null"],
                                       "description": "Says when title_zh is a translation"},
+                    "title_zh_source": {"type": ["string", "null"],
+                                        "description": "The source giving title_zh as the "
+                                                       "official name (a source id)"},
+                    "title_zh_alt": {"type": ["array", "null"], "items": {"type": "string"},
+                                     "description": "Other Chinese names, searched as the title"},
                     **_CITATION_TRAIL,
                     "body": {"type": "string", "description": "Markdown"},
                     "body_zh": _BODY_ZH,
