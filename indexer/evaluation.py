@@ -100,6 +100,22 @@ class Node:
         return np.zeros(ctx.postings.blocks)
 
 
+def _union(ctx, nodes) -> np.ndarray:
+    """The documents any of the nodes matches."""
+    mask = nodes[0].match(ctx).copy()
+    for node in nodes[1:]:
+        mask |= node.match(ctx)
+    return mask
+
+
+def _intersection(ctx, nodes) -> np.ndarray:
+    """The documents every one of the nodes matches."""
+    mask = nodes[0].match(ctx).copy()
+    for node in nodes[1:]:
+        mask &= node.match(ctx)
+    return mask
+
+
 class Nothing(Node):
     def compute_match(self, ctx):
         return np.zeros(ctx.n, dtype=bool)
@@ -157,10 +173,7 @@ def _union_df(ctx, terms: list[Term]) -> int:
     """The live documents holding any of these terms (one term in several fields)."""
     if len(terms) == 1:
         return terms[0].postings(ctx).df
-    mask = terms[0].match(ctx).copy()
-    for term in terms[1:]:
-        mask |= term.match(ctx)
-    return int(np.count_nonzero(mask))
+    return int(np.count_nonzero(_union(ctx, terms)))
 
 
 class Combined(Node):
@@ -173,10 +186,7 @@ class Combined(Node):
         self.fieldname = members[0].fieldname  # the family's weight outside the saturation
 
     def compute_match(self, ctx):
-        mask = self.members[0].match(ctx).copy()
-        for term in self.members[1:]:
-            mask |= term.match(ctx)
-        return mask
+        return _union(ctx, self.members)
 
     def _idf(self, ctx) -> float:
         return ctx.bm25.idf(_union_df(ctx, self.members))
@@ -212,10 +222,7 @@ class And(Node):
         self.children, self.boost = children, boost
 
     def compute_match(self, ctx):
-        mask = self.children[0].match(ctx).copy()
-        for child in self.children[1:]:
-            mask &= child.match(ctx)
-        return mask
+        return _intersection(ctx, self.children)
 
     def score(self, ctx, docs):
         total = sum(child.score(ctx, docs) for child in self.children)
@@ -227,10 +234,7 @@ class And(Node):
 
 class Or(And):
     def compute_match(self, ctx):
-        mask = self.children[0].match(ctx).copy()
-        for child in self.children[1:]:
-            mask |= child.match(ctx)
-        return mask
+        return _union(ctx, self.children)
 
     def match_docs(self, ctx, docs):
         out = np.zeros(len(docs), dtype=bool)
@@ -399,10 +403,7 @@ class AllOf(Node):
         self.words = [Term(fieldname, b) for b in btexts]
 
     def compute_match(self, ctx):
-        mask = self.words[0].match(ctx).copy()
-        for word in self.words[1:]:
-            mask &= word.match(ctx)
-        return mask
+        return _intersection(ctx, self.words)
 
     def possible(self, ctx, docs: np.ndarray) -> np.ndarray:
         return self.match_docs(ctx, docs)
@@ -425,10 +426,7 @@ class CombinedPhrase(Node):
         self.fieldname = members[0].fieldname
 
     def compute_match(self, ctx):
-        mask = self.members[0].match(ctx).copy()
-        for phrase in self.members[1:]:
-            mask |= phrase.match(ctx)
-        return mask
+        return _union(ctx, self.members)
 
     def match_docs(self, ctx, docs):
         known = ctx.known(self)
