@@ -25,8 +25,7 @@ from .analysis import CJK, has_chinese
 from .fields import closest
 from .normalize import normalize
 from .notes import Note
-from .scoring import (FIELD_BOOSTS, NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS,
-                      TOGETHER_BOOST)
+from .scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS, TOGETHER_BOOST
 from .syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
                      is_bare, plain_words, syntax_problem, unsupported)
 from .vocabulary import QueryVocabulary
@@ -126,8 +125,9 @@ class QueryBuilder:
 
     # -- parsing -----------------------------------------------------------------------
     def _parser(self, syntax: bool):
-        parser = qparser.MultifieldParser(list(TEXT_FIELDS), self.schema, fieldboosts=FIELD_BOOSTS,
-                                          group=qparser.AndGroup)
+        # no field boosts here: a field's weight is the scorer's (BM25F, scoring.py); a
+        # query's boosts only multiply
+        parser = qparser.MultifieldParser(list(TEXT_FIELDS), self.schema, group=qparser.AndGroup)
         if syntax:
             aliases = {}
             for alias, real in FIELD_ALIASES.items():
@@ -393,9 +393,8 @@ class QueryBuilder:
             tokens = list(self.schema[fieldname].process_text(" ".join(words), mode="query"))
             if len(tokens) < 2:
                 continue
-            weight = FIELD_BOOSTS[fieldname]
-            boosts.append(Q.Phrase(fieldname, tokens, slop=1, boost=TOGETHER_BOOST * weight))
-            boosts.append(Q.Phrase(fieldname, tokens, slop=NEAR_SLOP, boost=NEAR_BOOST * weight))
+            boosts.append(Q.Phrase(fieldname, tokens, slop=1, boost=TOGETHER_BOOST))
+            boosts.append(Q.Phrase(fieldname, tokens, slop=NEAR_SLOP, boost=NEAR_BOOST))
         return Q.AndMaybe(parsed, Q.Or(boosts)) if boosts else parsed
 
 

@@ -8,7 +8,7 @@ informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meil
   2. the other words are ordered by rarity (fewest records first: a rare word says most
      about what is sought) and the most frequent are left out one at a time until some
      record holds all the rest (`kept`): a common word is never kept while a rarer one is
-     left out;
+     left out; a word the spelling correction put in comes after every word as typed;
   3. a record matches if it holds every kept word, or as many of the query's words as any
      record holds, when that is two or more (the minimum should match: a paraphrase whose
      rarest word is incidental still finds the records that hold most of it; a record
@@ -50,10 +50,13 @@ class Relaxation:
 
 
 def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray | None,
-          idf) -> Relaxation | None:
+          idf, typed: set[str] | None = None) -> Relaxation | None:
     """Which words of `parsed` (which found nothing among `allowed` documents) to require, to
     rank by and to report as held by no record; None when leaving words out cannot help (a
-    structured query, or no plain word)."""
+    structured query, or no plain word). With `typed` (the words as the user typed them, when
+    `parsed` is a spelling correction), a corrected word is required only after every held
+    word as typed: a guess never wins over a word the user wrote (Hainan yacht marina ->
+    marine keeps Hainan)."""
     if parsed.structured or not parsed.units:
         return None
     base = (ctx.live if allowed is None else allowed & ctx.live).copy()
@@ -81,8 +84,11 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
     held = [(i, m) for i, m in weighed if (m & base).any()]
     missing = {i for i, _m in weighed if i not in {j for j, _ in held}}
     missing |= {i for i in lone if not (masks[i] & base).any()}
-    # rarest first (records holding the word anywhere: its weight in BM25); ties by order
-    held.sort(key=lambda im: (-idf(int(np.count_nonzero(im[1]))), im[0]))
+    # as typed first, then rarest first (records holding the word anywhere: its weight in
+    # BM25); ties by order
+    guessed = set() if typed is None else {i for i, u in enumerate(parsed.units)
+                                           if u.text.lower() not in typed}
+    held.sort(key=lambda im: (im[0] in guessed, -idf(int(np.count_nonzero(im[1]))), im[0]))
     required: set[int] = set()
     together = base
     for i, mask in held:

@@ -1,11 +1,25 @@
 """Ranking: BM25F over arrays, and every constant that orders results, in one place.
 
-A query's score for a document is the sum, over the query's terms, of
-    boost(field) * idf(term) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-with a field's length counted in words (codec.WordPositions) and idf over live documents.
-The same formula bounds a block of documents from its largest tf and its shortest length:
-the term's contribution grows with tf and shrinks with length, so no document of the block
-can score above it (what lets evaluation.py skip blocks; see collect.py).
+BM25F as Robertson and Zaragoza define it (and Lucene's CombinedFieldQuery): a term searched
+in several fields is one term of one combined document. Its frequency there is
+
+    tf~ = sum over the fields f of  WEIGHT(f) * tf_f / (1 - B + B * length_f / average_f)
+
+with a field's length counted in words (codec.WordPositions), and its score is saturated once,
+with one idf (the live documents holding the term in any of the fields searched):
+
+    boost * idf(term) * tf~ * (K1 + 1) / (tf~ + K1)
+
+A field's weight belongs to the field, not to the query: a query's boost multiplies the term's
+score (the words-together boost, a place's boost), the field weights stand inside tf~. The
+Chinese character bigrams (a fallback for words the segmenter does not know) are another
+analysis of the text, not the same term: a bigram term is scored alone, by the same formula
+over its one field, times FALLBACK_WEIGHTS, below any whole word.
+
+The same formula bounds a block of documents from each field's largest tf and shortest length
+in the block: tf~ grows with every tf and shrinks with every length, and the saturation grows
+with tf~, so no document of the block can score above it (what lets evaluation.py skip blocks;
+see collect.py).
 """
 
 from __future__ import annotations
@@ -16,20 +30,24 @@ import numpy as np
 
 K1, B = 1.2, 0.75
 
-# Field weights: titles above tags above zone/pillar names above the body; the Chinese
-# character bigrams (a fallback for words the segmenter does not know) below any whole word.
-FIELD_BOOSTS = {
+# BM25F field weights of the words of a record: titles above tags above zone/pillar names
+# above the body.
+FIELD_WEIGHTS = {
     "title": 4.0,
     "tags": 2.5,
     "names": 1.2,
     "body": 1.0,
+}
+# Fields of another analysis, scored alone and weighted outside the saturation: the Chinese
+# character bigrams, below any whole word.
+FALLBACK_WEIGHTS = {
     "cjk": 0.3,
 }
-TEXT_FIELDS = tuple(FIELD_BOOSTS)
+TEXT_FIELDS = (*FIELD_WEIGHTS, *FALLBACK_WEIGHTS)
 
 # The words-together boost of a query of plain words: records with the words in a row, or
 # within NEAR_SLOP positions of each other, in a field, gain these multiples of the words'
-# scores in that field.
+# BM25F scores over the fields where they stand so.
 TOGETHER_BOOST = 2.0
 NEAR_BOOST = 0.5
 NEAR_SLOP = 6
@@ -47,6 +65,12 @@ RELATED_PILLAR = 1.0
 SCORE_DECIMALS = 6
 
 
+def family(fieldname: str) -> str:
+    """Fields whose terms combine into one BM25F term: the words of a record are one family;
+    a fallback field is a family of its own."""
+    return "words" if fieldname in FIELD_WEIGHTS else fieldname
+
+
 class BM25F:
     """Term scores for one index generation: its live document count and average lengths."""
 
@@ -57,20 +81,21 @@ class BM25F:
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.doc_count - df + 0.5) / (df + 0.5))
 
-    def scores(self, fieldname: str, tf: np.ndarray, lengths: np.ndarray, idf: float,
-               boost: float) -> np.ndarray:
-        """Scores of postings with frequencies `tf` in documents of these field lengths."""
-        average = self.average.get(fieldname)
-        if average is None:  # not a scored field (zones, pillar, ...): matching only
-            return np.zeros(len(tf))
-        tf = tf.astype(np.float64)
-        norm = K1 * (1 - B + B * lengths.astype(np.float64) / average)
-        return boost * idf * tf * (K1 + 1) / (tf + norm)
+    def scored(self, fieldname: str) -> bool:
+        return fieldname in self.average and fieldname in TEXT_FIELDS
 
-    def bounds(self, fieldname: str, max_tf: np.ndarray, min_length: np.ndarray, idf: float,
-               boost: float) -> np.ndarray:
-        """Upper bounds of the scores in blocks with these largest tf and shortest lengths."""
-        return self.scores(fieldname, max_tf, min_length, idf, boost)
+    def weighted_tf(self, fieldname: str, tf: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """One field's part of tf~: its weight times tf over the normalised length."""
+        if not self.scored(fieldname):  # not a scored field (zones, pillar, ...): matching only
+            return np.zeros(len(tf))
+        norm = 1 - B + B * lengths.astype(np.float64) / self.average[fieldname]
+        return FIELD_WEIGHTS.get(fieldname, 1.0) * tf.astype(np.float64) / norm
+
+    @staticmethod
+    def saturated(tf_tilde: np.ndarray, idf: float, boost: float, fieldname: str) -> np.ndarray:
+        """The score of a term of this combined frequency (0 where it is 0)."""
+        outer = boost * idf * FALLBACK_WEIGHTS.get(fieldname, 1.0)
+        return outer * tf_tilde * (K1 + 1) / (tf_tilde + K1)
 
 
 def rounded(scores: np.ndarray) -> np.ndarray:

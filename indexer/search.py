@@ -335,7 +335,8 @@ class KnowledgeBase:
         ctx = gen.context(self.time_budget)
         masks = [gen.any_of(kind, ids) for kind, ids in filters.items()]
         allowed = intersect(gen.live, *masks)
-        relaxation = relax(gen.builder, base, ctx, allowed, gen.bm25.idf)
+        typed = None if base is parsed else {u.text.lower() for u in parsed.units}
+        relaxation = relax(gen.builder, base, ctx, allowed, gen.bm25.idf, typed)
         if relaxation is None:
             if base.structured:
                 result.notes.append(Note(

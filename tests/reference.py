@@ -3,9 +3,10 @@
 It reads the records themselves, not the index: each record's index document
 (schema.measure_document) is analysed with the schema's own analysers, and a Whoosh query
 tree is evaluated one document at a time over those tokens: a term matches where it
-occurs, a phrase where its words' positions chain, and BM25F is the textbook formula with
-plain Python floats. Nothing here is shared with indexer/evaluation.py, postings.py or
-collect.py.
+occurs, a phrase where its words' positions chain, and BM25F is Robertson and Zaragoza's
+formula with plain Python floats (one term's weighted frequencies over its fields, saturated
+once, one idf over the records holding it in any of them). Nothing here is shared with
+indexer/evaluation.py, postings.py or collect.py; the constants are scoring.py's.
 """
 
 from __future__ import annotations
@@ -130,32 +131,101 @@ class Reference:
         """BM25F of a matching document; 0 for a part that does not match."""
         if not self.matches(q, doc):
             return 0.0
-        if isinstance(q, Q.Term):
-            return self._term_score(q.fieldname, self._text(q), q.boost, doc)
-        if isinstance(q, Q.Phrase):
-            return sum(self._term_score(q.fieldname, w, q.boost, doc) for w in q.words)
+        if isinstance(q, (Q.Term, Q.Phrase, Q.Prefix, Q.Wildcard)):
+            return self._alternatives([q], doc)
         if isinstance(q, Q.AndMaybe):
             return self.score(q.a, doc) + self.score(q.b, doc)
         if isinstance(q, Q.AndNot):
             return self.score(q.a, doc)
-        if isinstance(q, (Q.And, Q.Or)):
+        if isinstance(q, Q.Or):
+            return q.boost * self._alternatives(q.subqueries, doc)
+        if isinstance(q, Q.And):
             return q.boost * sum(self.score(s, doc) for s in q.subqueries)
-        if isinstance(q, (Q.Prefix, Q.Wildcard)):
-            return sum(self.score(t, doc) for t in self._expand(q))
         return 0.0
 
-    def _term_score(self, fieldname: str, text: str, boost: float, doc: Doc) -> float:
-        if fieldname not in scoring.TEXT_FIELDS:
+    def _alternatives(self, subqueries, doc: Doc) -> float:
+        """The alternatives of an Or: one term (or phrase) in several fields of a family, with
+        one boost, is one BM25F term; so is each term a prefix stands for."""
+        groups: dict[tuple, list[str]] = {}
+        total = 0.0
+        for s in subqueries:
+            if isinstance(s, (Q.Prefix, Q.Wildcard)):
+                leaves = self._expand(s)
+            elif isinstance(s, Q.Phrase) and len(s.words) == 1:
+                leaves = [Q.Term(s.fieldname, s.words[0], boost=s.boost)]
+            else:
+                leaves = [s]
+            for leaf in leaves:
+                if isinstance(leaf, Q.Term):
+                    key = ("term", self._family(leaf.fieldname), (self._text(leaf),), 0, leaf.boost)
+                elif isinstance(leaf, Q.Phrase):
+                    key = ("phrase", self._family(leaf.fieldname), tuple(leaf.words), leaf.slop,
+                           leaf.boost)
+                elif (isinstance(leaf, Q.And) and len(leaf.subqueries) > 1
+                      and all(isinstance(t, Q.Term) for t in leaf.subqueries)
+                      and len({t.fieldname for t in leaf.subqueries}) == 1):
+                    # a word cut into several terms: all of them in one field
+                    words = tuple(self._text(t) for t in leaf.subqueries)
+                    leaf = Q.Term(leaf.subqueries[0].fieldname, "", boost=leaf.boost)
+                    key = ("all", self._family(leaf.fieldname), words, 0, leaf.boost)
+                else:
+                    total += self.score(leaf, doc) if self.matches(leaf, doc) else 0.0
+                    continue
+                fields = groups.setdefault(key, [])
+                if leaf.fieldname not in fields:
+                    fields.append(leaf.fieldname)
+        where = {}
+        for key, fields in groups.items():
+            kind, _family, words, slop, _boost = key
+            if kind == "term":
+                where[key] = [f for f in fields if words[0] in doc.terms.get(f, {})]
+            elif kind == "all":  # the fields holding every one of the words
+                where[key] = [f for f in fields if all(w in doc.terms.get(f, {}) for w in words)]
+            else:  # the fields where the phrase stands in this document
+                where[key] = [f for f in fields
+                              if self._phrase(Q.Phrase(f, list(words), slop=slop), doc)]
+        # the Chinese bigrams of a word searched as a whole word too count only where the
+        # whole word is not found
+        found_whole = {(self._written(k), k[4]) for k in groups if k[1] == "words" and where[k]}
+        for key, fields in groups.items():
+            if key[1] in scoring.FALLBACK_WEIGHTS and (self._written(key), key[4]) in found_whole:
+                continue
+            total += sum(self._bm25f(fields, where[key], w, key[4], doc) for w in key[2])
+        return total
+
+    @staticmethod
+    def _written(key) -> str:
+        words = key[2]
+        if key[1] in scoring.FALLBACK_WEIGHTS:  # bigrams: 外商 商投 投资 -> 外商投资
+            return words[0] + "".join(w[1:] for w in words[1:])
+        return "".join(words)
+
+    @staticmethod
+    def _family(fieldname: str) -> str:
+        return "words" if fieldname in scoring.FIELD_WEIGHTS else fieldname
+
+    def _bm25f(self, fields: list[str], where: list[str], text: str, boost: float,
+               doc: Doc) -> float:
+        """Robertson and Zaragoza's BM25F of one term: its frequencies in the fields `where`,
+        each weighted and normalised by the field's length, summed and saturated once; its idf
+        over the records holding it in any of `fields`."""
+        fields = [f for f in fields if f in scoring.TEXT_FIELDS]
+        if not fields:
             return 0.0
-        tf = len(doc.terms.get(fieldname, {}).get(text, ()))
+        tf = 0.0
+        for f in where:
+            if f not in fields:
+                continue
+            count = len(doc.terms.get(f, {}).get(text, ()))
+            norm = 1 - scoring.B + scoring.B * doc.lengths.get(f, 0) / self.average[f]
+            tf += scoring.FIELD_WEIGHTS.get(f, 1.0) * count / norm
         if not tf:
             return 0.0
-        df = sum(1 for d in self.docs if text in d.terms.get(fieldname, {}))
+        df = sum(1 for d in self.docs if any(text in d.terms.get(f, {}) for f in fields))
         n = len(self.docs)
         idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        length = doc.lengths.get(fieldname, 0)
-        norm = scoring.K1 * (1 - scoring.B + scoring.B * length / self.average[fieldname])
-        return boost * idf * tf * (scoring.K1 + 1) / (tf + norm)
+        outer = boost * idf * scoring.FALLBACK_WEIGHTS.get(fields[0], 1.0)
+        return outer * tf * (scoring.K1 + 1) / (tf + scoring.K1)
 
     def ranking(self, q, allowed_ids: set[str] | None = None) -> list[tuple[str, float]]:
         """Every matching record (within `allowed_ids`), best first: score rounded as the

@@ -86,6 +86,18 @@ def test_a_corrected_query_says_so(shipped_client):
     assert data["matched_words"] == ["bonded"] and data["total"]
 
 
+def test_a_correction_never_wins_over_a_held_word_as_typed(shipped_client):
+    """'marina' is corrected to 'marine', which no Hainan record holds: the place as typed is
+    kept, the guess only ranks (it used to keep 'marine' and drop 'Hainan')."""
+    data = api_search(shipped_client, q="Hainan yacht marina", per_page=50)
+    assert data["corrected"] is True and data["corrected_from"] == "Hainan yacht marina"
+    assert data["relaxed"]["kept"] == ["Hainan"], data["relaxed"]
+    assert "marine" in data["relaxed"]["ranking"] and data["relaxed"]["unheld"] == ["yacht"]
+    assert data["total"] and all("hainan" in h["zones"] for h in data["results"])
+    # without the place, the correction is what the search keeps
+    assert api_search(shipped_client, q="yacht marina")["relaxed"]["kept"] == ["marine"]
+
+
 @pytest.mark.parametrize("q, first", [
     ("pharmaceutical approvals faster", HORGOS_PHARMA),
     ("fresh food exports released quickly", PERISHABLE),

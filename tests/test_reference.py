@@ -13,6 +13,7 @@ edited and deleted so the index has several segments and deleted documents) and 
 
 from __future__ import annotations
 
+import math
 import shutil
 import string
 
@@ -300,3 +301,30 @@ def test_relaxed_search_equals_reference(tmp_path, small_blocks, corpus, data):
     finally:
         kb.close()
     assert relaxed, "no query of these was relaxed"
+
+
+def test_a_word_in_several_fields_is_one_term_saturated_once(tmp_path):
+    """BM25F (issue 21): a word in the title, the tags and the body is one term of one
+    combined document, with one idf over the records holding it anywhere; its score stays
+    below idf * (K1 + 1), where per-field scores summed would reach several times that."""
+    from indexer import scoring
+
+    def item(i, title="trade zone", tags=("port",), body="customs clearance"):
+        return {"title": title, "title_zh": "贸易", "zones": ["zhejiang"], "pillar": "logistics",
+                "date": f"2016-01-{1 + i:02d}", "tags": list(tags), "body": body}
+
+    items = [item(i) for i in range(10)]
+    items[0] = item(0, title="zzquux trade", tags=("zzquux",), body="zzquux " * 12)
+    items[1] = item(1, body="customs zzquux clearance")
+    _measures, index = _build(tmp_path / "c", (items, [], []))
+    kb = KnowledgeBase(index, time_budget=None)
+    try:
+        result = kb.search("zzquux")
+        scores = {h.id: h.score for h in result.hits}
+        assert result.total == 2 and [h.id for h in result.hits] == ["r000", "r001"]
+        n, df = 10, 2  # df: records holding the word in any field
+        ceiling = math.log(1 + (n - df + 0.5) / (df + 0.5)) * (scoring.K1 + 1)
+        assert 0.85 * ceiling < scores["r000"] <= ceiling, (scores, ceiling)
+        assert scores["r001"] < 0.6 * ceiling
+    finally:
+        kb.close()
