@@ -7,8 +7,10 @@ drafter finds the zone from data an editor can extend, never from code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from . import fields as F
 from .frontmatter import Located, load_yaml_file
@@ -34,6 +36,33 @@ def fold(name: str) -> str:
 
 def zone_names(zone: Zone) -> tuple[str, ...]:
     return (zone.name, zone.name_zh, zone.short, zone.short_zh)
+
+
+def ftz_terms(full_and_short: Iterable[tuple[str, str]],
+              synonym_groups: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The terms meaning "pilot free trade zone", folded, longest first: what the zones' full
+    names share after "China (X)" / "中国（X）" (given as (full name, short name) pairs, in
+    both languages), and every synonym group holding one of those."""
+    suffixes = set()
+    for full, short in full_and_short:
+        at = full.find(short)
+        if at >= 0:
+            rest = full[at + len(short):].lstrip(")）").strip()
+            if rest:
+                suffixes.add(fold(rest))
+    terms = set(suffixes)
+    for group in synonym_groups:
+        if any(fold(term) in suffixes for term in group):
+            terms.update(fold(term) for term in group)
+    return tuple(sorted(terms, key=len, reverse=True))
+
+
+def official_name_patterns(short: str, short_zh: str, ftz_pattern: str) -> tuple[str, str]:
+    """Regular expressions of a zone's official name in each language, "China (Hubei) Free
+    Trade Pilot Zone" and "中国（湖北）自由贸易试验区": the short name in brackets of either width
+    (a half-width bracket typed in Chinese too), any FTZ term after it, spacing ignored."""
+    return (rf"China\s*[(（]\s*{re.escape(short)}\s*[)）]\s*(?:{ftz_pattern})",
+            rf"中国\s*[(（]\s*{re.escape(short_zh)}\s*[)）]\s*(?:{ftz_pattern})")
 
 
 def load_places(root: Path, zones: dict[str, Zone], report, check_zones: bool = True) -> dict[str, ZonePlaces]:

@@ -34,6 +34,7 @@ __all__ = ["MAX_QUERY_LENGTH", "FIELD_ALIASES", "ParsedQuery", "QueryBuilder", "
            "syntax_problem", "plain_words"]
 
 _CJK_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
+AREA_WORDS = ("片区", "area")
 _VALUE_FIELDS = {"zones": "zone", "pillar": "pillar", "scopes": "scope", "status": "status"}
 
 
@@ -46,6 +47,7 @@ class Unit:
     plain: bool  # plain words (relaxable); False: a phrase, a field, NOT something
     words: tuple[str, ...] = ()  # the typed words, for spelling
     place: str | None = None  # a place inside a zone (places.yaml): its zone id
+    zone: str | None = None  # a zone named as a zone (中国（浙江）自由贸易试验区, 自贸港): its id
 
 
 @dataclass
@@ -78,10 +80,17 @@ class QueryBuilder:
             k = self.key(name)
             if k:
                 self._place_of.setdefault(k, (name, zone))
-        self.max_words = max((len(k) for k in (*self._group_of, *self._place_of)
-                              if isinstance(k, tuple)), default=1)
-        self.cjk_terms = sorted((k for k in (*self._group_of, *self._place_of)
-                                 if isinstance(k, str)), key=len, reverse=True)
+        # zones named as zones (vocabulary.zone_forms: 浙江自贸区, 中国（浙江）自由贸易试验区)
+        self._zone_of: dict = {}
+        for form, zone in vocabulary.zone_forms.items():
+            k = self.key(form)
+            if k:
+                self._zone_of.setdefault(k, (form, zone))
+        known = (*self._group_of, *self._place_of, *self._zone_of)
+        self.max_words = max((len(k) for k in known if isinstance(k, tuple)), default=1)
+        self.cjk_terms = sorted((k for k in known if isinstance(k, str)), key=len, reverse=True)
+        # the words that follow a place to say it is an area of the zone: 舟山片区, Nansha Area
+        self._area_keys = {self.key(w) for w in AREA_WORDS} - {None}
         self.parser = self._parser(syntax=True)
         self.plain_parser = self._parser(syntax=False)
 
@@ -144,7 +153,7 @@ class QueryBuilder:
         return parser
 
     def parse(self, text: str) -> ParsedQuery:
-        text = " ".join(normalize(text).split())
+        text = self.vocabulary.canonical(" ".join(normalize(text).split()))
         result = ParsedQuery(None, text)
         if not text:
             return result
@@ -220,13 +229,31 @@ class QueryBuilder:
 
     def _with_place_boost(self, parsed, units: list[Unit]):
         """A place inside a zone matches the zone's records too (they score nothing for it);
-        those that name the place gain PLACE_BOOST times its score, to come first."""
+        those that name the place gain PLACE_BOOST times its score, to come first. A zone
+        named as a zone matches the records that name it too; the zone's own (their names
+        field holds its short names) gain PLACE_BOOST times that score, to come first."""
         named = [self.parser.parse(u.query.rsplit(" OR zones:", 1)[0] + ")")
                  for u in units if u.place]
+        named += [self.parser.parse(" OR ".join(f"names:{_quoted(n, self)}"
+                                                for n in self._short_names(u.zone)))
+                  for u in units if u.zone]
         named = [q for q in named if q is not None and q is not Q.NullQuery]
         if not named:
             return parsed
         return Q.AndMaybe(parsed, Q.Or(named, boost=PLACE_BOOST))
+
+    def _short_names(self, zone_id: str) -> tuple[str, ...]:
+        zone = self.vocabulary.zones[zone_id]
+        return tuple(dict.fromkeys(n for n in (zone.get("short_zh"), zone["short"]) if n))
+
+    def _zone_note(self, typed: str, zone_id: str) -> Note:
+        """A query named a zone as a zone: its records first, and the filter that keeps
+        only them."""
+        zone = self.vocabulary.zones[zone_id]
+        return Note("zone_word", f"{typed} is the {zone['short']} pilot free trade zone: its "
+                    f"measures come first, then others that name it (zone:{zone_id} shows "
+                    "only the zone's).", name=typed, zone_id=zone_id, zone=zone["short"],
+                    zone_zh=zone.get("short_zh") or zone["short"])
 
     def _place_note(self, code: str, place: str, zone_id: str) -> Note:
         """A query named a place inside a zone: measures are recorded by zone, not by place."""
@@ -310,9 +337,20 @@ class QueryBuilder:
                 i += 1
                 continue
             n, unit = self._term_at(pieces, i, result)
-            units.append(unit)
+            if units and units[-1].place and unit.plain and self.key(unit.text) in self._area_keys:
+                units[-1] = self._with_area_word(units[-1], unit)
+            else:
+                units.append(unit)
             i += n
         return units
+
+    @staticmethod
+    def _with_area_word(place: Unit, area: Unit) -> Unit:
+        """舟山片区, "Nansha area": the area word names the place, it is no word to require
+        (no record need say 片区 to be about Zhoushan); it stays among the words that rank."""
+        joiner = "" if has_chinese(place.text[-1:] + area.text[:1]) else " "
+        return Unit(place.text + joiner + area.text, place.query, True, place.words + area.words,
+                    place.place)
 
     def _term_at(self, pieces: list, i: int, result: ParsedQuery) -> tuple[int, Unit]:
         """The longest run of plain words from pieces[i] that a synonym group knows, as one
@@ -322,11 +360,26 @@ class QueryBuilder:
             if n > 1 and not (all(isinstance(p, str) and is_bare(p) for p in window)
                               and self._edges_count(window)):
                 continue
-            unit = self._place_unit(window, result) or (self._group_unit(window, result)
-                                                        if n > 1 else None)
+            unit = (self._zone_unit(window, result) or self._place_unit(window, result)
+                    or (self._group_unit(window, result) if n > 1 else None))
             if unit:
                 return n, unit
         return 1, self._group_unit([pieces[i]], result) or Unit(pieces[i], pieces[i], True, (pieces[i],))
+
+    def _zone_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
+        """A zone named as a zone (浙江自贸区, 中国（浙江）自由贸易试验区, 自贸港): the zone's
+        records, and the others that name it by its short names, the zone's first
+        (_with_place_boost); the note offers the filter that keeps only the zone's."""
+        text = " ".join(window)
+        found = self._zone_of.get(self.key(text) or ())
+        if not found:
+            return None
+        zone_id = found[1]
+        if not any(getattr(n, "code", "") == "zone_word" and n.params["zone_id"] == zone_id
+                   for n in result.notes):
+            result.notes.append(self._zone_note(text, zone_id))
+        names = " OR ".join(_quoted(n, self) for n in self._short_names(zone_id))
+        return Unit(text, f"(zones:{zone_id} OR {names})", True, tuple(window), zone=zone_id)
 
     def _place_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
         """A place inside a zone (Zhoushan, 洋山): the records naming it (or its synonyms) and,
@@ -368,7 +421,8 @@ class QueryBuilder:
     def _split_chinese(self, segment: str) -> list[str]:
         """A plain segment holding Chinese, cut into known terms, its other runs of letters,
         and the segmenter's words of the rest."""
-        if self.key(segment) in self._group_of or self.key(segment) in self._place_of:
+        if any(self.key(segment) in known for known in (self._group_of, self._place_of,
+                                                         self._zone_of)):
             return [segment]
         for term in self.cjk_terms:
             at = segment.lower().find(term)

@@ -388,8 +388,8 @@ class KnowledgeBase:
         changed = False
         for unit in missing:
             word = unit.text
-            if not has_chinese(word) or len(word) < 3:
-                continue
+            if not has_chinese(word) or len(word) < 3 or unit.zone or unit.place:
+                continue  # a zone's or a place's name is no misspelling (its zone has no record)
             best = None
             for size in range(len(word) - 1, 1, -1):
                 found = [(self._run(gen, gen.builder.parse(word[i:i + size]), filters, 1, 1,

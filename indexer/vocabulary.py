@@ -13,9 +13,12 @@ import re
 
 from .analysis import has_chinese
 from .model import SCOPES, STATUSES
+from .normalize import normalize
+from .places import ftz_terms, official_name_patterns
 from .syntax import FIELD_ALIASES, OPERATORS
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_QUOTED_RE = re.compile(r'"[^"]*"')
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -51,11 +54,60 @@ class QueryVocabulary:
                 self._zone_by_words[name_words(name)] = zone
         self._longest = max((len(k) for k in self._zone_by_words), default=1)
         self.groups = [tuple(g) for g in synonyms] + [tuple(p) for p in glossary]
+        self._zone_forms(zones, places, synonyms)
         terms = [t for g in self.groups for t in g]
         self.known_words = {w for text in (
             *terms, *(n for _zone, n in names), *(n for p in pillars.values() for n in (p["id"], p["name"])),
             *SCOPES, *STATUSES, *FIELD_ALIASES) for w in _WORD_RE.findall(text.lower())}
         self.known_words |= {op.lower() for op in OPERATORS}
+
+    def _zone_forms(self, zones: dict[str, dict], places, synonyms) -> None:
+        """How a query names a zone as a zone, not a bare province: its short name joined to
+        each term meaning "pilot free trade zone" (浙江自贸区, 浙江自贸试验区, Zhejiang FTZ), its
+        official names (中国（浙江）自由贸易试验区; in English "Zhejiang Pilot Free Trade Zone",
+        see `canonical`), and its other names in places.yaml (海南自由贸易港, 自贸港). All made
+        from the zone list and the synonyms, never listed zone by zone."""
+        terms = ftz_terms(((z[full], z[short]) for z in zones.values()
+                           for full, short in (("name", "short"), ("name_zh", "short_zh"))),
+                          synonyms)
+        chinese = [t for t in terms if has_chinese(t)]
+        latin = [t for t in terms if not has_chinese(t)]
+        # form -> zone id; the query builder keys them as it keys every term
+        self.zone_forms: dict[str, str] = {}
+        for z in zones.values():
+            for t in chinese:
+                self.zone_forms.setdefault(f"{z['short_zh']}{t}", z["id"])
+                self.zone_forms.setdefault(f"中国（{z['short_zh']}）{t}", z["id"])
+            for t in latin:
+                self.zone_forms.setdefault(f"{z['short']} {t}", z["id"])
+        for zone, name, *kind in places:
+            if zone in zones and kind == ["name"]:
+                self.zone_forms.setdefault(normalize(name), zone)
+        # an official name with its brackets, "中国(浙江)自由贸易试验区" typed with half-width
+        # ones too: one word of the query, never its syntax (brackets group words)
+        ftz = "|".join([re.escape(t) for t in chinese] +
+                       [re.escape(t) + r"(?![a-z0-9])" for t in latin])
+        self._official = []
+        for z in zones.values():
+            english, han = official_name_patterns(z["short"], z["short_zh"], f"(?P<term>{ftz})")
+            self._official.append((re.compile(english, re.I), z["short"] + " {term}"))
+            self._official.append((re.compile(han, re.I), f"中国（{z['short_zh']}）{{term}}"))
+
+    def canonical(self, text: str) -> str:
+        """The query with each zone's official name in one form, outside quoted phrases:
+        中国（浙江）自由贸易试验区 (full-width brackets, which are no syntax) and, in English,
+        "Zhejiang Pilot Free Trade Zone" (the brackets of "China (Zhejiang) ..." left out)."""
+        if "(" not in text and "（" not in text:
+            return text
+        out, at = [], 0
+        for quoted in [*_QUOTED_RE.finditer(text), None]:
+            end = quoted.start() if quoted else len(text)
+            part = text[at:end]
+            for pattern, form in self._official:
+                part = pattern.sub(lambda m, form=form: form.format(term=m.group("term")), part)
+            out.append(part + (quoted.group(0) if quoted else ""))
+            at = quoted.end() if quoted else end
+        return "".join(out)
 
     def zones_named(self, text: str) -> list[tuple[str, str]]:
         """(zone id, the words that name it) for each zone the query's words name, in order

@@ -82,6 +82,16 @@ def shipped_kb(shipped_index):
     kb.close()
 
 
+@pytest.fixture(scope="module")
+def shipped_client(shipped_index):
+    """The site on the shipped measures' index."""
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "MEASURES_DIR": shipped_index["measures"],
+                      "INDEX_DIR": shipped_index["index"]})
+    return app.test_client()
+
+
 @pytest.fixture
 def measures_copy(tmp_path) -> Path:
     """A writable copy of the fixture corpus, for tests that break or change it."""

@@ -28,6 +28,7 @@ KINDS = ("en", "zh", "traditional", "mixed", "acronym", "typo", "syntax", "zone"
 # is counted apart: what matters is that the search says so (no result, or a note).
 NONE = "none"
 CUTOFF = 10  # one results page: nDCG and recall are taken over what a user sees first
+TOP = 3  # "answered in the top 3": what a researcher reads before refining the query (issue 22)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,20 @@ def breakdown(judged: list[Judged]) -> dict[str, dict[str, float]]:
     return {name: summary(part) for name, part in groups.items() if part}
 
 
+def says_none(j: Judged) -> bool:
+    """No result, or a note saying that no record holds (some of) the query's words."""
+    return j.total == 0 or any("no record" in n.lower() or "no measure" in n.lower()
+                               for n in j.notes)
+
+
+def answered(j: Judged, top: int = TOP) -> bool:
+    """A record that answers the query is among the first `top`; a question no record
+    answers is answered by saying so (`says_none`)."""
+    if j.case.kind == NONE:
+        return says_none(j)
+    return j.rank is not None and j.rank <= top
+
+
 def unanswerable(judged: list[Judged]) -> str | None:
     """The questions no record answers: how many got no result, and how many a note saying
     that no record holds (some of) their words."""
@@ -135,8 +150,7 @@ def unanswerable(judged: list[Judged]) -> str | None:
     if not part:
         return None
     empty = sum(1 for j in part if j.total == 0)
-    said = sum(1 for j in part if j.total == 0 or any("no record" in n.lower() or
-                                                       "no measure" in n.lower() for n in j.notes))
+    said = sum(1 for j in part if says_none(j))
     return (f"{'none':12} {len(part):7}  no result: {empty}; no result or a note that no record "
             f"holds the words: {said}")
 
@@ -147,7 +161,9 @@ def table(judged: list[Judged]) -> str:
         lines.append(f"{name:12} {f['queries']:7} {f['mrr']:6.3f} {f['ndcg@10']:8.3f} "
                      f"{f['recall@10']:9.3f}")
     none = unanswerable(judged)
-    return "\n".join(lines + ([none] if none else []))
+    top = (f"answered in the top {TOP}: {sum(answered(j) for j in judged)} of {len(judged)} "
+           "(questions no record answers: by saying so)")
+    return "\n".join(lines + ([none] if none else []) + [top])
 
 
 def report(judged: list[Judged], verbose: bool = False) -> str:

@@ -26,15 +26,6 @@ GOLD_ORE = "shandong-yantai-bonded-gold-ore-blending"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module")
-def shipped_client(shipped_index):
-    from webapp import create_app
-
-    app = create_app({"TESTING": True, "MEASURES_DIR": shipped_index["measures"],
-                      "INDEX_DIR": shipped_index["index"]})
-    return app.test_client()
-
-
 def ids(data: dict) -> list[str]:
     return [h["id"] for h in data["results"]]
 

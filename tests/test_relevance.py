@@ -10,8 +10,8 @@ from indexer.build import build_index
 from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import record, shipped_zone_ids, write
-from tests.relevance import (HERE, KINDS, NONE, Case, Judged, answered_by_new_records, breakdown,
-                             first_records, judge, load_cases)
+from tests.relevance import (HERE, KINDS, NONE, TOP, Case, Judged, answered, answered_by_new_records,
+                             breakdown, first_records, has_chinese, judge, load_cases)
 
 # Figures measured by `python -m tests.relevance` on the shipped corpus (158 records, 241
 # queries), the first run after the set was re-judged on the grown corpus (issue 18; it prints
@@ -71,10 +71,35 @@ def test_every_judged_record_exists_and_has_one_grade():
         assert not set(case.zones) - zones, case.query
 
 
-def test_held_out_set_is_valid():
-    # Validity only, never a score floor: the held-out set (tests/relevance_heldout.yaml) must
-    # not become a tuning target. Run it with `python -m tests.relevance --cases ...`.
-    cases = load_cases(HERE / "relevance_heldout.yaml")
+# The Chinese researcher's set (tests/relevance_zh_researcher.yaml, issue 22), written and
+# committed before the engine ran on it. Measured by `python -m tests.relevance --cases
+# tests/relevance_zh_researcher.yaml` on the shipped corpus (168 records, 75 queries): 73
+# answered in the top 3 before zones were read by their official names (issue 22, item 4), 74
+# after; the one left is 海南买免税品一年能买多少 (the relaxed search keeps 一年, its rarest word,
+# over 海南). The issue's target is 48 of 55 (87%). The margin of 2 leaves room for records
+# added to measures/ that rightly push an answer out of the top 3, not for a ranking change.
+RESEARCHER = HERE / "relevance_zh_researcher.yaml"
+RESEARCHER_TOP3 = 74
+RESEARCHER_MARGIN = 2
+
+
+def test_researcher_set_is_chinese_and_large():
+    cases = load_cases(RESEARCHER)
+    assert len(cases) >= 55 and all(has_chinese(c.query) for c in cases)
+    assert {"zh", "traditional", "zone", NONE} <= {c.kind for c in cases}
+
+
+def test_chinese_researcher_searches_are_answered_in_the_top_3(shipped_kb):
+    judged = judge(shipped_kb, load_cases(RESEARCHER))
+    missed = [(j.case.label, j.rank, j.got[:TOP]) for j in judged if not answered(j)]
+    assert len(judged) - len(missed) >= RESEARCHER_TOP3 - RESEARCHER_MARGIN, missed
+
+
+@pytest.mark.parametrize("name", ["relevance_heldout.yaml", "relevance_zh_researcher.yaml"])
+def test_held_out_set_is_valid(name):
+    # Validity only for the held-out set, never a score floor: it (tests/relevance_heldout.yaml)
+    # must not become a tuning target. Run it with `python -m tests.relevance --cases ...`.
+    cases = load_cases(HERE / name)
     records, zones = {p.stem for p in SHIPPED.glob("*.md")}, set(shipped_zone_ids())
     assert len({(c.query, c.zones) for c in cases}) == len(cases), "a query judged twice"
     for case in cases:

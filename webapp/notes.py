@@ -36,6 +36,9 @@ _MESSAGES = {
                                "measures are recorded for the zone as a whole: those naming "
                                "%(place)s come first, then the zone's others (zone:%(zone_id)s "
                                "shows only the zone's)."),
+    "zone_word": lazy_gettext("%(name)s is the %(zone)s pilot free trade zone: its measures come "
+                              "first, then others that name it (zone:%(zone_id)s shows only the "
+                              "zone's)."),
     "unheld_words": lazy_gettext("No measure mentions %(words)s."),
     "unheld_words_filtered": lazy_gettext("No measure within the filters mentions %(words)s."),
     # a search parameter out of range (a 400)

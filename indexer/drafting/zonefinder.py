@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..model import Zone
-from ..places import ZonePlaces, fold
+from ..places import ZonePlaces, fold, ftz_terms, official_name_patterns
 
 LATIN = r"A-Za-z0-9"
 # what may join the names of a list of zones: "Shanghai, Anhui and Jiangsu", "上海、浙江和江苏"
@@ -45,31 +45,15 @@ def _boundaried(literal: str, plural: bool = False) -> str:
     return pattern
 
 
-def ftz_terms(zones: Iterable[Zone], synonym_groups: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
-    """The terms meaning "pilot free trade zone": what the zones' full names share after
-    "China (X)" / "中国（X）", and every synonym group holding one of those."""
-    suffixes = set()
-    for zone in zones:
-        for full, short in ((zone.name, zone.short), (zone.name_zh, zone.short_zh)):
-            at = full.find(short)
-            if at >= 0:
-                rest = full[at + len(short):].lstrip(")）").strip()
-                if rest:
-                    suffixes.add(fold(rest))
-    terms = set(suffixes)
-    for group in synonym_groups:
-        if any(fold(term) in suffixes for term in group):
-            terms.update(fold(term) for term in group)
-    return tuple(sorted(terms, key=len, reverse=True))
-
-
 class ZoneFinder:
     """Mentions of zones in a text, longest name first, each with its strength."""
 
     def __init__(self, zones: dict[str, Zone], places: dict[str, ZonePlaces],
                  synonym_groups: Iterable[tuple[str, ...]] = ()):
         self.zones = zones
-        terms = ftz_terms(zones.values(), synonym_groups)
+        terms = ftz_terms(((full, short) for z in zones.values()
+                           for full, short in ((z.name, z.short), (z.name_zh, z.short_zh))),
+                          synonym_groups)
         latin = [t for t in terms if re.match(rf"[{LATIN}]", t)]
         other = [t for t in terms if t not in latin]
         # "pilot FTZ", "free trade zones", "FTZs": an optional "pilot", a plural
@@ -94,8 +78,7 @@ class ZoneFinder:
         full_forms = []
         for zone in zones.values():
             # "China (Hubei) Free Trade Pilot Zone": the zone's parenthesised short name and any term
-            full_forms.append(rf"China\s*[(（]\s*{re.escape(zone.short)}\s*[)）]\s*(?:{self.ftz.pattern})")
-            full_forms.append(rf"中国\s*[(（]\s*{re.escape(zone.short_zh)}\s*[)）]\s*(?:{self.ftz.pattern})")
+            full_forms.extend(official_name_patterns(zone.short, zone.short_zh, self.ftz.pattern))
         self.full = re.compile("|".join(full_forms), re.I) if full_forms else None
         self.names = re.compile("|".join(_boundaried(n) for n in names), re.I) if names else None
 
