@@ -168,6 +168,36 @@ def test_nginx_caches_nothing_a_search_after_publishing_finds_the_new_text(site)
     assert not {generation for _, generation in before} & {generation for _, generation in after}
 
 
+def test_a_generation_built_elsewhere_is_installed_and_served_by_every_replica(site, tmp_path):
+    """The index as a versioned artifact: built on another host (here another folder),
+    archived, copied, installed into the replicas' folder by deploy/install-index."""
+    from tests.conftest import fixture_corpus
+
+    word = "numbatprobe"
+    elsewhere = fixture_corpus(tmp_path / "measures")
+    record = elsewhere / "guangdong-rcep-paperless-origin-certificates.md"
+    record.write_text(record.read_text(encoding="utf-8") + f"\nAn artifact probe: {word}.\n",
+                      encoding="utf-8")
+    built = tmp_path / "index"
+    generation = build_index(elsewhere, built).generation
+    archive = tmp_path / "ftz-index-test.tar.gz"
+    subprocess.run(["tar", "-C", str(built), "-czf", str(archive), generation], check=True)
+    before = {generation_of(port) for port in site.replica_ports}
+
+    installed = subprocess.run([str(serving.PROJECT / "deploy" / "install-index"), str(archive),
+                                str(site.index)], check=True, capture_output=True, text=True)
+    new = (site.index / "CURRENT").read_text().strip()
+    assert installed.stdout.startswith(f"published {new} ")
+    assert new > max(before)  # the next number in the folder, whatever the archive called it
+    time.sleep(REFRESH_EVERY + 0.5)
+    for port in site.replica_ports:
+        status, headers, body = get(port, f"/api/search?q={word}")
+        assert status == 200 and json.loads(body)["total"] == 1, port
+        assert headers["x-index-generation"].startswith(new + "."), headers
+    status, _, body = get(site.port, f"/api/search?q={word}", "127.0.4.1")
+    assert status == 200 and json.loads(body)["total"] == 1
+
+
 def test_a_client_past_its_burst_is_answered_429_and_others_are_not(site):
     began = time.monotonic()
     statuses, refused = [], None
@@ -188,3 +218,8 @@ def test_a_client_past_its_burst_is_answered_429_and_others_are_not(site):
     assert get(site.port, "/api/zones", "127.0.3.2")[0] == 200
     time.sleep(1.0)
     assert get(site.port, "/api/zones", "127.0.3.1")[0] == 200
+
+
+def test_the_deploy_page_shows_the_config_the_tests_run():
+    page = (serving.PROJECT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert "```nginx\n" + serving.SITE_CONFIG.read_text(encoding="utf-8") + "```" in page
