@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -30,7 +31,9 @@ from tests import serving
 REPLICAS = 3
 PUBLISHED_WITHIN = 5.0  # seconds from publishing to every replica serving the new generation
 NEW_WORD = "quokkaprobe"  # a word no record holds until the test adds it
-RATE, BURST = 10, 20  # deploy/nginx-ftz.conf: per client address, requests a second and burst
+# deploy/nginx-ftz.conf's limit per client address: requests a second, and the burst above it
+RATE = int(re.search(r"rate=(\d+)r/s", serving.SITE_CONFIG.read_text()).group(1))
+BURST = int(re.search(r"burst=(\d+)", serving.SITE_CONFIG.read_text()).group(1))
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +148,8 @@ def test_nginx_caches_nothing_a_search_after_publishing_finds_the_new_text(site)
     path = f"/api/search?q={word}"
 
     def answers(block: int) -> list[tuple[int, str]]:
-        """The same search through nginx, twice per replica (round robin), from new addresses."""
+        """The same search through nginx, twice per replica (with none busy, least_conn takes
+        them in turn), from addresses of their own."""
         found = []
         for n in range(2 * REPLICAS):
             status, headers, body = get(site.port, path, f"127.0.{block}.{n + 1}")
