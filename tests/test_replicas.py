@@ -5,7 +5,9 @@ A new generation is published while clients search through nginx: no request fai
 every replica serves the new generation within PUBLISHED_WITHIN seconds of `ftz index`
 returning (each replica checks for a new index at most once a second, then opens it between
 two requests). nginx caches nothing, so a search after publishing finds the new text through
-every replica; a client past its burst is answered 429, and another client is not held up.
+every replica; a generation built elsewhere and installed by deploy/install-index is served
+too; a replica killed while clients search fails no request; a client past its burst is
+answered 429, and another client is not held up.
 
 Without nginx these tests are skipped, unless CI is set in the environment (`.ci/run` sets
 it and installs nginx), when they fail.
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -227,3 +231,41 @@ def test_a_client_past_its_burst_is_answered_429_and_others_are_not(site):
 def test_the_deploy_page_shows_the_config_the_tests_run():
     page = (serving.PROJECT / "docs" / "deploy.md").read_text(encoding="utf-8")
     assert "```nginx\n" + serving.SITE_CONFIG.read_text(encoding="utf-8") + "```" in page
+
+
+def test_a_replica_killed_while_clients_search_fails_no_request(site):
+    """nginx passes a request a replica cannot answer to the next one (the site is read-only)."""
+    stop = threading.Event()
+    clients = [Searcher(site.port, f"127.0.5.{n + 1}", stop) for n in range(4)]
+    victim = 0
+    for client in clients:
+        client.start()
+    try:
+        time.sleep(1)
+        os.killpg(site.replicas[victim].pid, signal.SIGKILL)  # the master and its worker
+        site.replicas[victim].wait(timeout=10)
+        killed = time.monotonic()
+        time.sleep(3)
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(timeout=serving.REQUEST_TIMEOUT + 5)
+        # the replica back, for whatever runs after
+        port = site.replica_ports[victim]
+        log = site.run.parent / f"replica-{victim}.log"
+        site.replicas[victim] = serving.start_gunicorn(port, site.index, site.measures, 1, log)
+        serving.wait_until_serving(port, site.replicas[victim], log)
+    answers = [answer for client in clients for answer in client.answers]
+    errors = [error for *_, error in answers if error]
+    assert not errors, errors[:5]
+    assert sum(moment > killed for moment, *_ in answers) >= 4 * 5  # searched on meanwhile
+
+
+def test_without_nginx_the_tests_skip_and_with_ci_they_fail(monkeypatch, tmp_path):
+    monkeypatch.setattr(serving, "NGINX", tmp_path / "no-nginx")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        serving.need_nginx()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        serving.need_nginx()
