@@ -151,6 +151,8 @@ def stop(server: subprocess.Popen) -> None:
 class Site:
     port: int  # nginx
     replica_ports: list[int]
+    index: Path
+    measures: Path
     replicas: list[subprocess.Popen] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
     run: Path | None = None
@@ -161,7 +163,7 @@ def replicas_behind_nginx(index: Path, measures: Path, work: Path, replicas: int
                           workers: int = 1, rate: int | None = None, burst: int | None = None):
     """`replicas` gunicorn servers of one index folder behind nginx; yields the Site."""
     site = Site(port=free_port(), replica_ports=[free_port() for _ in range(replicas)],
-                run=work / "nginx")
+                index=index, measures=measures, run=work / "nginx")
     try:
         for number, port in enumerate(site.replica_ports):
             site.replicas.append(start_gunicorn(port, index, measures, workers,
