@@ -8,9 +8,9 @@ index given, or on an index of the records (--measures, default the shipped ones
 a temporary directory first. With --replicas N, N such servers read the one index behind
 nginx (deploy/nginx-ftz.conf, as tests/test_replicas.py runs it, with the per-client limit
 lifted: every client of the load test comes from one address), and the clients go through
-nginx. Then --clients threads send requests back to back for
---seconds: /api/search with a rotating mix of English, Chinese, phrase, prefix, misspelled
-and filtered queries and later pages, and about one request in five an HTML /search page. It prints
+nginx. Then --clients threads send requests back to back for --seconds: /api/search with a
+rotating mix of English, Chinese, phrase, prefix, misspelled and filtered queries and later
+pages, and about one request in five an HTML /search page. It prints
 requests, errors (a status other than 200, a body that is not what the endpoint promises,
 or an exception), throughput, and p50/p95/p99 latency; the exit status is 1 when there was
 any error. Standard library only, and it stops by itself: at --seconds, at --max-requests,
