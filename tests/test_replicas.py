@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -50,8 +51,17 @@ def site(tmp_path_factory):
     measures = fixture_corpus(root / "measures")
     index = root / "index"
     build_index(measures, index)
-    with serving.replicas_behind_nginx(index, measures, root, replicas=REPLICAS) as running:
+    # The replicas are told of no records (a folder that does not exist): a replica needs
+    # only the index (docs/deploy.md); the records are where the builds run.
+    with serving.replicas_behind_nginx(index, root / "no-records-on-replicas", root,
+                                       replicas=REPLICAS) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def records(site) -> Path:
+    """The records the builds of the test read (not the replicas)."""
+    return site.index.parent / "measures"
 
 
 def get(port: int, path: str, source: str = "127.0.0.1") -> tuple[int, dict, bytes]:
@@ -97,19 +107,19 @@ class Searcher(threading.Thread):
             time.sleep(1 / (RATE / 2))  # half the allowed rate: never limited
 
 
-def _publish_new_generation(site) -> float:
+def _publish_new_generation(site, records: Path) -> float:
     """Add NEW_WORD to a record and run `ftz index --rebuild` (a full build: a new
     generation in the shared folder); the moment it returned."""
-    record = site.measures / "zhejiang-bonded-non-bonded-oil-same-tank-storage.md"
+    record = records / "zhejiang-bonded-non-bonded-oil-same-tank-storage.md"
     record.write_text(record.read_text(encoding="utf-8") + f"\nA replica probe: {NEW_WORD}.\n",
                       encoding="utf-8")
     subprocess.run([sys.executable, "-m", "webapp.cli", "index", "--rebuild",
-                    "--measures", str(site.measures), "--index", str(site.index)],
+                    "--measures", str(records), "--index", str(site.index)],
                    check=True, capture_output=True, cwd=serving.PROJECT)
     return time.monotonic()
 
 
-def test_a_new_generation_is_served_by_every_replica_with_no_failed_request(site):
+def test_a_new_generation_is_served_by_every_replica_with_no_failed_request(site, records):
     before = {generation_of(port) for port in site.replica_ports}
     assert len(before) == 1, before  # one index folder, one generation
     stop = threading.Event()
@@ -118,7 +128,7 @@ def test_a_new_generation_is_served_by_every_replica_with_no_failed_request(site
         client.start()
     try:
         time.sleep(1)
-        published = _publish_new_generation(site)
+        published = _publish_new_generation(site, records)
         new = None
         switched = {}  # replica port -> seconds after publishing
         while time.monotonic() < published + PUBLISHED_WITHIN + 2 and len(switched) < REPLICAS:
@@ -146,7 +156,7 @@ def test_a_new_generation_is_served_by_every_replica_with_no_failed_request(site
     assert late and set(late) == {new}, set(late)
 
 
-def test_nginx_caches_nothing_a_search_after_publishing_finds_the_new_text(site):
+def test_nginx_caches_nothing_a_search_after_publishing_finds_the_new_text(site, records):
     word = "wombatprobe"
     path = f"/api/search?q={word}"
 
@@ -162,11 +172,11 @@ def test_nginx_caches_nothing_a_search_after_publishing_finds_the_new_text(site)
 
     before = answers(2)  # what a cache, if there were one, would now hold
     assert {total for total, _ in before} == {0}
-    record = site.measures / "shanghai-global-operator-plan.md"
+    record = records / "shanghai-global-operator-plan.md"
     record.write_text(record.read_text(encoding="utf-8") + f"\nA cache probe: {word}.\n",
                       encoding="utf-8")
     subprocess.run([sys.executable, "-m", "webapp.cli", "index",  # incremental: a new commit
-                    "--measures", str(site.measures), "--index", str(site.index)],
+                    "--measures", str(records), "--index", str(site.index)],
                    check=True, capture_output=True, cwd=serving.PROJECT)
     time.sleep(REFRESH_EVERY + 0.5)  # every replica checks for a new index once a second
     after = answers(3)
