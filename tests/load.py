@@ -1,16 +1,20 @@
 """Load test: concurrent searches against the gunicorn-served site, on loopback, bounded in time.
 
-    python -m tests.load [--seconds 60] [--clients 8] [--workers 2] [--index DIR] [--measures DIR]
+    python -m tests.load [--seconds 60] [--clients 8] [--workers 2] [--replicas N]
+                         [--index DIR] [--measures DIR]
 
 Starts gunicorn (``webapp:create_app()``, N sync workers, a free port on 127.0.0.1) on the
 index given, or on an index of the records (--measures, default the shipped ones) built into
-a temporary directory first. Then --clients threads send requests back to back for
---seconds: /api/search with a rotating mix of English, Chinese, phrase, prefix, misspelled
-and filtered queries and later pages, and about one request in five an HTML /search page. It prints
+a temporary directory first. With --replicas N, N such servers read the one index behind
+nginx (deploy/nginx-ftz.conf, as tests/test_replicas.py runs it, with the per-client limit
+lifted: every client of the load test comes from one address), and the clients go through
+nginx. Then --clients threads send requests back to back for --seconds: /api/search with a
+rotating mix of English, Chinese, phrase, prefix, misspelled and filtered queries and later
+pages, and about one request in five an HTML /search page. It prints
 requests, errors (a status other than 200, a body that is not what the endpoint promises,
 or an exception), throughput, and p50/p95/p99 latency; the exit status is 1 when there was
 any error. Standard library only, and it stops by itself: at --seconds, at --max-requests,
-with a timeout on every request, and gunicorn is stopped in a ``finally``.
+with a timeout on every request, and gunicorn (and nginx) are stopped in a ``finally``.
 """
 
 from __future__ import annotations
@@ -20,22 +24,21 @@ import http.client
 import itertools
 import json
 import math
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests import serving
+
 SHIPPED = Path(__file__).resolve().parent.parent / "measures"
-REQUEST_TIMEOUT = 15.0  # seconds; a request that takes longer counts as an error
-START_TIMEOUT = 120.0  # seconds for gunicorn to answer its first request (a big index opens slowly)
+REQUEST_TIMEOUT = serving.REQUEST_TIMEOUT  # seconds; a request that takes longer is an error
+UNLIMITED = 1_000_000  # requests a second and burst: nginx's per-client limit lifted
 HTML_EVERY = 5  # about one request in five is an HTML /search page
 
 # (q, other parameters): the kinds of search a reader does
@@ -128,49 +131,32 @@ def percentile(ordered: list[float], p: float) -> float:
     return ordered[min(rank, len(ordered)) - 1] * 1000
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_serving(port: int, server: subprocess.Popen, log: Path) -> None:
-    give_up = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < give_up:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-            conn.request("GET", "/api/search?q=oil")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-            conn.close()
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT:.0f} s")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
+@contextmanager
+def _serve(work: Path, index: Path, measures: Path, workers: int, replicas: int):
+    """The port to load: gunicorn's, or with replicas, nginx's before them."""
+    if replicas:
+        with serving.replicas_behind_nginx(index, measures, work, replicas, workers,
+                                           rate=UNLIMITED, burst=UNLIMITED) as site:
+            yield site.port
         return
-    os.killpg(server.pid, signal.SIGTERM)  # its own session: the master and its workers
+    port, log = serving.free_port(), work / "gunicorn.log"
+    server = serving.start_gunicorn(port, index, measures, workers, log)
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+        serving.wait_until_serving(port, server, log)
+        yield port
+    finally:
+        serving.stop(server)
 
 
 def run(seconds: float = 60, clients: int = 8, workers: int = 2, index: Path | None = None,
-        measures: Path | None = None, max_requests: int | None = None, out=None) -> dict:
-    """Serve, load, stop; the figures as a dict (also printed to `out`, default stdout)."""
+        measures: Path | None = None, max_requests: int | None = None, out=None,
+        replicas: int = 0) -> dict:
+    """Serve, load, stop; the figures as a dict (also printed to `out`, default stdout).
+    `workers` is per server; `replicas` servers behind nginx, or 0 for gunicorn alone."""
     out = out or sys.stdout
     measures = Path(measures or SHIPPED)
     max_requests = max_requests or int(seconds * 5000)  # far above what loopback can do
     work = Path(tempfile.mkdtemp(prefix="ftz-load-"))
-    server = None
     try:
         if index is None:
             from indexer.build import build_index
@@ -178,70 +164,70 @@ def run(seconds: float = 60, clients: int = 8, workers: int = 2, index: Path | N
             index = work / "index"
             print(f"building an index of {measures} ...", file=out, flush=True)
             build_index(measures, index)
-        port = free_port()
-        log = work / "gunicorn.log"
-        env = {**os.environ, "FTZ_MEASURES_DIR": str(measures), "FTZ_INDEX_DIR": str(index)}
-        with open(log, "wb") as log_file:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                 "--timeout", "60", "--graceful-timeout", "5", "webapp:create_app()"],
-                env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-        _wait_until_serving(port, server, log)
-
-        paths = request_paths()
-        # warm every worker: each opens the index at its first request
-        warm = Tally()
-        _client(port, paths, 0, time.monotonic() + 30, itertools.count(), 4 * workers, warm)
-
-        tally = Tally()
-        budget = itertools.count()
-        started = time.monotonic()
-        deadline = started + seconds
-        threads = [threading.Thread(target=_client, daemon=True,
-                                    args=(port, paths, i * 7, deadline, budget, max_requests, tally))
-                   for i in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=seconds + REQUEST_TIMEOUT + 5)
-        elapsed = time.monotonic() - started
-        stuck = sum(thread.is_alive() for thread in threads)
-        if stuck:
-            tally.errors.append(f"{stuck} client thread(s) did not finish")
-
-        ordered = sorted(tally.latencies)
-        report = {
-            "seconds": round(elapsed, 1), "clients": clients, "workers": workers,
-            "requests": len(ordered), "errors": len(tally.errors) + len(warm.errors),
-            "throughput": round(len(ordered) / elapsed, 1) if elapsed else 0.0,
-            "p50_ms": round(percentile(ordered, 50), 1), "p95_ms": round(percentile(ordered, 95), 1),
-            "p99_ms": round(percentile(ordered, 99), 1),
-            "first_errors": (warm.errors + tally.errors)[:5],
-        }
-        print(f"{report['requests']} requests in {report['seconds']} s, {clients} clients, "
-              f"{workers} gunicorn workers: {report['errors']} errors, "
-              f"{report['throughput']} req/s, latency p50 {report['p50_ms']} ms, "
-              f"p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms", file=out, flush=True)
-        for error in report["first_errors"]:
-            print(f"  error: {error}", file=out)
-        return report
+        with _serve(work, index, measures, workers, replicas) as port:
+            return _load(port, seconds, clients, workers * max(replicas, 1), max_requests, out,
+                         replicas)
     finally:
-        if server is not None:
-            _stop(server)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _load(port: int, seconds: float, clients: int, workers: int, max_requests: int, out,
+          replicas: int) -> dict:
+    paths = request_paths()
+    # warm every worker: each opens the index at its first request
+    warm = Tally()
+    _client(port, paths, 0, time.monotonic() + 30, itertools.count(), 4 * workers, warm)
+
+    tally = Tally()
+    budget = itertools.count()
+    started = time.monotonic()
+    deadline = started + seconds
+    threads = [threading.Thread(target=_client, daemon=True,
+                                args=(port, paths, i * 7, deadline, budget, max_requests, tally))
+               for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + REQUEST_TIMEOUT + 5)
+    elapsed = time.monotonic() - started
+    stuck = sum(thread.is_alive() for thread in threads)
+    if stuck:
+        tally.errors.append(f"{stuck} client thread(s) did not finish")
+
+    ordered = sorted(tally.latencies)
+    report = {
+        "seconds": round(elapsed, 1), "clients": clients, "workers": workers,
+        "replicas": replicas,
+        "requests": len(ordered), "errors": len(tally.errors) + len(warm.errors),
+        "throughput": round(len(ordered) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(ordered, 50), 1), "p95_ms": round(percentile(ordered, 95), 1),
+        "p99_ms": round(percentile(ordered, 99), 1),
+        "first_errors": (warm.errors + tally.errors)[:5],
+    }
+    servers = f"{replicas} replicas behind nginx, " if replicas else ""
+    print(f"{report['requests']} requests in {report['seconds']} s, {clients} clients, "
+          f"{servers}{workers} gunicorn workers: {report['errors']} errors, "
+          f"{report['throughput']} req/s, latency p50 {report['p50_ms']} ms, "
+          f"p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms", file=out, flush=True)
+    for error in report["first_errors"]:
+        print(f"  error: {error}", file=out)
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="how long to send requests")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn worker processes (per replica with --replicas)")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="gunicorn servers of the one index behind nginx (0: gunicorn alone)")
     parser.add_argument("--index", type=Path, help="a built index (default: build one first)")
     parser.add_argument("--measures", type=Path, help="records to index and serve (default: the shipped ones)")
     parser.add_argument("--max-requests", type=int, help="stop after this many requests")
     args = parser.parse_args(argv)
     report = run(args.seconds, args.clients, args.workers, args.index, args.measures,
-                 args.max_requests)
+                 args.max_requests, replicas=args.replicas)
     return 1 if report["errors"] or not report["requests"] else 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from tests import load
+from tests import load, serving
 
 
 def test_concurrent_searches_against_gunicorn_have_no_errors(built_index):
@@ -14,6 +14,16 @@ def test_concurrent_searches_against_gunicorn_have_no_errors(built_index):
     assert report["errors"] == 0, out.getvalue()
     assert report["requests"] >= 50, out.getvalue()
     assert report["p95_ms"] < 2000, out.getvalue()
+
+
+def test_concurrent_searches_through_nginx_and_two_replicas_have_no_errors(built_index):
+    serving.need_nginx()
+    out = io.StringIO()
+    report = load.run(seconds=3, clients=4, workers=1, replicas=2, index=built_index["index"],
+                      measures=built_index["measures"], out=out)
+    assert report["errors"] == 0, out.getvalue()
+    assert report["requests"] >= 30, out.getvalue()
+    assert "2 replicas behind nginx" in out.getvalue()
 
 
 def test_the_load_script_counts_errors_and_exits_1(built_index, monkeypatch, capsys):

@@ -67,6 +67,16 @@ def _refresh() -> None:
         kb.refresh()
 
 
+def _name_generation(response):
+    # Which index generation answered (the one this request was pinned to): behind a load
+    # balancer, how a client or a test tells that every replica serves a newly published
+    # index (docs/deploy.md). Only answers that read the index carry it.
+    kb = current_app.extensions.get(EXTENSION)
+    if kb is not None and PAGE in g:
+        response.headers["X-Index-Generation"] = kb.generation
+    return response
+
+
 def _end_page(_error=None) -> None:
     page = g.pop(PAGE, None)
     if page is not None:
@@ -75,4 +85,5 @@ def _end_page(_error=None) -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(_refresh)
+    app.after_request(_name_generation)
     app.teardown_appcontext(_end_page)

@@ -64,8 +64,17 @@ def _error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
 
 
+# Which index answered: replicas behind a load balancer may answer from different
+# generations for a moment after a new index is published (docs/deploy.md).
+_GENERATION_HEADER = {"X-Index-Generation": {
+    "required": True,
+    "description": "The index generation that answered, then its commit (gen-000007.3)",
+    "schema": {"type": "string", "pattern": "^gen-[0-9]+\\.[0-9]+$"},
+}}
+
+
 def _ok(description: str, ref: str) -> dict:
-    return {"description": description,
+    return {"description": description, "headers": _GENERATION_HEADER,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
