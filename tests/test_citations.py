@@ -23,6 +23,7 @@ SOURCES = {
 kind: cited
 title: Zzcited briefing on a tank measure
 publisher: Ministry of Commerce of the People's Republic of China
+publisher_zh: 中华人民共和国商务部
 date: 2021-03-04
 language: en
 url: {URL}
@@ -33,6 +34,7 @@ A briefing that describes a test measure in its own words.
 kind: cited
 title: Zzlater notice of a national batch
 publisher: State Council of the People's Republic of China
+publisher_zh: 中华人民共和国国务院
 date: 2022-06-07
 language: zh
 url: https://example.gov.cn/zzlater.html

@@ -163,6 +163,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.tests["ascii"] = lambda value: str(value).isascii()  # an English tag
 
 
 def localized_route(blueprint, rule: str, **options):
