@@ -199,7 +199,7 @@ def test_scope_filter_and_facet_through_the_api(cited):
 def test_scope_facet_on_the_search_page_and_in_exports(cited):
     html = cited.get("/search").get_data(as_text=True)
     facet = {text: href for href, text, attrs in links(html) if attrs.get("data-facet") == "scope"}
-    assert set(facet) == {"Replicated province-wide 省内复制推广", "Replicated nationwide 全国复制推广"}
+    assert set(facet) == {"Replicated province-wide 省（市）内复制推广", "Replicated nationwide 全国复制推广"}
     narrowed = cited.get(facet["Replicated nationwide 全国复制推广"]).get_data(as_text=True)
     assert f"/measures/{MEASURE_ID}" in {href for href, _, _ in links(narrowed)}
     assert "scope=national" in {href for href, _, _ in links(narrowed) if "search.csv" in href}.pop()

@@ -323,3 +323,40 @@ def test_a_bad_parameter_is_explained_in_the_pages_language(client, query_string
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and chinese in html
     assert client.get("/api/search", query_string=query_string).get_json()["error"].isascii()
+
+
+def test_the_catalog_follows_the_chinese_style_sheet():
+    # docs/style-zh.md: one term per concept, “” and （） in Chinese, dates as 2018年5月
+    cjk = r"[\u3400-\u9fff]"
+    for message in (m for m in catalog(PO) if m.id):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for chinese in filter(None, strings):
+            text = re.sub(r"<[^>]*>", "", chinese)  # markup's attributes keep their quotes
+            assert '"' not in text and "'" not in text, chinese
+            assert not re.search(rf"\([^()]*{cjk}[^()]*\)|{cjk}\(", text), chinese
+            assert not re.search(r"措施|全国推广|\d{4}-\d{2}", text), chinese
+
+
+def test_quoted_english_is_said_once_per_page(client):
+    html = client.get(f"/zh/measures/{ZHEJIANG_OIL}").get_data(as_text=True)
+    assert html.count("本页中的英文内容按其来源或记录的原文照录。") == 1
+    html = client.get("/zh/search?q=nothingmatcheszz").get_data(as_text=True)
+    assert 'lang="en"' not in html.split('<main', 1)[1].split("</main>", 1)[0]
+    assert "本页中的英文内容" not in html
+
+
+def test_a_municipality_replicates_across_itself_not_a_province(tmp_path):
+    # docs/style-zh.md: a province-wide step of Beijing, Tianjin, Shanghai or Chongqing is
+    # 在本市复制推广, of a province 在本省复制推广
+    from tests.helpers import record
+    from tests.webhelpers import app_with
+
+    step = (f"lineage:\n  - scope: province\n    date: 2024-01\n    source: {SOURCE_ID}\n")
+    client = app_with(tmp_path, records={
+        "test-tianjin-step": record(zones="[tianjin]", extra=step),
+        "test-zhejiang-step": record(zones="[zhejiang]", extra=step)}).test_client()
+    tianjin = client.get("/zh/measures/test-tianjin-step").get_data(as_text=True)
+    zhejiang = client.get("/zh/measures/test-zhejiang-step").get_data(as_text=True)
+    assert "在本市复制推广" in tianjin and "本省" not in tianjin
+    assert "在本省复制推广" in zhejiang and "本市" not in zhejiang
+    assert "2024年1月" in tianjin  # a date as precise as its source, in Chinese form
