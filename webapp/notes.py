@@ -11,6 +11,8 @@ from __future__ import annotations
 from flask_babel import get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 
+from .names import SCOPE_NAMES, STATUS_NAMES
+
 # the kinds of value a query can name (zone:, pillar:, scope:, status:)
 _KINDS = {"zone": lazy_gettext("zone"), "pillar": lazy_gettext("pillar"),
           "scope": lazy_gettext("scope"), "status": lazy_gettext("status")}
@@ -46,6 +48,7 @@ _MESSAGES = {
     "query_length": lazy_gettext("the query is %(length)s characters long; the limit is %(limit)s"),
     "not_whole": lazy_gettext("%(name)s must be a whole number, not '%(value)s'"),
     "too_many_digits": lazy_gettext("%(name)s is too large (more than %(digits)s digits)"),
+    "lang_values": lazy_gettext("lang must be en or zh"),
     "too_slow": lazy_gettext("the search was stopped after %(seconds)s s; try more specific words, "
                              "a phrase or a zone filter"),
     # the problems inside "Your query has ..."
@@ -68,13 +71,7 @@ def _unknown_field(params: dict) -> str:
 
 
 # the scopes and statuses by name, as the measure page and the facets say them
-_VALUE_NAMES = {
-    "scope": {"province": lazy_gettext("Replicated across its province"),
-              "national": lazy_gettext("Replicated nationwide"),
-              "best-practice-case": lazy_gettext("Listed by MOFCOM as a best-practice case")},
-    "status": {"nationwide": lazy_gettext("nationwide"), "replicated": lazy_gettext("replicated"),
-               "piloted": lazy_gettext("piloted")},
-}
+_VALUE_NAMES = {"scope": SCOPE_NAMES, "status": STATUS_NAMES}
 
 
 def _chinese() -> bool:

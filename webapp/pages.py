@@ -7,12 +7,13 @@ import re
 
 from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request,
                    url_for)
-from flask_babel import gettext as _, lazy_gettext
+from flask_babel import gettext as _
 
 from . import charts, facets, grouping, i18n, overview, register
 from .compare import MAX_ZONES, MIN_ZONES, compare_zones, zone_count_problem
 from .exports import export_links
 from .kb import get_kb
+from .names import SCOPE_NAMES
 from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
 
@@ -30,13 +31,6 @@ NEWEST_ON_HOME = 6
 # The four municipalities directly under the central government: a province-wide step of
 # theirs is said "本市", not "本省" (docs/style-zh.md).
 MUNICIPALITIES = frozenset({"beijing", "tianjin", "shanghai", "chongqing"})
-# What each step of a measure's lineage means, as the measure page says it
-SCOPE_NAMES = {
-    "province": lazy_gettext("Replicated across its province"),
-    "municipality": lazy_gettext("Replicated across its municipality"),
-    "national": lazy_gettext("Replicated nationwide"),
-    "best-practice-case": lazy_gettext("Listed by MOFCOM as a best-practice case"),
-}
 
 
 def _taxonomy(kb) -> tuple[list[dict], list[dict]]:
