@@ -4,7 +4,7 @@ the language switch, and the choice of language on a first visit to /.
 Every HTML page exists twice: /zones/zhejiang in English and /zh/zones/zhejiang in Chinese
 (simplified script; `<html lang="zh-Hans">`). The prefix alone says which language a page is
 in, so any address can be shared and cached. The JSON API, the exports and the feed are one,
-unprefixed.
+unprefixed; `lang=zh` in their query string asks for Chinese (webapp/labels.py).
 
 The bare home page / is the only address that chooses: an explicit `?lang=en` or `?lang=zh`
 first (what the switch on the Chinese home page links to), then the `lang` cookie, which
