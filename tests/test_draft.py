@@ -489,7 +489,7 @@ def test_dry_run_writes_nothing_and_unknown_or_cited_sources_are_refused(measure
     broken.write_text(broken.read_text(encoding="utf-8").replace("date: 2024-03-21", "date: 2024-13-01"),
                       encoding="utf-8")
     result = run("draft", BRIEFING, "--measures", measures)
-    assert result.exit_code == 1 and f"measures/sources/{BRIEFING}.md:5: date:" in result.output
+    assert result.exit_code == 1 and f"measures/sources/{BRIEFING}.md:6: date:" in result.output
     assert "nothing was drafted" in result.output
 
 
