@@ -360,3 +360,20 @@ def test_a_municipality_replicates_across_itself_not_a_province(tmp_path):
     assert "在本市复制推广" in tianjin and "本省" not in tianjin
     assert "在本省复制推广" in zhejiang and "本市" not in zhejiang
     assert "2024年1月" in tianjin  # a date as precise as its source, in Chinese form
+
+
+def test_a_match_through_a_translation_is_said_in_chinese(client):
+    # "matched 'free trade zone' ... as a translation of '自贸区'" was English on /zh/
+    html = client.get("/zh/search?q=自贸区").get_data(as_text=True)
+    said = re.findall(r'<p class="explanation"([^>]*)>(.*?)</p>', html, re.S)
+    assert said and all('lang="en"' not in attrs for attrs, _ in said)
+    assert all(text.startswith("按“自贸区”的") and text.endswith("匹配") for _, text in said)
+    english = client.get("/search?q=自贸区").get_data(as_text=True)
+    assert "as a synonym of &#39;自贸区&#39;" in english or "as a translation of" in english
+
+
+def test_the_known_values_of_a_field_are_named_in_chinese(client):
+    html = client.get("/zh/search?q=pillar:nowhere").get_data(as_text=True)
+    assert "物流通道和服务（pillar:logistics）" in html
+    html = client.get("/zh/search?q=status:nowhere").get_data(as_text=True)
+    assert "全国复制推广（status:nationwide）" in html

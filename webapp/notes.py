@@ -80,7 +80,7 @@ def _chinese() -> bool:
 
 def _known_names(kind: str, known: str) -> str:
     """The values a field knows, on a Chinese page by their Chinese names with the id to type
-    (物流通道与服务（logistics）), on an English page as the ids the engine listed."""
+    (物流通道和服务（pillar:logistics）), on an English page as the ids the engine listed."""
     if not _chinese():
         return known
     if kind == "pillar":
@@ -89,7 +89,7 @@ def _known_names(kind: str, known: str) -> str:
     else:
         names = {k: str(v) for k, v in _VALUE_NAMES.get(kind, {}).items()}
     return "、".join(f"{names[i]}（{kind}:{i}）" if i in names else f"{kind}:{i}"
-                             for i in known.split(", "))
+                    for i in known.split(", "))
 
 
 def _matched(params: dict, how: str) -> str:
