@@ -56,6 +56,7 @@ SOURCE_FIELDS = {
     "title": F.Spec(True, F.text),
     "title_zh": F.Spec(False, F.chinese),
     "publisher": F.Spec(True, F.text),
+    "publisher_zh": F.Spec(True, F.chinese),  # the body's Chinese name, for the Chinese pages
     "date": F.Spec(True, F.partial_date),  # as precise as the page is
     "language": F.Spec(True, F.language),
     "url": F.Spec(False, F.url),  # required of a cited source
@@ -145,7 +146,8 @@ def load_sources(root: Path, report: Report) -> dict[str, Source]:
         figures = _figures(doc.meta, doc.body, path, report)
         if data is None or figures is None:
             # reported already; still known, so the records citing it are checked against it
-            data = {k: doc.meta.value.get(k) for k in ("title", "publisher", "date", "language", "url")}
+            data = {k: doc.meta.value.get(k) for k in ("title", "publisher", "publisher_zh", "date",
+                                                   "language", "url")}
             data["kind"] = kind if kind in SOURCE_KINDS else "held"
             data["url"] = data["url"] if isinstance(data["url"], str) else None
             figures = ()

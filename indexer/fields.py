@@ -41,11 +41,29 @@ def text(value: Any) -> str:
     return value.strip()
 
 
+# Half-width brackets in Chinese text: a pair holding Chinese (中国(北京)), or one opened
+# right after a Chinese character; a Markdown link's "](" is not one.
+_CJK = CJK_RE.pattern[1:-1]
+HALF_WIDTH_BRACKETS_RE = re.compile(rf"[{_CJK}]?(?<!\])\([^()\n]*[{_CJK}][^()\n]*\)|[{_CJK}]\(")
+
+
+def chinese_style(value: str) -> str:
+    """Chinese text as docs/style-zh.md writes it: “” quotes and （） brackets, never the ASCII
+    ones (an official name is 中国（北京）自由贸易试验区 in its own documents)."""
+    if '"' in value:
+        raise FieldError('has ASCII double quotes ("); Chinese text takes “ and ”')
+    found = HALF_WIDTH_BRACKETS_RE.search(value)
+    if found:
+        raise FieldError(f"has half-width brackets ({found.group(0)!r}); Chinese text takes "
+                         "full-width （ and ）")
+    return value
+
+
 def chinese(value: Any) -> str:
     value = text(value)
     if not CJK_RE.search(value):
         raise FieldError("must contain Chinese characters")
-    return value
+    return chinese_style(value)
 
 
 def identifier(value: Any) -> str:
@@ -238,6 +256,6 @@ def chinese_text(minimum: int) -> Callable[[Any], str]:
         found = len(CJK_RE.findall(value))
         if found < minimum:
             raise FieldError(f"must hold at least {minimum} Chinese characters (it holds {found})")
-        return value
+        return chinese_style(value)
 
     return check

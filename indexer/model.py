@@ -84,6 +84,7 @@ class Source:
     text: str
     kind: str = "held"
     title_zh: str | None = None
+    publisher_zh: str | None = None  # required of a source file; None only in a broken one
     url: str | None = None
     reprint_of: str | None = None
     description: str | None = None

@@ -668,10 +668,11 @@ def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[
         for doc in docs:
             used = [a for a in alternatives if having[a][doc]]
             if used and not has_original[doc]:
-                how = ("a translation" if all(has_chinese(u) != has_chinese(original) for u in used)
-                       else "a synonym")
-                out.setdefault(doc, []).append(
-                    f"matched {', '.join(repr(u) for u in used)} as {how} of {original!r}")
+                how = ("translation" if all(has_chinese(u) != has_chinese(original) for u in used)
+                       else "synonym")
+                out.setdefault(doc, []).append(Note(
+                    f"matched_{how}", f"matched {', '.join(repr(u) for u in used)} as a {how} of "
+                    f"{original!r}", used=tuple(used), original=original))
     return out
 
 

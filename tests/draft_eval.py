@@ -154,7 +154,7 @@ def run(source_file: Path, truth: list[dict] | None, measures: Path | None = Non
         return evaluate(proposal.drafts, truth, source_text, source_file.stem)
 
 
-TXT_FRONT_MATTER = ("---\nkind: held\ntitle: A text given for evaluation\npublisher: unknown\n"
+TXT_FRONT_MATTER = ("---\nkind: held\ntitle: A text given for evaluation\npublisher: unknown\npublisher_zh: 不详\n"
                     "date: 2024-01-01\nlanguage: en\n---\n")
 
 

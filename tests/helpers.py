@@ -36,6 +36,7 @@ CITED = """---
 kind: cited
 title: A public page about a measure
 publisher: Ministry of Commerce of the People's Republic of China
+publisher_zh: 中华人民共和国商务部
 date: 2025-09-18
 language: en
 url: https://example.gov.cn/page.html

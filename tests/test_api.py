@@ -189,7 +189,7 @@ def test_openapi_describes_every_api_route(client, app):
               if rule.rule.startswith("/api/") and rule.endpoint != "api.openapi"}
     assert routes == set(doc["paths"])
     search_params = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert search_params == {"q", "zone", "pillar", "scope", "page", "per_page"}
+    assert search_params == {"q", "zone", "pillar", "scope", "page", "per_page", "lang"}
 
     # every $ref points at a schema that exists
     refs = set()

@@ -67,3 +67,27 @@ def test_a_chinese_query_finds_what_the_english_one_finds_live(page):  # noqa: F
     _type(page, "跨境贸易", lang="zh")
     expect(page.locator("#live-status")).to_have_text(re.compile(r"^[1-9]\d*"))
     screenshot(page, "search-zh-cross-border-trade")
+
+
+def test_live_search_waits_for_the_input_method(page):  # noqa: F811
+    """Pinyin typed through an input method is not searched while it is being composed (the
+    half-typed "kuajing" would be), only once the reader picks 跨境: one request, after."""
+    page.goto("/zh/search")
+    searches = []
+    page.on("request", lambda request: searches.append(request.url)
+            if "/zh/search?" in request.url else None)
+    box = page.get_by_label(SEARCH_LABEL["zh"])
+    box.focus()
+    cdp = page.context.new_cdp_session(page)
+    for typed in ("k", "ku", "kua", "kuaj", "kuaji", "kuajin", "kuajing"):
+        cdp.send("Input.imeSetComposition",
+                 {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)})
+        page.wait_for_timeout(120)
+    page.wait_for_timeout(800)  # three times the live search's pause
+    assert box.input_value() == "kuajing"  # the composition reached the box
+    assert searches == [], f"searched mid-composition: {searches}"
+    with page.expect_request(lambda request: "/zh/search?" in request.url):
+        cdp.send("Input.insertText", {"text": "跨境"})  # the reader picks the word
+    expect(page.locator("#live-status")).not_to_have_text(re.compile(r"^0 "))
+    page.wait_for_timeout(800)
+    assert len(searches) == 1 and "q=%E8%B7%A8%E5%A2%83" in searches[0], searches

@@ -23,6 +23,7 @@ SOURCES = {
 kind: cited
 title: Zzcited briefing on a tank measure
 publisher: Ministry of Commerce of the People's Republic of China
+publisher_zh: 中华人民共和国商务部
 date: 2021-03-04
 language: en
 url: {URL}
@@ -33,6 +34,7 @@ A briefing that describes a test measure in its own words.
 kind: cited
 title: Zzlater notice of a national batch
 publisher: State Council of the People's Republic of China
+publisher_zh: 中华人民共和国国务院
 date: 2022-06-07
 language: zh
 url: https://example.gov.cn/zzlater.html
@@ -197,7 +199,7 @@ def test_scope_filter_and_facet_through_the_api(cited):
 def test_scope_facet_on_the_search_page_and_in_exports(cited):
     html = cited.get("/search").get_data(as_text=True)
     facet = {text: href for href, text, attrs in links(html) if attrs.get("data-facet") == "scope"}
-    assert set(facet) == {"Replicated province-wide 省内复制推广", "Replicated nationwide 全国复制推广"}
+    assert set(facet) == {"Replicated province-wide 省（市）内复制推广", "Replicated nationwide 全国复制推广"}
     narrowed = cited.get(facet["Replicated nationwide 全国复制推广"]).get_data(as_text=True)
     assert f"/measures/{MEASURE_ID}" in {href for href, _, _ in links(narrowed)}
     assert "scope=national" in {href for href, _, _ in links(narrowed) if "search.csv" in href}.pop()

@@ -120,7 +120,7 @@ def test_chinese_source(measures):
 def test_it_and_they_point_back_one_sentence_only(measures):
     """A pronoun takes the zones of the sentence just before, not of one further back."""
     source = measures / "sources" / "mofcom-2024-12-01-pronouns.md"
-    source.write_text("---\nkind: held\ntitle: Pronouns\npublisher: tests\ndate: 2024-12-01\n"
+    source.write_text("---\nkind: held\ntitle: Pronouns\npublisher: tests\npublisher_zh: 本项目测试\ndate: 2024-12-01\n"
                       "language: en\n---\nThe Hubei FTZ has set up a data desk for carmakers. "
                       "It also launched a bonded repair pilot for engines.\n\n"
                       "The Hunan FTZ has opened a cold-chain hub for fruit. None of this needed new laws. "
@@ -479,7 +479,7 @@ def test_dry_run_writes_nothing_and_unknown_or_cited_sources_are_refused(measure
     unknown = run("draft", "mofcom-1999-01-01-nothing", "--measures", measures)
     assert unknown.exit_code == 1 and "no source 'mofcom-1999-01-01-nothing'" in unknown.output
     cited = measures / "sources" / "mofcom-2024-01-01-cited.md"
-    cited.write_text("---\nkind: cited\ntitle: A page\npublisher: MOFCOM\ndate: 2024-01-01\n"
+    cited.write_text("---\nkind: cited\ntitle: A page\npublisher: MOFCOM\npublisher_zh: 商务部\ndate: 2024-01-01\n"
                      "language: en\nurl: https://example.org/page\n---\nA page about zones.\n",
                      encoding="utf-8")
     refused = run("draft", cited.stem, "--measures", measures)
@@ -489,7 +489,7 @@ def test_dry_run_writes_nothing_and_unknown_or_cited_sources_are_refused(measure
     broken.write_text(broken.read_text(encoding="utf-8").replace("date: 2024-03-21", "date: 2024-13-01"),
                       encoding="utf-8")
     result = run("draft", BRIEFING, "--measures", measures)
-    assert result.exit_code == 1 and f"measures/sources/{BRIEFING}.md:5: date:" in result.output
+    assert result.exit_code == 1 and f"measures/sources/{BRIEFING}.md:6: date:" in result.output
     assert "nothing was drafted" in result.output
 
 

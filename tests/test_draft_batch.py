@@ -19,6 +19,7 @@ kind: held
 title: Test notice on the ninth batch
 title_zh: 国务院关于做好自由贸易试验区第九批改革试点经验复制推广工作的通知
 publisher: State Council of the People's Republic of China
+publisher_zh: 中华人民共和国国务院
 date: 2030-01-02
 language: zh
 url: https://example.gov.cn/ninth.html

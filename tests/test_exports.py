@@ -169,7 +169,8 @@ def test_atom_feed_of_a_zone_is_valid_and_complete(client):
 
 def test_atom_feed_validates_with_feedparser(client):
     feedparser = pytest.importorskip("feedparser")
-    for url in ("/search.atom", "/search.atom?q=保税 oil&zone=zhejiang", "/search.atom?q=nothingmatchesthis"):
+    for url in ("/search.atom", "/search.atom?q=保税 oil&zone=zhejiang", "/search.atom?q=nothingmatchesthis",
+                "/search.atom?zone=zhejiang&lang=zh"):
         parsed = feedparser.parse(client.get(url).get_data())
         assert not parsed.bozo, (url, parsed.get("bozo_exception"))
         assert parsed.version == "atom10"
@@ -229,3 +230,75 @@ def test_results_and_zone_pages_link_their_feed_and_exports(client, page, expect
     for path in ("/search.atom", "/search.csv", "/search.json"):
         assert parse_qs(urlsplit(by_path[path]).query) == expected, path
         assert client.get(by_path[path].replace("&amp;", "&")).status_code == 200
+
+
+# -- in the reader's language ---------------------------------------------------------------
+
+ZONES = {z["id"]: z for z in __import__("yaml").safe_load(
+    (SHIPPED / "zones.yaml").read_text(encoding="utf-8"))["zones"]}
+PILLARS = {p["id"]: p for p in __import__("yaml").safe_load(
+    (SHIPPED / "pillars.yaml").read_text(encoding="utf-8"))["pillars"]}
+
+
+def test_a_chinese_page_takes_away_chinese_exports(client):
+    # the CSV and the feed of a /zh/ page are in Chinese; the JSON stays one
+    html = client.get("/zh/zones/zhejiang").get_data(as_text=True)
+    by_path = {urlsplit(href).path: parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+               for href, _, _ in links(html)}
+    assert by_path["/search.csv"] == {"zone": ["zhejiang"], "lang": ["zh"]}
+    assert by_path["/search.atom"] == {"zone": ["zhejiang"], "lang": ["zh"]}
+    assert by_path["/search.json"] == {"zone": ["zhejiang"]}
+    english = client.get("/zones/zhejiang").get_data(as_text=True)
+    assert "lang=zh" not in english
+
+
+def test_a_chinese_csv_is_headed_named_and_linked_in_chinese(client):
+    data = client.get("/search.csv?zone=zhejiang&lang=zh").get_data().decode("utf-8")
+    assert data.startswith("\ufeff编号,英文标题,中文标题,自贸试验区,方面,日期,状态,")
+    rows = list(csv.reader(io.StringIO(data[1:], newline="")))
+    header, body = rows[0], [dict(zip(CSV_HEADER, row)) for row in rows[1:]]
+    assert len(header) == len(CSV_HEADER) and {r["id"] for r in body} == ids_in("zhejiang")
+    for row in body:
+        record = RECORDS[row["id"]]
+        assert row["zones"].split(";") == [ZONES[z]["short_zh"] for z in record["zones"]]
+        assert row["pillar"] == PILLARS[record["pillar"]]["name_zh"]
+        assert row["url"] == f"http://localhost/zh/measures/{row['id']}"
+        assert row["source_url"].startswith("http://localhost/zh/sources/")
+        source = SOURCES[record["source"]]
+        assert row["source_title"] == (source.get("title_zh") or source["title"])
+        assert row["source_publisher"] == source["publisher_zh"]
+        assert row["status"] in ("", "试点", "复制推广", "全国复制推广")
+        assert "national" not in row["lineage"] and "province" not in row["lineage"]
+    # the English CSV of the same search is as it was
+    assert csv_rows(client.get("/search.csv?zone=zhejiang"))[0]["zones"] == "zhejiang"
+
+
+def test_a_chinese_feed_is_in_chinese(client):
+    response = client.get("/search.atom?zone=zhejiang&q=保税&lang=zh")
+    feed = ET.fromstring(response.get_data())
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hans"
+    assert feed.find(f"{ATOM}title").text == "中国自贸试验区改革举措：浙江 · “保税”"
+    alternate = feed.find(f"{ATOM}link[@rel='alternate']").get("href")
+    assert alternate.startswith("http://localhost/zh/search?")
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        measure_id = entry.find(f"{ATOM}link").get("href").rsplit("/", 1)[-1]
+        assert entry.find(f"{ATOM}title").text == RECORDS[measure_id]["title_zh"]
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://localhost/zh/measures/")
+        assert "自贸试验区：浙江" in entry.find(f"{ATOM}summary").text
+        assert RECORDS[measure_id]["title"] not in entry.find(f"{ATOM}summary").text
+    english = ET.fromstring(client.get("/search.atom?zone=zhejiang&q=保税").get_data())
+    assert english.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+def test_the_api_names_zones_pillars_and_statuses_in_the_language_asked(client):
+    hits = client.get("/api/search?zone=zhejiang&lang=zh").get_json()["results"]
+    for hit in hits:
+        assert hit["labels"]["zones"] == [ZONES[z]["short_zh"] for z in hit["zones"]]
+        assert hit["labels"]["pillar"] == PILLARS[hit["pillar"]]["name_zh"]
+    measure = client.get(f"/api/measures/{ZHEJIANG_OIL}?lang=zh").get_json()
+    assert measure["labels"]["zones"] == ["浙江"]
+    assert "labels" not in client.get("/api/search?zone=zhejiang").get_json()["results"][0]
+    refused = client.get("/api/search?lang=fr")
+    assert refused.status_code == 400 and refused.get_json()["error"] == "lang must be en or zh"

@@ -78,18 +78,32 @@ def _tuple(value):
 # -- every page in Chinese ---------------------------------------------------------------------
 
 CHINESE_PAGES = [
-    "/zh/", "/zh/search", "/zh/search?q=保税", "/zh/search?q=customs+clearance&zone=shanghai",
-    "/zh/search?q=nothingmatcheszz", "/zh/search?page=9", "/zh/zones", "/zh/zones/zhejiang",
-    "/zh/zones/fujian", "/zh/pillars", "/zh/pillars/logistics", "/zh/pillars/precise-services",
+    # home, browsing pages, the register, what the knowledge base holds
+    "/zh/", "/zh/zones", "/zh/pillars", "/zh/sources", "/zh/nationwide", "/zh/coverage",
+    "/zh/zones/zhejiang", "/zh/zones/fujian", "/zh/zones/hainan", "/zh/pillars/logistics",
+    "/zh/pillars/precise-services", "/zh/nationwide?field=human-resources&zone=tianjin",
+    "/zh/nationwide/state-council-3", "/zh/nationwide/mofcom-cases-6",
+    # search: nothing typed, found, found through a translation or synonym (its note), not
+    # found, a note on the query language, the known values of a field, a place for its zone
+    "/zh/search", "/zh/search?q=保税", "/zh/search?q=customs+clearance&zone=shanghai",
+    "/zh/search?q=自贸区", "/zh/search?q=自贸试验区+保税", "/zh/search?q=nothingmatcheszz",
+    "/zh/search?q=保税+量子", "/zh/search?page=9", "/zh/search?q=oil~2", "/zh/search?q=oil+AND",
+    "/zh/search?q=pillar:nowhere", "/zh/search?q=status:nowhere", "/zh/search?q=scope:nowhere",
+    "/zh/search?q=zone:atlantis", "/zh/search?q=舟山", "/zh/search?zone=zhejang",
+    # compare: the form, one zone, three
     "/zh/compare", "/zh/compare?zone=zhejiang", "/zh/compare?zone=zhejiang&zone=shanghai&zone=anhui",
-    "/zh/sources", f"/zh/sources/{SOURCE_ID}", "/zh/nationwide", "/zh/no-such-page",
-    "/zh/nationwide?field=human-resources&zone=tianjin", "/zh/nationwide/state-council-3",
-    "/zh/nationwide/mofcom-cases-6", "/zh/coverage", "/zh/zones/hainan",
-    "/zh/measures/no-such-measure", "/zh/search?zone=zhejang",
+    # errors: 404 and 400
+    "/zh/no-such-page", "/zh/measures/no-such-measure", "/zh/search?page=0",
+    "/zh/search?per_page=500", "/zh/nationwide?field=nowhere",
     *[f"/zh/measures/{m}" for m in RECORDS],
+    *sorted({f"/zh/sources/{r['source']}" for r in RECORDS.values()} | {f"/zh/sources/{SOURCE_ID}"}),
 ]
-# Not words of any language: formats, names of things and the switch's own label.
+# Not words of any language: formats, names of things used as they are in Chinese writing.
 NOT_ENGLISH = {"CSV", "JSON", "Atom", "OpenAPI", "API", "RCEP", "MOFCOM"}
+# What is not a word in the page's text: an address, a domain (gov.cn), query syntax the reader
+# types (pillar:logistics, AND), an acronym used as such in Chinese (QFLP, AEO).
+NOT_WORDS = re.compile(r"https?://\S+|\b[\w.-]+\.(?:cn|com|org|net|gov|mo|hk)\b"
+                       r"|\b[a-z]+:[\w-]+|\b[A-Z]{2,}s?\b")
 
 
 class _EnglishOutside(HTMLParser):
@@ -114,17 +128,27 @@ class _EnglishOutside(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not self.stack or self.stack[-1][0] in ("script", "style", "title", "time", "code"):
+        # a <title> holds no markup, so its English (a source's title) cannot be marked: it
+        # is the page's <h1>, checked there
+        if not self.stack or self.stack[-1][0] in ("script", "style", "title", "time"):
             return
         if self.stack[-1][1].startswith("zh"):
-            text = re.sub(r"https?://\S+", " ", data)
-            self.found += [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in NOT_ENGLISH]
+            text = NOT_WORDS.sub(" ", data)
+            self.found += [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in NOT_ENGLISH]
 
 
 def english_in_chinese_text(html: str, allowed: set[str] = frozenset()) -> list[str]:
     parser = _EnglishOutside()
     parser.feed(html)
     return [w for w in parser.found if w.lower() not in allowed]
+
+
+def test_the_walk_finds_english_where_it_is_not_marked():
+    # the check itself: a Latin word in Chinese text is found, one marked English or an
+    # address is not
+    page = ('<html lang="zh-Hans"><body><p>被商务部列为最佳实践案例、6th batch</p>'
+            '<p>发布者：<span lang="en">China Daily</span>（chinadaily.com.cn，RCEP）</p></body></html>')
+    assert english_in_chinese_text(page) == ["th", "batch"]
 
 
 @pytest.mark.parametrize("url", CHINESE_PAGES)
@@ -134,7 +158,7 @@ def test_chinese_pages_are_in_chinese(client, url):
     html = response.get_data(as_text=True)
     assert '<html lang="zh-Hans">' in html
     query = parse_qs(urlsplit(url).query)
-    echoed = {w.lower() for v in query.values() for w in re.findall(r"[A-Za-z]+", " ".join(v))}
+    echoed = {w.lower() for k, v in query.items() for w in re.findall(r"[A-Za-z]+", " ".join([k, *v]))}
     assert english_in_chinese_text(html, echoed | {"zhejang", "zhejiang"}) == [], url
     # every link to a page stays in Chinese (but the switch to English)
     for href, _, attrs in links(html):
@@ -263,7 +287,7 @@ def test_errors_speak_the_pages_language(client):
     ("oil AND", "一侧没有内容的运算符 AND"),
     ("zone:atlantis oil", "没有名为“atlantis”的自贸试验区"),
     ("pillar:logistic oil", "您是否要找 pillar:logistics"),
-    ("(oil AND atlantisword)", "没有措施符合整个查询"),
+    ("(oil AND atlantisword)", "没有举措符合整个查询"),
 ])
 def test_how_a_query_was_read_is_said_in_chinese(client, query, chinese):
     # the engine's notes on the query language, in the page's language, not marked English
@@ -299,3 +323,57 @@ def test_a_bad_parameter_is_explained_in_the_pages_language(client, query_string
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and chinese in html
     assert client.get("/api/search", query_string=query_string).get_json()["error"].isascii()
+
+
+def test_the_catalog_follows_the_chinese_style_sheet():
+    # docs/style-zh.md: one term per concept, “” and （） in Chinese, dates as 2018年5月
+    cjk = r"[\u3400-\u9fff]"
+    for message in (m for m in catalog(PO) if m.id):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for chinese in filter(None, strings):
+            text = re.sub(r"<[^>]*>", "", chinese)  # markup's attributes keep their quotes
+            assert '"' not in text and "'" not in text, chinese
+            assert not re.search(rf"\([^()]*{cjk}[^()]*\)|{cjk}\(", text), chinese
+            assert not re.search(r"措施|全国推广|\d{4}-\d{2}", text), chinese
+
+
+def test_quoted_english_is_said_once_per_page(client):
+    html = client.get(f"/zh/measures/{ZHEJIANG_OIL}").get_data(as_text=True)
+    assert html.count("本页中的英文内容按其来源或记录的原文照录。") == 1
+    html = client.get("/zh/search?q=nothingmatcheszz").get_data(as_text=True)
+    assert 'lang="en"' not in html.split('<main', 1)[1].split("</main>", 1)[0]
+    assert "本页中的英文内容" not in html
+
+
+def test_a_municipality_replicates_across_itself_not_a_province(tmp_path):
+    # docs/style-zh.md: a province-wide step of Beijing, Tianjin, Shanghai or Chongqing is
+    # 在本市复制推广, of a province 在本省复制推广
+    from tests.helpers import record
+    from tests.webhelpers import app_with
+
+    step = (f"lineage:\n  - scope: province\n    date: 2024-01\n    source: {SOURCE_ID}\n")
+    client = app_with(tmp_path, records={
+        "test-tianjin-step": record(zones="[tianjin]", extra=step),
+        "test-zhejiang-step": record(zones="[zhejiang]", extra=step)}).test_client()
+    tianjin = client.get("/zh/measures/test-tianjin-step").get_data(as_text=True)
+    zhejiang = client.get("/zh/measures/test-zhejiang-step").get_data(as_text=True)
+    assert "在本市复制推广" in tianjin and "本省" not in tianjin
+    assert "在本省复制推广" in zhejiang and "本市" not in zhejiang
+    assert "2024年1月" in tianjin  # a date as precise as its source, in Chinese form
+
+
+def test_a_match_through_a_translation_is_said_in_chinese(client):
+    # "matched 'free trade zone' ... as a translation of '自贸区'" was English on /zh/
+    html = client.get("/zh/search?q=自贸区").get_data(as_text=True)
+    said = re.findall(r'<p class="explanation"([^>]*)>(.*?)</p>', html, re.S)
+    assert said and all('lang="en"' not in attrs for attrs, _ in said)
+    assert all(text.startswith("按“自贸区”的") and text.endswith("匹配") for _, text in said)
+    english = client.get("/search?q=自贸区").get_data(as_text=True)
+    assert "as a synonym of &#39;自贸区&#39;" in english or "as a translation of" in english
+
+
+def test_the_known_values_of_a_field_are_named_in_chinese(client):
+    html = client.get("/zh/search?q=pillar:nowhere").get_data(as_text=True)
+    assert "物流通道和服务（pillar:logistics）" in html
+    html = client.get("/zh/search?q=status:nowhere").get_data(as_text=True)
+    assert "全国复制推广（status:nationwide）" in html

@@ -23,6 +23,7 @@ kind: cited
 title: Zzserial notice
 title_zh: 测试通知
 publisher: People's Government of Zhejiang Province
+publisher_zh: 浙江省人民政府
 date: 2022-01-05
 language: zh
 url: {URL}
@@ -33,6 +34,7 @@ A notice described in the project's own words.
 kind: cited
 title: Zzserial report
 publisher: Xinhua
+publisher_zh: 新华社
 date: 2022-03-01
 language: en
 url: https://example.com/zzserial-report

@@ -99,7 +99,12 @@ CASES = [
     ("date: 2023-05-11", "date: 2023-02-30", 6, "date", "not a real date"),
     ("date: 2023-05-11", "date: 2999-01-01", 6, "date", "in the future"),
     ("date: 2023-05-11", "date: May 2023", 6, "date", "YYYY-MM-DD"),
-    ('title_zh: 保税和非保税油品"同罐共储"', "title_zh: Same tank", 3, "title_zh", "Chinese"),
+    ("title_zh: 保税和非保税油品“同罐共储”", "title_zh: Same tank", 3, "title_zh", "Chinese"),
+    # Chinese text as docs/style-zh.md writes it: “” and （）, never the ASCII ones
+    ("title_zh: 保税和非保税油品“同罐共储”", 'title_zh: 保税和非保税油品"同罐共储"', 3, "title_zh",
+     "ASCII double quotes"),
+    ("title_zh: 保税和非保税油品", "title_zh: 中国(浙江)自由贸易试验区保税和非保税油品", 3,
+     "title_zh", "half-width brackets ('国(浙江)')"),
     ("oil and gas products in the same tank\" and", "oil and gas in the same tank\" and",
      9, "quote", "does not occur verbatim"),
     ("tags: [bonded,", "tags: [Bonded,", 7, "tags", "is not a tag"),
@@ -222,12 +227,17 @@ SOURCE_CASES = [
     # (source text, line, field, message part)
     (CITED.replace("url: https://example.gov.cn/page.html\n", ""), 2, "url",
      "a cited source needs the url"),
-    (CITED.replace("A page that describes, among other things, a test measure.\n", ""), 9,
+    (CITED.replace("A page that describes, among other things, a test measure.\n", ""), 10,
      "(body)", "description in the project's own words"),
     (CITED.replace("kind: cited", "kind: copied"), 2, "kind", "is not one of held, cited"),
     (CITED.replace("kind: cited\n", ""), 2, "kind", "required field is missing"),
-    (CITED.replace("language: en", "language: en\nfigures: []"), 7, "figures",
+    (CITED.replace("language: en", "language: en\nfigures: []"), 8, "figures",
      "a cited source holds none"),
+    # the publisher's Chinese name, for the Chinese pages
+    (CITED.replace("publisher_zh: 中华人民共和国商务部\n", ""), 2, "publisher_zh",
+     "required field is missing"),
+    (CITED.replace("中华人民共和国商务部", "中国(浙江)自由贸易试验区管理委员会"), 5, "publisher_zh",
+     "half-width brackets"),
 ]
 
 

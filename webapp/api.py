@@ -9,6 +9,7 @@ from indexer import serialize
 
 from . import register
 from .kb import get_kb
+from .labels import Labels, lang_of, speaking
 from .openapi import describe
 from .params import parse_search_params
 from .rendering import render_markdown
@@ -16,13 +17,20 @@ from .rendering import render_markdown
 bp = Blueprint("api", __name__)
 
 
-def site_links(external: bool = False) -> serialize.Links:
+def site_links(external: bool = False, lang: str = "en") -> serialize.Links:
     """The site's addresses for the serializer: relative in the API, absolute in exports
-    (which are taken away from the site)."""
+    (which are taken away from the site); the pages in `lang` (an export made from a /zh/
+    page links the /zh/ pages)."""
     return serialize.Links(
-        measure=lambda m: url_for("pages.measure", measure_id=m, _external=external),
-        source=lambda s: url_for("pages.source", source_id=s, _external=external),
-        zone=lambda z: url_for("pages.zone", zone_id=z, _external=external))
+        measure=lambda m: url_for("pages.measure", measure_id=m, lang=lang, _external=external),
+        source=lambda s: url_for("pages.source", source_id=s, lang=lang, _external=external),
+        zone=lambda z: url_for("pages.zone", zone_id=z, lang=lang, _external=external))
+
+
+def _with_labels(described: dict, labels: Labels | None) -> dict:
+    """A described hit or measure, with the names of its zones, pillar and status in the
+    language asked for (`lang=zh`)."""
+    return {**described, "labels": labels.of_hit(described)} if labels else described
 
 
 def sources_by_id(kb) -> dict[str, dict]:
@@ -32,17 +40,27 @@ def sources_by_id(kb) -> dict[str, dict]:
 @bp.get("/search")
 def search():
     params = parse_search_params(request.args, current_app.config["PER_PAGE"])
+    lang = lang_of(request.args)
     kb = get_kb()
     result = kb.search(**params.search_kwargs())
-    return serialize.search_result(result, sources_by_id(kb), site_links())
+    data = serialize.search_result(result, sources_by_id(kb), site_links(lang=lang))
+    if lang != "en":
+        with speaking(lang):
+            labels = Labels(kb, lang)
+            data["results"] = [_with_labels(hit, labels) for hit in data["results"]]
+    return data
 
 
 @bp.get("/measures/<id:measure_id>")
 def measure(measure_id: str):
     kb = get_kb()
     record = kb.measure(measure_id) or abort(404, description=f"no measure {measure_id!r}")
-    data = serialize.measure(record, sources_by_id(kb), site_links())
+    lang = lang_of(request.args)
+    data = serialize.measure(record, sources_by_id(kb), site_links(lang=lang))
     data["body_html"] = str(render_markdown(record.get("body")))
+    if lang != "en":
+        with speaking(lang):
+            data = _with_labels(data, Labels(kb, lang))
     return data
 
 

@@ -97,7 +97,9 @@ def handle_http_error(error: HTTPException):
     headers = {}
     if getattr(error, "valid_methods", None):  # 405 must say what is allowed
         headers["Allow"] = ", ".join(error.valid_methods)
-    return _respond(status, error.description or error.name, "errors/400.html", error.name,
+    # the title in the page's language; werkzeug's own names are English
+    title = {400: _("Bad request"), 405: _("Method not allowed")}.get(status, error.name)
+    return _respond(status, error.description or error.name, "errors/400.html", title,
                     headers=headers)
 
 

@@ -19,7 +19,10 @@ from indexer import serialize
 
 from . import feeds, register
 from .api import site_links, sources_by_id
+from .i18n import current_lang
 from .kb import get_kb
+from .labels import CSV_HEADERS_ZH, Labels, lang_of, localized_row, speaking
+from .notes import localized as localized_note
 from .params import SearchParams, parse_search_params
 
 bp = Blueprint("exports", __name__)
@@ -31,9 +34,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_links(params: SearchParams) -> dict[str, str]:
-    """CSV, JSON and Atom URLs of the same measures, for the page's "take away" links."""
+    """CSV, JSON and Atom URLs of the same measures, for the page's "take away" links; from a
+    Chinese page, the CSV and the feed in Chinese (lang=zh)."""
     args = params.filter_args()  # paging left out: exports are whole
-    return {kind: url_for(f"exports.{kind}", **args) for kind in ("csv", "json", "atom")}
+    chinese = {"lang": "zh"} if current_lang() == "zh" else {}
+    return {"csv": url_for("exports.csv", **args, **chinese),
+            "json": url_for("exports.json", **args),
+            "atom": url_for("exports.atom", **args, **chinese)}
 
 
 def matching_measures(kb, params: SearchParams, limit: int, order: str = "relevance"):
@@ -62,9 +69,16 @@ def csv_table(columns, rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def csv_text(rows: list[dict]) -> str:
-    """Measures (as serialize.hit describes them) as CSV, one row each."""
-    return csv_table(CSV_COLUMNS, [serialize.flat(row) for row in rows])
+def csv_text(rows: list[dict], labels: Labels | None = None) -> str:
+    """Measures (as serialize.hit describes them) as CSV, one row each; with Chinese
+    `labels`, headed and named in Chinese (labels.py)."""
+    if labels is None or labels.lang == "en":
+        return csv_table(CSV_COLUMNS, [serialize.flat(row) for row in rows])
+    flat = [localized_row(serialize.flat(row), row, labels) for row in rows]
+    table = csv_table(CSV_COLUMNS, flat)
+    header = ",".join(CSV_HEADERS_ZH[c] for c in CSV_COLUMNS)  # no header needs quoting
+    first_line_end = table.index("\r\n")
+    return "\ufeff" + header + table[first_line_end:]
 
 
 def file_name(params: SearchParams, extension: str) -> str:
@@ -77,20 +91,24 @@ def file_name(params: SearchParams, extension: str) -> str:
     return "-".join(parts)[:120] + "." + extension
 
 
-def _export(params: SearchParams):
-    """The search's measures, each described as /api/search describes a hit (absolute URLs)."""
+def _export(params: SearchParams, lang: str = "en"):
+    """The search's measures, each described as /api/search describes a hit (absolute URLs
+    of the pages in `lang`)."""
     kb = get_kb()
     first, hits = matching_measures(kb, params, current_app.config["EXPORT_LIMIT"])
-    sources, links = sources_by_id(kb), site_links(external=True)
+    sources, links = sources_by_id(kb), site_links(external=True, lang=lang)
     return first, [serialize.hit(hit, sources, links) for hit in hits]
 
 
 @bp.get("/search.csv", endpoint="csv")
 def csv_export():
     params = parse_search_params(request.args)
-    first, rows = _export(params)
+    lang = lang_of(request.args)
+    first, rows = _export(params, lang)
     params = params.resolved(first)  # zones named by a name: ids in the file name
-    return Response(csv_text(rows), mimetype="text/csv", headers={
+    with speaking(lang):
+        text = csv_text(rows, Labels(get_kb(), lang))
+    return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{file_name(params, "csv")}"',
         "X-Total-Count": str(first.total),
     })
@@ -131,14 +149,17 @@ def json_export():
 @bp.get("/search.atom", endpoint="atom")
 def atom_feed():
     params = parse_search_params(request.args)
+    lang = lang_of(request.args)
     kb = get_kb()
     result, newest = matching_measures(kb, params, feeds.FEED_ENTRIES, order="newest")
     params = params.resolved(result)
-    names = {z["id"]: z for z in kb.zones()}
-    pillars = {p["id"]: p for p in kb.pillars()}
-    xml = feeds.atom(params, newest, names, pillars,
-                     authority=current_app.config["FEED_TAG_AUTHORITY"] or request.host.split(":")[0],
-                     fallback_updated=_newest_date(kb), notes=result.messages())
+    with speaking(lang):
+        notes = ([str(localized_note(n)[0]) for n in result.messages()] if lang != "en"
+                 else result.messages())
+        xml = feeds.atom(params, newest, Labels(kb, lang),
+                         authority=current_app.config["FEED_TAG_AUTHORITY"]
+                         or request.host.split(":")[0],
+                         fallback_updated=_newest_date(kb), notes=notes)
     return Response(xml, mimetype="application/atom+xml")
 
 

@@ -69,9 +69,10 @@ class ActiveFilter:
 
 def scope_taxonomy() -> list[dict]:
     """The steps of a measure's spread as facet values, in both languages."""
-    return [{"id": "province", "name": _("Replicated province-wide"), "name_zh": "省内复制推广"},
-            {"id": "national", "name": _("Replicated nationwide"), "name_zh": "全国复制推广"},
-            {"id": "best-practice-case", "name": _("Best-practice case"), "name_zh": "最佳实践案例"}]
+    # each name once in each language (`first` and `second` choose), never translated twice
+    return [{"id": "province", "name": "Replicated province-wide", "name_zh": "省（市）内复制推广"},
+            {"id": "national", "name": "Replicated nationwide", "name_zh": "全国复制推广"},
+            {"id": "best-practice-case", "name": "Best-practice case", "name_zh": "最佳实践案例"}]
 
 
 _KWARG = {"zone": "zones", "pillar": "pillars", "scope": "scopes"}

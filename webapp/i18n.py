@@ -4,7 +4,7 @@ the language switch, and the choice of language on a first visit to /.
 Every HTML page exists twice: /zones/zhejiang in English and /zh/zones/zhejiang in Chinese
 (simplified script; `<html lang="zh-Hans">`). The prefix alone says which language a page is
 in, so any address can be shared and cached. The JSON API, the exports and the feed are one,
-unprefixed.
+unprefixed; `lang=zh` in their query string asks for Chinese (webapp/labels.py).
 
 The bare home page / is the only address that chooses: an explicit `?lang=en` or `?lang=zh`
 first (what the switch on the Chinese home page links to), then the `lang` cookie, which
@@ -24,10 +24,12 @@ tests/test_i18n.py fails when the .mo or the .pot falls behind). To change them:
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from flask import Flask, g, request
 from flask_babel import Babel
+from markupsafe import Markup, escape
 
 from .notes import localized as localized_note
 
@@ -136,6 +138,23 @@ def local_date(value) -> str:
     return "".join(f"{int(p) if i else p}{units[i]}" for i, p in enumerate(parts[:3]))
 
 
+# a run of Latin words (a name with no Chinese form: Ship & Bunker, iChongqing, a domain)
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9&'.\-]*(?:[ &]+[A-Za-z0-9][A-Za-z0-9&'.\-]*)*")
+
+
+def mark_latin(text) -> Markup:
+    """Chinese text with its runs of Latin words marked lang="en" (escaped), so that a screen
+    reader says a name such as Ship & Bunker in English."""
+    text = str(text or "")
+    out, last = [], 0
+    for found in _LATIN_RUN.finditer(text):
+        out += [escape(text[last:found.start()]),
+                Markup('<span lang="en">%s</span>') % found.group(0)]
+        last = found.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def _field(item, key: str):
     if isinstance(item, dict):
         return item.get(key)
@@ -163,6 +182,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["mark_latin"] = mark_latin
+    app.jinja_env.tests["ascii"] = lambda value: str(value).isascii()  # an English tag
 
 
 def localized_route(blueprint, rule: str, **options):

@@ -9,6 +9,9 @@ text, marked as English (`translated` is False), so a new kind of note is never 
 from __future__ import annotations
 
 from flask_babel import get_locale, gettext, lazy_gettext
+from markupsafe import Markup, escape
+
+from .names import SCOPE_NAMES, STATUS_NAMES
 
 # the kinds of value a query can name (zone:, pillar:, scope:, status:)
 _KINDS = {"zone": lazy_gettext("zone"), "pillar": lazy_gettext("pillar"),
@@ -48,6 +51,7 @@ _MESSAGES = {
     "query_length": lazy_gettext("the query is %(length)s characters long; the limit is %(limit)s"),
     "not_whole": lazy_gettext("%(name)s must be a whole number, not '%(value)s'"),
     "too_many_digits": lazy_gettext("%(name)s is too large (more than %(digits)s digits)"),
+    "lang_values": lazy_gettext("lang must be en or zh"),
     "too_slow": lazy_gettext("the search was stopped after %(seconds)s s; try more specific words, "
                              "a phrase or a zone filter"),
     # the problems inside "Your query has ..."
@@ -69,9 +73,50 @@ def _unknown_field(params: dict) -> str:
     return gettext("the unknown field '%(name)s' (fields: %(fields)s)", **params)
 
 
+# the scopes and statuses by name, as the measure page and the facets say them
+_VALUE_NAMES = {"scope": SCOPE_NAMES, "status": STATUS_NAMES}
+
+
+def _chinese() -> bool:
+    return str(get_locale() or "").startswith("zh")
+
+
+def _known_names(kind: str, known: str) -> str:
+    """The values a field knows, on a Chinese page by their Chinese names with the id to type
+    (物流通道和服务（pillar:logistics）), on an English page as the ids the engine listed."""
+    if not _chinese():
+        return known
+    if kind == "pillar":
+        from .kb import get_kb  # the taxonomy's names; notes are made inside a request
+        names = {p["id"]: p.get("name_zh") or p["name"] for p in get_kb().pillars()}
+    else:
+        names = {k: str(v) for k, v in _VALUE_NAMES.get(kind, {}).items()}
+    return "、".join(f"{names[i]}（{kind}:{i}）" if i in names else f"{kind}:{i}"
+                    for i in known.split(", "))
+
+
+def _matched(params: dict, how: str) -> str:
+    """A record found through a synonym or a translation of a query word, and which."""
+    if not _chinese():
+        words = ", ".join(repr(u) for u in params["used"])
+        return f"matched {words} as a {how} of {params['original']!r}"
+    quoted = Markup("、").join(
+        Markup("“<span lang=\"en\">{}</span>”" if u.isascii() else "“{}”").format(u)
+        for u in params["used"])
+    original = Markup("<span lang=\"en\">{}</span>" if params["original"].isascii()
+                      else "{}").format(params["original"])
+    slots = {"used": "\x01", "original": "\x02"}  # filled with markup after escaping
+    message = (gettext("matched %(used)s as a translation of %(original)s", **slots)
+               if how == "translation" else
+               gettext("matched %(used)s as a synonym of %(original)s", **slots))
+    return escape(message).replace("\x01", quoted).replace("\x02", original)
+
+
 def _unknown_value(params: dict) -> str:
     values = {**params, "kind": str(_KINDS.get(params["kind"], params["kind"])),
               "field": params["kind"]}
+    if params.get("known"):
+        values["known"] = _known_names(params["kind"], params["known"])
     if params.get("hint"):
         return gettext("There is no %(kind)s '%(value)s'; did you mean %(field)s:%(hint)s?",
                        **values)
@@ -80,7 +125,9 @@ def _unknown_value(params: dict) -> str:
     return gettext("There is no %(kind)s '%(value)s'.", **values)
 
 
-_BUILT = {"unknown_field": _unknown_field, "unknown_value": _unknown_value}
+_BUILT = {"unknown_field": _unknown_field, "unknown_value": _unknown_value,
+          "matched_translation": lambda params: _matched(params, "translation"),
+          "matched_synonym": lambda params: _matched(params, "synonym")}
 
 
 def localized(note) -> tuple[str, bool]:

@@ -60,6 +60,17 @@ _CITATION_TRAIL = {
 }
 
 
+# The language of the names in `labels` and of the page addresses (`url`): /zh/ pages with zh.
+_LANG = {"name": "lang", "in": "query", "required": False,
+         "description": "`zh` adds `labels` (the zones', pillar's and status's names in Chinese) "
+                        "and links the /zh/ pages; the CSV and Atom exports take it too.",
+         "schema": {"type": "string", "enum": ["en", "zh"], "default": "en"}}
+_LABELS = {"type": "object", "description": "Only with lang=zh: names in that language",
+           "properties": {"zones": {"type": "array", "items": {"type": "string"}},
+                          "pillar": {"type": "string"},
+                          "status": {"type": ["string", "null"]}}}
+
+
 def _error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
 
@@ -137,6 +148,7 @@ OPENAPI: dict = {
                      "description": "Results per page.",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                 "default": 20}},
+                    _LANG,
                 ],
                 "responses": {
                     "200": _ok("One page of results", "SearchResult"),
@@ -149,7 +161,8 @@ OPENAPI: dict = {
             "get": {
                 "operationId": "getMeasure",
                 "summary": "One measure: its record, rendered body and cited source",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": _ID}],
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": _ID},
+                               _LANG],
                 "responses": {
                     "200": _ok("The measure", "Measure"),
                     "404": _error("No measure with this id"),
@@ -240,6 +253,7 @@ OPENAPI: dict = {
                     "explanation": {"type": "array", "items": {"type": "string"},
                                     "description": "How the query matched where it was not "
                                                    "word for word, e.g. through a synonym"},
+                    "labels": _LABELS,
                 },
             },
             "LineageStep": {
@@ -376,6 +390,7 @@ OPENAPI: dict = {
                 "required": ["id", "title", "title_zh", "zones", "pillar", "date", "body",
                              "body_html", "source", "url"],
                 "properties": {
+                    "labels": _LABELS,
                     "id": _ID,
                     "title": {"type": "string"},
                     "title_zh": {"type": "string"},

@@ -7,12 +7,13 @@ import re
 
 from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request,
                    url_for)
-from flask_babel import gettext as _, lazy_gettext
+from flask_babel import gettext as _
 
 from . import charts, facets, grouping, i18n, overview, register
 from .compare import MAX_ZONES, MIN_ZONES, compare_zones, zone_count_problem
 from .exports import export_links
 from .kb import get_kb
+from .names import SCOPE_NAMES
 from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
 
@@ -27,12 +28,9 @@ def page(rule: str):
 
 
 NEWEST_ON_HOME = 6
-# What each step of a measure's lineage means, as the measure page says it
-SCOPE_NAMES = {
-    "province": lazy_gettext("Replicated across its province"),
-    "national": lazy_gettext("Replicated nationwide"),
-    "best-practice-case": lazy_gettext("Listed by MOFCOM as a best-practice case"),
-}
+# The four municipalities directly under the central government: a province-wide step of
+# theirs is said "本市", not "本省" (docs/style-zh.md).
+MUNICIPALITIES = frozenset({"beijing", "tianjin", "shanghai", "chongqing"})
 
 
 def _taxonomy(kb) -> tuple[list[dict], list[dict]]:
@@ -184,8 +182,12 @@ def timeline(kb, record: dict) -> list[dict]:
     as the register names it, with `batch_known` saying whether it has a page."""
     reported = {"date": record["date"], "scope": None, "source": record["source"]}
     steps = []
+    municipal = bool(record["zones"]) and set(record["zones"]) <= MUNICIPALITIES
     for step in record.get("lineage") or ():
         step = dict(step)
+        if step.get("scope"):
+            step["scope_name"] = SCOPE_NAMES["municipality" if municipal and step["scope"] == "province"
+                                             else step["scope"]]
         if step.get("batch"):
             step["batch_name"] = register.name_of_id(step["batch"], i18n.current_lang())
             step["batch_known"] = kb.batch(step["batch"]) is not None
@@ -205,7 +207,6 @@ def measure(measure_id: str):
         body_zh_html=render_markdown(record["body_zh"]) if record.get("body_zh") else None,
         sources_by_id={s["id"]: s for s in kb.sources()},
         timeline=timeline(kb, record),
-        scope_names=SCOPE_NAMES,
         related=kb.related(measure_id),
         **_lookups(zones, pillars),
     )
@@ -281,7 +282,7 @@ def coverage():
         zones_without=[z for z in zones if not z["count"]],
         with_lineage=kb.count(scopes=scopes),
         by_scope={scope: kb.count(scopes=[scope]) for scope in scopes},
-        scope_names=SCOPE_NAMES,
+        scope_names={s["id"]: i18n.first(s, "name") for s in facets.scope_taxonomy()},
         sources_held=sum(1 for s in sources if s.get("kind") == "held"),
         sources_cited=sum(1 for s in sources if s.get("kind") != "held"),
         sources_total=len(sources),

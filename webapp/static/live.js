@@ -75,9 +75,25 @@
         .finally(function () { region.removeAttribute("aria-busy"); });
     }
 
-    input.addEventListener("input", function () {
+    // An input method (pinyin, zhuyin, kana) composes a word through several input events
+    // before the reader picks it; nothing is searched until the composition ends, or the
+    // half-typed pinyin would be searched.
+    var composing = false;
+    function later() {
       clearTimeout(timer);
       timer = setTimeout(refresh, DELAY);
+    }
+    input.addEventListener("compositionstart", function () {
+      composing = true;
+      clearTimeout(timer);
+    });
+    input.addEventListener("compositionend", function () {
+      composing = false;
+      later();
+    });
+    input.addEventListener("input", function (event) {
+      if (composing || event.isComposing) return;
+      later();
     });
     form.addEventListener("submit", function () {
       clearTimeout(timer);
