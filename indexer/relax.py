@@ -16,7 +16,9 @@ informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meil
   4. every word stays in the query as an optional clause, so the matches are ranked by how
      much of the query they hold, each word weighed by its rarity (BM25).
 A single Chinese character cut from a word (前海, cut into 前 and 海, is not a search for 海)
-is never required on its own: it only ranks. Explicit parts (quoted phrases, fields, NOT ...)
+is never required on its own: it only ranks; nor is a word that only shapes a question
+(哪些, 可以, 如何, which, how, can: QUESTION_WORDS), which a record holds by chance: in
+哪些自贸区可以做保税加油 the search is for 自贸区, 保税 and 加油. Explicit parts (quoted phrases, fields, NOT ...)
 are always required, and a query with AND, OR or brackets is never relaxed: it is searched as
 written (querying.py).
 """
@@ -33,6 +35,11 @@ from .evaluation import compile_query
 from .querying import ParsedQuery, QueryBuilder, Unit
 
 MAX_UNITS = 24  # plain words weighed; a longer query keeps its later words as they are
+# Words that make a question of a query and say nothing of what is sought: they rank, never
+# required (a rare one would otherwise be kept first, as the rarest word held).
+QUESTION_WORDS = frozenset(
+    "哪些 哪个 哪里 哪儿 哪 什么 怎么 怎样 怎么样 如何 为什么 可以 能否 能不能 能 是否 有没有 有 吗 呢 做 办 "
+    "which what where how why who can could does do did is are there any".split())
 
 
 @dataclass
@@ -75,7 +82,7 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
         masks[i] = mask
         if not unit.plain or len(weighed) >= MAX_UNITS:
             base &= mask
-        elif _lone_character(unit.text):
+        elif _lone_character(unit.text) or unit.text.lower() in QUESTION_WORDS:
             lone.append(i)
         else:
             weighed.append((i, mask))
@@ -84,6 +91,10 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
     held = [(i, m) for i, m in weighed if (m & base).any()]
     missing = {i for i, _m in weighed if i not in {j for j, _ in held}}
     missing |= {i for i in lone if not (masks[i] & base).any()}
+    asking = {i for i in missing if parsed.units[i].text.lower() in QUESTION_WORDS}
+    missing -= asking  # a question word no record holds is no news: say nothing of it
+    common |= asking
+    lone = [i for i in lone if i not in asking]
     # as typed first, then rarest first (records holding the word anywhere: its weight in
     # BM25); ties by order
     guessed = set() if typed is None else {i for i, u in enumerate(parsed.units)

@@ -101,6 +101,19 @@ def test_the_word_that_carries_the_meaning_is_kept(shipped_client, q, first):
     assert set(data["results"][0]["matched_words"]) > set(data["relaxed"]["kept"])
 
 
+def test_a_question_word_is_never_what_is_required(shipped_client):
+    """哪些/可以/做 shape the question; a record that happens to hold 哪些 is no answer to it."""
+    plain = api_search(shipped_client, q="自贸区 保税", per_page=100)
+    data = api_search(shipped_client, q="哪些自贸区可以做保税加油", per_page=100)
+    assert data["relaxed"] and not {"哪些", "可以", "做"} & set(data["relaxed"]["kept"])
+    assert data["total"] >= 5 and set(ids(data)) <= set(ids(plain))
+    assert "zhejiang-bonded-fuel-oil-supply-ships-admittance-management" in ids(data)[:10]
+    # a question word no record holds is not news: the note names none
+    asked = api_search(shipped_client, q="哪里可以办理跨境人民币")
+    assert not [n for n in asked["notes"] if "mentions '哪里'" in n], asked["notes"]
+    assert asked["total"] >= 3 and "哪里" not in asked["relaxed"]["unheld"]
+
+
 WORDS = ["bonded", "oil", "customs", "railway", "insurance", "pharmaceutical", "Hainan",
          "tariff", "gold", "vessel", "certificate", "electronic", "data", "negative", "list",
          "cross-border", "Zhoushan", "truck", "inspection", "credit", "law", "medical",
