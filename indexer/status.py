@@ -26,7 +26,7 @@ def index_status(index_dir: Path) -> dict:
         records = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
     sizes = segments.segment_sizes(current)
     commit = store.latest_commit(current)
-    written = os.stat(current / f"_MAIN_{commit}.toc").st_mtime
+    written = store.written(current)
     now = time.time()
     return {
         "index": str(index_dir),

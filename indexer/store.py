@@ -339,6 +339,11 @@ def latest_commit(generation: Path) -> int:
     return max(found, default=-1)
 
 
+def written(generation: Path) -> float:
+    """When the generation's last commit was written (its table of contents' time)."""
+    return os.stat(generation / f"_MAIN_{latest_commit(generation)}.toc").st_mtime
+
+
 def write_manifest(generation: Path, settings: dict, changed: dict, removed=(),
                    replace: bool = False) -> None:
     """Write the build's settings and the rows of the changed files, delete the removed
