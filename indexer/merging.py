@@ -8,8 +8,9 @@ sizes (the floor, ten times it, ...), a budget computed from the total; while th
 more, the merge of at most `max_merge_at_once` segments with the least skew (the largest
 one's share of the merged size, Lucene's score) is chosen, and so on until the budget
 holds. Merges cascade in one plan: a run of small segments merged now is merged again with
-its neighbours later, once the run is a tier's worth. A segment whose deleted documents
-exceed `deletes_allowed` of it is rewritten too: a merge drops deleted documents.
+its neighbours later, once the run is a tier's worth. A merge drops deleted documents; when
+they exceed `deletes_allowed` of the whole index, the segments most deleted are rewritten
+until they do not (Lucene's deletesPctAllowed).
 
 Unlike Lucene, only neighbours merge (segments next to each other in document order), so
 that every live document keeps its place relative to every other: the order of equal
@@ -39,7 +40,7 @@ class TieredMergePolicy:
     max_merge_at_once: int = 10
     floor: int = 1_000  # live documents: a smaller segment costs as much as one of this size
     max_merged: int = 1_000_000  # no merge makes a larger segment; half of it is "too big"
-    deletes_allowed: float = 0.33  # a segment with more deleted documents is rewritten
+    deletes_allowed: float = 0.33  # deleted share of the index past which segments are rewritten
 
     def budget(self, lives: list[int]) -> int:
         """How many segments an index of these sizes may hold (Lucene's allowed count)."""
@@ -75,13 +76,19 @@ class TieredMergePolicy:
             window = runs[start:stop]
             runs[start:stop] = [[window[0][0], window[-1][1], sum(r[2] for r in window),
                                  sum(r[3] for r in window)]]
-        plan = []
-        for first, last, live, total in runs:
-            deleted = total - live
-            if last - first > 1 or (total and deleted / total > self.deletes_allowed
-                                    and live <= self.max_merged):
-                plan.append((first, last))
-        return plan
+        # deleted documents past the index's allowance: the segments most deleted are
+        # rewritten (Lucene's deletesPctAllowed); below it they wait for a merge to sweep them
+        everything = sum(r[3] for r in runs)
+        wasted = sum(r[3] - r[2] for r in runs if r[1] - r[0] == 1)
+        rewrite = set()
+        for run in sorted((r for r in runs if r[1] - r[0] == 1 and r[3] > r[2]
+                           and r[2] <= self.max_merged), key=lambda r: r[2] / r[3]):
+            if not everything or wasted / everything <= self.deletes_allowed:
+                break
+            rewrite.add(run[0])
+            wasted -= run[3] - run[2]
+        return [(first, last) for first, last, _live, _total in runs
+                if last - first > 1 or first in rewrite]
 
     def _best_window(self, runs: list, too_big: float) -> tuple[int, int] | None:
         best, best_score = None, math.inf

@@ -137,10 +137,10 @@ def test_a_lease_is_renewed_while_held_and_gone_when_released(tmp_path):
     index = tmp_path / "index"
     generation = tmp_path / "index" / "gen-000001"
     generation.mkdir(parents=True)
-    lease = store.Lease(index, generation, seconds=0.6)
+    lease = store.Lease(index, generation, seconds=2.0)
     try:
         (first,) = store.leases(index)
-        time.sleep(1.0)  # past the first expiry: the timer renewed it meanwhile
+        time.sleep(3.0)  # past the first expiry: the timer renewed it meanwhile
         (later,) = store.leases(index)
         assert not later["expired"] and later["expires"] > first["expires"]
         assert store.generations_in_use(index) == {"gen-000001"}
