@@ -155,10 +155,12 @@ class _Renewer:
         self._leases: weakref.WeakSet = weakref.WeakSet()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._wake = threading.Event()  # a new lease, perhaps shorter than those held
 
     def add(self, lease: Lease) -> None:
         with self._lock:
             self._leases.add(lease)
+            self._wake.set()
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="ftz-leases", daemon=True)
                 self._thread.start()
@@ -177,7 +179,9 @@ class _Renewer:
             # each renewal is due a third of a lease after the last: look twice as often
             period = min(lease.seconds for lease in leases) / 6
             del leases
-            time.sleep(period)
+            if self._wake.wait(period):
+                self._wake.clear()
+                continue
             with self._lock:
                 due = list(self._leases)
             for lease in due:
@@ -191,6 +195,7 @@ class _Renewer:
         self._lock = threading.Lock()
         self._leases = weakref.WeakSet()
         self._thread = None
+        self._wake = threading.Event()
 
 
 _RENEWER = _Renewer()

@@ -137,6 +137,8 @@ def test_a_lease_is_renewed_while_held_and_gone_when_released(tmp_path):
     index = tmp_path / "index"
     generation = tmp_path / "index" / "gen-000001"
     generation.mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    longer = store.Lease(tmp_path / "other", generation, seconds=600)  # held elsewhere meanwhile
     lease = store.Lease(index, generation, seconds=2.0)
     try:
         (first,) = store.leases(index)
@@ -146,6 +148,7 @@ def test_a_lease_is_renewed_while_held_and_gone_when_released(tmp_path):
         assert store.generations_in_use(index) == {"gen-000001"}
     finally:
         lease.release()
+        longer.release()
     assert store.leases(index) == []
 
 
