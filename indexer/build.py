@@ -5,7 +5,8 @@ something it depends on did (its zones' entries, its pillar, its source); delete
 leave the index. A new dictionary or schema version means a full build into a new generation.
 What changed is found from one scan of the folder and the manifest, compared in bulk; Whoosh,
 the analysis and numpy are loaded only when something did (`ftz index` with nothing to do
-answers in a fraction of a second at 100,000 records).
+answers in a fraction of a second at 100,000 records). After an incremental build the merge
+policy (merging.py) may merge segments, published as a generation of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import store
+from . import merging, store
 from .catalog import Report, check_id_collisions, load_taxonomy, record_files
 from .errors import ValidationFailed
 from .lexicon import load_lexicon
@@ -50,13 +51,18 @@ class BuildReport:
     unchanged: int = 0
     total: int = 0
     seconds: float = 0.0
+    # a merge after the build: segments before and after, and the seconds it took
+    merged: tuple[int, int] | None = None
+    merge_seconds: float = 0.0
 
     def summary(self) -> str:
         if self.mode == "unchanged":
             return f"index {self.generation} is up to date ({self.total} measures)"
+        merged = (f"; {self.merged[0]} segments merged into {self.merged[1]} in "
+                  f"{self.merge_seconds:.2f} s" if self.merged else "")
         return (f"{self.mode} build of {self.generation}: {self.added} added, {self.updated} "
                 f"updated, {self.deleted} deleted, {self.unchanged} unchanged; "
-                f"{self.total} measures in {self.seconds:.2f} s")
+                f"{self.total} measures in {self.seconds:.2f} s{merged}")
 
 
 def _digest(value) -> str:
@@ -92,8 +98,10 @@ class _Dependencies:
 
 
 def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
-                progress: Progress = _no_progress) -> BuildReport:
-    """Validate and index; raise ValidationFailed (publishing nothing) on any problem."""
+                progress: Progress = _no_progress,
+                merge_policy: merging.TieredMergePolicy | None = merging.POLICY) -> BuildReport:
+    """Validate and index; raise ValidationFailed (publishing nothing) on any problem.
+    After an incremental build, merge segments as `merge_policy` says (None: never)."""
     measures_dir, index_dir = Path(measures_dir), Path(index_dir)
     started = time.perf_counter()
     with store.build_lock(index_dir):
@@ -156,6 +164,13 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         if full:
             store.publish(index_dir, generation)
             store.clean(index_dir)
+        elif merge_policy is not None:
+            merge_started = time.perf_counter()
+            merged = merging.merge_if_needed(index_dir, generation, merge_policy, codec)
+            if merged is not None:
+                generation, before, after = merged
+                result.merged = (before, after)
+                result.merge_seconds = time.perf_counter() - merge_started
         result.generation = generation.name
         result.seconds = time.perf_counter() - started
         return result
@@ -212,8 +227,8 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
                 writer.delete_by_term("id", name[:-3])
             if taxonomy_changed:
                 writer.update_document(**taxonomy_document(taxonomy, lexicon))
-            # Nothing is merged: merging deletes segment files that readers in other
-            # processes may still have to open.
+            # Nothing is merged here: merging deletes segment files that readers in other
+            # processes may still have to open (merges go to a new generation: merging.py)
             parts.commit(writer)
         except BaseException:
             writer.cancel()

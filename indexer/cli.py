@@ -121,6 +121,41 @@ def index(rebuild: bool, measures_dir: Path, index_dir: Path):
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@index_option
+def status(as_json: bool, index_dir: Path):
+    """Show the published index: generation, records, segments, size on disk, when it was
+    written, and the leases readers hold on generations.
+
+    Exit 1 when no index is published.
+    Example: ftz status --json
+    """
+    from .status import index_status
+
+    try:
+        found = index_status(index_dir)
+    except FtzError as error:
+        fail(error)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    docs = found["documents"]
+    click.echo(f"index {found['index']}: generation {found['generation']} "
+               f"(commit {found['commit']}), written {found['written']}")
+    click.echo(f"{found['records']} records; {found['segments']} segments holding "
+               f"{docs['live']} documents (the records and the taxonomy's) and "
+               f"{docs['deleted']} deleted ones no merge has dropped yet")
+    click.echo(f"size on disk: {found['size_bytes'] / 2**20:.1f} MB "
+               f"({found['folder_bytes'] / 2**20:.1f} MB with other generations: "
+               f"{', '.join(found['generations'])})")
+    if not found["leases"]:
+        click.echo("no reader holds a lease")
+    for lease in found["leases"]:
+        state = "expired" if lease["expired"] else f"expires in {lease['expires_in']:.0f} s"
+        click.echo(f"lease {lease['holder']} on {lease['generation']} ({state})")
+
+
+@cli.command()
 @click.argument("query", default="")
 @click.option("--zone", "zones", multiple=True,
               help="Only measures of this zone: id or name, e.g. zhejiang or 浙江 (repeat: any of them).")

@@ -3,8 +3,9 @@
 A Generation is read-only once built, so any number of searches use it at once; each
 search keeps its own state in an evaluation.SearchContext. Who uses a generation holds a
 lease on it (the facade one while it is current, each search or page one while it runs):
-its files are closed, and its reader record released, when the last lease is returned,
-so a refresh never pulls an index from under a search or a page.
+its files are closed, and its store lease (store.py) released, when the last holder
+returns it, so a refresh never pulls an index from under a search or a page. Each new
+holder renews the store lease, which a timer renews too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import threading
 import weakref
-from typing import Callable
 
 import numpy as np
 
@@ -30,15 +30,18 @@ from .vocabulary import QueryVocabulary
 class Generation:
     """One searcher and everything computed from it, rebuilt when a new index is published."""
 
-    def __init__(self, ix, searcher, path=None, on_close: Callable[[], None] | None = None):
-        """`on_close` runs once the files are closed (the facade releases the reader
-        record there). The opener holds the first lease."""
+    def __init__(self, ix, searcher, path=None, lease=None):
+        """`lease` is the store's lease on the generation's files (store.Lease), renewed
+        when a holder acquires this and released once the files are closed. The opener
+        holds the first use."""
         self.path = path
         self.postings = postings = Postings(searcher)
+        self._lease = lease
         self._leases = 1
         self._leases_lock = threading.Lock()
         # also when the last holder drops it without release() (a leak, not the plan)
-        self._close = weakref.finalize(self, _close, postings, on_close)
+        self._close = weakref.finalize(self, _close, postings,
+                                       lease.release if lease is not None else None)
         # the schema as opened (ix.schema would read the table of contents again, from a
         # generation a newer build may have removed by then)
         self.schema = postings.schema
@@ -107,6 +110,8 @@ class Generation:
             if self._leases == 0:
                 raise ValueError("this index generation is closed")
             self._leases += 1
+        if self._lease is not None:
+            self._lease.renew()
         return self
 
     def release(self) -> None:

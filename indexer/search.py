@@ -11,7 +11,6 @@ lock: threads search in parallel. `refresh()` picks up a new generation.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import threading
 import time
@@ -40,7 +39,6 @@ from .schema import SCHEMA_VERSION, TAXONOMY_DOC_ID
 from .scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
 from .snippets import first_snippet
 
-_READER_IDS = itertools.count(1)
 MAX_PER_PAGE = 100
 REFRESH_EVERY = 1.0  # seconds between checks for a newly published index
 OPEN_ATTEMPTS = 50  # a generation removed or a commit under way while opening: try again
@@ -169,7 +167,7 @@ class KnowledgeBase:
 
     # -- lifecycle ---------------------------------------------------------------------
     def _open_current(self) -> Generation:
-        """Open the published generation, registered first so that no build removes it."""
+        """Open the published generation, leased first so that no build removes it."""
         for _attempt in range(OPEN_ATTEMPTS):
             path = store.current_generation(self.index_dir)
             if path is None:
@@ -177,20 +175,18 @@ class KnowledgeBase:
             settings = store.manifest_settings(path)
             if settings is not None and settings.get("schema") != SCHEMA_VERSION:
                 raise IndexOutdated(self.index_dir, settings.get("schema"), SCHEMA_VERSION)
-            reader = f"{next(_READER_IDS)}"  # one record per opened generation
-            store.register_reader(self.index_dir, path, reader)
+            lease = store.take_lease(self.index_dir, path)  # one per opened generation
             try:
-                # a build that published a newer generation before we registered may have
-                # removed this one: take the newer
+                # a build that published a newer generation before we took the lease may
+                # have removed this one: take the newer
                 if store.current_generation(self.index_dir) != path:
                     raise FileNotFoundError(path)
                 # Plain file reads, not mmap: mapped segment files count in the worker's RSS
                 ix = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
-                return Generation(ix, ix.searcher(), path, functools.partial(
-                    store.unregister_reader, self.index_dir, reader))
+                return Generation(ix, ix.searcher(), path, lease)
             except (OSError, EmptyIndexError):
                 # also an incremental commit removing the table of contents just listed
-                store.unregister_reader(self.index_dir, reader)
+                lease.release()
                 time.sleep(0.02)
         raise IndexMissing(self.index_dir)
 

@@ -1,21 +1,28 @@
-"""The index directory: generations of Whoosh indexes, a CURRENT pointer, and a build lock.
+"""The index directory: generations of Whoosh indexes, a CURRENT pointer, a build lock, leases.
 
     <index>/CURRENT        name of the published generation, replaced atomically
     <index>/gen-000007/    one Whoosh index with its build manifest (SQLite: one row per
                            record file, rewritten only where a build changed something)
     <index>/build.lock     held (flock) by the one build running
-    <index>/readers/<pid>-<n>  a generation a process has open (one record per opened
-                           generation, removed when its last search or page ends)
+    <index>/readers/<host>-<pid>-<token>  a reader's lease on a generation it has open:
+                           the generation's name and until when the lease holds
 
-A full build writes a new generation and publishes it by replacing CURRENT; an
-incremental build commits into the current generation, where Whoosh's own commit (new
-segment files, then an atomically renamed table of contents) keeps readers consistent.
-A build killed at any point leaves CURRENT naming a complete index; the next build
-removes half-built generations. The kernel drops a dead process's flock, so no lock goes stale.
-An older generation is removed only when no live process has it open (Whoosh opens some
+A full build (or a merge, merging.py) writes a new generation and publishes it by
+replacing CURRENT; an incremental build commits into the current generation, where
+Whoosh's own commit (new segment files, then an atomically renamed table of contents)
+keeps readers consistent. A build killed at any point leaves CURRENT naming a complete
+index; the next build removes half-built generations. The kernel drops a dead process's
+flock, so no lock goes stale.
+
+An older generation is removed only when no unexpired lease holds it (Whoosh opens some
 files lazily, so a reader needs its generation's files for as long as it searches). A
-reader registers a generation before it opens it and then checks that CURRENT still names
-it: a build that published a newer one before the record was written may have removed it.
+reader takes its lease before it opens a generation and then checks that CURRENT still
+names it: a build that published a newer one before the lease was written may have
+removed it. A lease is renewed while its holder reads (a timer, and each search) and
+expires when it is not: a reader on another host, or in another PID namespace, is never
+judged by a process id, and one killed outright lets its generation go one lease later.
+Hosts sharing a folder are assumed to keep their clocks within a small part of a lease
+(NTP); a reader stalled for longer than a lease may find its generation gone.
 """
 
 from __future__ import annotations
@@ -24,8 +31,13 @@ import fcntl
 import json
 import os
 import re
+import secrets
 import shutil
+import socket
 import sqlite3
+import threading
+import time
+import weakref
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Callable
@@ -75,37 +87,160 @@ def publish(index_dir: Path, generation: Path) -> None:
     _write_atomic(Path(index_dir) / POINTER, generation.name + "\n")
 
 
-def register_reader(index_dir: Path, generation: Path, reader: str) -> None:
-    """Say that `reader` of this process reads `generation`, so that no build removes it."""
-    folder = Path(index_dir) / READERS
-    folder.mkdir(exist_ok=True)
-    _write_atomic(folder / f"{os.getpid()}-{reader}", generation.name)
+LEASE_SECONDS = 60.0  # how long a lease holds unrenewed; FTZ_LEASE_SECONDS overrides
+_HOST_UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
 
 
-def unregister_reader(index_dir: Path, reader: str) -> None:
-    (Path(index_dir) / READERS / f"{os.getpid()}-{reader}").unlink(missing_ok=True)
+def lease_seconds() -> float:
+    return float(os.environ.get("FTZ_LEASE_SECONDS") or LEASE_SECONDS)
+
+
+def host_id() -> str:
+    """This machine's id in lease names: $FTZ_HOST_ID (tests fake hosts with it), else
+    /etc/machine-id, else the host name."""
+    found = os.environ.get("FTZ_HOST_ID")
+    if not found:
+        try:
+            found = Path("/etc/machine-id").read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            found = ""
+    return _HOST_UNSAFE.sub("_", found or socket.gethostname())[:64] or "host"
+
+
+class Lease:
+    """A reader's claim on one generation, in readers/<host>-<pid>-<token>: the
+    generation's name and the time (seconds since the epoch) the claim holds until.
+    Renewed by a timer of this process while held (and by renew() on each use); gone
+    with release(), or, if its holder dies, once it expires."""
+
+    def __init__(self, index_dir: Path, generation: Path, seconds: float | None = None):
+        self.generation = Path(generation).name
+        self.seconds = seconds or lease_seconds()
+        self.holder = f"{host_id()}-{os.getpid()}-{secrets.token_hex(6)}"
+        folder = Path(index_dir) / READERS
+        folder.mkdir(exist_ok=True)
+        self.path = folder / self.holder
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._renewed = None
+        self.released = False
+        self.renew(force=True)
+        _RENEWER.add(self)
+
+    def renew(self, force: bool = False) -> None:
+        """Hold the generation for one more lease from now; unless forced, at most once
+        every third of a lease (cheap enough to call on each search)."""
+        with self._lock:
+            now = time.monotonic()
+            if self.released or (not force and now - self._renewed < self.seconds / 3):
+                return
+            _write_atomic(self.path, json.dumps({"generation": self.generation,
+                                                 "expires": time.time() + self.seconds}))
+            self._renewed = now
+
+    def release(self) -> None:
+        with self._lock:
+            if self.released:
+                return
+            self.released = True
+            if os.getpid() == self._pid:  # not a forked child's copy of its parent's lease
+                self.path.unlink(missing_ok=True)
+        _RENEWER.discard(self)
+
+
+class _Renewer:
+    """One daemon thread per process renewing its held leases, running while any is held."""
+
+    def __init__(self):
+        self._leases: weakref.WeakSet = weakref.WeakSet()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()  # a new lease, perhaps shorter than those held
+
+    def add(self, lease: Lease) -> None:
+        with self._lock:
+            self._leases.add(lease)
+            self._wake.set()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="ftz-leases", daemon=True)
+                self._thread.start()
+
+    def discard(self, lease: Lease) -> None:
+        with self._lock:
+            self._leases.discard(lease)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                leases = list(self._leases)
+                if not leases:
+                    self._thread = None
+                    return
+            # each renewal is due a third of a lease after the last: look twice as often
+            period = min(lease.seconds for lease in leases) / 6
+            del leases
+            if self._wake.wait(period):
+                self._wake.clear()
+                continue
+            with self._lock:
+                due = list(self._leases)
+            for lease in due:
+                try:
+                    lease.renew()
+                except OSError:  # the folder unreachable for a moment: the next round tries again
+                    pass
+
+    def forget(self) -> None:
+        """In a forked child: the parent's leases are the parent's to renew."""
+        self._lock = threading.Lock()
+        self._leases = weakref.WeakSet()
+        self._thread = None
+        self._wake = threading.Event()
+
+
+_RENEWER = _Renewer()
+os.register_at_fork(after_in_child=_RENEWER.forget)
+
+
+def take_lease(index_dir: Path, generation: Path) -> Lease:
+    """Lease `generation` for a reader of this process, so that no build removes it."""
+    return Lease(index_dir, generation)
+
+
+def leases(index_dir: Path, now: float | None = None) -> list[dict]:
+    """Every lease in the folder: holder, generation, expires (epoch seconds), expired.
+    A record of an earlier version of ftz (a bare generation name) or one that cannot be
+    read holds as a lease written when the file was last modified."""
+    now = time.time() if now is None else now
+    out = []
+    for record in sorted((Path(index_dir) / READERS).glob("[!.]*")):
+        try:
+            text = record.read_text(encoding="utf-8")
+            try:
+                data = json.loads(text)
+                generation, expires = str(data["generation"]), float(data["expires"])
+            except (ValueError, KeyError, TypeError):
+                generation, expires = text.strip(), record.stat().st_mtime + lease_seconds()
+        except FileNotFoundError:  # released meanwhile
+            continue
+        out.append({"holder": record.name, "generation": generation, "expires": expires,
+                    "expired": expires < now})
+    return out
 
 
 def generations_in_use(index_dir: Path) -> set[str]:
-    """Generations that a live process has open; records of dead processes are dropped."""
+    """Generations an unexpired lease holds; expired leases are removed."""
     used = set()
-    for record in (Path(index_dir) / READERS).glob("[0-9]*"):
-        try:
-            os.kill(int(record.name.split("-")[0]), 0)
-        except ProcessLookupError:
-            record.unlink(missing_ok=True)
-            continue
-        except (PermissionError, ValueError):
-            pass  # alive but not ours to signal: keep what it uses
-        try:
-            used.add(record.read_text(encoding="utf-8").strip())
-        except FileNotFoundError:
-            continue
+    for lease in leases(index_dir):
+        if lease["expired"]:
+            (Path(index_dir) / READERS / lease["holder"]).unlink(missing_ok=True)
+        else:
+            used.add(lease["generation"])
     return used
 
 
 def clean(index_dir: Path) -> list[str]:
-    """Remove half-built generations and older ones no live reader has open; call under the lock."""
+    """Remove half-built generations and older ones no unexpired lease holds; call under the lock."""
     current = current_generation(index_dir)
     gens = sorted(p for p in Path(index_dir).glob(f"{PREFIX}*") if p.is_dir())
     removed = []
@@ -121,6 +256,13 @@ def clean(index_dir: Path) -> list[str]:
         removed.append(gen.name)
     for tmp in Path(index_dir).glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
+    stale = time.time() - 2 * lease_seconds()  # a renewal's file its writer never renamed
+    for tmp in (Path(index_dir) / READERS).glob(".*.tmp"):
+        try:
+            if tmp.stat().st_mtime < stale:
+                tmp.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
     return removed
 
 
@@ -200,6 +342,11 @@ def latest_commit(generation: Path) -> int:
     tests/test_index.py checks that both agree. -1 when there is none."""
     found = [int(m.group(1)) for name in os.listdir(generation) if (m := _TOC_RE.match(name))]
     return max(found, default=-1)
+
+
+def written(generation: Path) -> float:
+    """When the generation's last commit was written (its table of contents' time)."""
+    return os.stat(generation / f"_MAIN_{latest_commit(generation)}.toc").st_mtime
 
 
 def write_manifest(generation: Path, settings: dict, changed: dict, removed=(),

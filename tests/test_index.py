@@ -109,8 +109,13 @@ def test_an_index_of_an_earlier_version_is_named_as_such_and_rebuilt(measures_co
         KnowledgeBase(index)
     assert index_is_stale(measures_copy, index)  # so `ftz serve` rebuilds before serving
 
-    from webapp import create_app  # and a site started on it builds it again at first use
+    from webapp import create_app  # a site started on it answers 503, building nothing
     app = create_app({"TESTING": True, "MEASURES_DIR": measures_copy, "INDEX_DIR": index})
+    assert app.test_client().get("/api/search?q=oil").status_code == 503
+    assert store.current_generation(index).name == first.generation
+    # and one allowed to build at first use builds it again
+    app = create_app({"TESTING": True, "MEASURES_DIR": measures_copy, "INDEX_DIR": index,
+                      "BUILD_IF_MISSING": True})
     answer = app.test_client().get("/api/search?q=oil")
     assert answer.status_code == 200 and answer.get_json()["total"] >= 1
     assert store.current_generation(index).name != first.generation

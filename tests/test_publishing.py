@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -123,14 +124,13 @@ def test_old_generations_are_removed_once_no_reader_needs_them(measures_copy, tm
     kb.refresh(force=True)  # now reading the second
     third = build_index(measures_copy, index, rebuild=True).generation
     assert generations(index) == [second, third]
-    # a reader that died without a word does not keep a generation forever
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
-    (index / store.READERS / f"{dead}-1").write_text(second)
+    # a reader that died without a word does not keep a generation past its lease
+    expired = index / store.READERS / "elsewhere-1-0"
+    expired.write_text(json.dumps({"generation": second, "expires": time.time() - 1}))
     kb.close()
     fourth = build_index(measures_copy, index, rebuild=True).generation
     assert generations(index) == [fourth]
-    assert not (index / store.READERS / f"{dead}-1").exists()
+    assert not expired.exists()
 
 
 def test_a_refresh_never_opens_a_generation_a_build_removed_meanwhile(measures_copy, tmp_path,
@@ -139,16 +139,16 @@ def test_a_refresh_never_opens_a_generation_a_build_removed_meanwhile(measures_c
     build_index(measures_copy, index)
     kb = KnowledgeBase(index)  # reads the first generation
     second = build_index(measures_copy, index, rebuild=True).generation
-    built, register = [], store.register_reader
+    built, take_lease = [], store.take_lease
 
-    def a_build_in_between(index_dir, generation, reader):
+    def a_build_in_between(index_dir, generation):
         # the worst moment: the facade has read CURRENT (the second generation) and not yet
         # said it reads it, and a full build publishes a third and removes the second
         if generation.name == second and not built:
             built.append(build_index(measures_copy, index, rebuild=True).generation)
-        register(index_dir, generation, reader)
+        return take_lease(index_dir, generation)
 
-    monkeypatch.setattr(store, "register_reader", a_build_in_between)
+    monkeypatch.setattr(store, "take_lease", a_build_in_between)
     assert kb.refresh(force=True)
     assert built and kb.generation.startswith(built[0])
     assert kb.search("oil").total > 0

@@ -385,9 +385,10 @@ def test_a_failure_shows_a_plain_500_page_without_details(built_index, monkeypat
     assert "secret" not in api.get_json()["error"]
 
 
-def test_missing_index_is_built_at_first_use(measures_copy, tmp_path):
+def test_missing_index_is_built_at_first_use_when_asked(measures_copy, tmp_path):
     index = tmp_path / "index"
-    app = create_app({"TESTING": True, "MEASURES_DIR": measures_copy, "INDEX_DIR": index})
+    app = create_app({"TESTING": True, "MEASURES_DIR": measures_copy, "INDEX_DIR": index,
+                      "BUILD_IF_MISSING": True})
     assert app.test_client().get(f"/measures/{ZHEJIANG_OIL}").status_code == 200
     assert (index / "CURRENT").exists()
 

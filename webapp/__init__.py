@@ -2,7 +2,8 @@
 
 Run it for development with ``ftz serve`` (builds the index first if it is missing or
 stale). In production, build the index with ``ftz index`` and serve the factory with
-several workers, for example::
+several workers (a worker never builds: until an index is published every request is
+answered 503 with Retry-After), for example::
 
     gunicorn -w 4 -b 127.0.0.1:8000 'webapp:create_app()'
 
@@ -35,7 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; ``config`` overrides the defaults.
 
     Config keys: MEASURES_DIR (the records), INDEX_DIR (the published index),
-    BUILD_IF_MISSING (build the index at first use when none is published; default True),
+    BUILD_IF_MISSING (build the index inside the first request when none is published;
+    default False: a request is answered 503 instead, as no worker's request should run a
+    whole build; ``ftz serve`` builds before it serves),
     PER_PAGE (results per search page when the request does not say; default 20),
     EXPORT_LIMIT (most measures in one CSV or JSON export; default 10,000),
     FEED_TAG_AUTHORITY (host name in the Atom feeds' tag: ids; default the request's host),
@@ -53,8 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(
         MEASURES_DIR=default_measures_dir(),
         INDEX_DIR=default_index_dir(),
-        # Build the index at first use when none is published (the README's "run it" path).
-        BUILD_IF_MISSING=True,
+        # No build inside a request (a gunicorn worker would be killed at its timeout):
+        # `ftz serve` and `ftz index` build; meanwhile requests are answered 503.
+        BUILD_IF_MISSING=False,
         PER_PAGE=20,
         EXPORT_LIMIT=10_000,
         FEED_TAG_AUTHORITY=None,

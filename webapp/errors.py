@@ -16,6 +16,7 @@ from .notes import localized as localized_note
 # The API is unprefixed, so its messages are always the English ones.
 SERVER_ERROR = lazy_gettext("Something went wrong on our side. Please try again later.")
 UNAVAILABLE = lazy_gettext("The search index is not available yet. Please try again in a moment.")
+RETRY_AFTER = 30  # seconds: about a full build of the shipped records on a small machine
 
 
 # Pages that read the search parameters: an unknown zone or pillar is fixed in place.
@@ -77,7 +78,8 @@ def handle_ftz_error(error: FtzError):
     # IndexMissing, ValidationFailed, IndexBusy: the operator's to fix; the log says what
     current_app.logger.error("knowledge base unavailable: %s", error)
     if isinstance(error, IndexMissing):
-        return _respond(503, UNAVAILABLE, "errors/500.html", _("Service unavailable"))
+        return _respond(503, UNAVAILABLE, "errors/500.html", _("Service unavailable"),
+                        headers={"Retry-After": str(RETRY_AFTER)})
     return _respond(500, SERVER_ERROR, "errors/500.html", _("Server error"))
 
 
