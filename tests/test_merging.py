@@ -22,6 +22,7 @@ from indexer.merging import TieredMergePolicy
 from indexer.search import KnowledgeBase
 from tests.bench.generate import PROFILES, ZH_WORDS, generate
 from tests.bench.queries import query_mix
+from tests.helpers import examples
 
 SMALL = TieredMergePolicy(segments_per_tier=2, max_merge_at_once=3, floor=5)
 ALL_IN_ONE = TieredMergePolicy(segments_per_tier=1, max_merge_at_once=1000, floor=10**9)
@@ -104,7 +105,7 @@ def test_the_budget_is_lucenes_allowed_segment_count():
     assert policy.budget([50_000, 50_000, 1]) == 8 + 8 + 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 500)), min_size=1, max_size=60),
        st.integers(1, 6), st.integers(2, 8), st.integers(1, 200))
 def test_a_plan_merges_runs_of_neighbours_until_the_budget_holds(sizes, per_tier, at_once, floor):
@@ -194,7 +195,7 @@ def both(updated, tmp_path_factory):
     after.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(WORDS[:120] + ZH_WORDS), min_size=1, max_size=3),
        st.sampled_from(["", "OR", '"']))
 def test_any_query_answers_alike_before_and_after_a_merge(both, words, how):
