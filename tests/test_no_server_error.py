@@ -188,8 +188,11 @@ def test_no_generated_request_is_a_server_error(app, client, known, family):
     @settings(max_examples=examples(FAMILIES[family]), **SETTINGS)
     @given(request=requests(known, rules))
     def check(request):
-        response = client.open(request["url"], method=request["method"],
-                               headers=request["headers"])
+        # A path that starts with // would be read by the test client as a host (a network-
+        # path reference), which no server receives: give it the origin, so it stays a path.
+        url = request["url"]
+        response = client.open(f"http://localhost{url}" if url.startswith("//") else url,
+                               method=request["method"], headers=request["headers"])
         assert_sendable(response, request["url"])
         hops = 0
         while response.status_code in (301, 302, 303, 307, 308) and hops < 3:
