@@ -94,7 +94,7 @@ def test_release_without_parts_zones_from_places_and_a_repeat_across_sources(mea
     fig = evaluate(drafts, load_truth(FIXTURES / "truth" / f"{RELEASE}.yaml"),
                    source_text(measures, RELEASE), RELEASE)
     # pillars come from the wording here, learned from the 13 fixture records: 4/8 (6/8 with
-    # the 78 shipped records of the README's figures)
+    # the 78 shipped records of docs/drafting.md's figures)
     assert fig.spurious == 0 and fig.matched >= 7 and fig.zone_sets_right >= 7, fig.misses
     assert fig.pillars_right >= 4, fig.misses
     assert (fig.duplicates_right, fig.duplicates_false) == (1, 0), fig.misses
@@ -161,8 +161,8 @@ def test_held_out_briefings_keep_their_figures(measures, name):
 # Held-out 3 (a briefing) and 4 (a press-conference transcript), written by others while the
 # draft3 drafter was built and measured once each, blind, with the drafter frozen at e17c12f
 # ("frozen before held-out 3 and 4"), on the 76 shipped records. These are those figures, the
-# README's blind rows; a change that lowers one fails here. Held-out 4 misses the bar
-# on pillars (4/8; see the README for why). Its false duplicate is the Lingang negative list
+# docs/drafting.md's blind rows; a change that lowers one fails here. Held-out 4 misses the bar
+# on pillars (4/8; see docs/drafting.md for why). Its false duplicate is the Lingang negative list
 # for outbound data, which the shipped record shanghai-tianjin-data-outbound-negative-lists
 # does report: the truth file did not know it.
 BLIND_FIGURES = {

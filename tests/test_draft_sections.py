@@ -125,7 +125,7 @@ def test_chinese_occasions_and_what_a_zone_is_are_not_measures(text, skipped, fi
 
 
 # Figures on the fixture corpus (13 records; with the 76 shipped records every pillar is right,
-# see the README). Both texts were written for these tests and the drafter developed on them.
+# see docs/drafting.md). Both texts were written for these tests and the drafter developed on them.
 @pytest.mark.parametrize("name, figures", [(PROSE, (8, 0, 8, 6)), (TRANSCRIPT, (8, 0, 8, 6))])
 def test_parts_in_prose_and_in_a_transcript(measures, name, figures):
     drafts = Drafter(measures).propose(name).drafts

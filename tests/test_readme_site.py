@@ -1,5 +1,6 @@
 """The README's site sections stay honest: every API route is in the JSON API table, the
-picture it shows exists, and every configuration key of the app is named."""
+picture it shows exists, and every configuration key of the app is named, in the README and
+explained in docs/deploy.md."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from tests.conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
+DEPLOY_DOC = (PROJECT / "docs" / "deploy.md").read_text(encoding="utf-8")
 
 
 def test_every_api_route_is_in_the_readme(app):
@@ -35,3 +37,5 @@ def test_every_config_key_of_the_app_is_in_the_readme(app):
     assert {"MEASURES_DIR", "INDEX_DIR", "BUILD_IF_MISSING"} <= ours
     missing = sorted(key for key in ours if f"`{key}`" not in README)
     assert not missing, f"configuration keys the README does not name: {missing}"
+    unexplained = sorted(key for key in ours if f"`{key}`" not in DEPLOY_DOC)
+    assert not unexplained, f"configuration keys docs/deploy.md does not explain: {unexplained}"
