@@ -23,16 +23,13 @@ import re
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings  # deadline, database, health checks: conftest's profile
 from hypothesis import strategies as st
 
 from indexer.model import SCOPES
 from webapp.openapi import OPENAPI
 from tests.helpers import examples
 
-SETTINGS = dict(deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
 
 # Parameter names the app reads somewhere, with near misses; any other text is drawn too.
 PARAMETER_NAMES = ["q", "zone", "pillar", "scope", "page", "per_page", "lang", "field", "year",
@@ -185,7 +182,7 @@ def test_no_generated_request_is_a_server_error(app, client, known, family):
     rules = [rule for rule in app.url_map.iter_rules() if _family(rule) == family]
     assert rules
 
-    @settings(max_examples=examples(FAMILIES[family]), **SETTINGS)
+    @settings(max_examples=examples(FAMILIES[family]))
     @given(request=requests(known, rules))
     def check(request):
         # A path that starts with // would be read by the test client as a host (a network-
@@ -324,7 +321,7 @@ def test_a_request_the_openapi_document_allows_is_never_refused(app, client, kno
                     query.append(f"{parameter['name']}={_encode(one)}")
         return url + ("?" + "&".join(query) if query else "")
 
-    @settings(max_examples=examples(60 if parameters else 1), **SETTINGS)
+    @settings(max_examples=examples(60 if parameters else 1))
     @given(url=request())
     def check(url):
         response = client.get(url)

@@ -29,8 +29,7 @@ RESULT_KEYS = {"query", "total", "page", "per_page", "results", "facets", "sugge
 
 # No example database (nothing written into the checkout); no deadline (the first search of
 # a process warms caches); fixtures are read-only, so sharing them across examples is fine.
-SETTINGS = dict(deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = dict(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 SYNTAX = '"()*:[]{}^~?\\+-!&|/'
 WORDS = ["oil", "tank", "bonded", "customs", "rcep", "railway", "logistics", "zone", "tag",

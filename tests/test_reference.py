@@ -19,7 +19,7 @@ import string
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from indexer import codec, collect
@@ -37,10 +37,7 @@ ZONES = ["zhejiang", "shanghai", "yunnan"]
 PILLARS = ["logistics", "key-industries", "precise-services"]
 # No shrinking: each example builds an index, and shrinking one takes minutes; a failure
 # prints its corpus and query as generated.
-SETTINGS = dict(deadline=None, database=None,
-                phases=[Phase.explicit, Phase.reuse, Phase.generate],
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+SETTINGS = dict(phases=[Phase.explicit, Phase.reuse, Phase.generate])  # the rest: the profile's
 
 words = st.sampled_from(EN + ZH)
 texts = st.lists(words, min_size=0, max_size=24).map(" ".join)
