@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from .latin import unmarked_latin, without_marks
 from .model import ID_RE
 
 if TYPE_CHECKING:
@@ -49,14 +50,16 @@ HALF_WIDTH_BRACKETS_RE = re.compile(rf"[{_CJK}]?(?<!\])\([^()\n]*[{_CJK}][^()\n]
 
 def chinese_style(value: str) -> str:
     """Chinese text as docs/style-zh.md writes it: “” quotes and （） brackets, never the ASCII
-    ones (an official name is 中国（北京）自由贸易试验区 in its own documents)."""
+    ones (an official name is 中国（北京）自由贸易试验区 in its own documents). A span marked as
+    another language (<span lang="en">...</span>) is not Chinese text."""
+    value = without_marks(original := value)
     if '"' in value:
         raise FieldError('has ASCII double quotes ("); Chinese text takes “ and ”')
     found = HALF_WIDTH_BRACKETS_RE.search(value)
     if found:
         raise FieldError(f"has half-width brackets ({found.group(0)!r}); Chinese text takes "
                          "full-width （ and ）")
-    return value
+    return original
 
 
 def chinese(value: Any) -> str:
@@ -256,6 +259,12 @@ def chinese_text(minimum: int) -> Callable[[Any], str]:
         found = len(CJK_RE.findall(value))
         if found < minimum:
             raise FieldError(f"must hold at least {minimum} Chinese characters (it holds {found})")
+        latin = unmarked_latin(value)
+        if latin:
+            shown = ", ".join(dict.fromkeys(latin[:6]))
+            raise FieldError(f"has Latin words in its Chinese text ({shown}); write them in Chinese or "
+                             'mark a quoted name or phrase as <span lang="en">...</span> '
+                             "(docs/style-zh.md)")
         return chinese_style(value)
 
     return check

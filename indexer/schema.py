@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from .latin import unmark
 from .lineage_text import lineage_words
 from .model import Measure, Taxonomy
 from .normalize import has_cjk, normalize
@@ -73,7 +74,8 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
         names += f" {pillar.name} {pillar.name_zh}"
     # quote: None when cited; the lineage and the note on the Chinese title are searched too
     # ("replicated nationwide", 第四批, "EF account"), as words of the body
-    body = "\n\n".join(part for part in (measure.body, measure.body_zh, measure.quote,
+    body_zh = unmark(measure.body_zh) if measure.body_zh else None  # <span lang="en">: words only
+    body = "\n\n".join(part for part in (measure.body, body_zh, measure.quote,
                                          lineage_words(measure.lineage),
                                          measure.title_zh_note) if part)
     title = normalize("\n".join((measure.title, measure.title_zh, *measure.title_zh_alt)))

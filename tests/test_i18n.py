@@ -15,7 +15,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from tests.conftest import PROJECT
+from indexer.catalog import load_catalog
+from indexer.latin import latin_words
+from tests.conftest import PROJECT, SHIPPED, fixture_corpus
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
 from tests.webhelpers import links, fixture_records, text_of
 
@@ -98,23 +100,16 @@ CHINESE_PAGES = [
     *[f"/zh/measures/{m}" for m in RECORDS],
     *sorted({f"/zh/sources/{r['source']}" for r in RECORDS.values()} | {f"/zh/sources/{SOURCE_ID}"}),
 ]
-# Not words of any language: formats, names of things used as they are in Chinese writing.
-NOT_ENGLISH = {"CSV", "JSON", "Atom", "OpenAPI", "API", "RCEP", "MOFCOM"}
-# What is not a word in the page's text: an address, a domain (gov.cn), query syntax the reader
-# types (pillar:logistics, AND), an acronym used as such in Chinese (QFLP, AEO).
-NOT_WORDS = re.compile(r"https?://\S+|\b[\w.-]+\.(?:cn|com|org|net|gov|mo|hk)\b"
-                       r"|\b[a-z]+:[\w-]+|\b[A-Z]{2,}s?\b")
-
-
 class _EnglishOutside(HTMLParser):
     """Latin words in text whose language (by the nearest lang attribute) is Chinese."""
 
     VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
-    def __init__(self):
+    def __init__(self, titles: bool):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, str]] = []
         self.found: list[str] = []
+        self.skipped = ("script", "style", "time") if titles else ("script", "style", "title", "time")
 
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
@@ -128,17 +123,18 @@ class _EnglishOutside(HTMLParser):
                 break
 
     def handle_data(self, data):
-        # a <title> holds no markup, so its English (a source's title) cannot be marked: it
-        # is the page's <h1>, checked there
-        if not self.stack or self.stack[-1][0] in ("script", "style", "title", "time"):
+        # a <title> holds no markup to mark what it quotes with; its words are checked when
+        # `titles` is set, against the names the page may quote
+        if not self.stack or self.stack[-1][0] in self.skipped:
             return
         if self.stack[-1][1].startswith("zh"):
-            text = NOT_WORDS.sub(" ", data)
-            self.found += [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in NOT_ENGLISH]
+            self.found += latin_words(data)
 
 
-def english_in_chinese_text(html: str, allowed: set[str] = frozenset()) -> list[str]:
-    parser = _EnglishOutside()
+def english_in_chinese_text(html: str, allowed: set[str] = frozenset(), titles: bool = False) -> list[str]:
+    """Latin words (indexer/latin.py's rules) in the Chinese text of a page, outside what is marked
+    as another language; `allowed` (lower case) are words the page may hold."""
+    parser = _EnglishOutside(titles)
     parser.feed(html)
     return [w for w in parser.found if w.lower() not in allowed]
 
@@ -169,6 +165,51 @@ def test_chinese_pages_are_in_chinese(client, url):
         if (not parts.netloc and path.startswith("/") and not path.endswith(".csv")
                 and not path.startswith(("/static/", "/api/", "/search."))):
             assert path == "/zh" or path.startswith("/zh/") or "lang=en" in href, (url, href)
+
+
+def _quoted_names(catalog) -> set[str]:
+    """Latin words a Chinese page may hold as they stand: official Chinese names quoted as their
+    issuers write them (关银“一KEY通”), and publishers' names where a <title> cannot mark them."""
+    names = [m.title_zh for m in catalog.measures.values() if m.title_zh_source]
+    names += [alt for m in catalog.measures.values() for alt in m.title_zh_alt]
+    names += [item.name_zh for b in catalog.taxonomy.batches.values() for item in b.items]
+    names += [s.publisher_zh or "" for s in catalog.taxonomy.sources.values()]
+    return {w.lower() for name in names for w in latin_words(name)}
+
+
+def test_no_chinese_page_of_the_shipped_knowledge_base_holds_unmarked_english(shipped_client):
+    # every /zh/ page kind over the shipped records (every record, source, zone, pillar, batch),
+    # <title> included: what English a Chinese page holds is marked lang="en" or is a name
+    # quoted as its issuer writes it
+    catalog = load_catalog(SHIPPED)
+    taxonomy = catalog.taxonomy
+    urls = ["/zh/", "/zh/zones", "/zh/pillars", "/zh/sources", "/zh/nationwide", "/zh/coverage",
+            "/zh/search?q=保税", "/zh/search?q=自贸港", "/zh/search?q=一站式",
+            "/zh/compare?zone=" + "&zone=".join(list(taxonomy.zones)[:3]),
+            *[f"/zh/measures/{i}" for i in catalog.measures],
+            *[f"/zh/sources/{i}" for i in taxonomy.sources],
+            *[f"/zh/zones/{i}" for i in taxonomy.zones],
+            *[f"/zh/pillars/{i}" for i in taxonomy.pillars],
+            *[f"/zh/nationwide/{i}" for i in taxonomy.batches]]
+    allowed = _quoted_names(catalog)
+    found = {}
+    for url in urls:
+        response = shipped_client.get(url)
+        assert response.status_code == 200, url
+        words = english_in_chinese_text(response.get_data(as_text=True), allowed, titles=True)
+        if words:
+            found[url] = sorted(set(words))
+    assert len(urls) > 350 and found == {}
+
+
+def test_a_source_without_a_chinese_title_is_named_in_chinese_in_the_tab(shipped_client):
+    catalog = load_catalog(SHIPPED)
+    source = next(s for s in catalog.taxonomy.sources.values()
+                  if not s.title_zh and s.date and s.publisher_zh and not latin_words(s.publisher_zh))
+    html = shipped_client.get(f"/zh/sources/{source.id}").get_data(as_text=True)
+    title = unescape(re.search(r"<title>(.*?)</title>", html, re.S).group(1))
+    assert title.startswith(f"{source.publisher_zh}，") and source.title not in title
+    assert source.title in unescape(html)  # the English title is still the page's <h1>
 
 
 @pytest.mark.parametrize("url", ["/", "/search?q=oil", "/zones/zhejiang", "/pillars/logistics",
@@ -377,3 +418,31 @@ def test_the_known_values_of_a_field_are_named_in_chinese(client):
     assert "物流通道和服务（pillar:logistics）" in html
     html = client.get("/zh/search?q=status:nowhere").get_data(as_text=True)
     assert "全国复制推广（status:nationwide）" in html
+
+
+# A Chinese text names a person or firm as an English source spells it: marked, it publishes, is
+# said in English by a screen reader, and its markup is never a searchable word.
+BODY_ZH = ("body_zh: |-\n  南沙港建立了二十四小时网上货物申报平台，片区副负责人{name}表示，有了这个平台，"
+           "通关效率提高了百分之五十以上；取得AEO认证的企业另有便利，见gov.cn的报道。\n")
+
+
+def test_latin_words_in_a_chinese_text_are_an_error_unless_marked(tmp_path):
+    from tests.helpers import record
+    from tests.webhelpers import app_with
+
+    measures = tmp_path / "broken" / "measures"
+    found = [str(p) for p in load_catalog(fixture_corpus(measures)).problems]
+    assert found == []
+    (measures / "test-nansha.md").write_text(record(extra=BODY_ZH.format(name="Li Zigen")), encoding="utf-8")
+    found = [str(p) for p in load_catalog(measures).problems]
+    assert len(found) == 1 and found[0].startswith("measures/test-nansha.md:") and \
+        "body_zh: has Latin words in its Chinese text (Li, Zigen)" in found[0], found
+
+    marked = BODY_ZH.format(name='<span lang="en">Li Zigen</span>')
+    client = app_with(tmp_path / "marked", records={"test-nansha": record(extra=marked)}).test_client()
+    html = client.get("/zh/measures/test-nansha").get_data(as_text=True)
+    assert '副负责人<span lang="en">Li Zigen</span>表示' in html  # through the sanitizer, kept
+    assert english_in_chinese_text(html) == []  # AEO and gov.cn stand as they are
+    for word in ("span", "lang"):
+        assert client.get(f"/api/search?q={word}").get_json()["total"] == 0
+    assert client.get("/api/search?q=Zigen").get_json()["total"] == 1

@@ -10,11 +10,15 @@ ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "strong", "em", "a", "code", "pre", "blockquote",
     "h2", "h3", "h4", "hr",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    # a name or phrase quoted in another language inside a record's text, marked as such
+    # (docs/style-zh.md): <span lang="en">Li Zigen</span>
+    "span",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "th": {"align"},
     "td": {"align"},
+    "span": {"lang"},
 }
 # Relative URLs are kept by nh3; anything with a scheme must be one of these.
 URL_SCHEMES = {"http", "https"}
