@@ -185,6 +185,8 @@ def test_no_chinese_page_of_the_shipped_knowledge_base_holds_unmarked_english(sh
     taxonomy = catalog.taxonomy
     urls = ["/zh/", "/zh/zones", "/zh/pillars", "/zh/sources", "/zh/nationwide", "/zh/coverage",
             "/zh/search?q=保税", "/zh/search?q=自贸港", "/zh/search?q=一站式",
+            # passages of Chinese texts that quote names in English
+            "/zh/search?q=副负责人", "/zh/search?q=新闻发布会", "/zh/search?q=报道",
             "/zh/compare?zone=" + "&zone=".join(list(taxonomy.zones)[:3]),
             *[f"/zh/measures/{i}" for i in catalog.measures],
             *[f"/zh/sources/{i}" for i in taxonomy.sources],
@@ -446,3 +448,19 @@ def test_latin_words_in_a_chinese_text_are_an_error_unless_marked(tmp_path):
     for word in ("span", "lang"):
         assert client.get(f"/api/search?q={word}").get_json()["total"] == 0
     assert client.get("/api/search?q=Zigen").get_json()["total"] == 1
+
+
+def test_a_passage_is_said_in_the_language_it_is_written_in(shipped_client):
+    # a passage of a record's Chinese text is Chinese on the English site too, the names it
+    # quotes marked English; one of its English text is English on the Chinese site
+    from webapp.i18n import snippet_paragraph
+
+    english = shipped_client.get("/search?q=副负责人").get_data(as_text=True)
+    assert re.search(r'<p class="snippet" lang="zh-Hans">[^<]*<mark>', english)
+    assert '<span lang="en">Li Zigen</span>' in english
+    chinese = shipped_client.get("/zh/search?q=deputy+head").get_data(as_text=True)
+    assert re.search(r'<p class="snippet" lang="en">', chinese)
+    with shipped_client.application.test_request_context("/zh/search"):
+        shown = str(snippet_paragraph("由Ship &amp; Bunker于6月刊发，见&lt;<mark>网站</mark>&gt;的报道"))
+    assert shown == ('<p class="snippet">由<span lang="en">Ship &amp; Bunker</span>于6月刊发，'
+                     '见&lt;<mark>网站</mark>&gt;的报道</p>')

@@ -155,6 +155,26 @@ def mark_latin(text) -> Markup:
     return Markup("").join(out)
 
 
+# In escaped HTML: a run of Latin words, entities (&amp;) inside it, never starting inside one.
+_LATIN_RUN_HTML = re.compile(r"(?<![&#A-Za-z0-9])[A-Za-z](?:[A-Za-z0-9'.\-]|&amp;|&#x27;| (?=[A-Za-z&]))*")
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def snippet_paragraph(html: str) -> Markup:
+    """A search result's passage (escaped HTML with <mark>s) as its <p>, said in the language it
+    is written in: a passage of a record's Chinese text is Chinese on either site, with the
+    Latin names it quotes marked English; one of the English text is English."""
+    parts = _TAG_SPLIT.split(str(html))
+    text = re.sub(r"&#?\w+;", "", "".join(parts[::2]))
+    chinese = len(_CJK_CHAR.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+    lang = "zh" if chinese else "en"
+    if chinese:
+        parts[::2] = [_LATIN_RUN_HTML.sub(r'<span lang="en">\g<0></span>', part) for part in parts[::2]]
+    attr = "" if lang == current_lang() else f' lang="{HTML_LANG[lang]}"'
+    return Markup(f'<p class="snippet"{attr}>{"".join(parts)}</p>')
+
+
 def _field(item, key: str):
     if isinstance(item, dict):
         return item.get(key)
@@ -172,6 +192,7 @@ TEMPLATE_GLOBALS = {
     "switch_hreflang": lambda: HTML_LANG[other_lang()],
     "switch_url": switch_url,
     "localized_note": localized_note,  # a search note in the page's language
+    "snippet_paragraph": snippet_paragraph,
 }
 
 
