@@ -464,3 +464,15 @@ def test_a_passage_is_said_in_the_language_it_is_written_in(shipped_client):
         shown = str(snippet_paragraph("由Ship &amp; Bunker于6月刊发，见&lt;<mark>网站</mark>&gt;的报道"))
     assert shown == ('<p class="snippet">由<span lang="en">Ship &amp; Bunker</span>于6月刊发，'
                      '见&lt;<mark>网站</mark>&gt;的报道</p>')
+
+
+def test_an_official_chinese_title_names_its_source_and_ours_says_it_is_ours(shipped_client):
+    catalog = load_catalog(SHIPPED)
+    official = next(m for m in catalog.measures.values() if m.title_zh_source)
+    for prefix, said in (("/zh", "中文标题出自《"), ("", "Chinese title as given in: ")):
+        html = shipped_client.get(f"{prefix}/measures/{official.id}").get_data(as_text=True)
+        note = re.search(r'<p class="title-note"><small>(.*?)</small></p>', html, re.S).group(1)
+        assert note.startswith(said) and f'/sources/{official.title_zh_source}"' in note
+    ours = next(m for m in catalog.measures.values() if m.title_zh_note)
+    html = shipped_client.get(f"/zh/measures/{ours.id}").get_data(as_text=True)
+    assert "本项目译名" in html and "中文标题出自" not in html
