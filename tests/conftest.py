@@ -111,6 +111,68 @@ def client(app):
     return app.test_client()
 
 
+# -- the browser tests' fixtures (helpers in tests/browserhelpers.py) -------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium through Playwright, one per module; skips (fails under CI) without it."""
+    from tests.browserhelpers import launch_browser
+
+    yield from launch_browser()
+
+
+@pytest.fixture(scope="module")
+def live_server(built_index):
+    """The site on the fixture records, served from a thread; its address. A module on other
+    records overrides this fixture (e.g. with `serving(shipped_index)`)."""
+    from tests.browserhelpers import serving
+
+    yield from serving(built_index)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop page on `live_server`; the test fails on any console error it showed."""
+    from tests.browserhelpers import checked_page
+
+    yield from checked_page(browser, live_server)
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A 390 px touch page on `live_server`; the test fails on any console error it showed."""
+    from tests.browserhelpers import on_a_phone
+
+    yield from on_a_phone(browser, live_server)
+
+
+# -- the drafter's tests' fixtures ---------------------------------------------------------
+
+@pytest.fixture
+def measures(measures_copy) -> Path:
+    """The fixture corpus (13 records, the shipped taxonomy) plus the drafter's test sources."""
+    from tests.draft_eval import FIXTURES
+
+    for source in (FIXTURES / "sources").glob("*.md"):
+        shutil.copy(source, measures_copy / "sources" / source.name)
+    return measures_copy
+
+
+@pytest.fixture(scope="module")
+def finder():
+    """The drafter's zone finder of the shipped taxonomy (zones, places, synonyms), built once."""
+    from indexer.catalog import load_catalog
+    from indexer.drafting.zonefinder import ZoneFinder
+    from indexer.errors import Report
+    from indexer.lexicon import load_lexicon
+    from indexer.places import load_places
+
+    catalog = load_catalog(SHIPPED)
+    report = Report(SHIPPED)
+    return ZoneFinder(catalog.taxonomy.zones, load_places(SHIPPED, catalog.taxonomy.zones, report),
+                      load_lexicon(SHIPPED, report).synonyms)
+
+
 def pytest_collection_modifyitems(items):
     """Mark every Hypothesis test `property`, so that .ci/run's exploring pass can select them
     (`-m property`) without a list to keep."""

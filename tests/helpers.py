@@ -1,12 +1,22 @@
-"""Small helpers for tests that edit record files."""
+"""Small helpers for tests: record files to write and edit, the `ftz` command line, the example counts."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 ZHEJIANG_OIL = "zhejiang-bonded-non-bonded-oil-same-tank-storage"
 SOURCE_ID = "mofcom-2023-05-11-press-conference"
+
+
+# the command line, run as `ftz` is, in a process of its own
+FTZ = [sys.executable, "-m", "webapp.cli"]
+
+
+def ftz(*args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([*FTZ, *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
 
 
 def edit(path: Path, old: str, new: str) -> None:

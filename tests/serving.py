@@ -67,6 +67,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def get(port: int, path: str) -> tuple[int, bytes]:
+    """GET `path` from the site on the loopback `port`: its status and body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
 def _replace_once(pattern: str, replacement: str, text: str) -> str:
     new, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
     if count != 1:

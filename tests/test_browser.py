@@ -6,7 +6,8 @@ screenshots of the main pages into screenshots/ for review. Console errors (whic
 Content-Security-Policy violations) fail the test that caused them.
 
 Without Chromium or the playwright package these tests are skipped, unless CI is set in the
-environment (as .ci/run does): there a missing browser fails.
+environment (as .ci/run does): there a missing browser fails. The fixtures (`browser`,
+`live_server`, `page`, `phone`) are in conftest.py, their helpers in tests/browserhelpers.py.
 """
 
 from __future__ import annotations
@@ -15,118 +16,17 @@ import csv
 import io
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
+from tests.browserhelpers import DESKTOP, PHONE, expect, new_page, result_ids, screenshot
 from tests.conftest import PROJECT
 from tests.helpers import ZHEJIANG_OIL, ZONE_COUNT
 from tests.webhelpers import fixture_records
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = PROJECT / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "WenQuanYi", "Droid Sans Fallback")
 RECORDS = fixture_records()
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-def _require_browser() -> None:
-    missing = []
-    if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package (pip install -e '.[test]')")
-    if not missing:
-        return
-    reason = "browser tests need " + " and ".join(missing)
-    if os.environ.get("CI"):
-        pytest.fail(reason + "; CI is set, so they may not be skipped", pytrace=False)
-    pytest.skip(reason)
-
-
-def serving(built: dict):
-    """The app on `built` (its measures and index) on 127.0.0.1 at a free port, served from a
-    background thread: yields the address, stops the server after."""
-    from werkzeug.serving import make_server
-
-    from webapp import create_app
-
-    app = create_app({"MEASURES_DIR": built["measures"], "INDEX_DIR": built["index"]})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def live_server(built_index):
-    yield from serving(built_index)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _new_page(browser, live_server, **options):
-    context = browser.new_context(base_url=live_server, locale="en-GB", accept_downloads=True,
-                                  **{"viewport": DESKTOP, **options})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
-
-
-def checked_page(browser, live_server, **options):
-    """A new page; after the test, it fails on any error the browser's console showed."""
-    page = _new_page(browser, live_server, **options)
-    yield page
-    errors = page.errors
-    page.context.close()
-    assert not errors, f"errors in the browser console: {errors}"
-
-
-def on_a_phone(browser, live_server):
-    yield from checked_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
-
-
-@pytest.fixture
-def page(browser, live_server):
-    yield from checked_page(browser, live_server)
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def result_ids(page) -> list[str]:
-    hrefs = page.locator("section.results .measure-title a").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
-    return [href.rsplit("/", 1)[-1] for href in hrefs]
 
 
 def fonts_used(page, selector: str) -> dict[str, int]:
@@ -265,30 +165,34 @@ WIDTH_REPORT = Path(os.environ.get("FTZ_WIDTH_REPORT", "")) if os.environ.get("F
 
 
 @pytest.fixture(scope="module")
-def phone(browser, live_server):
-    page = _new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
+def shared_phone(browser, live_server):
+    """One 390 px page for every case of this module (its console errors checked by each
+    test, as an error page's own status is logged), where conftest's `phone` is one per test."""
+    page = new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     page.context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_no_page_scrolls_sideways_on_a_phone(phone, kind, lang):
+def test_no_page_scrolls_sideways_on_a_phone(shared_phone, kind, lang):
     url = PAGE_KINDS[kind] if lang == "en" else "/zh" + PAGE_KINDS[kind]
-    phone.errors.clear()
-    phone.goto(url)
-    assert phone.evaluate("document.documentElement.lang") == ("en" if lang == "en" else "zh-Hans")
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    wider = phone.evaluate("""() => [...document.querySelectorAll('main *')]
+    shared_phone.errors.clear()
+    shared_phone.goto(url)
+    assert shared_phone.evaluate("document.documentElement.lang") == (
+        "en" if lang == "en" else "zh-Hans")
+    width = shared_phone.evaluate("document.documentElement.scrollWidth")
+    wider = shared_phone.evaluate("""() => [...document.querySelectorAll('main *')]
         .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
         .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
     if WIDTH_REPORT:
         with WIDTH_REPORT.open("a") as report:
             report.write(f"{lang}\t{kind}\t{width}\n")
     assert width <= PHONE["width"], f"{url} is {width} px wide on a 390 px phone: {wider}"
-    screenshot(phone, f"phone-{kind}-{lang}")
+    screenshot(shared_phone, f"phone-{kind}-{lang}")
     # an error page's own status is logged by the browser; nothing else may be
-    assert [e for e in phone.errors if "status of 40" not in e or kind not in ("not-found", "bad-request")] == []
+    assert [e for e in shared_phone.errors
+            if "status of 40" not in e or kind not in ("not-found", "bad-request")] == []
 
 
 def _overflowing(page, selector: str) -> list[str]:
@@ -301,35 +205,35 @@ def _overflowing(page, selector: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["", "/zh"])
-def test_compare_on_a_phone_shows_every_zone_whole(phone, lang):
-    phone.goto(lang + "/compare?zone=zhejiang&zone=shanghai&zone=anhui")
-    cells = phone.locator("td[data-zone]")
+def test_compare_on_a_phone_shows_every_zone_whole(shared_phone, lang):
+    shared_phone.goto(lang + "/compare?zone=zhejiang&zone=shanghai&zone=anhui")
+    cells = shared_phone.locator("td[data-zone]")
     assert cells.count() == 3 * 4
-    assert _overflowing(phone, "td[data-zone], td.shared-cell, .compare-table thead th") == []
+    assert _overflowing(shared_phone, "td[data-zone], td.shared-cell, .compare-table thead th") == []
     # each zone's cell says whose it is, where the columns' heads are out of sight
     for zone in ("zhejiang", "shanghai", "anhui"):
-        heading = phone.locator(f'td[data-zone="{zone}"] .cell-zone').first
+        heading = shared_phone.locator(f'td[data-zone="{zone}"] .cell-zone').first
         assert heading.is_visible()
-    texts = phone.locator('td[data-zone="anhui"] .cell-zone').all_inner_texts()
+    texts = shared_phone.locator('td[data-zone="anhui"] .cell-zone').all_inner_texts()
     assert all(("Anhui" in t) if not lang else ("安徽" in t) for t in texts)
 
 
 @pytest.mark.parametrize("lang", ["", "/zh"])
-def test_the_matrix_and_the_map_are_whole_and_bilingual_on_a_phone(phone, lang):
-    phone.goto(lang + "/")
+def test_the_matrix_and_the_map_are_whole_and_bilingual_on_a_phone(shared_phone, lang):
+    shared_phone.goto(lang + "/")
     # every column of the matrix in sight, nothing to scroll to without a cue
-    assert _overflowing(phone, "table.heat-table th, table.heat-table td") == []
-    assert phone.evaluate("""() => { const s = document.querySelector('.chart-matrix .table-scroll');
+    assert _overflowing(shared_phone, "table.heat-table th, table.heat-table td") == []
+    assert shared_phone.evaluate("""() => { const s = document.querySelector('.chart-matrix .table-scroll');
         return s.scrollWidth <= s.clientWidth; }""")
-    assert phone.locator("table.heat-table thead th").count() == 4 + 2
-    key = phone.locator(".pillar-key li").all_inner_texts()
+    assert shared_phone.locator("table.heat-table thead th").count() == 4 + 2
+    key = shared_phone.locator(".pillar-key li").all_inner_texts()
     assert len(key) == 4 and all(re.search("[A-Za-z]", k) and re.search("[\u4e00-\u9fff]", k) for k in key)
     # every tile shows both names and its count, none cut off
     for part in (".tile-zh", ".tile-en", ".tile-count"):
-        assert phone.locator(f".tile-map {part}").evaluate_all(
+        assert shared_phone.locator(f".tile-map {part}").evaluate_all(
             "els => els.filter(e => e.getBoundingClientRect().width === 0).length") == 0
-    assert _overflowing(phone, ".tile-map .tile") == []
-    en_sizes = phone.locator(".tile-map .tile-en").evaluate_all(
+    assert _overflowing(shared_phone, ".tile-map .tile") == []
+    en_sizes = shared_phone.locator(".tile-map .tile-en").evaluate_all(
         "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
     assert min(en_sizes) >= 9  # legible
 
@@ -391,7 +295,7 @@ def test_a_chinese_browser_lands_on_the_chinese_home(browser, live_server):
 
 
 def test_without_javascript_the_form_submits(browser, live_server):
-    page = _new_page(browser, live_server, java_script_enabled=False)
+    page = new_page(browser, live_server, java_script_enabled=False)
     try:
         page.goto("/search")
         search = page.get_by_label("Search measures in English or Chinese")

@@ -9,8 +9,7 @@ import pytest
 
 from indexer.catalog import load_catalog
 from tests.conftest import SHIPPED
-from tests.test_browser import (PHONE, browser, expect, on_a_phone, page, result_ids,  # noqa: F401
-                                screenshot, serving)
+from tests.browserhelpers import PHONE, expect, result_ids, screenshot, serving
 
 CATALOG = load_catalog(SHIPPED)
 
@@ -38,11 +37,6 @@ def live_server(shipped_index):
     yield from serving(shipped_index)
 
 
-@pytest.fixture
-def phone(browser, live_server):  # noqa: F811
-    yield from on_a_phone(browser, live_server)
-
-
 def _check_measure_page(page, prefix: str = "") -> None:
     page.goto(f"{prefix}/measures/{MEASURE.id}")
     timeline = page.locator("ol.timeline > li")
@@ -59,7 +53,7 @@ def _check_measure_page(page, prefix: str = "") -> None:
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_a_measure_on_a_cited_source_shows_its_citation_and_lineage(page, phone, viewport):  # noqa: F811
+def test_a_measure_on_a_cited_source_shows_its_citation_and_lineage(page, phone, viewport):
     page = phone if viewport == "phone" else page
     _check_measure_page(page)
     if viewport == "phone":
@@ -74,7 +68,7 @@ def test_the_chinese_measure_page_shows_the_same_timeline(phone):
     screenshot(phone, "measure-lineage-zh-phone")
 
 
-def test_nationwide_page_and_the_lineage_facet(page):  # noqa: F811
+def test_nationwide_page_and_the_lineage_facet(page):
     page.goto("/nationwide")
     listed = page.locator("a.item-record, section.group .measure-title a").evaluate_all(
         "links => links.map(a => a.getAttribute('href').split('/').pop())")

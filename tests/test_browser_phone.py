@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from tests.test_browser import (DESKTOP, PHONE, _new_page, browser, expect,  # noqa: F401
-                                screenshot, serving)
+from tests.browserhelpers import DESKTOP, PHONE, expect, new_page, screenshot, serving
 
 SEARCHES = ["/search?q=bonded", "/search?q=FTZ", "/zh/search?q=保税", "/zh/search?q=FTZ"]
 FIRST_RESULT = "section.results .measure-item"
@@ -21,14 +20,14 @@ def live_server(shipped_index):
     yield from serving(shipped_index)
 
 
-def _phone(browser, live_server, javascript: bool):  # noqa: F811
-    return _new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True,
+def _phone(browser, live_server, javascript: bool):
+    return new_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True,
                      java_script_enabled=javascript)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("url", SEARCHES)
-def test_the_first_result_is_on_the_first_screen_of_a_phone(browser, live_server, url, javascript):  # noqa: F811
+def test_the_first_result_is_on_the_first_screen_of_a_phone(browser, live_server, url, javascript):
     page = _phone(browser, live_server, javascript)
     try:
         page.goto(url)
@@ -43,7 +42,7 @@ def test_the_first_result_is_on_the_first_screen_of_a_phone(browser, live_server
 
 
 @pytest.mark.parametrize("prefix, control", [("", "Filters"), ("/zh", "筛选")])
-def test_the_folded_filters_open_and_work_without_javascript(browser, live_server, prefix, control):  # noqa: F811
+def test_the_folded_filters_open_and_work_without_javascript(browser, live_server, prefix, control):
     page = _phone(browser, live_server, javascript=False)
     try:
         page.goto(f"{prefix}/search?q=bonded")
@@ -63,8 +62,8 @@ def test_the_folded_filters_open_and_work_without_javascript(browser, live_serve
         page.context.close()
 
 
-def test_the_filters_stand_open_on_a_wide_screen(browser, live_server):  # noqa: F811
-    page = _new_page(browser, live_server, viewport=DESKTOP, java_script_enabled=False)
+def test_the_filters_stand_open_on_a_wide_screen(browser, live_server):
+    page = new_page(browser, live_server, viewport=DESKTOP, java_script_enabled=False)
     try:
         page.goto("/search?q=bonded")
         expect(page.locator('.facets a[data-facet="zone"]').first).to_be_visible()

@@ -8,16 +8,10 @@ import re
 
 import pytest
 
-from tests.test_browser import (browser, expect, live_server, on_a_phone, page,  # noqa: F401
-                                result_ids, screenshot)
+from tests.browserhelpers import expect, result_ids, screenshot
 
 EXPRESS = "guangdong-express-perishable-exports-6-hour-release"
 SEARCH_LABEL = {"en": "Search measures in English or Chinese", "zh": "用中文或英文搜索举措"}
-
-
-@pytest.fixture
-def phone(browser, live_server):  # noqa: F811
-    yield from on_a_phone(browser, live_server)
 
 
 def _type(page, text: str, lang: str = "en") -> None:
@@ -25,7 +19,7 @@ def _type(page, text: str, lang: str = "en") -> None:
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_live_results_say_which_words_were_left_out(page, phone, viewport):  # noqa: F811
+def test_live_results_say_which_words_were_left_out(page, phone, viewport):
     page = phone if viewport == "phone" else page
     page.goto("/search")
     page.evaluate("window.stillTheSamePage = true")
@@ -46,7 +40,7 @@ def test_live_results_say_which_words_were_left_out(page, phone, viewport):  # n
     assert page.locator("#live-results .notice.relaxed").count() == 0
 
 
-def test_a_zone_without_records_links_its_page_live(page):  # noqa: F811
+def test_a_zone_without_records_links_its_page_live(page):
     page.goto("/search")
     _type(page, "Hebei")
     notice = page.locator("#live-results .notice.zone-without-records")
@@ -55,7 +49,7 @@ def test_a_zone_without_records_links_its_page_live(page):  # noqa: F811
     expect(page).to_have_url(re.compile(r"/zones/hebei$"))
 
 
-def test_a_chinese_query_finds_what_the_english_one_finds_live(page):  # noqa: F811
+def test_a_chinese_query_finds_what_the_english_one_finds_live(page):
     page.goto("/search?q=cross-border")
     english = sorted(result_ids(page))
     assert len(english) >= 2, english  # else the comparison below proves nothing
@@ -69,7 +63,7 @@ def test_a_chinese_query_finds_what_the_english_one_finds_live(page):  # noqa: F
     screenshot(page, "search-zh-cross-border-trade")
 
 
-def test_live_search_waits_for_the_input_method(page):  # noqa: F811
+def test_live_search_waits_for_the_input_method(page):
     """Pinyin typed through an input method is not searched while it is being composed (the
     half-typed "kuajing" would be), only once the reader picks 跨境: one request, after."""
     page.goto("/zh/search")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -33,14 +32,6 @@ CHINESE = "mofcom-2024-09-10-test-chinese-briefing"
 
 def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-@pytest.fixture
-def measures(measures_copy) -> Path:
-    """The fixture corpus (13 records, the shipped taxonomy) plus the test sources."""
-    for source in (FIXTURES / "sources").glob("*.md"):
-        shutil.copy(source, measures_copy / "sources" / source.name)
-    return measures_copy
 
 
 def source_text(measures: Path, source_id: str) -> str:
@@ -323,17 +314,6 @@ DETECTION_CASES = [
     ("Officials from Hubei, Hunan and Anhui shared their experience at the meeting.",
      ("hubei", "hunan", "anhui"), "how much or how well"),
 ]
-
-
-@pytest.fixture(scope="module")
-def finder() -> ZoneFinder:
-    """The zone finder of the shipped taxonomy (zones, places, synonyms), built once."""
-    from tests.conftest import SHIPPED
-
-    catalog = load_catalog(SHIPPED)
-    report = Report(SHIPPED)
-    return ZoneFinder(catalog.taxonomy.zones, load_places(SHIPPED, catalog.taxonomy.zones, report),
-                      load_lexicon(SHIPPED, report).synonyms)
 
 
 @pytest.mark.parametrize("text,zones,skipped", DETECTION_CASES)

@@ -14,7 +14,6 @@ from indexer.drafting.pillar_model import PillarModel
 from indexer.drafting.section_pillars import assign
 from indexer.drafting.sections import prose_opener, sections
 from tests.draft_eval import FIXTURES, evaluate, load_truth
-from tests.test_draft import finder, measures  # noqa: F401  (the same fixtures: shipped zones, test sources)
 
 PROSE = "mofcom-2025-02-18-test-prose-briefing"  # four parts opened in prose, events
 TRANSCRIPT = "mofcom-2025-04-09-test-press-transcript"  # questions and answers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
@@ -154,6 +155,15 @@ def parse_atom(response) -> ET.Element:
     return feed
 
 
+def instant(text: str) -> datetime.datetime:
+    """An Atom date (RFC 3339: ``...Z`` or ``...+00:00`` name the same instant) as a datetime."""
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# the date of the fixture records' source, at midnight UTC
+FIXTURES_DATE = datetime.datetime(2023, 5, 11, tzinfo=datetime.timezone.utc)
+
+
 def entry_ids(feed: ET.Element) -> list[str]:
     return [e.find(f"{ATOM}link").get("href").rsplit("/", 1)[-1] for e in feed.findall(f"{ATOM}entry")]
 
@@ -163,7 +173,7 @@ def test_atom_feed_of_a_zone_is_valid_and_complete(client):
     feed = parse_atom(response)
     assert set(entry_ids(feed)) == ids_in("zhejiang")
     assert feed.find(f"{ATOM}title").text == "China FTZ Reform Measures: Zhejiang"
-    assert feed.find(f"{ATOM}updated").text == "2023-05-11T00:00:00Z"
+    assert instant(feed.find(f"{ATOM}updated").text) == FIXTURES_DATE
     assert feed.find(f"{ATOM}id").text == "tag:localhost,2023:search?zone=zhejiang"
 
 
@@ -189,10 +199,10 @@ def test_atom_entries_are_newest_first_even_for_keyword_queries(measures_copy, t
     ranked = [hit["id"] for hit in client.get("/api/search?q=bonded oil tank").get_json()["results"]]
     assert ranked[0] == ZHEJIANG_OIL and len(ranked) > 1
     feed = parse_atom(client.get("/search.atom?q=bonded oil tank"))
-    updated = [e.find(f"{ATOM}updated").text for e in feed.findall(f"{ATOM}entry")]
+    updated = [instant(e.find(f"{ATOM}updated").text) for e in feed.findall(f"{ATOM}entry")]
     assert updated == sorted(updated, reverse=True)
     assert sorted(entry_ids(feed)) == sorted(ranked) and entry_ids(feed)[-1] == ZHEJIANG_OIL
-    assert feed.find(f"{ATOM}updated").text == "2023-05-11T00:00:00Z"
+    assert instant(feed.find(f"{ATOM}updated").text) == FIXTURES_DATE
 
 
 def test_atom_escapes_what_it_quotes(client):
@@ -202,7 +212,7 @@ def test_atom_escapes_what_it_quotes(client):
 
 def test_empty_feed_is_still_valid(client):
     feed = parse_atom(client.get("/search.atom?q=nothingmatchesthis"))
-    assert entry_ids(feed) == [] and feed.find(f"{ATOM}updated").text == "2023-05-11T00:00:00Z"
+    assert entry_ids(feed) == [] and instant(feed.find(f"{ATOM}updated").text) == FIXTURES_DATE
 
 
 def test_feed_tag_authority_can_be_pinned(built_index):
@@ -290,6 +300,75 @@ def test_a_chinese_feed_is_in_chinese(client):
         assert RECORDS[measure_id]["title"] not in entry.find(f"{ATOM}summary").text
     english = ET.fromstring(client.get("/search.atom?zone=zhejiang&q=保税").get_data())
     assert english.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SITE = {"en": "China FTZ Reform Measures", "zh": "中国自贸试验区改革举措"}
+
+
+def record_instant(record: dict) -> datetime.datetime:
+    date = datetime.date.fromisoformat(str(record["date"]))
+    return datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.timezone.utc)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_feed_carries_each_fact_of_its_search_and_measures(client, lang):
+    chinese = lang == "zh"
+    own, prefix = ("&lang=zh", "/zh") if chinese else ("", "")
+    api = client.get("/api/search?q=customs&per_page=50").get_json()["results"]
+    matched = {hit["id"]: hit["matched_words"] for hit in api}
+    response = client.get(f"/search.atom?q=customs{own}")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.get_data())
+
+    assert feed.get(XML_LANG) == ("zh-Hans" if chinese else "en")
+    assert feed.find(f"{ATOM}id").text == "tag:localhost,2023:search?q=customs"
+    links_of = {(link.get("rel"), link.get("type")): link.get("href") for link in feed.findall(f"{ATOM}link")}
+    assert links_of == {("self", "application/atom+xml"): f"http://localhost/search.atom?q=customs{own}",
+                        ("alternate", "text/html"): f"http://localhost{prefix}/search?q=customs"}
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == SITE[lang]
+    assert feed.find(f"{ATOM}author/{ATOM}uri").text == f"http://localhost{prefix}/"
+    assert feed.find(f"{ATOM}generator").text == SITE["en"]
+    entries = feed.findall(f"{ATOM}entry")
+    assert {e.find(f"{ATOM}link").get("href").rsplit("/", 1)[-1] for e in entries} == set(matched)
+    assert instant(feed.find(f"{ATOM}updated").text) == max(
+        record_instant(RECORDS[m]) for m in matched)
+
+    multi_zone = 0
+    for entry in entries:
+        (link,) = entry.findall(f"{ATOM}link")
+        measure_id = link.get("href").rsplit("/", 1)[-1]
+        record = RECORDS[measure_id]
+        assert (link.get("rel"), link.get("type"), link.get("href")) == (
+            "alternate", "text/html", f"http://localhost{prefix}/measures/{measure_id}")
+        assert entry.find(f"{ATOM}id").text == f"tag:localhost,2023:measures/{measure_id}"
+        assert entry.find(f"{ATOM}title").text == (record["title_zh"] if chinese else record["title"])
+        assert (instant(entry.find(f"{ATOM}updated").text) == instant(entry.find(f"{ATOM}published").text)
+                == record_instant(record))
+        zone_names = [ZONES[z]["short_zh" if chinese else "short"] for z in record["zones"]]
+        pillar_name = PILLARS[record["pillar"]]["name_zh" if chinese else "name"]
+        assert {(c.get("term"), c.get("label"), c.get("scheme")) for c in entry.findall(f"{ATOM}category")} == {
+            (record["pillar"], pillar_name, "http://localhost/pillars"),
+            *((z, name, "http://localhost/zones") for z, name in zip(record["zones"], zone_names))}
+        summary = entry.find(f"{ATOM}summary")
+        assert summary.get("type") == "text"
+        assert all(name in summary.text for name in zone_names) and pillar_name in summary.text
+        assert (record["title_zh"] in summary.text) != chinese  # the other title, in an English feed only
+        assert summary.text.endswith(("匹配：" if chinese else "Matches: ") + ("、" if chinese else ", ").join(
+            matched[measure_id]))
+        multi_zone += len(record["zones"]) > 1
+    assert multi_zone  # a measure of several zones is among them, each zone a category
+
+
+def test_a_feed_says_what_it_follows_when_a_word_is_left_out(client):
+    api = client.get("/api/search?q=oil quantum").get_json()
+    english = ET.fromstring(client.get("/search.atom?q=oil quantum").get_data())
+    subtitle = english.find(f"{ATOM}subtitle").text
+    assert api["notes"] and all(note in subtitle for note in api["notes"])
+    assert entry_ids(english) and set(entry_ids(english)) == {hit["id"] for hit in api["results"]}
+    chinese = ET.fromstring(client.get("/search.atom?q=oil quantum&lang=zh").get_data())
+    subtitle = chinese.find(f"{ATOM}subtitle").text
+    assert "没有举措提到 'quantum'" in subtitle and "No measure mentions" not in subtitle
 
 
 def test_the_api_names_zones_pillars_and_statuses_in_the_language_asked(client):

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from tests.test_publishing import FTZ, free_port, ftz, get
+from tests.helpers import FTZ, ftz
+from tests.serving import free_port, get
 from webapp import create_app
 
 

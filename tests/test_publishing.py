@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,14 +21,8 @@ from indexer.errors import SearchTooSlow, ValidationFailed
 from indexer.generation import Generation
 from indexer.search import KnowledgeBase
 from tests.bench.generate import generate
-from tests.helpers import ZHEJIANG_OIL, edit, record, write
-
-FTZ = [sys.executable, "-m", "webapp.cli"]
-
-
-def ftz(*args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([*FTZ, *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
-
+from tests.helpers import FTZ, ZHEJIANG_OIL, edit, ftz, record, write
+from tests.serving import free_port, get
 
 def generations(index: Path) -> list[str]:
     return sorted(p.name for p in index.glob("gen-*"))
@@ -216,12 +208,6 @@ def test_a_page_reads_one_generation_from_its_first_call_to_its_last(measures_co
 
 # -- serving while building ----------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def served(measures_copy, tmp_path):
     """The site under gunicorn with two workers, on a loopback port, for this test only."""
@@ -246,16 +232,6 @@ def served(measures_copy, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def get(port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
 
 
 def test_rebuilds_while_clients_search_fail_no_request(served):

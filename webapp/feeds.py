@@ -1,16 +1,18 @@
 """Atom feeds (RFC 4287) of a search or browse, newest measures first, so a reader can follow a
 zone, a pillar or a topic.
 
-Built with xml.etree, which escapes every text and attribute. Ids are tag URIs (RFC 4151) on
-the site's host name, or on FEED_TAG_AUTHORITY when configured, so that an entry keeps its
-id whichever search's feed it turns up in.
+Built with feedgen (on lxml, which escapes every text and attribute). Ids are tag URIs
+(RFC 4151) on the site's host name, or on FEED_TAG_AUTHORITY when configured, so that an
+entry keeps its id whichever search's feed it turns up in.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import datetime
 from urllib.parse import urlencode
 
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
 from flask import url_for
 from flask_babel import gettext as _
 
@@ -18,18 +20,17 @@ from .i18n import HTML_LANG
 from .labels import Labels
 from .params import SearchParams
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
 TAG_DATE = "2023"  # the year the knowledge base first published under its host name
 SITE_NAME = "China FTZ Reform Measures"
 
 
-def timestamp(date: str) -> str:
-    """A record's date as an RFC 3339 date-time (midnight UTC). Atom needs a whole one: a date
-    only as precise as its source (``2023``, ``2023-06``) stands for the first day of it."""
+def timestamp(date: str) -> datetime.datetime:
+    """A record's date as a date-time (midnight UTC). Atom needs a whole one: a date only as
+    precise as its source (``2023``, ``2023-06``) stands for the first day of it."""
     parts = str(date).split("-")
     year, month, day = (parts + ["01", "01"])[:3]
-    return f"{year}-{month}-{day}T00:00:00Z"
+    return datetime.datetime(int(year), int(month), int(day), tzinfo=datetime.timezone.utc)
 
 
 def describe(params: SearchParams, labels: Labels) -> str:
@@ -42,22 +43,28 @@ def describe(params: SearchParams, labels: Labels) -> str:
     return " · ".join(p for p in parts if p) or _("all measures")
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: v for k, v in attrs.items() if v is not None})
-    if text is not None:
-        element.text = text
-    return element
+class _Entry(FeedEntry):
+    """feedgen 1.0.0 writes only the href of an entry's links, dropping rel and type
+    (lkiesow/python-feedgen#135, open): this puts back the attributes it was given."""
+
+    def atom_entry(self, extensions=True):
+        entry = super().atom_entry(extensions)
+        for element, link in zip(entry.iterfind("link"), self.link() or []):
+            for name in ("rel", "type", "hreflang", "title", "length"):
+                if link.get(name):
+                    element.set(name, str(link[name]))
+        return entry
 
 
-def _entry(feed: ET.Element, hit, authority: str, labels: Labels):
+def _entry(feed: FeedGenerator, hit, authority: str, labels: Labels) -> None:
     chinese = labels.lang == "zh"
-    entry = _sub(feed, "entry")
-    _sub(entry, "id", f"tag:{authority},{TAG_DATE}:measures/{hit.id}")
-    _sub(entry, "title", (hit.title_zh or hit.title) if chinese else hit.title)
-    _sub(entry, "link", rel="alternate", type="text/html",
-         href=url_for("pages.measure", measure_id=hit.id, lang=labels.lang, _external=True))
-    _sub(entry, "updated", timestamp(hit.date))
-    _sub(entry, "published", timestamp(hit.date))
+    entry = feed.add_entry(_Entry(), order="append")
+    entry.id(f"tag:{authority},{TAG_DATE}:measures/{hit.id}")
+    entry.title((hit.title_zh or hit.title) if chinese else hit.title)
+    entry.link(href=url_for("pages.measure", measure_id=hit.id, lang=labels.lang, _external=True),
+               rel="alternate", type="text/html")
+    entry.updated(timestamp(hit.date))
+    entry.published(timestamp(hit.date))
     zone_names = [labels.zone(z) for z in hit.zones]
     pillar_name = labels.pillar(hit.pillar)
     # an English feed gives the Chinese title too; a Chinese one stays Chinese
@@ -66,12 +73,12 @@ def _entry(feed: ET.Element, hit, authority: str, labels: Labels):
                _("Pillar: %(name)s", name=pillar_name)]
     if getattr(hit, "matched_words", None):  # which of the search's words this measure holds
         summary.append(_("Matches: %(words)s", words=_(", ").join(hit.matched_words)))
-    _sub(entry, "summary", " — ".join(s for s in summary if s), type="text")
-    _sub(entry, "category", term=hit.pillar, label=pillar_name,
-         scheme=url_for("pages.pillars", lang="en", _external=True))
+    entry.summary(" — ".join(s for s in summary if s), type="text")
+    entry.category(term=hit.pillar, label=pillar_name,
+                   scheme=url_for("pages.pillars", lang="en", _external=True))
     for zone_id, name in zip(hit.zones, zone_names):
-        _sub(entry, "category", term=zone_id, label=name,
-             scheme=url_for("pages.zones", lang="en", _external=True))
+        entry.category(term=zone_id, label=name,
+                       scheme=url_for("pages.zones", lang="en", _external=True))
 
 
 def atom(params: SearchParams, hits: list, labels: Labels, *, authority: str,
@@ -84,22 +91,20 @@ def atom(params: SearchParams, hits: list, labels: Labels, *, authority: str,
     query_string = urlencode(args, doseq=True)
     own = {"lang": "zh"} if labels.lang == "zh" else {}
 
-    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": HTML_LANG[labels.lang]})
-    _sub(feed, "id", f"tag:{authority},{TAG_DATE}:search" + (f"?{query_string}" if args else ""))
+    feed = FeedGenerator()
+    feed.language(HTML_LANG[labels.lang])  # the feed's xml:lang
+    feed.id(f"tag:{authority},{TAG_DATE}:search" + (f"?{query_string}" if args else ""))
     site = _("China FTZ Reform Measures")
-    _sub(feed, "title", _("%(site)s: %(what)s", site=site, what=describe(params, labels)))
-    _sub(feed, "subtitle", " ".join([_("Reform measures of China's pilot free trade zones, each "
-                                       "cited to its source; newest first."), *map(str, notes)]))
-    _sub(feed, "updated", timestamp(hits[0].date if hits else fallback_updated))
-    _sub(feed, "link", rel="self", type="application/atom+xml",
-         href=url_for("exports.atom", _external=True, **args, **own))
-    _sub(feed, "link", rel="alternate", type="text/html",
-         href=url_for("pages.search", lang=labels.lang, _external=True, **args))
-    author = _sub(feed, "author")
-    _sub(author, "name", site)
-    _sub(author, "uri", url_for("pages.index", lang=labels.lang, _external=True))
-    _sub(feed, "generator", SITE_NAME)
+    feed.title(_("%(site)s: %(what)s", site=site, what=describe(params, labels)))
+    feed.subtitle(" ".join([_("Reform measures of China's pilot free trade zones, each "
+                              "cited to its source; newest first."), *map(str, notes)]))
+    feed.updated(timestamp(hits[0].date if hits else fallback_updated))
+    feed.link(href=url_for("exports.atom", _external=True, **args, **own),
+              rel="self", type="application/atom+xml")
+    feed.link(href=url_for("pages.search", lang=labels.lang, _external=True, **args),
+              rel="alternate", type="text/html")
+    feed.author(name=site, uri=url_for("pages.index", lang=labels.lang, _external=True))
+    feed.generator(SITE_NAME)
     for hit in hits:
         _entry(feed, hit, authority, labels)
-    ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return feed.atom_str(pretty=True)
