@@ -19,7 +19,7 @@ from indexer.catalog import load_catalog
 from indexer.latin import latin_words
 from tests.conftest import PROJECT, SHIPPED, fixture_corpus
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
-from tests.webhelpers import links, fixture_records, text_of
+from tests.webhelpers import links, fixture_records
 
 RECORDS = fixture_records()
 TRANSLATIONS = PROJECT / "webapp" / "translations"
