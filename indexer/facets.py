@@ -1,7 +1,7 @@
 """The facet registry: each facet declared once, and read by everything that filters by it.
 
 A facet (Datasette's facet classes are the model) is one way of narrowing the measures: by
-zone, pillar, spread (scope), status. Its declaration says
+zone, pillar, spread (scope), status, year. Its declaration says
 
 - `key`: its name everywhere a single name is wanted: the URL parameter (`zone=`), the key of
   its counts (`facets["zone"]`), the kind of an unknown value ("unknown zone 'x'");
@@ -94,6 +94,13 @@ def _statuses(_snapshot: Mapping, _columns: Columns) -> list[Choice]:
     return [_choice(s, s, None) for s in STATUSES]
 
 
+def _years(_snapshot: Mapping, columns: Columns) -> list[Choice]:
+    """The years the records are dated in, newest first (a date may be a year, a month or a
+    day: 2023, 2023-06, 2023-06-01)."""
+    years = {str(d)[:4] for d in columns("date") if d and str(d)[:4].isdigit()}
+    return [_choice(y, y, None) for y in sorted(years, reverse=True)]
+
+
 FACETS: tuple[Facet, ...] = (
     Facet("zone", "zones", "zones", ("zone", "zones"), _("Zone"), _("zone"), _("Unknown zone"),
           values=lambda m: m.zones, choices=_zones, many=True, lowercase=True,
@@ -112,6 +119,10 @@ FACETS: tuple[Facet, ...] = (
               "`best-practice-case` (a MOFCOM best-practice case); repeat for any of several."),
     Facet("status", "statuses", "status", ("status",), _("Status"), _("status"), "",
           values=lambda m: [m.status], choices=_statuses, filter=False),
+    Facet("year", "years", "year", ("year",), _("Year"), _("year"), _("Unknown year"),
+          values=lambda m: [str(m.date)[:4]], choices=_years,
+          api="The year of the measure's date (a date may be as precise as a year, a month "
+              "or a day); repeat for any of several."),
 )
 
 BY_KEY = {f.key: f for f in FACETS}

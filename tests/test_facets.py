@@ -7,6 +7,7 @@ value."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -154,3 +155,49 @@ def _catalog():
 def _chinese(msgid: str) -> str | None:
     message = _catalog().get(msgid)
     return message.string if message is not None and message.string else None
+
+
+# -- the year facet: a record's date is as precise as its source (2023, 2023-06, 2023-06-01) --
+
+def test_year_finds_the_records_of_the_year_however_precisely_dated(shipped_kb):
+    dated_2023 = {m.id for m in shipped_measures() if str(m.date).startswith("2023")}
+    assert any(len(str(m.date)) == 4 for m in shipped_measures() if m.id in dated_2023)
+    assert {h.id for h in shipped_kb.search("year:2023", per_page=100).hits} == dated_2023
+    assert found(shipped_kb, years=["2023"]) == dated_2023
+    # a month's date too (2017-04)
+    dated_2017 = {m.id for m in shipped_measures() if str(m.date).startswith("2017")}
+    assert any(len(str(m.date)) == 7 for m in shipped_measures() if m.id in dated_2017)
+    assert found(shipped_kb, years=["2017"]) == dated_2017
+    # with words and another filter
+    result = shipped_kb.search("trade year:2023", zones=["shanghai"], per_page=100)
+    assert result.hits and all(h.date.startswith("2023") and "shanghai" in h.zones
+                               for h in result.hits)
+
+
+def test_the_year_panel_lists_the_years_newest_first(shipped_client):
+    html = shipped_client.get("/search", query_string={"q": "trade"}).get_data(as_text=True)
+    assert "<h2>Year</h2>" in html
+    years = re.findall(r'href="[^"]*year=(\d{4})[^"]*" data-facet="year"', html)
+    assert len(years) > 3 and years == sorted(years, reverse=True)
+    chosen = shipped_client.get("/zh/search", query_string={"year": ["2023", "2021"]})
+    text = chosen.get_data(as_text=True)
+    assert "<h2>年份</h2>" in text and text.count('data-facet="year" aria-current="true"') == 2
+
+
+def test_the_api_counts_and_filters_by_year(shipped_client):
+    data = shipped_client.get("/api/search", query_string={"year": "2021"}).get_json()
+    dated = {m.id for m in shipped_measures() if str(m.date).startswith("2021")}
+    assert data["total"] == len(dated) and data["facets"]["year"]["2021"] == len(dated)
+    # the other facets' counts are within the year; the year's own ignore it (disjunctive)
+    assert sum(data["facets"]["pillar"].values()) == len(dated)
+    assert data["facets"]["year"]["2023"] > 0
+    wrong = shipped_client.get("/api/search", query_string={"year": "1999"})
+    assert wrong.status_code == 400 and "2023" in wrong.get_json()["known"]
+
+
+def test_a_year_export_is_named_and_filtered_by_it(shipped_client):
+    csv = shipped_client.get("/search.csv", query_string={"year": "2024", "q": "port"})
+    assert 'filename="ftz-measures-2024-port.csv"' in csv.headers["Content-Disposition"]
+    data = shipped_client.get("/search.json", query_string={"year": "2024", "q": "port"}).get_json()
+    assert data["years"] == ["2024"] and data["measures"]
+    assert all(m["date"].startswith("2024") for m in data["measures"])
