@@ -57,14 +57,18 @@ class ValidationFailed(FtzError):
 
 
 class UnknownFilter(FtzError):
-    """A zone or pillar id that the taxonomy does not know."""
+    """A value of a facet (a zone, pillar, year ...; facets.py) that the index does not know.
+    `known`: the values it knows, where they are few enough to list."""
 
     exit_code = 2
 
-    def __init__(self, kind: str, value: str, suggestion: str | None = None):
+    def __init__(self, kind: str, value: str, suggestion: str | None = None,
+                 known: list[str] | None = None):
         self.kind, self.value, self.suggestion = kind, value, suggestion
+        self.known = list(known) if known else None
         hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
-        super().__init__(f"unknown {kind} {value!r}{hint}")
+        listed = f"; known: {', '.join(self.known)}" if self.known else ""
+        super().__init__(f"unknown {kind} {value!r}{hint}{listed}")
 
 
 class BadRequest(FtzError):

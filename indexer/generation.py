@@ -18,7 +18,7 @@ import numpy as np
 
 from .analysis import segmenter
 from .evaluation import SearchContext
-from .model import SCOPES
+from .facets import FACETS, FILTERS
 from .postings import Postings
 from .querying import QueryBuilder
 from .schema import TAXONOMY_DOC_ID
@@ -66,15 +66,8 @@ class Generation:
         averages = {f: max(float(postings.lengths[f][live].sum()) / max(self.count, 1), 1.0)
                     for f in TEXT_FIELDS if f in postings.lengths}
         self.bm25 = BM25F(self.count, averages)
-        # the precomputed document sets that filters and facets intersect with
-        self.groups = {
-            "zone": {z: self._mask("zones", z) for z in self.zones},
-            "pillar": {p: self._mask("pillar", p) for p in self.pillars},
-            "scope": {s: self._mask("scopes", s) for s in SCOPES},
-        }
-        self.zone_masks, self.pillar_masks = self.groups["zone"], self.groups["pillar"]
-
-        dates = np.array([date_number(d) for d in postings.column("date")])
+        dates_column = postings.column("date")
+        dates = np.array([date_number(d) for d in dates_column])
         ids = np.array(postings.column("id"))
         self.years = dates // 10000
         order = np.lexsort((ids, -dates))  # newest first; equal dates by id
@@ -82,16 +75,23 @@ class Generation:
         self.rank = np.empty(n, dtype=np.int64)
         self.rank[order] = np.arange(n)
 
-        # what a filter may name a zone or pillar by, lowercased: its id or a name
-        self.names = {
-            "zone": {n.lower(): z["id"] for z in self.zones.values()
-                     for n in (z["id"], z["short"], z["short_zh"], z["name"], z["name_zh"])},
-            "pillar": {n.lower(): p["id"] for p in self.pillars.values()
-                       for n in (p["id"], p["name"], p["name_zh"])},
-            "scope": {s: s for s in SCOPES},
-        }
+        # each facet's allowed values with their names and aliases (facets.py), the document
+        # sets that filters and facet counts intersect with, and what a filter may name a
+        # value by (lowercased: an id or a name in either language)
+        columns = {"date": dates_column}
+
+        def column(name: str) -> list:  # a stored column's values of the live records
+            values = columns[name] if name in columns else postings.column(name)
+            return [v for v, alive in zip(values, live.tolist()) if alive]
+
+        self.choices = {f.key: f.choices(snapshot, column) for f in FACETS}
+        self.groups = {f.key: {c["id"]: self._mask(f.field, c["id"]) for c in self.choices[f.key]}
+                       for f in FILTERS}
+        self.zone_masks, self.pillar_masks = self.groups["zone"], self.groups["pillar"]
+        self.names = {f.key: {a.lower(): c["id"] for c in self.choices[f.key] for a in c["aliases"]}
+                      for f in FILTERS}
         self.vocabulary = QueryVocabulary(self.zones, self.pillars, places, self.synonyms,
-                                          self.glossary)
+                                          self.glossary, self.choices)
         # load the Chinese dictionary now, not in the first Chinese search of this process
         segmenter(self.schema["body"].analyzer.dictionary)
         self.builder = QueryBuilder(self.schema, self.vocabulary)
@@ -133,8 +133,8 @@ class Generation:
         return SearchContext(self.postings, self.bm25, self.live, budget)
 
     def any_of(self, kind: str, keys) -> np.ndarray | None:
-        """Documents with any of the given values of a kind (zones, pillars or scopes);
-        None when no value is given."""
+        """Documents with any of the given values of a facet (facets.py); None when no value
+        is given."""
         if not keys:
             return None
         out = np.zeros(len(self.live), dtype=bool)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from whoosh import qparser, query as Q
 
 from .analysis import CJK, has_chinese
+from .facets import BY_FIELD
 from .fields import closest
 from .normalize import normalize
 from .notes import Note
@@ -35,7 +36,6 @@ __all__ = ["MAX_QUERY_LENGTH", "FIELD_ALIASES", "ParsedQuery", "QueryBuilder", "
 
 _CJK_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 AREA_WORDS = ("片区", "area")
-_VALUE_FIELDS = {"zones": "zone", "pillar": "pillar", "scopes": "scope", "status": "status"}
 
 
 @dataclass
@@ -271,8 +271,9 @@ class QueryBuilder:
 
     # -- field values ------------------------------------------------------------------
     def _field_value(self, segment: str, result: ParsedQuery) -> str:
-        """zone:, pillar:, scope: and status: values by id or name in either language (an
-        unknown one is noted, with a fix when one is close); tag: as the tag's words in a row."""
+        """A facet's values (zone:, pillar:, year: ...; facets.py) by id or name in either
+        language (an unknown one is noted, with a fix when one is close); tag: as the tag's
+        words in a row."""
         match = re.match(r'^([A-Za-z_]\w*):(.+)$', segment)
         if not match or match.group(1).lower() not in FIELD_ALIASES:
             return segment
@@ -281,10 +282,11 @@ class QueryBuilder:
         if (real == "tags" and not value.startswith('"') and not set(value) & set("*?")
                 and not has_chinese(value)):  # a Chinese tag is one word with its sub-words
             return f'{name}:"{value}"'
-        kind = _VALUE_FIELDS.get(real)
-        if kind is None or set(value) & set("*?"):
+        facet = BY_FIELD.get(real)
+        if facet is None or set(value) & set("*?"):
             return segment
-        aliases = getattr(self.vocabulary, f"{kind}_aliases")
+        kind = facet.key
+        aliases = self.vocabulary.aliases[kind]
         typed = value.strip('"')
         found = aliases.get(" ".join(typed.lower().split()))
         if found is not None:
@@ -293,7 +295,7 @@ class QueryBuilder:
             return f"{name}:{found}"
         hint = closest(typed.lower(), set(aliases.values())) or closest(typed.lower(), aliases)
         hint = aliases.get(hint, hint) if hint else None
-        known = ", ".join(sorted(set(aliases.values()))) if kind != "zone" else None
+        known = ", ".join(sorted(set(aliases.values()))) if facet.list_known else None
         known = known if not hint else None
         result.notes.append(Note("unknown_value", f"There is no {kind} {typed!r}"
                                  + (f"; did you mean {kind}:{hint}?" if hint else ".")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from . import facets
 from .latin import unmark
 from .lineage_text import lineage_words
 from .model import Measure, Taxonomy
@@ -13,8 +14,10 @@ from .normalize import has_cjk, normalize
 # Whoosh, the analysis (rjieba and its dictionary) and the codec (numpy) are imported where a
 # schema is built: `ftz index` that finds nothing changed never needs them.
 
-# Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 8
+# Bump _FORMAT when the text fields or the analysis change: an index of another version is
+# rebuilt. The facets' fields (facets.py) count in by themselves.
+_FORMAT = 8
+SCHEMA_VERSION = _FORMAT * 10_000 + facets.signature()
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
 _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
@@ -47,6 +50,9 @@ def build_schema(dictionary: tuple[tuple[str, int], ...]):
     from .analysis import spelling_analyzer, text_analyzer
 
     analyzer = text_analyzer(dictionary)
+    # a facet's field: its values as whole terms, several comma-separated
+    facet_fields = {f.field: KEYWORD(commas=True, lowercase=f.lowercase, scorable=False)
+                    if f.many else ID() for f in facets.FACETS}
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         title=_text(analyzer),
@@ -54,10 +60,7 @@ def build_schema(dictionary: tuple[tuple[str, int], ...]):
         names=_text(analyzer),
         body=_text(analyzer),
         cjk=_bigrams(),
-        zones=KEYWORD(commas=True, lowercase=True, scorable=False),
-        pillar=ID(),
-        scopes=KEYWORD(commas=True, scorable=False),
-        status=ID(),
+        **facet_fields,
         date=ID(sortable=True),
         spell=_text(spelling_analyzer(dictionary)),
         record=STORED(),
@@ -90,10 +93,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
         "names": names,
         "body": body,
         "cjk": "\n".join(part for part in (title, tags, names, body) if has_cjk(part)),
-        "zones": ",".join(measure.zones),
-        "pillar": measure.pillar,
-        "scopes": ",".join(sorted({step.scope for step in measure.lineage})),
-        "status": measure.status or "",
+        **{f.field: f.index_values(measure) for f in facets.FACETS},
         "date": measure.date,
         "spell": " ".join(sorted(words)),
         "record": json.dumps(measure.to_dict(), ensure_ascii=False),

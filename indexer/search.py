@@ -1,8 +1,8 @@
 """The search facade: the few functions the web app and the CLI call, returning plain data.
 
 One KnowledgeBase per process holds the current index generation (generation.py): its
-postings, the document sets of every zone, pillar and scope (facet counts are set
-intersections) and the newest-first order of all measures (for browsing). A search
+postings, the document sets of every value of every facet (facets.py; facet counts
+are set intersections) and the newest-first order of all measures (for browsing). A search
 compiles the query (evaluation.py), takes the matches' facets and the top of the ranking
 (collect.py) and loads only the shown records. Searches share nothing mutable and take no
 lock: threads search in parallel. `refresh()` picks up a new generation.
@@ -30,6 +30,7 @@ from .analysis import has_chinese
 from .collect import facet_counts, intersect, top
 from .errors import BadRequest, IndexMissing, IndexOutdated, UnknownFilter
 from .evaluation import Or, Weighted, compile_query
+from .facets import BY_KEY, BY_PLURAL, FILTER_KINDS, FILTERS, chosen
 from .fields import closest
 from .generation import Generation
 from .notes import Note
@@ -43,7 +44,7 @@ MAX_PER_PAGE = 100
 REFRESH_EVERY = 1.0  # seconds between checks for a newly published index
 OPEN_ATTEMPTS = 50  # a generation removed or a commit under way while opening: try again
 TIME_BUDGET = 3.0  # seconds one search may take before it is stopped
-FILTER_KINDS = ("zone", "pillar", "scope")
+# the facets a search is filtered by: facets.FILTERS (FILTER_KINDS, their keys)
 
 
 @dataclass
@@ -83,9 +84,9 @@ class SearchResult:
     suggestion: str | None = None
     notes: list[str] = field(default_factory=list)  # how the query was read (syntax.py)
     corrected_from: str | None = None
-    zones: tuple[str, ...] = ()
-    pillars: tuple[str, ...] = ()
-    scopes: tuple[str, ...] = ()
+    # the filters as read, by facet key (facets.py): ids, where a request may name a value by
+    # a name; also an attribute by the facet's plural (result.zones, result.years)
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # no record held every word: {"query": what was searched, "kept": [...], "dropped": [...]}
     relaxed: dict | None = None
     # zones the query or the filters name that have no measure yet: the zone's names and
@@ -116,11 +117,18 @@ class SearchResult:
                        f"yet (zone {zone['id']!r}).")
         return out
 
+    def __getattr__(self, name: str):
+        facet = BY_PLURAL.get(name)
+        if facet is None or not facet.filter:
+            raise AttributeError(name)
+        return tuple(self.__dict__.get("filters", {}).get(facet.key, ()))
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["results"] = data.pop("hits")
-        data["zones"], data["pillars"] = list(self.zones), list(self.pillars)
-        data["scopes"] = list(self.scopes)
+        data.pop("filters")
+        for facet in FILTERS:
+            data[facet.plural] = list(getattr(self, facet.plural))
         return data
 
 
@@ -261,23 +269,37 @@ class KnowledgeBase:
             self._finalizer()
 
     # -- search ------------------------------------------------------------------------
-    def _filters(self, gen: Generation, **given: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        """Zone, pillar and scope ids, each once; a name in either language stands for its
-        id (浙江 or Zhejiang for zhejiang). UnknownFilter, with the likeliest id, otherwise."""
+    def _filters(self, gen: Generation, zones: Sequence[str] = (), pillars: Sequence[str] = (),
+                 scopes: Sequence[str] = (), **more: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The filters given by the facets' plurals (zones=, pillars=, years=: facets.py) as
+        ids by facet key, each once; a name in either language stands for its id (浙江 or
+        Zhejiang for zhejiang). UnknownFilter, with the likeliest id and the known ones,
+        otherwise."""
+        given = chosen({"zones": zones, "pillars": pillars, "scopes": scopes, **more})
         out = {}
         for kind in FILTER_KINDS:
             aliases = gen.names[kind]
             ids = []
-            for value in given.get(kind) or ():
+            for value in given[kind]:
                 found = aliases.get(value.strip().lower())
                 if found is None:
-                    raise UnknownFilter(kind, value, closest(value, set(aliases.values())))
+                    known = [c["id"] for c in gen.choices[kind]]
+                    raise UnknownFilter(kind, value, closest(value, set(aliases.values())),
+                                        known if BY_KEY[kind].list_known else None)
                 ids.append(found)
             out[kind] = tuple(dict.fromkeys(ids))
         return out
 
+    def facet_choices(self) -> dict[str, list[dict]]:
+        """Each facet's allowed values in order, with their names in both languages and the
+        aliases they may be named by (facets.py): the panels', the notes' and the API's."""
+        return {kind: [dict(c) for c in choices] for kind, choices in self._gen.choices.items()}
+
     def search(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
-               page: int = 1, per_page: int = 20, scopes: Sequence[str] = ()) -> SearchResult:
+               page: int = 1, per_page: int = 20, scopes: Sequence[str] = (),
+               **filters: Sequence[str]) -> SearchResult:
+        """A page of the measures matching `query` within the filters: zones, pillars, scopes
+        and every other facet's plural (years=...; facets.py)."""
         if page < 1:
             raise BadRequest(Note("page_min", "page must be 1 or more"))
         if not 1 <= per_page <= MAX_PER_PAGE:
@@ -285,7 +307,7 @@ class KnowledgeBase:
                                       most=MAX_PER_PAGE))
         query = self._clean_query(query)
         gen = self._gen
-        filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
+        filters = self._filters(gen, zones, pillars, scopes, **filters)
         parsed = gen.builder.parse(query)
         result = self._resolve(gen, parsed, filters, page, per_page)
         result.query = query
@@ -420,14 +442,14 @@ class KnowledgeBase:
 
     def export(self, query: str = "", zones: Sequence[str] = (), pillars: Sequence[str] = (),
                limit: int = 10_000, order: str = "relevance",
-               scopes: Sequence[str] = ()) -> SearchResult:
+               scopes: Sequence[str] = (), **filters: Sequence[str]) -> SearchResult:
         """Up to `limit` matching measures without snippets, for exports and feeds; `order`
         is "relevance" (the search's order; newest first for an empty query) or "newest"."""
         if order not in ("relevance", "newest"):
             raise BadRequest(Note("order_values", "order must be relevance or newest"))
         query = self._clean_query(query)
         gen = self._gen
-        filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
+        filters = self._filters(gen, zones, pillars, scopes, **filters)
         parsed = gen.builder.parse(query)
         result = self._resolve(gen, parsed, filters, 1, max(1, limit), snippets=False,
                                newest_first=order == "newest", offer=False)
@@ -435,10 +457,10 @@ class KnowledgeBase:
         return result
 
     def counts_by_year(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
-                       scopes: Sequence[str] = ()) -> dict[int, int]:
-        """How many measures are dated in each year, for the zones, pillars and scopes given."""
+                       scopes: Sequence[str] = (), **filters: Sequence[str]) -> dict[int, int]:
+        """How many measures are dated in each year, for the filters given."""
         gen = self._gen
-        mask = self._browse_mask(gen, zones, pillars, scopes)
+        mask = self._browse_mask(gen, zones, pillars, scopes, **filters)
         mask = gen.live if mask is None else gen.live & mask
         counts = np.bincount(gen.years[mask], minlength=1)
         return {int(y): int(c) for y, c in enumerate(counts) if c}
@@ -496,8 +518,7 @@ class KnowledgeBase:
                 hit.matched_words = [w for w, mask in held.items() if mask[docnum]]
             hits.append(hit)
         out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
-                           facets, notes=list(parsed.notes), zones=filters["zone"],
-                           pillars=filters["pillar"], scopes=filters["scope"])
+                           facets, notes=list(parsed.notes), filters=dict(filters))
         if words and allowed is not None:
             out.matched_words = [w for w, mask in held.items() if (mask & allowed).any()]
         return out
@@ -512,11 +533,12 @@ class KnowledgeBase:
 
     def measures(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
                  source: str | None = None, limit: int | None = None,
-                 no_zone: bool = False, scopes: Sequence[str] = ()) -> list[Hit]:
+                 no_zone: bool = False, scopes: Sequence[str] = (),
+                 **filters: Sequence[str]) -> list[Hit]:
         """Matching measures, newest first, at most `limit`; `no_zone`: only those whose
         source names no zone."""
         gen = self._gen
-        allowed = self._browse_mask(gen, zones, pillars, scopes, no_zone)
+        allowed = self._browse_mask(gen, zones, pillars, scopes, no_zone, **filters)
         order = gen.newest if allowed is None else gen.newest[allowed[gen.newest]]
         hits = []
         for docnum in order.tolist():
@@ -528,14 +550,15 @@ class KnowledgeBase:
         return hits
 
     def count(self, zones: Sequence[str] = (), pillars: Sequence[str] = (),
-              no_zone: bool = False, scopes: Sequence[str] = ()) -> int:
+              no_zone: bool = False, scopes: Sequence[str] = (), **filters: Sequence[str]) -> int:
         """How many measures `measures()` would list with these arguments and no limit."""
         gen = self._gen
-        allowed = self._browse_mask(gen, zones, pillars, scopes, no_zone)
+        allowed = self._browse_mask(gen, zones, pillars, scopes, no_zone, **filters)
         return gen.count if allowed is None else gen.count_in(allowed)
 
-    def _browse_mask(self, gen: Generation, zones, pillars, scopes, no_zone: bool = False):
-        filters = self._filters(gen, zone=zones, pillar=pillars, scope=scopes)
+    def _browse_mask(self, gen: Generation, zones, pillars, scopes, no_zone: bool = False,
+                     **more):
+        filters = self._filters(gen, zones, pillars, scopes, **more)
         allowed = intersect(*(gen.any_of(kind, ids) for kind, ids in filters.items()))
         if no_zone:
             named = gen.any_of("zone", list(gen.zones))

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import re
 
+from .facets import FACETS, PREFIXES
 from .fields import closest
 from .notes import Note
 
 MAX_QUERY_LENGTH = 500
-FIELD_ALIASES = {"zone": "zones", "zones": "zones", "tag": "tags", "tags": "tags",
-                 "pillar": "pillar", "status": "status", "title": "title",
-                 "title_zh": "title", "body": "body", "id": "id", "date": "date",
-                 "scope": "scopes", "scopes": "scopes"}
-FIELDS_SHOWN = "zone, pillar, scope, tag, status, title"
+# prefix -> index field: the facets' (facets.py: zone:, pillar:, scope:, status:, year:) and
+# the text's
+FIELD_ALIASES = {**PREFIXES, "tag": "tags", "tags": "tags", "title": "title",
+                 "title_zh": "title", "body": "body", "id": "id", "date": "date"}
+# named in a note on an unknown field: the filters' first, then tag:, the other facets', title:
+FIELDS_SHOWN = ", ".join([*(f.prefixes[0] for f in FACETS if f.filter), "tag",
+                          *(f.prefixes[0] for f in FACETS if not f.filter), "title"])
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 BINARY_OPERATORS = OPERATORS - {"NOT"}
 # a field with a quoted value stays one segment: title:"negative list"

@@ -1,5 +1,6 @@
 """What a query's words may name besides the records' own words: zones (by id, name, short
-name in either language, or a place inside them), pillars, scopes, statuses, field names,
+name in either language, or a place inside them), the values of the other facets
+(facets.py: pillars, scopes, statuses, years), field names,
 synonyms and glossary terms. Built once per index generation from its taxonomy snapshot.
 
 Two uses: a word of this vocabulary is never "corrected" to another (spelling.py: `Hainan`
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .analysis import has_chinese
-from .model import SCOPES, STATUSES
+from .facets import FACETS
 from .normalize import normalize
 from .places import ftz_terms, official_name_patterns
 from .syntax import FIELD_ALIASES, OPERATORS
@@ -28,22 +29,27 @@ def name_words(name: str) -> tuple[str, ...]:
 
 class QueryVocabulary:
     def __init__(self, zones: dict[str, dict], pillars: dict[str, dict],
-                 places: list[tuple] = (), synonyms=(), glossary=()):
+                 places: list[tuple] = (), synonyms=(), glossary=(), choices=None):
+        """`choices`: each facet's allowed values by facet key (facets.py, as a Generation
+        derives them); by default those of the zones and pillars given."""
         self.zones, self.pillars = zones, pillars
+        if choices is None:
+            snapshot = {"zones": list(zones.values()), "pillars": list(pillars.values())}
+            choices = {f.key: f.choices(snapshot, lambda _name: []) for f in FACETS}
         # every name of a zone: lowercase -> zone id (zone:... takes any of them)
         names: list[tuple[str, str]] = []
         for z in zones.values():
             names += [(z["id"], n) for n in (z["id"], z["short"], z["short_zh"], z["name"], z["name_zh"])]
         names += [(zone, name) for zone, name, *_kind in places if zone in zones]
-        self.zone_aliases = {" ".join(n.lower().split()): zone for zone, n in names}
+        # what a prefix (zone:, pillar:, year: ...) may name each facet's values by: lowercase
+        # -> id; a zone by its places too
+        self.aliases = {f.key: {" ".join(a.lower().split()): c["id"] for c in choices[f.key]
+                                for a in c["aliases"]} for f in FACETS}
+        self.aliases["zone"] = {" ".join(n.lower().split()): zone for zone, n in names}
         # places inside a zone (not other names of the zone itself): lowercase -> zone id;
         # a query that names one is told that measures are recorded by zone
         self.place_zone = {" ".join(name.lower().split()): zone
                            for zone, name, *kind in places if zone in zones and kind != ["name"]}
-        self.pillar_aliases = {" ".join(n.lower().split()): p["id"] for p in pillars.values()
-                               for n in (p["id"], p["name"], p["name_zh"])}
-        self.scope_aliases = {s: s for s in SCOPES}
-        self.status_aliases = {s: s for s in STATUSES}
         # how a query's words can name a zone: runs of words, or Chinese written anywhere
         self._zone_by_words: dict[tuple[str, ...], str] = {}
         self._zone_by_chinese: dict[str, str] = {}
@@ -57,8 +63,9 @@ class QueryVocabulary:
         self._zone_forms(zones, places, synonyms)
         terms = [t for g in self.groups for t in g]
         self.known_words = {w for text in (
-            *terms, *(n for _zone, n in names), *(n for p in pillars.values() for n in (p["id"], p["name"])),
-            *SCOPES, *STATUSES, *FIELD_ALIASES) for w in _WORD_RE.findall(text.lower())}
+            *terms, *(n for _zone, n in names), *(n for kind, aliases in self.aliases.items()
+                                                  if kind != "zone" for n in aliases),
+            *FIELD_ALIASES) for w in _WORD_RE.findall(text.lower())}
         self.known_words |= {op.lower() for op in OPERATORS}
 
     def _zone_forms(self, zones: dict[str, dict], places, synonyms) -> None:

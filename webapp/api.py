@@ -92,5 +92,6 @@ def batch(batch_id: str):
 @bp.get("/openapi.json")
 def openapi():
     kb = get_kb()
-    return describe([f["id"] for f in kb.reform_fields()], [z["id"] for z in kb.zones()],
-                    [p["id"] for p in kb.pillars()])
+    return describe([f["id"] for f in kb.reform_fields()],
+                    {kind: [c["id"] for c in choices]
+                     for kind, choices in kb.facet_choices().items()})

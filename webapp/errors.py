@@ -9,6 +9,7 @@ from flask_babel import gettext as _, lazy_gettext
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from indexer.errors import BadRequest, FtzError, IndexMissing, UnknownFilter
+from indexer.facets import BY_KEY
 
 from .i18n import current_lang
 from .notes import localized as localized_note
@@ -56,15 +57,16 @@ def _fixed_search_url(error: UnknownFilter) -> str | None:
 
 def handle_ftz_error(error: FtzError):
     if isinstance(error, UnknownFilter):
-        kind = {"zone": _("zone"), "pillar": _("pillar"), "scope": _("scope")}.get(error.kind, error.kind)
+        # the facet's words in the page's language (indexer/facets.py, the catalog)
+        facet = BY_KEY.get(error.kind)
+        kind = _(facet.noun) if facet else error.kind
         message = str(error) if current_lang() == "en" or _wants_json() else (
             _("There is no %(kind)s %(value)s.", kind=kind, value=repr(error.value)))
         return _respond(
             400, message, "errors/400.html",
-            {"zone": _("Unknown zone"), "pillar": _("Unknown pillar"),
-             "scope": _("Unknown scope")}.get(error.kind, _("Bad request")),
+            _(facet.unknown) if facet and facet.unknown else _("Bad request"),
             api_extras={"kind": error.kind, "value": error.value,
-                        "suggestion": error.suggestion},
+                        "suggestion": error.suggestion, "known": error.known},
             suggestion=error.suggestion, fixed_url=_fixed_search_url(error),
         )
     if isinstance(error, BadRequest):

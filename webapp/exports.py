@@ -1,8 +1,8 @@
 """Take results away: any search or browse as CSV, JSON or an Atom feed, with /search's
 parameters; a batch of the replication register as CSV.
 
-``/search.csv``, ``/search.json`` and ``/search.atom`` read q, zone (repeatable) and pillar
-(repeatable) exactly as ``/search`` does. The CSV and JSON hold every matching measure, not a
+``/search.csv``, ``/search.json`` and ``/search.atom`` read q and the facets' parameters (zone,
+pillar, scope, year, each repeatable; indexer/facets.py) exactly as ``/search`` does. The CSV and JSON hold every matching measure, not a
 page of them, up to EXPORT_LIMIT (10,000 unless configured); the feed holds the newest
 FEED_ENTRIES of them.
 """
@@ -45,8 +45,7 @@ def export_links(params: SearchParams) -> dict[str, str]:
 
 def matching_measures(kb, params: SearchParams, limit: int, order: str = "relevance"):
     """(SearchResult, up to ``limit`` hits) in the search's order, or newest first."""
-    result = kb.export(params.query, zones=params.zones, pillars=params.pillars,
-                       scopes=params.scopes, limit=limit, order=order)
+    result = kb.export(params.query, limit=limit, order=order, **params.filter_kwargs())
     return result, result.hits
 
 
@@ -87,7 +86,7 @@ def file_name(params: SearchParams, extension: str) -> str:
     `params` are the resolved ones (SearchParams.resolved): a header holds Latin-1 only, and
     a zone named 上海 is zone shanghai here."""
     words = re.findall(r"[a-z0-9]+", params.query.lower())[:5]
-    parts = ["ftz-measures", *params.zones, *params.pillars, *params.scopes, *words]
+    parts = ["ftz-measures", *(v for values in params.filters.values() for v in values), *words]
     return "-".join(parts)[:120] + "." + extension
 
 
@@ -133,9 +132,8 @@ def json_export():
     params = params.resolved(first)
     response = current_app.json.response({
         "query": params.query,
-        "zones": list(params.zones),
-        "pillars": list(params.pillars),
-        "scopes": list(params.scopes),
+        # the filters, by each facet's plural (zones, pillars, scopes, years: indexer/facets.py)
+        **{plural: list(values) for plural, values in params.filter_kwargs().items()},
         "total": first.total,
         "truncated": len(rows) < first.total,
         # what was exported when the query as typed found nothing (a correction, words left out)

@@ -11,26 +11,27 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 
+from indexer.facets import BY_KEY, BY_PLURAL, FILTERS
+
 from .i18n import first
 from .params import SearchParams
 
 
-def search_url(params: SearchParams, *, query: str | None = None, zones=None, pillars=None,
-               scopes=None, page: int = 1, default_per_page: int = 20) -> str:
-    """The /search URL for ``params`` with some parts replaced (page resets to 1 by default)."""
+def search_url(params: SearchParams, *, query: str | None = None, page: int = 1,
+               default_per_page: int = 20, **replaced) -> str:
+    """The /search URL for ``params`` with some parts replaced (page resets to 1 by default):
+    the query, or a facet's values by its plural (zones=..., years=...; indexer/facets.py)."""
     query = params.query if query is None else query
-    zones = params.zones if zones is None else zones
-    pillars = params.pillars if pillars is None else pillars
-    scopes = params.scopes if scopes is None else scopes
+    chosen = dict(params.filters)
+    for plural, values in replaced.items():
+        if values is not None:
+            chosen[BY_PLURAL[plural].key] = tuple(values)
     args: dict = {}
     if query:
         args["q"] = query
-    if zones:
-        args["zone"] = list(zones)
-    if pillars:
-        args["pillar"] = list(pillars)
-    if scopes:
-        args["scope"] = list(scopes)
+    for facet in FILTERS:
+        if chosen.get(facet.key):
+            args[facet.key] = list(chosen[facet.key])
     if page > 1:
         args["page"] = page
     if params.per_page != default_per_page:
@@ -54,7 +55,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class FacetGroup:
-    param: str  # "zone", "pillar" or "scope"
+    param: str  # the facet's key and URL parameter: "zone", "pillar", "scope", "year"
     title: str
     values: list[FacetValue]
 
@@ -69,46 +70,34 @@ class ActiveFilter:
 
 def scope_taxonomy() -> list[dict]:
     """The steps of a measure's spread as facet values, in both languages."""
-    # each name once in each language (`first` and `second` choose), never translated twice
-    return [{"id": "province", "name": "Replicated province-wide", "name_zh": "省（市）内复制推广"},
-            {"id": "national", "name": "Replicated nationwide", "name_zh": "全国复制推广"},
-            {"id": "best-practice-case", "name": "Best-practice case", "name_zh": "最佳实践案例"}]
+    return [{"id": c["id"], "name": c["name"], "name_zh": c["name_zh"]}
+            for c in BY_KEY["scope"].choices({}, lambda _name: [])]
 
 
-_KWARG = {"zone": "zones", "pillar": "pillars", "scope": "scopes"}
-
-
-def build_facets(params: SearchParams, counts: dict, zones: list[dict], pillars: list[dict],
+def build_facets(params: SearchParams, counts: dict, choices: dict[str, list[dict]],
                  default_per_page: int = 20) -> tuple[list[FacetGroup], list[ActiveFilter]]:
-    """Facet groups in taxonomy order, values with no match hidden unless selected."""
-    def group(param: str, title: str, taxonomy: list[dict], label_key: str, label_zh_key: str,
-              selected: tuple[str, ...]) -> FacetGroup:
+    """A group per filter facet (indexer/facets.py), in the registry's order, its values in
+    the order of their allowed values (`choices`, the facade's facet_choices()); values with
+    no match hidden unless selected."""
+    groups, active = [], []
+    for facet in FILTERS:
+        selected = params.chosen(facet.key)
         values = []
-        for item in taxonomy:
-            count = counts.get(param, {}).get(item["id"], 0)
+        for item in choices.get(facet.key, ()):
+            count = counts.get(facet.key, {}).get(item["id"], 0)
             chosen = item["id"] in selected
             if not count and not chosen:
                 continue
-            changed = _toggled(selected, item["id"])
-            url = search_url(params, default_per_page=default_per_page, **{_KWARG[param]: changed})
-            values.append(FacetValue(item["id"], item[label_key], item[label_zh_key], count,
-                                     chosen, url))
-        return FacetGroup(param, title, values)
-
-    scopes = scope_taxonomy()
-    groups = [
-        group("zone", _("Zone"), zones, "short", "short_zh", params.zones),
-        group("pillar", _("Pillar"), pillars, "name", "name_zh", params.pillars),
-        group("scope", _("Spread"), scopes, "name", "name_zh", params.scopes),
-    ]
-    names = {"zone": {z["id"]: first(z, "short") for z in zones},
-             "pillar": {p["id"]: first(p, "name") for p in pillars},
-             "scope": {s["id"]: first(s, "name") for s in scopes}}
-    chosen = {"zone": params.zones, "pillar": params.pillars, "scope": params.scopes}
-    active = [ActiveFilter(param, value, names[param].get(value, value),
-                           search_url(params, default_per_page=default_per_page,
-                                      **{_KWARG[param]: _toggled(chosen[param], value)}))
-              for param in ("zone", "pillar", "scope") for value in chosen[param]]
+            url = search_url(params, default_per_page=default_per_page,
+                             **{facet.plural: _toggled(selected, item["id"])})
+            values.append(FacetValue(item["id"], item["name"], item["name_zh"], count, chosen,
+                                     url))
+        groups.append(FacetGroup(facet.key, _(facet.title), values))
+        names = {item["id"]: first(item, "name") for item in choices.get(facet.key, ())}
+        active += [ActiveFilter(facet.key, value, names.get(value, value),
+                                search_url(params, default_per_page=default_per_page,
+                                           **{facet.plural: _toggled(selected, value)}))
+                   for value in selected]
     return groups, active
 
 

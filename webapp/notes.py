@@ -11,11 +11,9 @@ from __future__ import annotations
 from flask_babel import get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 
-from .names import SCOPE_NAMES, STATUS_NAMES
+from indexer.facets import BY_KEY
 
-# the kinds of value a query can name (zone:, pillar:, scope:, status:)
-_KINDS = {"zone": lazy_gettext("zone"), "pillar": lazy_gettext("pillar"),
-          "scope": lazy_gettext("scope"), "status": lazy_gettext("status")}
+from .names import SCOPE_NAMES, STATUS_NAMES
 
 _MESSAGES = {
     "fuzzy": lazy_gettext("Fuzzy matching (%(shown)s) is not supported; the word was searched "
@@ -86,11 +84,12 @@ def _known_names(kind: str, known: str) -> str:
     (物流通道和服务（pillar:logistics）), on an English page as the ids the engine listed."""
     if not _chinese():
         return known
-    if kind == "pillar":
-        from .kb import get_kb  # the taxonomy's names; notes are made inside a request
-        names = {p["id"]: p.get("name_zh") or p["name"] for p in get_kb().pillars()}
+    if kind in _VALUE_NAMES:
+        names = {k: str(v) for k, v in _VALUE_NAMES[kind].items()}
     else:
-        names = {k: str(v) for k, v in _VALUE_NAMES.get(kind, {}).items()}
+        from .kb import get_kb  # the facet's allowed values; notes are made inside a request
+        names = {c["id"]: c["name_zh"] for c in get_kb().facet_choices().get(kind, ())
+                 if c.get("name_zh")}
     return "、".join(f"{names[i]}（{kind}:{i}）" if i in names else f"{kind}:{i}"
                     for i in known.split(", "))
 
@@ -113,7 +112,8 @@ def _matched(params: dict, how: str) -> str:
 
 
 def _unknown_value(params: dict) -> str:
-    values = {**params, "kind": str(_KINDS.get(params["kind"], params["kind"])),
+    facet = BY_KEY.get(params["kind"])
+    values = {**params, "kind": gettext(facet.noun) if facet else params["kind"],
               "field": params["kind"]}
     if params.get("known"):
         values["known"] = _known_names(params["kind"], params["known"])

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import copy
 
-from indexer.model import ISSUERS, SCOPES
+from indexer.facets import FACETS, FILTER_KINDS, FILTERS
+from indexer.model import ISSUERS
 from indexer.querying import MAX_QUERY_LENGTH
-from indexer.search import FILTER_KINDS, MAX_PER_PAGE
+from indexer.search import MAX_PER_PAGE
 
 from .params import MAX_PAGE
 
 _ID = {"type": "string", "pattern": "^[a-z0-9-]+$"}
+
+
+def _facet_parameter(facet) -> dict:
+    """A filter facet's query parameter (indexer/facets.py); its enum, the facet's allowed
+    values, is filled in when the description is served (describe)."""
+    return {"name": facet.key, "in": "query", "required": False, "explode": True,
+            "style": "form", "description": facet.api,
+            "schema": {"type": "array", "items": {"type": "string"}}}
+
+
+_PREFIXES = ", ".join(f"{f.prefixes[0]}:" for f in FACETS)
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _STATUS = {"type": ["string", "null"], "enum": ["piloted", "replicated", "nationwide", None]}
 _QUOTE = {"type": ["string", "null"],
@@ -104,42 +116,23 @@ OPENAPI: dict = {
         "/api/search": {
             "get": {
                 "operationId": "searchMeasures",
-                "summary": "Search measures, with facet counts by zone, pillar and scope",
+                "summary": f"Search measures, with facet counts by {', '.join(FILTER_KINDS)}",
                 "description": (
                     "Full-text search in English and Chinese. An empty `q` browses every "
                     "matching measure, newest first. Several `zone` parameters mean any of "
-                    "them; zones, pillars and scopes combine with AND. Facet counts are "
-                    "disjunctive: each facet's counts ignore its own filter."
+                    f"them; the filters ({', '.join(FILTER_KINDS)}) combine with AND. Facet "
+                    "counts are disjunctive: each facet's counts ignore its own filter."
                 ),
                 "parameters": [
                     {"name": "q", "in": "query", "required": False,
                      "description": "Search words in English or Chinese; \"phrases\", AND, OR, "
-                                    "NOT, brackets, prefix* and the fields zone:, pillar:, "
-                                    "scope:, tag:, status: and title: (README, Search syntax). "
+                                    f"NOT, brackets, prefix* and the fields {_PREFIXES} tag: "
+                                    "and title: (README, Search syntax). "
                                     "When no measure holds every word, the least useful words "
                                     "are left out and `relaxed` says which.",
                      "schema": {"type": "string", "default": "", "maxLength": MAX_QUERY_LENGTH}},
-                    # The enums of zone and pillar are the knowledge base's ids, filled in
-                    # when the description is served (describe).
-                    {"name": "zone", "in": "query", "required": False, "explode": True,
-                     "style": "form",
-                     "description": "Zone id (see /api/zones); repeat for any of several zones. "
-                                    "A zone's name in English or Chinese (Shanghai, 上海) is "
-                                    "read as its id too.",
-                     "schema": {"type": "array", "items": {"type": "string"}}},
-                    {"name": "pillar", "in": "query", "required": False, "explode": True,
-                     "style": "form",
-                     "description": "Pillar id (see /api/pillars); repeat for any of several. "
-                                    "A pillar's name in English or Chinese is read as its id "
-                                    "too.",
-                     "schema": {"type": "array", "items": {"type": "string"}}},
-                    {"name": "scope", "in": "query", "required": False, "explode": True,
-                     "style": "form",
-                     "description": "How far the measure spread, by a lineage step a source "
-                                    "states: `province` (replicated province-wide), `national` "
-                                    "(replicated nationwide), `best-practice-case` (a MOFCOM "
-                                    "best-practice case); repeat for any of several.",
-                     "schema": {"type": "array", "items": {"type": "string", "enum": list(SCOPES)}}},
+                    # one per filter facet, in the registry's order
+                    *(_facet_parameter(facet) for facet in FILTERS),
                     {"name": "page", "in": "query", "required": False,
                      "description": "Page number from 1; a page past the end is empty.",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
@@ -152,8 +145,8 @@ OPENAPI: dict = {
                 ],
                 "responses": {
                     "200": _ok("One page of results", "SearchResult"),
-                    "400": _error("Unknown zone, pillar or scope, or page/per_page out of "
-                                  "range or not a number"),
+                    "400": _error(f"Unknown {', '.join(FILTER_KINDS)} value, or page/per_page "
+                                  "out of range or not a number"),
                 },
             }
         },
@@ -215,6 +208,9 @@ OPENAPI: dict = {
                              "description": "The kind of an unknown filter value"},
                     "value": {"type": "string"},
                     "suggestion": {"type": ["string", "null"]},
+                    "known": {"type": ["array", "null"], "items": {"type": "string"},
+                              "description": "The values the filter knows, where they are few "
+                                             "enough to list"},
                 },
             },
             "Hit": {
@@ -281,15 +277,10 @@ OPENAPI: dict = {
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {
                         "type": "object",
-                        "required": ["zone", "pillar", "scope"],
-                        "properties": {
-                            "zone": {"type": "object",
-                                     "additionalProperties": {"type": "integer"}},
-                            "pillar": {"type": "object",
-                                       "additionalProperties": {"type": "integer"}},
-                            "scope": {"type": "object",
-                                      "additionalProperties": {"type": "integer"}},
-                        },
+                        "required": list(FILTER_KINDS),
+                        "properties": {kind: {"type": "object",
+                                              "additionalProperties": {"type": "integer"}}
+                                       for kind in FILTER_KINDS},
                     },
                     "suggestion": {"type": ["string", "null"],
                                    "description": "A likelier spelling of the whole query; "
@@ -513,12 +504,12 @@ OPENAPI: dict = {
 }
 
 
-def describe(reform_fields: list[str], zones: list[str], pillars: list[str]) -> dict:
+def describe(reform_fields: list[str], choices: dict[str, list[str]]) -> dict:
     """The description with the allowed values that are data: the ids of the fields of
-    reform, the zones and the pillars."""
+    reform, and each facet's allowed values (`choices`, by facet key)."""
     doc = copy.deepcopy(OPENAPI)
     for parameter in doc["paths"]["/api/search"]["get"]["parameters"]:
-        allowed = {"zone": zones, "pillar": pillars}.get(parameter["name"])
+        allowed = choices.get(parameter["name"]) if parameter["name"] in FILTER_KINDS else None
         if allowed is not None:
             parameter["schema"]["items"]["enum"] = list(allowed)
     item = doc["components"]["schemas"]["BatchItem"]["properties"]

@@ -81,7 +81,7 @@ def search():
     result = kb.search(**params.search_kwargs())
     params = params.resolved(result)  # a zone named Shanghai is the facet shanghai, selected
     zones, pillars = _taxonomy(kb)
-    groups, active = facets.build_facets(params, result.facets, zones, pillars, per_page)
+    groups, active = facets.build_facets(params, result.facets, kb.facet_choices(), per_page)
     suggestion_url = (facets.search_url(params, query=result.suggestion, default_per_page=per_page)
                       if result.suggestion else None)
     original_url = (facets.search_url(params, query=result.corrected_from,
@@ -131,7 +131,7 @@ def compare():
         min_zones=MIN_ZONES,
         max_zones=MAX_ZONES,
         zones=zones,
-        exports=export_links(SearchParams(zones=chosen)) if comparison else None,
+        exports=export_links(SearchParams(filters={"zone": tuple(chosen)})) if comparison else None,
         **_lookups(zones, pillars),
     ), status
 
@@ -150,7 +150,7 @@ def zone(zone_id: str):
         "zone.html",
         zone=found,
         groups=grouping.by_pillar(kb, zone_id, pillars),
-        exports=export_links(SearchParams(zones=(zone_id,))),
+        exports=export_links(SearchParams(filters={"zone": (zone_id,)})),
         **_lookups(zones, pillars),
     )
 
@@ -171,7 +171,7 @@ def pillar(pillar_id: str):
         source=kb.source(found["source"]) if found.get("source") else None,
         listed=grouping.pillar_list(kb, found),
         tile_map=charts.tile_map(zones, kb.search("", pillars=[pillar_id], per_page=1).facets["zone"]),
-        exports=export_links(SearchParams(pillars=(pillar_id,))),
+        exports=export_links(SearchParams(filters={"pillar": (pillar_id,)})),
         **_lookups(zones, pillars),
     )
 

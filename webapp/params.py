@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BaseConverter
 
 from indexer.errors import BadRequest
+from indexer.facets import BY_PLURAL, FILTERS
 from indexer.notes import Note
 
 
@@ -20,35 +21,56 @@ class IdConverter(BaseConverter):
 
 @dataclass(frozen=True)
 class SearchParams:
+    """A search's query, filters and page. `filters` holds each filter facet's values by its
+    key, which is its URL parameter (zone=, pillar=, scope=, year=: indexer/facets.py); they
+    read as attributes by the facet's plural too (params.zones, params.years)."""
+
     query: str = ""
-    zones: tuple[str, ...] = ()
-    pillars: tuple[str, ...] = ()
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     page: int = 1
     per_page: int = 20
-    scopes: tuple[str, ...] = ()  # how far the measures spread: province, national, ...
+
+    def __getattr__(self, name: str):
+        facet = BY_PLURAL.get(name)
+        if facet is None or not facet.filter:
+            raise AttributeError(name)
+        return tuple(self.__dict__.get("filters", {}).get(facet.key, ()))
+
+    def chosen(self, key: str) -> tuple[str, ...]:
+        """The values chosen of one facet (by its key)."""
+        return tuple(self.filters.get(key, ()))
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter is chosen."""
+        return any(self.filters.values())
+
+    def with_filter(self, key: str, values) -> SearchParams:
+        return replace(self, filters={**self.filters, key: tuple(values)})
 
     def search_kwargs(self) -> dict:
-        return {"query": self.query, "zones": self.zones, "pillars": self.pillars,
-                "scopes": self.scopes, "page": self.page, "per_page": self.per_page}
+        return {"query": self.query, "page": self.page, "per_page": self.per_page,
+                **self.filter_kwargs()}
+
+    def filter_kwargs(self) -> dict:
+        """The filters as the facade's keywords (zones=..., years=...)."""
+        return {f.plural: self.chosen(f.key) for f in FILTERS}
 
     def resolved(self, result) -> SearchParams:
-        """These parameters with the filters as the facade read them (a SearchResult's zones,
-        pillars and scopes): ids, where the request may name a zone or pillar by a name in
-        either language (Shanghai, 上海). Links, facets and file names are made of ids."""
-        return replace(self, zones=tuple(result.zones), pillars=tuple(result.pillars),
-                       scopes=tuple(result.scopes))
+        """These parameters with the filters as the facade read them (a SearchResult's
+        `filters`): ids, where the request may name a zone or pillar by a name in either
+        language (Shanghai, 上海). Links, facets and file names are made of ids."""
+        return replace(self, filters={f.key: tuple(result.filters.get(f.key, ()))
+                                      for f in FILTERS})
 
     def filter_args(self) -> dict:
-        """URL parameters of what the search chooses (q, zone, pillar, scope), without paging."""
+        """URL parameters of what the search chooses (q and each facet's), without paging."""
         args: dict = {}
         if self.query:
             args["q"] = self.query
-        if self.zones:
-            args["zone"] = list(self.zones)
-        if self.pillars:
-            args["pillar"] = list(self.pillars)
-        if self.scopes:
-            args["scope"] = list(self.scopes)
+        for facet in FILTERS:
+            if self.chosen(facet.key):
+                args[facet.key] = list(self.chosen(facet.key))
         return args
 
 
@@ -84,7 +106,8 @@ def _values(args: MultiDict, name: str) -> tuple[str, ...]:
 
 
 def parse_search_params(args: MultiDict, default_per_page: int = 20) -> SearchParams:
-    """Read q, zone (repeatable), pillar (repeatable), scope (repeatable), page and per_page.
+    """Read q, each filter facet's parameter (zone, pillar, scope, year: each repeatable;
+    indexer/facets.py), page and per_page.
 
     The query loses the characters no page or feed can show, and runs of spaces.
 
@@ -94,9 +117,7 @@ def parse_search_params(args: MultiDict, default_per_page: int = 20) -> SearchPa
     """
     return SearchParams(
         query=_query(args),
-        zones=_values(args, "zone"),
-        pillars=_values(args, "pillar"),
-        scopes=_values(args, "scope"),
+        filters={f.key: _values(args, f.key) for f in FILTERS},
         page=_int_param(args, "page", 1),
         per_page=_int_param(args, "per_page", default_per_page),
     )

@@ -1,0 +1,151 @@
+"""The facet registry: each facet declared once, and read by everything that filters by it.
+
+A facet (Datasette's facet classes are the model) is one way of narrowing the measures: by
+zone, pillar, spread (scope), status, year. Its declaration says
+
+- `key`: its name everywhere a single name is wanted: the URL parameter (`zone=`), the key of
+  its counts (`facets["zone"]`), the kind of an unknown value ("unknown zone 'x'");
+- `plural`: the facade's keyword and the result's attribute (`zones=`, `result.zones`);
+- `field`: the index field holding a record's values (`schema.py` builds it from here);
+- `prefixes`: the query syntax's names for it (`zone:`, `zones:`);
+- `title`, `noun`, `unknown`: the panel's heading, the word in a sentence, an error page's
+  title, in English; they are gettext ids (marked with `_` below for `pybabel extract`), and
+  their Chinese is in the web app's catalog (webapp/translations/);
+- `values`: how a record (model.Measure) yields its values;
+- `choices`: its allowed values, each with its names in both languages and the aliases a URL
+  parameter or the query syntax may name it by, from the taxonomy snapshot of an index
+  generation (zones.yaml, pillars.yaml) or the indexed records (their dates).
+
+Adding a facet is one more `Facet(...)` in FACETS (with the Chinese of its three messages in
+the catalog, and tests); nothing else names the facets one by one.
+
+This module imports neither Whoosh nor Flask: the web app reads it as the indexer does.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
+
+from .model import SCOPES, STATUSES
+
+
+def _(message: str) -> str:
+    """A gettext id, extracted by pybabel (babel.cfg) and translated by the web app."""
+    return message
+
+
+Choice = dict  # {"id", "name", "name_zh", "aliases"}: one allowed value
+# the taxonomy snapshot of a generation, and the stored column of a sortable field by name
+Columns = Callable[[str], list]
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    plural: str
+    field: str
+    prefixes: tuple[str, ...]
+    title: str
+    noun: str
+    unknown: str
+    values: Callable[[object], Iterable[str]]
+    choices: Callable[[Mapping, Columns], list[Choice]]
+    many: bool = False  # a record may have several values (a comma-separated keyword field)
+    lowercase: bool = False  # the index field lowercases its values
+    filter: bool = True  # a URL parameter, a facade filter and a panel; False: query syntax only
+    list_known: bool = True  # a note on an unknown value lists the known ones
+    api: str = ""  # the OpenAPI description of its parameter
+
+    def index_values(self, measure) -> str:
+        """The record's values as its index field holds them."""
+        values = [v for v in self.values(measure) if v]
+        return ",".join(values) if self.many else (values[0] if values else "")
+
+
+def _choice(id_: str, name: str, name_zh: str | None, *aliases: str) -> Choice:
+    return {"id": id_, "name": name, "name_zh": name_zh,
+            "aliases": tuple(dict.fromkeys(a for a in (id_, *aliases) if a))}
+
+
+def _zones(snapshot: Mapping, _columns: Columns) -> list[Choice]:
+    return [_choice(z["id"], z["short"], z["short_zh"], z["short"], z["short_zh"], z["name"],
+                    z["name_zh"]) for z in snapshot["zones"]]
+
+
+def _pillars(snapshot: Mapping, _columns: Columns) -> list[Choice]:
+    return [_choice(p["id"], p["name"], p["name_zh"], p["name"], p["name_zh"])
+            for p in snapshot["pillars"]]
+
+
+# the steps of a measure's spread as the facet panel names them, in both languages (each
+# name once in each language, never translated twice)
+SCOPE_NAMES = {"province": ("Replicated province-wide", "省（市）内复制推广"),
+               "national": ("Replicated nationwide", "全国复制推广"),
+               "best-practice-case": ("Best-practice case", "最佳实践案例")}
+
+
+def _scopes(_snapshot: Mapping, _columns: Columns) -> list[Choice]:
+    return [_choice(s, *SCOPE_NAMES[s]) for s in SCOPES]
+
+
+def _statuses(_snapshot: Mapping, _columns: Columns) -> list[Choice]:
+    return [_choice(s, s, None) for s in STATUSES]
+
+
+def _years(_snapshot: Mapping, columns: Columns) -> list[Choice]:
+    """The years the records are dated in, newest first (a date may be a year, a month or a
+    day: 2023, 2023-06, 2023-06-01)."""
+    years = {str(d)[:4] for d in columns("date") if d and str(d)[:4].isdigit()}
+    return [_choice(y, y, None) for y in sorted(years, reverse=True)]
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("zone", "zones", "zones", ("zone", "zones"), _("Zone"), _("zone"), _("Unknown zone"),
+          values=lambda m: m.zones, choices=_zones, many=True, lowercase=True,
+          list_known=False,
+          api="Zone id (see /api/zones); repeat for any of several zones. A zone's name in "
+              "English or Chinese (Shanghai, 上海) is read as its id too."),
+    Facet("pillar", "pillars", "pillar", ("pillar",), _("Pillar"), _("pillar"),
+          _("Unknown pillar"), values=lambda m: [m.pillar], choices=_pillars,
+          api="Pillar id (see /api/pillars); repeat for any of several. A pillar's name in "
+              "English or Chinese is read as its id too."),
+    Facet("scope", "scopes", "scopes", ("scope", "scopes"), _("Spread"), _("scope"),
+          _("Unknown scope"), values=lambda m: sorted({s.scope for s in m.lineage}),
+          choices=_scopes, many=True,
+          api="How far the measure spread, by a lineage step a source states: `province` "
+              "(replicated province-wide), `national` (replicated nationwide), "
+              "`best-practice-case` (a MOFCOM best-practice case); repeat for any of several."),
+    Facet("status", "statuses", "status", ("status",), _("Status"), _("status"), "",
+          values=lambda m: [m.status], choices=_statuses, filter=False),
+    Facet("year", "years", "year", ("year",), _("Year"), _("year"), _("Unknown year"),
+          values=lambda m: [str(m.date)[:4]], choices=_years,
+          api="The year of the measure's date (a date may be as precise as a year, a month "
+              "or a day); repeat for any of several."),
+)
+
+BY_KEY = {f.key: f for f in FACETS}
+BY_FIELD = {f.field: f for f in FACETS}
+BY_PLURAL = {f.plural: f for f in FACETS}
+# the facets a search may be filtered by (URL parameters, the facade's keywords, the panels)
+FILTERS: tuple[Facet, ...] = tuple(f for f in FACETS if f.filter)
+FILTER_KINDS: tuple[str, ...] = tuple(f.key for f in FILTERS)
+# query syntax: prefix -> index field
+PREFIXES = {p: f.field for f in FACETS for p in f.prefixes}
+
+
+def signature() -> int:
+    """A number that changes when a facet's index field does (schema.SCHEMA_VERSION): an index
+    built with other facet fields is rebuilt."""
+    spec = ";".join(f"{f.field}:{f.many}:{f.lowercase}" for f in FACETS)
+    return zlib.crc32(spec.encode()) % 10_000
+
+
+def chosen(given: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """Filter values by facet key, from keywords named by the facets' plurals (zones=...);
+    TypeError for a keyword no filter facet has."""
+    unknown = [name for name in given if name not in BY_PLURAL or not BY_PLURAL[name].filter]
+    if unknown:
+        raise TypeError(f"no facet filters by {', '.join(unknown)}")
+    return {f.key: tuple(given.get(f.plural) or ()) for f in FILTERS}

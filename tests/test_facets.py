@@ -1,0 +1,203 @@
+"""The facet registry (indexer/facets.py): every facet declared there filters the search, the
+query syntax, the URL parameter, the sidebar panel, the 400 on an unknown value, the OpenAPI
+parameter and the exports, with nothing else to add. The tests run over the registry, so a
+facet added to it is tested by them too; each filter is checked against a plain reference:
+the records of measures/ whose values, as the facet says a record yields them, hold the
+value."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from indexer.catalog import load_catalog
+from indexer.facets import FACETS, FILTERS
+from indexer.schema import build_schema
+
+PROJECT = Path(__file__).resolve().parent.parent
+PO = PROJECT / "webapp" / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
+
+
+@lru_cache(maxsize=1)
+def shipped_measures():
+    return tuple(load_catalog(PROJECT / "measures").measures.values())
+
+
+def expected(facet, value: str) -> set[str]:
+    """The reference: the records whose values of the facet hold `value`."""
+    return {m.id for m in shipped_measures() if value in facet.values(m)}
+
+
+def found(kb, **filters) -> set[str]:
+    return {h.id for h in kb.measures(**filters)}
+
+
+def values_in_use(kb, facet) -> list[str]:
+    counts = kb.search("", per_page=1).facets[facet.key]
+    return [c["id"] for c in kb.facet_choices()[facet.key] if counts.get(c["id"])]
+
+
+def test_every_facet_has_an_index_field():
+    schema = build_schema(())
+    for facet in FACETS:
+        assert facet.field in schema.names(), facet.key
+
+
+@pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)
+def test_a_filter_finds_the_records_whose_values_hold_it(shipped_kb, facet):
+    in_use = values_in_use(shipped_kb, facet)
+    assert in_use, f"no record has a value of {facet.key}"
+    for value in in_use:
+        want = expected(facet, value)
+        assert found(shipped_kb, **{facet.plural: [value]}) == want, value
+        result = shipped_kb.search("", per_page=100, **{facet.plural: [value]})
+        assert result.total == len(want) and getattr(result, facet.plural) == (value,)
+    # several values: any of them
+    two = in_use[:2]
+    assert found(shipped_kb, **{facet.plural: two}) == set().union(
+        *(expected(facet, v) for v in two))
+
+
+@pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)
+def test_facet_counts_are_the_records_of_each_value(shipped_kb, facet):
+    counts = shipped_kb.search("", per_page=1).facets[facet.key]
+    for choice in shipped_kb.facet_choices()[facet.key]:
+        assert counts[choice["id"]] == len(expected(facet, choice["id"])), choice["id"]
+
+
+@pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)
+def test_the_prefix_finds_what_the_filter_finds(shipped_kb, facet):
+    value = values_in_use(shipped_kb, facet)[0]
+    for prefix in facet.prefixes:
+        result = shipped_kb.search(f"{prefix}:{value}", per_page=100)
+        assert {h.id for h in result.hits} == expected(facet, value), prefix
+        assert not result.notes
+
+
+@pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)
+def test_an_unknown_value_is_a_400_that_says_what_is_known(shipped_client, shipped_kb, facet):
+    response = shipped_client.get("/api/search", query_string={facet.key: "nosuchvalue"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["kind"] == facet.key and body["value"] == "nosuchvalue"
+    known = [c["id"] for c in shipped_kb.facet_choices()[facet.key]]
+    if facet.list_known:
+        assert body["known"] == known
+        assert ", ".join(known) in body["error"]
+    page = shipped_client.get("/zh/search", query_string={facet.key: "nosuchvalue"})
+    assert page.status_code == 400
+    assert _chinese(facet.unknown) in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("facet", FACETS, ids=lambda f: f.key)
+def test_an_unknown_value_in_a_query_is_noted(shipped_kb, facet):
+    result = shipped_kb.search(f"{facet.prefixes[0]}:nosuchvalue")
+    notes = [n for n in result.notes if getattr(n, "code", "") == "unknown_value"]
+    assert notes and notes[0].params["kind"] == facet.key
+
+
+@pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)
+def test_the_url_parameter_has_a_panel_and_survives_a_new_search(shipped_client, shipped_kb,
+                                                                 facet):
+    value = values_in_use(shipped_kb, facet)[0]
+    page = shipped_client.get("/search", query_string={facet.key: value})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'data-facet="{facet.key}" aria-current="true"' in html
+    assert f'<input type="hidden" name="{facet.key}" value="{value}">' in html
+    chinese = shipped_client.get("/zh/search", query_string={facet.key: value})
+    assert f"<h2>{_chinese(facet.title)}</h2>" in chinese.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)
+def test_openapi_declares_the_parameter_with_its_allowed_values(shipped_client, shipped_kb,
+                                                                facet):
+    doc = shipped_client.get("/api/openapi.json").get_json()
+    parameters = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    declared = parameters[facet.key]["schema"]["items"]["enum"]
+    assert declared == [c["id"] for c in shipped_kb.facet_choices()[facet.key]]
+    result = doc["components"]["schemas"]["SearchResult"]["properties"]["facets"]
+    assert facet.key in result["required"]
+
+
+@pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)
+def test_the_exports_take_the_parameter(shipped_client, shipped_kb, facet):
+    value = values_in_use(shipped_kb, facet)[0]
+    data = shipped_client.get("/search.json", query_string={facet.key: value}).get_json()
+    assert data[facet.plural] == [value]
+    assert {m["id"] for m in data["measures"]} == expected(facet, value)
+    csv = shipped_client.get("/search.csv", query_string={facet.key: value})
+    assert csv.headers["X-Total-Count"] == str(len(expected(facet, value)))
+    assert f"-{value}" in csv.headers["Content-Disposition"]
+
+
+def test_every_facet_speaks_chinese():
+    for facet in FACETS:
+        for message in (facet.title, facet.noun, facet.unknown):
+            assert not message or _chinese(message), (facet.key, message)
+
+
+def test_a_keyword_no_facet_has_is_refused(kb):
+    with pytest.raises(TypeError):
+        kb.search("", colours=["red"])
+
+
+@lru_cache(maxsize=1)
+def _catalog():
+    with open(PO, "rb") as f:
+        return read_po(f)
+
+
+def _chinese(msgid: str) -> str | None:
+    message = _catalog().get(msgid)
+    return message.string if message is not None and message.string else None
+
+
+# -- the year facet: a record's date is as precise as its source (2023, 2023-06, 2023-06-01) --
+
+def test_year_finds_the_records_of_the_year_however_precisely_dated(shipped_kb):
+    dated_2023 = {m.id for m in shipped_measures() if str(m.date).startswith("2023")}
+    assert any(len(str(m.date)) == 4 for m in shipped_measures() if m.id in dated_2023)
+    assert {h.id for h in shipped_kb.search("year:2023", per_page=100).hits} == dated_2023
+    assert found(shipped_kb, years=["2023"]) == dated_2023
+    # a month's date too (2017-04)
+    dated_2017 = {m.id for m in shipped_measures() if str(m.date).startswith("2017")}
+    assert any(len(str(m.date)) == 7 for m in shipped_measures() if m.id in dated_2017)
+    assert found(shipped_kb, years=["2017"]) == dated_2017
+    # with words and another filter
+    result = shipped_kb.search("trade year:2023", zones=["shanghai"], per_page=100)
+    assert result.hits and all(h.date.startswith("2023") and "shanghai" in h.zones
+                               for h in result.hits)
+
+
+def test_the_year_panel_lists_the_years_newest_first(shipped_client):
+    html = shipped_client.get("/search", query_string={"q": "trade"}).get_data(as_text=True)
+    assert "<h2>Year</h2>" in html
+    years = re.findall(r'href="[^"]*year=(\d{4})[^"]*" data-facet="year"', html)
+    assert len(years) > 3 and years == sorted(years, reverse=True)
+    chosen = shipped_client.get("/zh/search", query_string={"year": ["2023", "2021"]})
+    text = chosen.get_data(as_text=True)
+    assert "<h2>年份</h2>" in text and text.count('data-facet="year" aria-current="true"') == 2
+
+
+def test_the_api_counts_and_filters_by_year(shipped_client):
+    data = shipped_client.get("/api/search", query_string={"year": "2021"}).get_json()
+    dated = {m.id for m in shipped_measures() if str(m.date).startswith("2021")}
+    assert data["total"] == len(dated) and data["facets"]["year"]["2021"] == len(dated)
+    # the other facets' counts are within the year; the year's own ignore it (disjunctive)
+    assert sum(data["facets"]["pillar"].values()) == len(dated)
+    assert data["facets"]["year"]["2023"] > 0
+    wrong = shipped_client.get("/api/search", query_string={"year": "1999"})
+    assert wrong.status_code == 400 and "2023" in wrong.get_json()["known"]
+
+
+def test_a_year_export_is_named_and_filtered_by_it(shipped_client):
+    csv = shipped_client.get("/search.csv", query_string={"year": "2024", "q": "port"})
+    assert 'filename="ftz-measures-2024-port.csv"' in csv.headers["Content-Disposition"]
+    data = shipped_client.get("/search.json", query_string={"year": "2024", "q": "port"}).get_json()
+    assert data["years"] == ["2024"] and data["measures"]
+    assert all(m["date"].startswith("2024") for m in data["measures"])
