@@ -517,12 +517,17 @@ def _check_everyday(root: Path, lexicon, report) -> None:
 
 
 def _untranslated(root: Path, measures: dict[str, Measure]) -> list[Problem]:
-    """Records without a Chinese text: they publish, but a Chinese reader gets English."""
+    """Records without a Chinese text (they publish, but a Chinese reader gets English), and
+    Chinese titles that say neither whose name they are nor that they are ours."""
     warnings = Report(root)
     for measure in measures.values():
         if not measure.body_zh:
             warnings.add(root / f"{measure.id}.md", 1, "body_zh",
                          "no Chinese text: /zh/ pages show this record in English")
+        if not (measure.title_zh_source or measure.title_zh_note):
+            warnings.add(root / f"{measure.id}.md", 1, "title_zh",
+                         "says neither which source gives this Chinese name (title_zh_source) nor "
+                         "that it is the project's translation (title_zh_note)")
     return warnings.problems
 
 
