@@ -3,6 +3,7 @@ checks, snippets, and searches running in parallel threads."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
@@ -138,6 +139,51 @@ def test_positions_read_back(kb):
     docs, positions = t.positions(t.ids[:3])
     assert set(docs.tolist()) == set(t.ids[:3].tolist())
     assert len(positions) == int(t.tf[:3].sum())
+
+
+def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built_index,
+                                                                        tmp_path, monkeypatch):
+    """The fixture records indexed again with the codec's plain writer (the first version's
+    4-byte arrays, which the codec still reads): every term of every segment reads back the
+    same from the compact records (narrow ids, counts and positions, weights computed from
+    the counts) as from the plain ones: ids, weights, block statistics, every posting's
+    positions, and what Whoosh's matchers see."""
+    from indexer import build
+    from indexer.codec import MAGIC, MAGIC_V1, ArrayMatcher, ProjectCodec, read_postings
+    from indexer.search import KnowledgeBase
+
+    monkeypatch.setattr(build, "codec", lambda: ProjectCodec(compact=False))
+    build.build_index(built_index["measures"], tmp_path / "plain")
+    plain = KnowledgeBase(tmp_path / "plain")
+    ours, theirs = kb._gen.postings._segments, plain._gen.postings._segments
+    assert len(ours) == len(theirs)
+    checked = 0
+    for (leaf, _, count, fd, _), (pleaf, _, pcount, pfd, _) in zip(ours, theirs):
+        assert count == pcount
+        terms = list(leaf.all_terms())
+        assert terms == list(pleaf.all_terms())
+        for fieldname, btext in terms:
+            offset, length = leaf.term_info(fieldname, btext).extent()
+            poffset, plength = pleaf.term_info(fieldname, btext).extent()
+            assert os.pread(fd, 2, offset) == MAGIC and os.pread(pfd, 4, poffset) == MAGIC_V1
+            a, b = read_postings(fd, offset, length), read_postings(pfd, poffset, plength)
+            for name in ("ids", "weights", "block_ids", "block_max", "block_minlen"):
+                assert np.array_equal(getattr(a, name), getattr(b, name)), (btext, name)
+                assert getattr(a, name).dtype.itemsize == 4
+            assert a.values() == b.values()
+            assert np.array_equal(a.value_offsets(), b.value_offsets())
+            every = np.arange(len(a.ids))
+            for pick in (every, every[:2]) if b.values() else ():  # whole; one by one
+                got, want = a.positions(pick), b.positions(pick)
+                assert all(np.array_equal(x, y) for x, y in zip(got, want)), btext
+            fmt = leaf.schema[fieldname].format
+            m, n = ArrayMatcher(a, fmt), ArrayMatcher(b, fmt)
+            for _ in range(min(len(a.ids), 20)):
+                assert (m.id(), m.weight(), m.value()) == (n.id(), n.weight(), n.value())
+                m.next(), n.next()
+            checked += 1
+    plain.close()
+    assert checked > 1000
 
 
 def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
