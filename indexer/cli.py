@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .errors import FtzError, ValidationFailed
+from .facets import FILTERS
 from .paths import default_measures_dir, default_index_dir
 
 PROGRESS_FROM = 200  # items; smaller builds finish before a bar is worth drawing
@@ -155,19 +156,23 @@ def status(as_json: bool, index_dir: Path):
         click.echo(f"lease {lease['holder']} on {lease['generation']} ({state})")
 
 
+def facet_options(f):
+    """An option for each filter of the facet registry (facets.py): --zone, --pillar,
+    --scope, --year ..., each repeatable (any of its values), passed on by the facet's plural."""
+    for facet in reversed(FILTERS):
+        f = click.option(f"--{facet.key}", facet.plural, multiple=True,
+                         help=f"Only measures of this {facet.noun}: {facet.api}")(f)
+    return f
+
+
 @cli.command()
 @click.argument("query", default="")
-@click.option("--zone", "zones", multiple=True,
-              help="Only measures of this zone: id or name, e.g. zhejiang or 浙江 (repeat: any of them).")
-@click.option("--pillar", "pillars", multiple=True, help="Only measures of this pillar (id or name).")
-@click.option("--scope", "scopes", multiple=True,
-              help="Only measures with a lineage step of this scope: province, national or "
-                   "best-practice-case (repeat: any of them).")
+@facet_options
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results to show.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON (snippets are HTML: escaped text, <mark> around matches).")
 @index_option
-def search(query: str, zones, pillars, scopes, limit: int, as_json: bool, index_dir: Path):
+def search(query: str, limit: int, as_json: bool, index_dir: Path, **filters):
     """Search the index. Several words must all match; "quoted phrases", AND/OR/NOT,
     prefix*, zone:, pillar: and tag: work too. An empty query lists newest first.
 
@@ -178,7 +183,7 @@ def search(query: str, zones, pillars, scopes, limit: int, as_json: bool, index_
 
     try:
         kb = KnowledgeBase(index_dir)
-        result = kb.search(query, zones, pillars, page=1, per_page=limit, scopes=scopes)
+        result = kb.search(query, page=1, per_page=limit, **filters)
     except FtzError as error:
         fail(error)
     if as_json:  # the shape of /api/search, without the site's addresses

@@ -81,9 +81,7 @@ class SearchTooSlow(BadRequest):
     """A search that ran past its time budget was stopped."""
 
     def __init__(self, budget: float):
-        super().__init__(Note("too_slow", f"the search was stopped after {budget:g} s; "
-                              "try more specific words, a phrase or a zone filter",
-                              seconds=f"{budget:g}"))
+        super().__init__(Note("too_slow", seconds=f"{budget:g}"))
 
 
 class IndexMissing(FtzError):

@@ -160,8 +160,7 @@ class QueryBuilder:
         text = unsupported(text, result.notes)
         problem = syntax_problem(text)
         if problem:
-            result.notes.append(Note("syntax", f"Your query has {problem}; it was searched as "
-                                     "plain words.", problem=problem))
+            result.notes.append(Note("syntax", problem=problem))
             text = plain_words(text)
         result.text = text
         if not text:
@@ -215,12 +214,10 @@ class QueryBuilder:
         try:
             parsed = self.parser.parse(rewritten)
         except Exception:  # the parser's own errors: fall back, never fail the search
-            result.notes.append(Note("unparsable", "Your query could not be parsed; it was "
-                                     "searched as plain words."))
+            result.notes.append(Note("unparsable"))
             parsed = self.plain_parser.parse(plain_words(result.text))
         if parsed is Q.NullQuery:
-            result.notes.append(Note("only_common", "Your query has only very common words; "
-                                     "nothing to search for."))
+            result.notes.append(Note("only_common"))
             result.query = Q.NullQuery
             return result
         words = [w for u in units for w in u.words] if all(u.plain for u in units) else []
@@ -250,23 +247,13 @@ class QueryBuilder:
         """A query named a zone as a zone: its records first, and the filter that keeps
         only them."""
         zone = self.vocabulary.zones[zone_id]
-        return Note("zone_word", f"{typed} is the {zone['short']} pilot free trade zone: its "
-                    f"measures come first, then others that name it (zone:{zone_id} shows "
-                    "only the zone's).", name=typed, zone_id=zone_id, zone=zone["short"],
+        return Note("zone_word", name=typed, zone_id=zone_id, zone=zone["short"],
                     zone_zh=zone.get("short_zh") or zone["short"])
 
     def _place_note(self, code: str, place: str, zone_id: str) -> Note:
         """A query named a place inside a zone: measures are recorded by zone, not by place."""
         zone = self.vocabulary.zones[zone_id]
-        if code == "place_zone":
-            text = (f"{place} is a place in the {zone['short']} pilot free trade zone, whose "
-                    f"measures are recorded for the zone as a whole: zone:{place} searched all "
-                    "of them.")
-        else:
-            text = (f"{place} is a place in the {zone['short']} pilot free trade zone, whose "
-                    f"measures are recorded for the zone as a whole: those naming {place} come "
-                    f"first, then the zone's others (zone:{zone_id} shows only the zone's).")
-        return Note(code, text, place=place, zone_id=zone_id, zone=zone["short"],
+        return Note(code, place=place, zone_id=zone_id, zone=zone["short"],
                     zone_zh=zone.get("short_zh") or zone["short"])
 
     # -- field values ------------------------------------------------------------------
@@ -297,10 +284,7 @@ class QueryBuilder:
         hint = aliases.get(hint, hint) if hint else None
         known = ", ".join(sorted(set(aliases.values()))) if facet.list_known else None
         known = known if not hint else None
-        result.notes.append(Note("unknown_value", f"There is no {kind} {typed!r}"
-                                 + (f"; did you mean {kind}:{hint}?" if hint else ".")
-                                 + (f" ({kind}s: {known})" if known else ""),
-                                 kind=kind, value=typed, hint=hint, known=known))
+        result.notes.append(Note("unknown_value", kind=kind, value=typed, hint=hint, known=known))
         if hint:
             result.fixes.append((segment, f"{name}:{hint}"))
         return segment

@@ -96,25 +96,24 @@ class SearchResult:
     matched_words: list[str] = field(default_factory=list)
     unmatched_words: list[str] = field(default_factory=list)
 
-    def messages(self) -> list[str]:
-        """Every note on this result, in English: how the query was read, then what was
-        searched instead (a correction, words left out), then zones with no measures."""
+    def messages(self) -> list[Note]:
+        """Every note on this result (each an English str with its code, notes.py): how the
+        query was read, then what was searched instead (a correction, words left out), then
+        zones with no measures."""
         out = list(self.notes)
         if self.corrected_from:
-            out.append(f"No results for {self.corrected_from!r}; showing results for "
-                       f"{self.suggestion!r}.")
+            out.append(Note("corrected", query=self.corrected_from, suggestion=self.suggestion))
         if self.relaxed:
-            searched = self.suggestion if self.corrected_from else self.query
             relaxed = self.relaxed
-            wider = relaxed.get("minimum", 0) > len(relaxed["kept"])
-            out.append(f"No measure holds every word of {searched!r}; showing those with "
-                       f"{relaxed['query']!r}"
-                       + (f" or with {relaxed['minimum']} of the query's words" if wider else "")
-                       + (", those holding more of the query first" if relaxed.get("ranking") else "")
-                       + f" (left out: {', '.join(relaxed['dropped'])}).")
+            out.append(Note("relaxed",
+                            searched=self.suggestion if self.corrected_from else self.query,
+                            kept=relaxed["query"], minimum=relaxed.get("minimum", 0),
+                            dropped=", ".join(relaxed["dropped"]),
+                            wider=relaxed.get("minimum", 0) > len(relaxed["kept"]),
+                            ranking=bool(relaxed.get("ranking"))))
         for zone in self.zones_without_records:
-            out.append(f"No measures of the {zone['short']} pilot free trade zone are recorded "
-                       f"yet (zone {zone['id']!r}).")
+            out.append(Note("zone_without_records", zone=zone["short"],
+                            zone_zh=zone.get("short_zh") or zone["short"], zone_id=zone["id"]))
         return out
 
     def __getattr__(self, name: str):
@@ -301,10 +300,9 @@ class KnowledgeBase:
         """A page of the measures matching `query` within the filters: zones, pillars, scopes
         and every other facet's plural (years=...; facets.py)."""
         if page < 1:
-            raise BadRequest(Note("page_min", "page must be 1 or more"))
+            raise BadRequest(Note("page_min"))
         if not 1 <= per_page <= MAX_PER_PAGE:
-            raise BadRequest(Note("per_page_range", f"per_page must be between 1 and {MAX_PER_PAGE}",
-                                      most=MAX_PER_PAGE))
+            raise BadRequest(Note("per_page_range", most=MAX_PER_PAGE))
         query = self._clean_query(query)
         gen = self._gen
         filters = self._filters(gen, zones, pillars, scopes, **filters)
@@ -357,9 +355,7 @@ class KnowledgeBase:
         relaxation = relax(gen.builder, base, ctx, allowed, gen.bm25.idf, typed)
         if relaxation is None:
             if base.structured:
-                result.notes.append(Note(
-                    "structured_none", "No measure matches this whole query; a query with AND, "
-                    "OR or brackets is searched as written, with no words left out."))
+                result.notes.append(Note("structured_none"))
             elif base.units and all(u.plain for u in base.units):
                 # single characters cut from a word no record holds (渝新: 渝 and 新): the
                 # word as typed is what no record mentions
@@ -446,7 +442,7 @@ class KnowledgeBase:
         """Up to `limit` matching measures without snippets, for exports and feeds; `order`
         is "relevance" (the search's order; newest first for an empty query) or "newest"."""
         if order not in ("relevance", "newest"):
-            raise BadRequest(Note("order_values", "order must be relevance or newest"))
+            raise BadRequest(Note("order_values"))
         query = self._clean_query(query)
         gen = self._gen
         filters = self._filters(gen, zones, pillars, scopes, **filters)
@@ -468,9 +464,7 @@ class KnowledgeBase:
     def _clean_query(self, query: str) -> str:
         query = query or ""
         if len(query) > MAX_QUERY_LENGTH:
-            raise BadRequest(Note("query_length", f"the query is {len(query)} characters long; the "
-                                  f"limit is {MAX_QUERY_LENGTH}", length=len(query),
-                                  limit=MAX_QUERY_LENGTH))
+            raise BadRequest(Note("query_length", length=len(query), limit=MAX_QUERY_LENGTH))
         return "".join(" " if ord(c) < 32 else c for c in query)  # NUL, pair marks, ...
 
     def _run(self, gen: Generation, parsed: ParsedQuery, filters: dict, page: int,
@@ -689,9 +683,8 @@ def _synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[
             if used and not has_original[doc]:
                 how = ("translation" if all(has_chinese(u) != has_chinese(original) for u in used)
                        else "synonym")
-                out.setdefault(doc, []).append(Note(
-                    f"matched_{how}", f"matched {', '.join(repr(u) for u in used)} as a {how} of "
-                    f"{original!r}", used=tuple(used), original=original))
+                out.setdefault(doc, []).append(Note(f"matched_{how}", used=tuple(used),
+                                                    original=original))
     return out
 
 
@@ -731,6 +724,5 @@ def _unheld_note(units: list, filtered: bool) -> Note | None:
     words = [u.text for u in units]
     listed = ", ".join(repr(w) for w in words)
     if filtered:
-        return Note("unheld_words_filtered", f"No measure within the filters mentions {listed}.",
-                    words=listed)
-    return Note("unheld_words", f"No measure mentions {listed}.", words=listed)
+        return Note("unheld_words_filtered", words=listed)
+    return Note("unheld_words", words=listed)

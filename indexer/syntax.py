@@ -35,14 +35,8 @@ _EMPTY_FIELD_RE = re.compile(r'(?:^|[\s(])[A-Za-z_]\w*:(?=$|[\s)])')
 
 _TOKEN_RE = re.compile(r'[^\s()"]*"[^"]*"[^\s()]*|[()]|[^\s()]+')
 _SUFFIX_RE = re.compile(r'(?:[~^][\d.]*)+$')
-_NOTES = {
-    "fuzzy": "Fuzzy matching ({}) is not supported; the word was searched as written "
-             "(a misspelled word gets a suggestion instead).",
-    "slop": "Proximity ({}) is not supported; the phrase was searched with its words in a row.",
-    "boost": "Boosts ({}) are not supported; the query was searched without them.",
-    "minus": "A leading '-' was read as NOT ({}): measures with that word are left out.",
-    "plus": "{} needs no '+': every word must match already.",
-}
+# the kinds of syntax taken off, in the order their notes are given (their English: notes.py)
+_NOTES = ("fuzzy", "slop", "boost", "minus", "plus")
 
 
 def unsupported(text: str, notes: list[str]) -> str:
@@ -73,49 +67,45 @@ def unsupported(text: str, notes: list[str]) -> str:
             out.append(core)
     if not found:
         return text
-    for kind, message in _NOTES.items():
+    for kind in _NOTES:
         if kind in found:
-            shown = ", ".join(dict.fromkeys(found[kind]))
-            notes.append(Note(kind, message.format(shown), shown=shown))
+            notes.append(Note(kind, shown=", ".join(dict.fromkeys(found[kind]))))
     return " ".join(out)
 
 
 def syntax_problem(text: str) -> Note | None:
     """Why the query cannot be parsed as syntax, or None when it can."""
     if text.count('"') % 2:
-        return Note("unbalanced_quote", "an unbalanced quote")
+        return Note("unbalanced_quote")
     unquoted = _QUOTED_RE.sub("", text)
     depth = 0
     for ch in unquoted:
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
-            return Note("unopened_bracket", "a closing bracket with no opening one")
+            return Note("unopened_bracket")
     if depth:
-        return Note("unclosed_bracket", "an unclosed bracket")
+        return Note("unclosed_bracket")
     if re.search(r"[\[\]{}]", text):
-        return Note("range", "range brackets, which this search does not support")
+        return Note("range")
     segments = [s for s in SEGMENT_RE.findall(text) if s not in "()"]
     ops = [s in OPERATORS for s in segments]
     if ops and (ops[-1] or (ops[0] and segments[0] != "NOT")):
         operator = segments[-1] if ops[-1] else segments[0]
-        return Note("lone_operator", f"the operator {operator} with nothing on one side",
-                    operator=operator)
+        return Note("lone_operator", operator=operator)
     for a, b, seg in zip(ops, ops[1:], segments[1:]):
         if a and b and seg != "NOT":
-            return Note("two_operators", "two operators in a row")
+            return Note("two_operators")
     # a quoted value counts as something after its field: title:"negative list"
     placeheld = _QUOTED_RE.sub('"q"', text)
     if _EMPTY_FIELD_RE.search(placeheld):
-        return Note("empty_field", "a field name with nothing after it")
+        return Note("empty_field")
     for match in _FIELD_RE.finditer(placeheld):
         name = match.group(1)
         if name.lower() not in FIELD_ALIASES:
             hint = closest(name.lower(), FIELD_ALIASES)
-            return Note("unknown_field", f"the unknown field {name!r}"
-                        + (f" (did you mean {hint}:?)" if hint else "")
-                        + f" (fields: {FIELDS_SHOWN})", name=name, hint=hint, fields=FIELDS_SHOWN)
+            return Note("unknown_field", name=name, hint=hint, fields=FIELDS_SHOWN)
     if re.search(r"(^|\s)[*?]", text):
-        return Note("bare_wildcard", "a wildcard with no letters before it")
+        return Note("bare_wildcard")
     return None
 
 

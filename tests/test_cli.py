@@ -81,3 +81,24 @@ def test_search_says_when_it_shows_only_some(built_index):
     assert "; showing 3 (use --limit for more)" in result.output.splitlines()[0]
     by_name = run("search", "RCEP 原产地", "--zone", "广东", "--index", built_index["index"])
     assert by_name.exit_code == 0 and "guangdong-rcep-paperless-origin-certificates" in by_name.output
+
+
+def test_search_takes_an_option_for_every_filter_of_the_registry(built_index):
+    # --zone, --pillar, --scope, --year ...: indexer/facets.py's filters, each a filter
+    from indexer.facets import FILTERS
+    from indexer.search import KnowledgeBase
+
+    index = built_index["index"]
+    helped = run("search", "--help").output
+    assert all(f"--{facet.key}" in helped for facet in FILTERS)
+    kb = KnowledgeBase(index)
+    counts = kb.search(per_page=1).facets
+    for facet in FILTERS:
+        value = max(counts[facet.key], key=counts[facet.key].get)  # a value some record has
+        found = json.loads(run("search", "--json", "--limit", "100", f"--{facet.key}", value,
+                               "--index", index).output)
+        expected = kb.search(per_page=100, **{facet.plural: [value]})
+        assert [h["id"] for h in found["results"]] == [h.id for h in expected.hits]
+        assert found["total"] == expected.total == counts[facet.key][value]
+    unknown = run("search", "--year", "1899", "--index", index)
+    assert unknown.exit_code == 2 and "unknown year '1899'" in unknown.output

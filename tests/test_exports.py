@@ -384,3 +384,23 @@ def test_the_api_names_zones_pillars_and_statuses_in_the_language_asked(client):
     assert "labels" not in client.get("/api/search?zone=zhejiang").get_json()["results"][0]
     refused = client.get("/api/search?lang=fr")
     assert refused.status_code == 400 and refused.get_json()["error"] == "lang must be en or zh"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_feeds_title_names_every_filter_of_the_registry(client, kb, lang):
+    # each filter facet (indexer/facets.py), a year among them, named in the feed's title
+    def title(**args):
+        feed = ET.fromstring(client.get("/search.atom", query_string={**args, "lang": lang})
+                             .get_data())
+        return feed.find(f"{ATOM}title").text
+
+    choices = kb.facet_choices()
+    for facet in FILTERS:
+        choice = choices[facet.key][0]
+        name = choice["name_zh"] if lang == "zh" and choice["name_zh"] else choice["name"]
+        said = title(**{facet.key: choice["id"]})
+        assert said != title() and name in said, (facet.key, said)
+        if choice["name"] == choice["id"]:  # a value that is its own name says its facet too
+            assert said.endswith(("年份 " if lang == "zh" else f"{facet.noun} ") + choice["id"])
+    everything = title(q="oil", **{f.key: choices[f.key][0]["id"] for f in FILTERS})
+    assert everything.count(" · ") == len(FILTERS) and everything.endswith("“oil”")

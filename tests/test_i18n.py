@@ -33,7 +33,7 @@ def extracted_ids() -> set:
     """The interface's messages, extracted from the code and templates as babel.cfg says."""
     with open(PROJECT / "babel.cfg", encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
     return {msgid for _, _, msgid, _, _ in extract_from_dir(
         str(PROJECT), method_map, options_map, keywords=keywords)}
 
@@ -345,9 +345,9 @@ def test_how_a_query_was_read_is_said_in_chinese(client, query, chinese):
 
 
 def test_every_kind_of_note_the_engine_makes_has_a_message():
-    # a new kind of note must get its message (and so its Chinese) in webapp/notes.py
+    # a new kind of note must get its message (and so its Chinese) in indexer/notes.py
     from indexer import syntax
-    from webapp.notes import KNOWN_CODES
+    from indexer.notes import CODES as KNOWN_CODES
     made = set(syntax._NOTES)
     for folder in ("indexer", "webapp"):
         for path in (PROJECT / folder).rglob("*.py"):

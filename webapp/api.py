@@ -10,6 +10,7 @@ from indexer import serialize
 from . import register
 from .kb import get_kb
 from .labels import Labels, lang_of, speaking
+from .notes import localized_text
 from .openapi import describe
 from .params import parse_search_params
 from .rendering import render_markdown
@@ -48,6 +49,7 @@ def search():
         with speaking(lang):
             labels = Labels(kb, lang)
             data["results"] = [_with_labels(hit, labels) for hit in data["results"]]
+            data["notes"] = [localized_text(n) for n in result.messages()]
     return data
 
 

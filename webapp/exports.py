@@ -22,7 +22,7 @@ from .api import site_links, sources_by_id
 from .i18n import current_lang
 from .kb import get_kb
 from .labels import CSV_HEADERS_ZH, Labels, lang_of, localized_row, speaking
-from .notes import localized as localized_note
+from .notes import localized_text as localized_note
 from .params import SearchParams, parse_search_params
 
 bp = Blueprint("exports", __name__)
@@ -152,8 +152,7 @@ def atom_feed():
     result, newest = matching_measures(kb, params, feeds.FEED_ENTRIES, order="newest")
     params = params.resolved(result)
     with speaking(lang):
-        notes = ([str(localized_note(n)[0]) for n in result.messages()] if lang != "en"
-                 else result.messages())
+        notes = [localized_note(n) for n in result.messages()]  # the catalog's, in `lang`
         xml = feeds.atom(params, newest, Labels(kb, lang),
                          authority=current_app.config["FEED_TAG_AUTHORITY"]
                          or request.host.split(":")[0],

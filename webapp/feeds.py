@@ -16,6 +16,8 @@ from feedgen.feed import FeedGenerator
 from flask import url_for
 from flask_babel import gettext as _
 
+from indexer.facets import FILTERS
+
 from .i18n import HTML_LANG
 from .labels import Labels
 from .params import SearchParams
@@ -33,13 +35,21 @@ def timestamp(date: str) -> datetime.datetime:
     return datetime.datetime(int(year), int(month), int(day), tzinfo=datetime.timezone.utc)
 
 
+def _value_name(facet, value: str, labels: Labels) -> str:
+    """A facet's value by its name in the feed's language (Labels.zone, .pillar, .scope); a
+    facet whose values are their own names (a year) says which facet: 'year 2023'."""
+    named = getattr(labels, facet.key, None)
+    return named(value) if callable(named) else f"{_(facet.noun)} {value}"
+
+
 def describe(params: SearchParams, labels: Labels) -> str:
-    """What a search chooses, in words: 'Zhejiang · Logistics channels and services · “oil”'."""
+    """What a search chooses, in words, every active filter of the facet registry
+    (indexer/facets.py) in its order: 'Zhejiang · Logistics channels and services · year 2023
+    · “oil”'."""
     either = _(" or ")
-    parts = [either.join(labels.zone(z) for z in params.zones),
-             either.join(labels.pillar(p) for p in params.pillars),
-             either.join(labels.scope(s) for s in params.scopes),
-             f"“{params.query}”" if params.query else ""]
+    parts = [either.join(_value_name(facet, v, labels) for v in params.chosen(facet.key))
+             for facet in FILTERS]
+    parts.append(f"“{params.query}”" if params.query else "")
     return " · ".join(p for p in parts if p) or _("all measures")
 
 

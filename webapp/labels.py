@@ -40,7 +40,7 @@ def lang_of(args) -> str:
     400, as a page's parameter out of range is."""
     lang = (args.get("lang") or "en").strip()
     if lang not in LANGS:
-        raise BadRequest(Note("lang_values", "lang must be en or zh"))
+        raise BadRequest(Note("lang_values"))
     return lang
 
 

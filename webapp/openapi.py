@@ -306,7 +306,8 @@ OPENAPI: dict = {
                                        "measure yet: each with its names and page",
                     },
                     "notes": {"type": "array", "items": {"type": "string"},
-                              "description": "Every note on the search, in English: how the "
+                              "description": "Every note on the search, in English (in "
+                                             "Chinese with lang=zh): how the "
                                              "query was read (syntax the search does not do, "
                                              "unknown fields or zones), then a correction, "
                                              "words left out and zones without measures"},

@@ -88,11 +88,10 @@ def _int_param(args: MultiDict, name: str, default: int) -> int:
     if not raw:
         return default
     if not _WHOLE_NUMBER_RE.fullmatch(raw):
-        raise BadRequest(Note("not_whole", f"{name} must be a whole number, not {raw[:40]!r}",
-                              name=name, value=raw[:40]))
+        # the value as typed, its control characters escaped (a NUL is shown as \x00)
+        raise BadRequest(Note("not_whole", name=name, value=repr(raw[:40])[1:-1]))
     if len(raw.lstrip("+-0")) > _MAX_DIGITS:
-        raise BadRequest(Note("too_many_digits", f"{name} is too large (more than {_MAX_DIGITS} "
-                              "digits)", name=name, digits=_MAX_DIGITS))
+        raise BadRequest(Note("too_many_digits", name=name, digits=_MAX_DIGITS))
     return int(raw, 10)
 
 
