@@ -130,6 +130,8 @@ _ENGLISH_VALUES: dict[str, Callable[[dict], dict]] = {
     "matched_synonym": lambda v: {**v, "used": _quoted_list(v["used"]),
                                   "original": repr(v["original"])},
     "unknown_value": lambda v: {**v, "field": v["kind"]},
+    "unheld_words": lambda v: {**v, "words": _quoted_list(v["words"])},
+    "unheld_words_filtered": lambda v: {**v, "words": _quoted_list(v["words"])},
 }
 
 

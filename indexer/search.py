@@ -721,8 +721,5 @@ def _unheld_note(units: list, filtered: bool) -> Note | None:
     """Which words no record holds, said before anything else about a relaxed search."""
     if not units:
         return None
-    words = [u.text for u in units]
-    listed = ", ".join(repr(w) for w in words)
-    if filtered:
-        return Note("unheld_words_filtered", words=listed)
-    return Note("unheld_words", words=listed)
+    words = tuple(u.text for u in units)  # quoted as each language quotes (indexer/notes.py)
+    return Note("unheld_words_filtered" if filtered else "unheld_words", words=words)

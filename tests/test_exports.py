@@ -371,7 +371,7 @@ def test_a_feed_says_what_it_follows_when_a_word_is_left_out(client):
     assert entry_ids(english) and set(entry_ids(english)) == {hit["id"] for hit in api["results"]}
     chinese = ET.fromstring(client.get("/search.atom?q=oil quantum&lang=zh").get_data())
     subtitle = chinese.find(f"{ATOM}subtitle").text
-    assert "没有举措提到 'quantum'" in subtitle and "No measure mentions" not in subtitle
+    assert "没有举措提到“quantum”" in subtitle and "No measure mentions" not in subtitle
 
 
 def test_the_api_names_zones_pillars_and_statuses_in_the_language_asked(client):

@@ -53,7 +53,7 @@ def test_a_place_and_a_word_no_record_holds_says_first_what_no_record_holds(ship
     # the Chinese page says the same first
     zh = text_of(shipped_client.get("/zh/search", query_string={"q": "Hainan quantum"})
                  .get_data(as_text=True))
-    assert "没有举措提到 'quantum'" in zh
+    assert "没有举措提到“quantum”" in zh
 
 
 def test_the_exports_carry_the_same_facts(shipped_client):
@@ -174,7 +174,7 @@ def test_a_chinese_search_with_no_hit_gets_a_note_in_both_languages(shipped_clie
     assert data["total"] == 0 and data["notes"][0] == "No measure mentions '量子'."
     assert data["unmatched_words"] == ["量子"]
     zh = text_of(shipped_client.get("/zh/search", query_string={"q": "量子"}).get_data(as_text=True))
-    assert "没有举措提到 '量子'" in zh
+    assert "没有举措提到“量子”" in zh
 
 
 def _chinese_spans(text: str) -> list[str]:
@@ -250,7 +250,7 @@ def test_a_word_no_record_within_the_filters_holds_is_said_so(shipped_client):
     zh = text_of(shipped_client.get("/zh/search", query_string={"q": "Zhoushan quantum",
                                                                  "zone": "zhejiang"})
                  .get_data(as_text=True))
-    assert "在所选筛选条件内，没有举措提到 'quantum'" in zh
+    assert "在所选筛选条件内，没有举措提到“quantum”" in zh
 
 
 def test_a_chinese_word_no_record_holds_gets_a_suggestion(chinese_kb):

@@ -476,3 +476,13 @@ def test_an_official_chinese_title_names_its_source_and_ours_says_it_is_ours(shi
     ours = next(m for m in catalog.measures.values() if m.title_zh_note)
     html = shipped_client.get(f"/zh/measures/{ours.id}").get_data(as_text=True)
     assert "本项目译名" in html and "中文标题出自" not in html
+
+
+def test_words_no_record_holds_are_quoted_as_each_language_quotes(client):
+    # docs/style-zh.md: Chinese text quotes with “”, never ASCII quotes
+    english = client.get("/api/search?q=bonded+quantumzz+zorblax").get_json()["notes"][0]
+    chinese = client.get("/api/search?q=bonded+quantumzz+zorblax&lang=zh").get_json()["notes"][0]
+    assert english == "No measure mentions 'quantumzz', 'zorblax'."
+    assert chinese == "没有举措提到“quantumzz”、“zorblax”。"
+    page = client.get("/zh/search?q=bonded+quantumzz&zone=zhejiang").get_data(as_text=True)
+    assert '<p class="notice">在所选筛选条件内，没有举措提到“quantumzz”。</p>' in unescape(page)

@@ -29,6 +29,8 @@ def _values(key: str) -> dict:
         values["problem"] = Note("two_operators")
     if code.startswith("matched_"):
         values.update(used=("vused",), original="voriginal")
+    if code.startswith("unheld_words"):
+        values["words"] = ("vwords", "vmore")  # a list, quoted as each language quotes
     if code == "unknown_value":
         values.pop("field", None)  # the facet's key (`kind`), in the English as in the Chinese
         values.update(kind="scope", value="galactic", hint=None, known=None)

@@ -63,8 +63,14 @@ def _matched(code: str, values: dict) -> Markup:
                   .replace("\x02", _in_chinese(values["original"])))
 
 
+def _chinese_quoted(values: dict) -> dict:
+    """Words quoted as Chinese text quotes them (docs/style-zh.md): “零关税”、“quantum”."""
+    return {**values, "words": "、".join(f"“{w}”" for w in values["words"])}
+
+
 # code -> the values its Chinese shows, where they are not the English ones
-_CHINESE_VALUES = {"unknown_value": _unknown_value}
+_CHINESE_VALUES = {"unknown_value": _unknown_value, "unheld_words": _chinese_quoted,
+                   "unheld_words_filtered": _chinese_quoted}
 _MARKUP = {"matched_translation": _matched, "matched_synonym": _matched}
 
 
