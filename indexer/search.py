@@ -33,6 +33,7 @@ from .evaluation import Or, Weighted, compile_query
 from .facets import BY_KEY, BY_PLURAL, FILTER_KINDS, FILTERS, chosen
 from .fields import closest
 from .generation import Generation
+from .latin import unmark
 from .notes import Note
 from .querying import MAX_QUERY_LENGTH, ParsedQuery, Unit
 from .relax import relax
@@ -504,7 +505,9 @@ class KnowledgeBase:
             hit = _hit_from_record(record, scores.get(docnum) if root is not None else None)
             if snippets:
                 # a Chinese search's passage is in the Chinese text first
-                texts = (record["body"], record.get("body_zh"))
+                # (the Chinese text without its language marks, as it is indexed: a passage
+                # cut inside <span lang="en"> would show the tag's text)
+                texts = (record["body"], unmark(record.get("body_zh") or ""))
                 hit.snippet = first_snippet(texts[::-1] if has_chinese(parsed.text) else texts,
                                             terms)
             hit.explanation = explain.get(docnum, [])

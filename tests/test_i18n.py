@@ -198,7 +198,9 @@ def test_no_chinese_page_of_the_shipped_knowledge_base_holds_unmarked_english(sh
     for url in urls:
         response = shipped_client.get(url)
         assert response.status_code == 200, url
-        words = english_in_chinese_text(response.get_data(as_text=True), allowed, titles=True)
+        html = response.get_data(as_text=True)
+        assert "lang=&quot;" not in html and "&lt;span" not in html, url  # no markup shown as text
+        words = english_in_chinese_text(html, allowed, titles=True)
         if words:
             found[url] = sorted(set(words))
     assert len(urls) > 350 and found == {}
@@ -455,6 +457,13 @@ def test_a_passage_is_said_in_the_language_it_is_written_in(shipped_client):
     # quotes marked English; one of its English text is English on the Chinese site
     from webapp.i18n import snippet_paragraph
 
+    # a passage cut inside a language mark of the record's text showed the tag as text
+    for url in ("/search?q=报道", "/zh/search?q=报道"):
+        shown = shipped_client.get(url).get_data(as_text=True)
+        assert "lang=&quot;" not in shown and "&lt;span" not in shown, url
+    api = shipped_client.get("/api/search?q=报道&per_page=100").get_json()
+    assert api["total"] > 20 and not any("span" in hit["snippet"] or "lang=" in hit["snippet"]
+                                         for hit in api["results"])
     english = shipped_client.get("/search?q=副负责人").get_data(as_text=True)
     assert re.search(r'<p class="snippet" lang="zh-Hans">[^<]*<mark>', english)
     assert '<span lang="en">Li Zigen</span>' in english
@@ -469,7 +478,7 @@ def test_a_passage_is_said_in_the_language_it_is_written_in(shipped_client):
 def test_an_official_chinese_title_names_its_source_and_ours_says_it_is_ours(shipped_client):
     catalog = load_catalog(SHIPPED)
     official = next(m for m in catalog.measures.values() if m.title_zh_source)
-    for prefix, said in (("/zh", "中文标题出自《"), ("", "Chinese title as given in: ")):
+    for prefix, said in (("/zh", "中文标题出自："), ("", "Chinese title as given in: ")):
         html = shipped_client.get(f"{prefix}/measures/{official.id}").get_data(as_text=True)
         note = re.search(r'<p class="title-note"><small>(.*?)</small></p>', html, re.S).group(1)
         assert note.startswith(said) and f'/sources/{official.title_zh_source}"' in note
@@ -485,4 +494,5 @@ def test_words_no_record_holds_are_quoted_as_each_language_quotes(client):
     assert english == "No measure mentions 'quantumzz', 'zorblax'."
     assert chinese == "没有举措提到“quantumzz”、“zorblax”。"
     page = client.get("/zh/search?q=bonded+quantumzz&zone=zhejiang").get_data(as_text=True)
-    assert '<p class="notice">在所选筛选条件内，没有举措提到“quantumzz”。</p>' in unescape(page)
+    # the reader's own words, echoed unmarked as the query is in the search box
+    assert '<p class="notice">在所选筛选条件内，没有举措提到“quantumzz”。</p>' in page
