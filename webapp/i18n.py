@@ -25,6 +25,7 @@ tests/test_i18n.py fails when the .mo or the .pot falls behind). To change them:
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import quote
 
 from flask import Flask, g, request
@@ -155,8 +156,6 @@ def mark_latin(text) -> Markup:
     return Markup("").join(out)
 
 
-# In escaped HTML: a run of Latin words, entities (&amp;) inside it, never starting inside one.
-_LATIN_RUN_HTML = re.compile(r"(?<![&#A-Za-z0-9])[A-Za-z](?:[A-Za-z0-9'.\-]|&amp;|&#x27;| (?=[A-Za-z&]))*")
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -170,7 +169,7 @@ def snippet_paragraph(html: str) -> Markup:
     chinese = len(_CJK_CHAR.findall(text)) > len(re.findall(r"[A-Za-z]", text))
     lang = "zh" if chinese else "en"
     if chinese:
-        parts[::2] = [_LATIN_RUN_HTML.sub(r'<span lang="en">\g<0></span>', part) for part in parts[::2]]
+        parts[::2] = [mark_latin(unescape(part)) for part in parts[::2]]  # text between tags
     attr = "" if lang == current_lang() else f' lang="{HTML_LANG[lang]}"'
     return Markup(f'<p class="snippet"{attr}>{"".join(parts)}</p>')
 
