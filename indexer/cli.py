@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import FtzError, ValidationFailed
-from .facets import FILTERS
-from .paths import default_measures_dir, default_index_dir
+from indexer import __version__
+from indexer.errors import FtzError, ValidationFailed
+from indexer.facets import FILTERS
+from indexer.paths import default_measures_dir, default_index_dir
 
 PROGRESS_FROM = 200  # items; smaller builds finish before a bar is worth drawing
 
@@ -74,10 +74,10 @@ def check(measures_dir: Path, drafts_dir: str | None):
     Each problem is printed as path:line: field: message. Exit 0 when clean, 1 otherwise.
     Example: ftz check --measures measures/    (or: ftz check --drafts)
     """
-    from .catalog import load_catalog
+    from indexer.records.catalog import load_catalog
 
     if drafts_dir is not None:
-        from .drafting import draftfiles
+        from indexer.drafting import draftfiles
 
         folder = draftfiles.drafts_folder(measures_dir, Path(drafts_dir) if drafts_dir else None)
         problems, count = draftfiles.check(measures_dir, folder)
@@ -112,7 +112,7 @@ def index(rebuild: bool, measures_dir: Path, index_dir: Path):
     A build that finds any invalid record publishes nothing and exits 1.
     Example: ftz index --rebuild
     """
-    from .build import build_index
+    from indexer.engine.build import build_index
 
     try:
         report = build_index(measures_dir, index_dir, rebuild=rebuild, progress=_progress)
@@ -131,7 +131,7 @@ def status(as_json: bool, index_dir: Path):
     Exit 1 when no index is published.
     Example: ftz status --json
     """
-    from .status import index_status
+    from indexer.engine.status import index_status
 
     try:
         found = index_status(index_dir)
@@ -178,8 +178,8 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path, **filters):
 
     Example: ftz search "bonded oil tank" --zone zhejiang --json
     """
-    from . import serialize
-    from .search import KnowledgeBase
+    from indexer.search import serialize
+    from indexer.search.facade import KnowledgeBase
 
     try:
         kb = KnowledgeBase(index_dir)
@@ -225,9 +225,9 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
     and `ftz index` to publish one.
     Example: ftz draft mofcom-2023-05-11-press-conference --json
     """
-    from .catalog import Report, load_taxonomy
-    from .drafting import batchlist, draftfiles
-    from .drafting.draft import Drafter
+    from indexer.records.catalog import Report, load_taxonomy
+    from indexer.drafting import batchlist, draftfiles
+    from indexer.drafting.draft import Drafter
 
     folder = draftfiles.drafts_folder(measures_dir, out_dir)
     try:
@@ -275,7 +275,7 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
 
 def _draft_batch(draft, taxonomy, folder: Path, dry_run: bool, force: bool) -> None:
     """A list-shaped source (a batch notice): one draft batch file with its items."""
-    from .drafting import batchlist
+    from indexer.drafting import batchlist
 
     known = taxonomy.batches.get(draft.id)
     click.echo(f"{draft.id}: {len(draft.items)} item(s) read from {draft.source}"

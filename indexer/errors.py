@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .notes import Note
+from indexer.notes import Note
 
 
 @dataclass(frozen=True, order=True)

@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from .model import SCOPES, STATUSES
+from indexer.records.model import SCOPES, STATUSES
 
 
 def _(message: str) -> str:

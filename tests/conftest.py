@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from tests.helpers import PROFILE
 
 # Hypothesis profiles (tests/helpers.py:examples scales the example counts): "ci" repeats
@@ -59,7 +59,7 @@ def built_index(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def kb(built_index):
-    from indexer.search import KnowledgeBase
+    from indexer.search.facade import KnowledgeBase
 
     return KnowledgeBase(built_index["index"])
 
@@ -75,7 +75,7 @@ def shipped_index(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def shipped_kb(shipped_index):
-    from indexer.search import KnowledgeBase
+    from indexer.search.facade import KnowledgeBase
 
     kb = KnowledgeBase(shipped_index["index"])
     yield kb
@@ -161,11 +161,11 @@ def measures(measures_copy) -> Path:
 @pytest.fixture(scope="module")
 def finder():
     """The drafter's zone finder of the shipped taxonomy (zones, places, synonyms), built once."""
-    from indexer.catalog import load_catalog
+    from indexer.records.catalog import load_catalog
     from indexer.drafting.zonefinder import ZoneFinder
     from indexer.errors import Report
-    from indexer.lexicon import load_lexicon
-    from indexer.places import load_places
+    from indexer.analysis.lexicon import load_lexicon
+    from indexer.records.places import load_places
 
     catalog = load_catalog(SHIPPED)
     report = Report(SHIPPED)

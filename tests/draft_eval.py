@@ -23,9 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from indexer.catalog import load_catalog
+from indexer.records.catalog import load_catalog
 from indexer.drafting.draft import Draft, Drafter
-from indexer.fields import squash
+from indexer.records.fields import squash
 from indexer.drafting.pillar_model import PillarModel, record_text
 
 PROJECT = Path(__file__).resolve().parent.parent

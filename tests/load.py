@@ -159,7 +159,7 @@ def run(seconds: float = 60, clients: int = 8, workers: int = 2, index: Path | N
     work = Path(tempfile.mkdtemp(prefix="ftz-load-"))
     try:
         if index is None:
-            from indexer.build import build_index
+            from indexer.engine.build import build_index
 
             index = work / "index"
             print(f"building an index of {measures} ...", file=out, flush=True)

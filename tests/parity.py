@@ -20,10 +20,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from indexer.errors import Report
-from indexer.glossary import GLOSSARY_FILE, load_glossary
-from indexer.search import KnowledgeBase
+from indexer.records.glossary import GLOSSARY_FILE, load_glossary
+from indexer.search.facade import KnowledgeBase
 
 MEASURES = Path(__file__).resolve().parent.parent / "measures"
 COMBINATIONS = 400  # two-term queries measured at most (an even sample of the candidates)

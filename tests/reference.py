@@ -6,7 +6,7 @@ tree is evaluated one document at a time over those tokens: a term matches where
 occurs, a phrase where its words' positions chain, and BM25F is Robertson and Zaragoza's
 formula with plain Python floats (one term's weighted frequencies over its fields, saturated
 once, one idf over the records holding it in any of them). Nothing here is shared with
-indexer/evaluation.py, postings.py or collect.py; the constants are scoring.py's.
+indexer/engine/evaluation.py, postings.py or collect.py; the constants are scoring.py's.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from indexer import scoring
-from indexer.catalog import Report, load_measure, load_taxonomy, record_paths, source_text_cache
-from indexer.lexicon import load_lexicon
-from indexer.schema import build_schema, measure_document
+from indexer.engine import scoring
+from indexer.records.catalog import Report, load_measure, load_taxonomy, record_paths, source_text_cache
+from indexer.analysis.lexicon import load_lexicon
+from indexer.engine.schema import build_schema, measure_document
 
 
 @dataclass

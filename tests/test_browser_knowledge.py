@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.catalog import load_catalog
+from indexer.records.catalog import load_catalog
 from tests.conftest import SHIPPED
 from tests.browserhelpers import PHONE, expect, result_ids, screenshot, serving
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from tests.conftest import fixture_corpus
 from tests.helpers import SOURCE_ID
 from tests.webhelpers import links, text_of

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from indexer.catalog import MEASURE_FIELDS, PILLAR_FIELDS, SOURCE_FIELDS, ZONE_FIELDS
-from indexer.register import BATCH_FIELDS, ITEM_FIELDS
+from indexer.records.catalog import MEASURE_FIELDS, PILLAR_FIELDS, SOURCE_FIELDS, ZONE_FIELDS
+from indexer.records.register import BATCH_FIELDS, ITEM_FIELDS
 from tests.conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
@@ -54,7 +54,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_the_readme_says_what_the_knowledge_base_holds():
     """The figures and the zones without a measure in "What it holds today" are the data's."""
-    from indexer.catalog import load_catalog
+    from indexer.records.catalog import load_catalog
     from tests.conftest import SHIPPED
 
     catalog = load_catalog(SHIPPED)
@@ -82,7 +82,7 @@ def test_every_batch_and_item_field_is_in_the_register_doc(field):
 
 def test_the_readme_says_what_the_register_holds():
     """The register's figures in "What it holds today" are the data's."""
-    from indexer.catalog import load_catalog
+    from indexer.records.catalog import load_catalog
     from tests.conftest import SHIPPED
 
     batches = load_catalog(SHIPPED).taxonomy.batches.values()

@@ -11,16 +11,16 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.catalog import load_catalog
+from indexer.records.catalog import load_catalog
 from indexer.cli import cli
 from indexer.drafting.draft import Drafter
 from indexer.errors import Report
-from indexer.fields import squash
-from indexer.lexicon import load_lexicon
-from indexer.model import Measure
+from indexer.records.fields import squash
+from indexer.analysis.lexicon import load_lexicon
+from indexer.records.model import Measure
 from indexer.drafting.passages import sentences
 from indexer.drafting.pillar_model import PillarModel
-from indexer.places import load_places
+from indexer.records.places import load_places
 from indexer.drafting.zonefinder import ZoneFinder
 from tests.draft_eval import FIXTURES, evaluate, load_truth, truth_of_records
 from tests.helpers import examples, SOURCE_ID
@@ -384,7 +384,7 @@ def test_duplicates_are_marked_and_cannot_be_accepted(measures):
 
 
 def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path):
-    from indexer.search import KnowledgeBase
+    from indexer.search.facade import KnowledgeBase
 
     index = tmp_path / "index"
     assert run("index", "--measures", measures, "--index", index).exit_code == 0
@@ -427,7 +427,7 @@ def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path
 
 
 def test_drafting_does_not_make_the_index_stale_but_accepting_does(measures, tmp_path):
-    from indexer.build import index_is_stale
+    from indexer.engine.build import index_is_stale
 
     index = tmp_path / "index"
     assert run("index", "--measures", measures, "--index", index).exit_code == 0

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from indexer.catalog import Report, load_catalog, load_taxonomy
+from indexer.records.catalog import Report, load_catalog, load_taxonomy
 from indexer.cli import cli
 from indexer.drafting import batchlist
 from tests.helpers import SOURCE_ID, write

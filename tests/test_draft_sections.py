@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.catalog import load_catalog
+from indexer.records.catalog import load_catalog
 from indexer.drafting.chinese import analyse_chinese
 from indexer.drafting.draft import Drafter
 from indexer.drafting.extract import analyse

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as Q
 
-from indexer import postings as postings_module
-from indexer.analysis import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
-from indexer.codec import WordPositions
-from indexer.evaluation import compile_query
-from indexer.querying import syntax_problem
-from indexer.snippets import snippet
+from indexer.engine import postings as postings_module
+from indexer.analysis.analyser import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
+from indexer.engine.codec import WordPositions
+from indexer.engine.evaluation import compile_query
+from indexer.query.querying import syntax_problem
+from indexer.search.snippets import snippet
 from tests.helpers import examples
 
 DICTIONARY = (("原产地证书", 100), ("原产地", 100), ("证书", 100), ("保税", 100), ("仓库", 100))
@@ -90,7 +90,7 @@ def test_query_mode_emits_whole_words_only():
 def test_a_fields_length_counts_words_only():
     """Pairs and sub-words are terms, not words: BM25 must not penalise Chinese. The
     format hands Whoosh one entry per document, whose frequency (the length) is the words."""
-    from indexer.codec import DOCUMENT_TERM, read_entry
+    from indexer.engine.codec import DOCUMENT_TERM, read_entry
 
     fmt = WordPositions()
     text = "Bonded oil 原产地证书 保税仓库 storage"
@@ -148,9 +148,9 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
     same from the compact records (narrow ids, counts and positions, weights computed from
     the counts) as from the plain ones: ids, weights, block statistics, every posting's
     positions, and what Whoosh's matchers see."""
-    from indexer import build
-    from indexer.codec import MAGIC, MAGIC_V1, ArrayMatcher, ProjectCodec, read_postings
-    from indexer.search import KnowledgeBase
+    from indexer.engine import build
+    from indexer.engine.codec import MAGIC, MAGIC_V1, ArrayMatcher, ProjectCodec, read_postings
+    from indexer.search.facade import KnowledgeBase
 
     monkeypatch.setattr(build, "codec", lambda: ProjectCodec(compact=False))
     build.build_index(built_index["measures"], tmp_path / "plain")
@@ -189,8 +189,8 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
 def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
     """Entries carry term numbers of this process's vocabulary: after a reset (a new
     segment) an old entry would name other terms, so the field writer refuses it."""
-    from indexer.codec import read_entry
-    from indexer.terms import VOCABULARY
+    from indexer.engine.codec import read_entry
+    from indexer.engine.terms import VOCABULARY
 
     [(_term, _freq, _weight, blob)] = WordPositions().word_values(
         "bonded oil", text_analyzer(DICTIONARY), mode="index")
@@ -203,7 +203,7 @@ def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
 def test_an_analysis_during_which_the_vocabulary_is_reset_gives_no_entry(monkeypatch):
     """Numbers given before a reset would name other terms after it: the entry is stamped
     before the analysis, and refused when the vocabulary changed meanwhile."""
-    from indexer.terms import VOCABULARY
+    from indexer.engine.terms import VOCABULARY
 
     analyzer = text_analyzer(DICTIONARY)
     analyse = analyzer.index_arrays
@@ -221,7 +221,7 @@ def test_an_analysis_during_which_the_vocabulary_is_reset_gives_no_entry(monkeyp
 def test_a_reset_of_the_vocabulary_empties_the_analysers_caches():
     """A segment writer resets the vocabulary when it is done: the terms and the caches of
     their numbers are given back (a site that built its index in-process keeps neither)."""
-    from indexer.terms import VOCABULARY
+    from indexer.engine.terms import VOCABULARY
 
     analyzer = text_analyzer(DICTIONARY)
     for text in ("bonded oil 保税仓库 " * 200, "bonded oil"):  # the long and the short way
@@ -241,9 +241,9 @@ def test_a_merged_index_holds_the_same_postings_as_one_written_at_once(tmp_path)
 
     from whoosh import index
 
-    from indexer.build import codec
-    from indexer.schema import build_schema
-    from indexer.terms import VOCABULARY
+    from indexer.engine.build import codec
+    from indexer.engine.schema import build_schema
+    from indexer.engine.terms import VOCABULARY
 
     rng = random.Random(3)
     words = ["bonded", "oil", "tank", "the", "原产地证书", "保税仓库", "跨境电商", "RCEP", "1,000.5"]
@@ -283,8 +283,8 @@ def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term()
     one field has both, a term in both is one term, at one place in the term order."""
     from array import array
 
-    from indexer.codec import LOCAL_TERMS, _FieldWriter
-    from indexer.terms import VOCABULARY
+    from indexer.engine.codec import LOCAL_TERMS, _FieldWriter
+    from indexer.engine.terms import VOCABULARY
 
     VOCABULARY.reset()
     oil, tank = VOCABULARY.add("oil"), VOCABULARY.add("tank")
@@ -397,7 +397,7 @@ def test_a_search_held_up_does_not_hold_up_another(kb, monkeypatch):
 @given(st.lists(st.integers(0, 300), min_size=1, max_size=200))
 def test_hash_slots_places_every_key_where_linear_probing_finds_it(homes):
     # each key in its own slot, reached from its home slot with no empty slot on the way
-    from indexer.codec import hash_slots
+    from indexer.engine.codec import hash_slots
     slots = 2 * len(homes)
     home = np.array([h % slots for h in homes], dtype=np.int64)
     placed = hash_slots(home, slots)
@@ -421,7 +421,7 @@ def test_the_term_table_reads_back_with_whooshs_own_reader(keys, absent):
     from whoosh.filedb.filetables import OrderedHashReader
     from whoosh.system import pack_ushort
 
-    from indexer.codec import _TERM_INFO, _TermTable
+    from indexer.engine.codec import _TERM_INFO, _TermTable
 
     storage = RamStorage()
     table = _TermTable(storage.create_file("terms"))

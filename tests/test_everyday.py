@@ -16,9 +16,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from indexer.cli import cli
-from indexer.search import KnowledgeBase
+from indexer.search.facade import KnowledgeBase
 from tests.conftest import SHIPPED, fixture_corpus
 from tests.helpers import record, write
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers import ZHEJIANG_OIL, edit
 from indexer.facets import FILTERS
-from indexer.serialize import HIT_KEYS
+from indexer.search.serialize import HIT_KEYS
 from tests.conftest import SHIPPED
 from tests.webhelpers import front_matter, links, fixture_records
 from webapp import create_app
@@ -192,7 +192,7 @@ def test_atom_feed_validates_with_feedparser(client):
 
 
 def test_atom_entries_are_newest_first_even_for_keyword_queries(measures_copy, tmp_path):
-    from indexer.build import build_index
+    from indexer.engine.build import build_index
 
     # the best match for the words is made the oldest measure
     edit(measures_copy / f"{ZHEJIANG_OIL}.md", "date: 2023-05-11", "date: 2021-03-01")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from indexer.catalog import load_catalog
+from indexer.records.catalog import load_catalog
 from indexer.facets import FACETS, FILTERS
-from indexer.schema import build_schema
+from indexer.engine.schema import build_schema
 
 PROJECT = Path(__file__).resolve().parent.parent
 PO = PROJECT / "webapp" / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"

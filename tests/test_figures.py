@@ -3,8 +3,8 @@ Chinese text, where figures follow characters (共24项, 2023年6月) and months
 
 from __future__ import annotations
 
-from indexer.catalog import load_catalog
-from indexer.verbatim import month_numbers, numbers
+from indexer.records.catalog import load_catalog
+from indexer.records.verbatim import month_numbers, numbers
 from tests.helpers import ZHEJIANG_OIL, edit
 
 

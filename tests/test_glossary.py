@@ -12,8 +12,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import build_index
-from indexer.catalog import load_catalog
+from indexer.engine.build import build_index
+from indexer.records.catalog import load_catalog
 from indexer.cli import cli
 from indexer.errors import ValidationFailed
 from tests import parity
@@ -80,7 +80,7 @@ def test_no_glossary_file_is_no_glossary(measures_copy):
 def test_a_pair_added_applies_after_an_incremental_index(measures_copy, tmp_path):
     """Only the glossary changed: the build updates the taxonomy document alone, and the
     index it publishes opens and searches with the new pair."""
-    from indexer.search import KnowledgeBase
+    from indexer.search.facade import KnowledgeBase
     from tests.helpers import ZHEJIANG_OIL
 
     build_index(measures_copy, tmp_path / "index")

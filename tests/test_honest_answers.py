@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.build import build_index
-from indexer.search import KnowledgeBase
+from indexer.engine.build import build_index
+from indexer.search.facade import KnowledgeBase
 from tests.conftest import fixture_corpus
 from tests.helpers import examples, record, write
 from tests.webhelpers import api_search, text_of
@@ -304,8 +304,8 @@ def test_the_bigram_arrays_are_the_bigram_tokens(text):
     position, as the tokenizer (which the reference and the query side read) gives them."""
     from collections import defaultdict
 
-    from indexer.analysis import BigramTokenizer
-    from indexer.terms import VOCABULARY
+    from indexer.analysis.analyser import BigramTokenizer
+    from indexer.engine.terms import VOCABULARY
 
     tokenizer = BigramTokenizer()
     terms, counts, flat, whole = tokenizer.index_arrays(text)

@@ -17,8 +17,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from indexer.errors import BadRequest
-from indexer.querying import MAX_QUERY_LENGTH
-from indexer.search import SearchResult
+from indexer.query.querying import MAX_QUERY_LENGTH
+from indexer.search.facade import SearchResult
 from tests.webhelpers import active_content, text_of
 
 SEARCHES = ["/search", "/api/search", "/search.csv", "/search.json", "/search.atom"]
@@ -146,7 +146,7 @@ def test_query_text_is_cleaned_of_characters_no_page_can_show(client):
 def test_wildcard_expansion_is_capped_and_fast(kb, client, monkeypatch):
     """A prefix matching much of the vocabulary is looked up as at most MAX_WILDCARD_TERMS
     terms per field; the facade's engine sees no more."""
-    from indexer import evaluation
+    from indexer.engine import evaluation
 
     looked_up: list[tuple[str, str]] = []
     term = evaluation.SearchContext.term

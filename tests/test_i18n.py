@@ -15,8 +15,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from indexer.catalog import load_catalog
-from indexer.latin import latin_words
+from indexer.records.catalog import load_catalog
+from indexer.records.latin import latin_words
 from tests.conftest import PROJECT, SHIPPED, fixture_corpus
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
 from tests.webhelpers import links, fixture_records
@@ -132,7 +132,7 @@ class _EnglishOutside(HTMLParser):
 
 
 def english_in_chinese_text(html: str, allowed: set[str] = frozenset(), titles: bool = False) -> list[str]:
-    """Latin words (indexer/latin.py's rules) in the Chinese text of a page, outside what is marked
+    """Latin words (indexer/records/latin.py's rules) in the Chinese text of a page, outside what is marked
     as another language; `allowed` (lower case) are words the page may hold."""
     parser = _EnglishOutside(titles)
     parser.feed(html)
@@ -348,7 +348,7 @@ def test_how_a_query_was_read_is_said_in_chinese(client, query, chinese):
 
 def test_every_kind_of_note_the_engine_makes_has_a_message():
     # a new kind of note must get its message (and so its Chinese) in indexer/notes.py
-    from indexer import syntax
+    from indexer.query import syntax
     from indexer.notes import CODES as KNOWN_CODES
     made = set(syntax._NOTES)
     for folder in ("indexer", "webapp"):

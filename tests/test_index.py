@@ -9,11 +9,11 @@ import sys
 import pytest
 from whoosh.index import open_dir
 
-from indexer import store
-from indexer.build import build_index, index_is_stale
+from indexer.engine import store
+from indexer.engine.build import build_index, index_is_stale
 from indexer.errors import IndexOutdated, ValidationFailed
-from indexer.schema import SCHEMA_VERSION
-from indexer.search import KnowledgeBase
+from indexer.engine.schema import SCHEMA_VERSION
+from indexer.search.facade import KnowledgeBase
 from tests.helpers import ZHEJIANG_OIL, edit, record, write
 
 
@@ -137,7 +137,7 @@ def test_a_renamed_record_is_found_as_one_removed_and_one_added(measures_copy, t
 def test_nothing_changed_is_answered_without_loading_whoosh_or_the_analysis(measures_copy, tmp_path):
     index = tmp_path / "index"
     build_index(measures_copy, index)
-    script = ("import sys; from indexer.build import build_index; "
+    script = ("import sys; from indexer.engine.build import build_index; "
               f"r = build_index({str(measures_copy)!r}, {str(index)!r}); "
               "print(r.mode, *(m in sys.modules for m in ('whoosh', 'numpy', 'rjieba')))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -1,4 +1,4 @@
-"""The postings layer (indexer/codec.py, indexer/postings.py, indexer/segments.py) is the only code that may
+"""The postings layer (indexer/engine/codec.py, indexer/engine/postings.py, indexer/engine/segments.py) is the only code that may
 know how Whoosh stores things: no other module imports or touches a private Whoosh name,
 and webapp/ does not import Whoosh at all."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import whoosh
 
 PROJECT = Path(__file__).resolve().parent.parent
-POSTINGS_LAYER = {"indexer/codec.py", "indexer/postings.py", "indexer/segments.py"}
+POSTINGS_LAYER = {"indexer/engine/codec.py", "indexer/engine/postings.py", "indexer/engine/segments.py"}
 WHOOSH = Path(whoosh.__file__).parent
 
 
@@ -98,7 +98,7 @@ def test_the_whoosh_pin_is_the_codecs_import_gate():
     are the codec's SUPPORTED_WHOOSH, both ends."""
     import tomllib
 
-    from indexer.codec import SUPPORTED_WHOOSH
+    from indexer.engine.codec import SUPPORTED_WHOOSH
 
     project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
     pins = [d for d in project["project"]["dependencies"] if d.startswith("whoosh-reloaded")]

@@ -1,6 +1,6 @@
 """Readers hold leases on their generation, not process ids: readers on other hosts (faked
 with FTZ_HOST_ID) keep what they read, a reader killed outright lets its generation go once
-its lease expires and never before (indexer/store.py)."""
+its lease expires and never before (indexer/engine/store.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ import time
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index
-from indexer.search import KnowledgeBase
+from indexer.engine import store
+from indexer.engine.build import build_index
+from indexer.search.facade import KnowledgeBase
 
 READER = """
 import sys
-from indexer.search import KnowledgeBase
+from indexer.search.facade import KnowledgeBase
 kb = KnowledgeBase(sys.argv[1])
 print(kb.generation.split(".")[0], flush=True)
 for line in sys.stdin:  # each line: one search, its total printed

@@ -1,4 +1,4 @@
-"""Merging segments (indexer/merging.py): incremental updates keep the number of segments
+"""Merging segments (indexer/engine/merging.py): incremental updates keep the number of segments
 bounded; a merge changes no answer (every query's total, facets, ranking and scores, and the
 records, compared before and after), drops deleted documents, and is published as a
 generation of its own, atomically: a merge killed midway leaves the last index serving."""
@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer import merging, segments, store
-from indexer.build import build_index, codec
-from indexer.merging import TieredMergePolicy
-from indexer.search import KnowledgeBase
+from indexer.engine import merging
+from indexer.engine import segments
+from indexer.engine import store
+from indexer.engine.build import build_index, codec
+from indexer.engine.merging import TieredMergePolicy
+from indexer.search.facade import KnowledgeBase
 from tests.bench.generate import PROFILES, ZH_WORDS, generate
 from tests.bench.queries import query_mix
 from tests.helpers import examples
@@ -90,7 +92,7 @@ def merged_copy(updated: dict, target: Path, policy: TieredMergePolicy) -> Path:
 
 
 def mix(measures: Path) -> list[dict]:
-    from indexer.catalog import Report, load_taxonomy
+    from indexer.records.catalog import Report, load_taxonomy
 
     taxonomy = load_taxonomy(measures, Report(measures))
     return query_mix(list(taxonomy.zones), list(taxonomy.pillars), total=140)
@@ -225,9 +227,11 @@ def test_a_reader_keeps_the_generation_a_merge_replaced(updated, tmp_path):
 MERGE_AND_WAIT = """
 import sys, time
 from pathlib import Path
-from indexer import merging, segments, store
-from indexer.build import codec
-from indexer.merging import TieredMergePolicy
+from indexer.engine import merging
+from indexer.engine import segments
+from indexer.engine import store
+from indexer.engine.build import codec
+from indexer.engine.merging import TieredMergePolicy
 
 index = Path(sys.argv[1])
 link = segments._link

@@ -27,7 +27,7 @@ from hypothesis import given, settings  # deadline, database, health checks: con
 from hypothesis import strategies as st
 
 from indexer.facets import FILTER_KINDS
-from indexer.model import SCOPES
+from indexer.records.model import SCOPES
 from webapp.openapi import OPENAPI
 from tests.helpers import examples
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.build import build_index
-from indexer.catalog import load_catalog
+from indexer.engine.build import build_index
+from indexer.records.catalog import load_catalog
 from tests.conftest import fixture_corpus
 from tests.helpers import CITED, SOURCE_ID, edit, record, write
 

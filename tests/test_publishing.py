@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index
+from indexer.engine import store
+from indexer.engine.build import build_index
 from indexer.errors import SearchTooSlow, ValidationFailed
-from indexer.generation import Generation
-from indexer.search import KnowledgeBase
+from indexer.engine.generation import Generation
+from indexer.search.facade import KnowledgeBase
 from tests.bench.generate import generate
 from tests.helpers import FTZ, ZHEJIANG_OIL, edit, ftz, record, write
 from tests.serving import free_port, get

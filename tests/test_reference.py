@@ -22,10 +22,11 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from indexer import codec, collect
-from indexer.build import build_index
-from indexer.evaluation import compile_query
-from indexer.search import KnowledgeBase
+from indexer.engine import codec
+from indexer.engine import collect
+from indexer.engine.build import build_index
+from indexer.engine.evaluation import compile_query
+from indexer.search.facade import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import examples, record, write
 from tests.reference import Reference
@@ -304,7 +305,7 @@ def test_a_word_in_several_fields_is_one_term_saturated_once(tmp_path):
     """BM25F (issue 21): a word in the title, the tags and the body is one term of one
     combined document, with one idf over the records holding it anywhere; its score stays
     below idf * (K1 + 1), where per-field scores summed would reach several times that."""
-    from indexer import scoring
+    from indexer.engine import scoring
 
     def item(i, title="trade zone", tags=("port",), body="customs clearance"):
         return {"title": title, "title_zh": "贸易", "zones": ["zhejiang"], "pillar": "logistics",

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from tests.conftest import fixture_corpus
 from tests.webhelpers import links, text_of
 from webapp import create_app
@@ -58,7 +58,7 @@ def client(corpus):
 
 @pytest.fixture(scope="module")
 def facade(corpus):
-    from indexer.search import KnowledgeBase
+    from indexer.search.facade import KnowledgeBase
 
     kb = KnowledgeBase(corpus / "index")
     yield kb

@@ -10,9 +10,9 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from indexer.cli import cli
-from indexer.search import KnowledgeBase
+from indexer.search.facade import KnowledgeBase
 from tests.helpers import record, write
 from tests.webhelpers import api_search as search, links, text_of
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from tests.conftest import fixture_corpus
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL, record
 from tests.webhelpers import active_content, text_of
@@ -236,7 +236,7 @@ def test_uploads_and_writes_to_every_route_are_refused(app, client):
 
 def _tree_digest(root: Path) -> dict[str, str]:
     """Every file under root with the hash of its bytes. readers/ is left out: a process
-    registers there the generation it opens (indexer/store.py), when it opens the index,
+    registers there the generation it opens (indexer/engine/store.py), when it opens the index,
     whichever page it serves."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file() and "readers" not in p.relative_to(root).parts}

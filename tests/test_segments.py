@@ -1,4 +1,4 @@
-"""A full build written as several segments by worker processes (indexer/segments.py) finds
+"""A full build written as several segments by worker processes (indexer/engine/segments.py) finds
 what a build in one segment finds: the same records in the same order, with the same scores,
 totals and facets; a broken record in any chunk publishes nothing and leaves no part behind."""
 
@@ -8,10 +8,10 @@ import os
 
 import pytest
 
-from indexer import segments
-from indexer.build import build_index
+from indexer.engine import segments
+from indexer.engine.build import build_index
 from indexer.errors import ValidationFailed
-from indexer.search import KnowledgeBase
+from indexer.search.facade import KnowledgeBase
 from tests.bench.generate import generate
 
 RECORDS = 240

@@ -1,4 +1,4 @@
-"""One shape for a hit and a measure (indexer/serialize.py): the API, the exports and the
+"""One shape for a hit and a measure (indexer/search/serialize.py): the API, the exports and the
 command line describe a measure the same way, and its citation travels with it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from indexer import serialize
+from indexer.search import serialize
 from tests.helpers import SOURCE_ID, ZHEJIANG_OIL
 from tests.webhelpers import app_with, fixture_records
 

@@ -9,10 +9,11 @@ import time
 
 from click.testing import CliRunner
 
-from indexer import segments, store
-from indexer.build import build_index
+from indexer.engine import segments
+from indexer.engine import store
+from indexer.engine.build import build_index
 from indexer.cli import cli
-from indexer.search import KnowledgeBase
+from indexer.search.facade import KnowledgeBase
 from tests.conftest import FIXTURE_RECORDS
 
 

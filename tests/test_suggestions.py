@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.spelling import edits, max_edits
+from indexer.query.spelling import edits, max_edits
 from tests.webhelpers import api_search as search, links, text_of
 
 LAOS = "china-laos-railway-multimodal-one-order-system"

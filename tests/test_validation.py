@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from indexer.catalog import load_catalog
+from indexer.records.catalog import load_catalog
 from tests.helpers import CITED, ZHEJIANG_OIL, ZONE_COUNT, edit, record, write
 
 

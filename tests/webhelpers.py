@@ -145,7 +145,7 @@ def app_with(root: Path, sources: dict[str, str] = {}, records: dict[str, str] =
              batches: dict[str, str] = {}, **config):
     """An app over the fixture corpus (tests/conftest.py) plus the given source, record and
     register batch files (id -> file text), with its own index built under `root`."""
-    from indexer.build import build_index
+    from indexer.engine.build import build_index
     from tests.conftest import fixture_corpus
     from webapp import create_app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request, url_for
 
-from indexer import serialize
+from indexer.search import serialize
 
 from . import register
 from .kb import get_kb

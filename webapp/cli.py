@@ -49,7 +49,7 @@ def serve(host: str, port: int, measures_dir: Path, index_dir: Path, workers: in
 
     Example: ftz serve --port 8000 --workers 4
     """
-    from indexer.build import build_index, index_is_stale
+    from indexer.engine.build import build_index, index_is_stale
 
     from . import create_app
 

@@ -15,7 +15,7 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from indexer import serialize
+from indexer.search import serialize
 
 from . import feeds, register
 from .api import site_links, sources_by_id

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 
 from indexer.facets import FACETS, FILTER_KINDS, FILTERS
-from indexer.model import ISSUERS
-from indexer.querying import MAX_QUERY_LENGTH
-from indexer.search import MAX_PER_PAGE
+from indexer.records.model import ISSUERS
+from indexer.query.querying import MAX_QUERY_LENGTH
+from indexer.search.facade import MAX_PER_PAGE
 
 from .params import MAX_PAGE
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from flask import url_for
 from flask_babel import gettext as _
 
-from indexer.lineage_text import chinese_number, ordinal
-from indexer.model import ISSUERS, batch_of_id
+from indexer.records.lineage_text import chinese_number, ordinal
+from indexer.records.model import ISSUERS, batch_of_id
 
 # The register's order on the page: the State Council's batches, then MOFCOM's, each by number.
 ISSUER_ORDER = ("state-council", "mofcom")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .verbs import Verb
-from .zonefinder import LIST_JOIN, Mention
+from indexer.drafting.verbs import Verb
+from indexer.drafting.zonefinder import LIST_JOIN, Mention
 
 DESTINATION = re.compile(r"\b(?:to|towards?|into|bound\s+for|destined\s+for|heading\s+for)\s+(?:the\s+)?$", re.I)
 LOCATIVE = re.compile(r"\b(?:in|at|within|across|inside|throughout)\s+(?:the\s+)?$", re.I)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from ..catalog import load_taxonomy
-from ..errors import FtzError, Report, ValidationFailed
-from ..lineage_text import chinese_number
-from ..model import ISSUERS, Source, Taxonomy, batch_id
-from ..register import BATCHES_DIR, load_batch
+from indexer.records.catalog import load_taxonomy
+from indexer.errors import FtzError, Report, ValidationFailed
+from indexer.records.lineage_text import chinese_number
+from indexer.records.model import ISSUERS, Source, Taxonomy, batch_id
+from indexer.records.register import BATCHES_DIR, load_batch
 
 BLANK = "[BLANK]"
 _NUMERALS = {chinese_number(n): n for n in range(1, 100)}

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import rjieba
 
-from . import cues
-from .passages import QUESTION
-from .zonefinder import ZoneFinder
+from indexer.drafting import cues
+from indexer.drafting.passages import QUESTION
+from indexer.drafting.zonefinder import ZoneFinder
 
 CLAUSE_END = re.compile(r"[，,；;。！？]")
 # word classes of jieba's tagger: verbs, idioms and set phrases used as verbs ("联合推出")

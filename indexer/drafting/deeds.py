@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from . import cues
-from .verbs import QUOTED, WORD, Verb
-from .wordclass import classify
+from indexer.drafting import cues
+from indexer.drafting.verbs import QUOTED, WORD, Verb
+from indexer.drafting.wordclass import classify
 
 COUNTED = re.compile(r"^\W*(?:(?:now|so\s+far|to\s+date|already)\s+)?(?:the\s+(?:first\s+|last\s+)?)?(?:(?:over|more\s+than|nearly|almost|about|around|some|a\s+total\s+of|"
                      r"another|an\s+additional)\s+)?(?:\d[\d,.]*(?!\d)|(?:%s)\b)" % "|".join(

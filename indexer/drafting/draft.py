@@ -13,19 +13,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog import load_catalog
-from ..errors import FtzError, ValidationFailed
-from ..fields import CJK_RE, TAG_RE
-from ..lexicon import load_lexicon
-from ..model import ID_RE, Measure, Taxonomy
-from ..places import load_places
-from .extract import Found, analyse
-from .overlap import Overlap
-from .passages import sentences
-from .pillar_model import Guess, PillarModel
-from .section_pillars import assign
-from .sections import sections
-from .zonefinder import ZoneFinder
+from indexer.records.catalog import load_catalog
+from indexer.errors import FtzError, ValidationFailed
+from indexer.records.fields import CJK_RE, TAG_RE
+from indexer.analysis.lexicon import load_lexicon
+from indexer.records.model import ID_RE, Measure, Taxonomy
+from indexer.records.places import load_places
+from indexer.drafting.extract import Found, analyse
+from indexer.drafting.overlap import Overlap
+from indexer.drafting.passages import sentences
+from indexer.drafting.pillar_model import Guess, PillarModel
+from indexer.drafting.section_pillars import assign
+from indexer.drafting.sections import sections
+from indexer.drafting.zonefinder import ZoneFinder
 
 SLUG_WORDS = 6
 SLUG_STOP = {"a", "an", "the", "of", "for", "and", "in", "to", "with", "on", "at", "by", "from",

@@ -15,11 +15,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from .. import fields as F
-from ..catalog import MEASURE_FIELDS, load_catalog, load_measure, source_text_cache
-from ..errors import FtzError, Problem, Report, ValidationFailed
-from ..frontmatter import ParseError, parse, read_text
-from .draft import Draft, Proposal
+from indexer.records import fields as F
+from indexer.records.catalog import MEASURE_FIELDS, load_catalog, load_measure, source_text_cache
+from indexer.errors import FtzError, Problem, Report, ValidationFailed
+from indexer.records.frontmatter import ParseError, parse, read_text
+from indexer.drafting.draft import Draft, Proposal
 
 DRAFTS_DIR = "drafts"
 BLANK = "[BLANK]"

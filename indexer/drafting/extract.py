@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import cues, deeds
-from .actors import acted_on, zone_subject, zones_of
-from .chinese import analyse_chinese
-from .passages import QUESTION, Sentence
-from .titles import subject_of, tidy, title_of, title_stop
-from .verbs import QUOTED, WORD, Verb, main_verb, object_verb, verbs
-from .wordclass import classify
-from .zonefinder import Mention, ZoneFinder
+from indexer.drafting import cues, deeds
+from indexer.drafting.actors import acted_on, zone_subject, zones_of
+from indexer.drafting.chinese import analyse_chinese
+from indexer.drafting.passages import QUESTION, Sentence
+from indexer.drafting.titles import subject_of, tidy, title_of, title_stop
+from indexer.drafting.verbs import QUOTED, WORD, Verb, main_verb, object_verb, verbs
+from indexer.drafting.wordclass import classify
+from indexer.drafting.zonefinder import Mention, ZoneFinder
 
 CLAUSE_JOIN = re.compile(r",\s+and\s+|;\s+(?:and\s+)?|,\s+while\s+|,\s+whereas\s+|,\s+meanwhile,?\s+")
 QUOTE_LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|or|as\s+well\s+as)?\s*(?:the\s+)?", re.I)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Sequence
 
-from ..fields import squash
-from ..model import Measure
-from .pillar_model import cosine, idf_table, vector, tokens
+from indexer.records.fields import squash
+from indexer.records.model import Measure
+from indexer.drafting.pillar_model import cosine, idf_table, vector, tokens
 
 SAME_MEASURE = 0.4  # cosine of a draft with a record of another quote, from the same zones
 

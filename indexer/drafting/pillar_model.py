@@ -17,7 +17,7 @@ from typing import Iterable
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
-from ..model import Measure, Pillar
+from indexer.records.model import Measure, Pillar
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*|[\u3400-\u4dbf\u4e00-\u9fff]+")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .pillar_model import Guess, PillarModel
+from indexer.drafting.pillar_model import Guess, PillarModel
 
 # a part left without a pillar scores this: a part leaning to no pillar more than the source
 # as a whole does (a title line, "Let me add one remark about evaluation") is left without one

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from . import cues
-from .verbs import QUOTED, WORD, Verb
-from .wordclass import base_form, classify
+from indexer.drafting import cues
+from indexer.drafting.verbs import QUOTED, WORD, Verb
+from indexer.drafting.wordclass import base_form, classify
 
 # a subject that names an act on a thing ("The launch of a hub", "The opening of a lane")
 EVENT_OF = re.compile(r"\W*the\s+([a-z]+)\s+of\s+(?=\S)", re.I)

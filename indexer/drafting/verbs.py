@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from . import cues
-from .wordclass import base_form, classify
+from indexer.drafting import cues
+from indexer.drafting.wordclass import base_form, classify
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*%?")
 QUOTED = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”|‘[^’\n]{2,}?’|「[^」\n]{2,}?」')

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..model import Zone
-from ..places import ZonePlaces, fold, ftz_terms, official_name_patterns
+from indexer.records.model import Zone
+from indexer.records.places import ZonePlaces, fold, ftz_terms, official_name_patterns
 
 LATIN = r"A-Za-z0-9"
 # what may join the names of a list of zones: "Shanghai, Anhui and Jiangsu", "上海、浙江和江苏"

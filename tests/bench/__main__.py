@@ -31,7 +31,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from indexer.catalog import Report, load_taxonomy
+from indexer.records.catalog import Report, load_taxonomy
 
 from .generate import generate
 from .queries import KINDS, query_mix

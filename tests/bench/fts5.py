@@ -21,7 +21,7 @@ from pathlib import Path
 import rjieba
 import yaml
 
-from indexer.analysis import CJK, has_chinese
+from indexer.analysis.analyser import CJK, has_chinese
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CJK_RUN = re.compile(f"[{CJK}]+")

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import json
 
-from indexer.catalog import load_taxonomy, Report
-from indexer.fields import squash
+from indexer.records.catalog import load_taxonomy, Report
+from indexer.records.fields import squash
 
 SHIPPED = Path(__file__).resolve().parents[2] / "measures"
 

@@ -1,4 +1,4 @@
-"""Segments under many one-record updates, with the merge policy (indexer/merging.py).
+"""Segments under many one-record updates, with the merge policy (indexer/engine/merging.py).
 
     python -m tests.bench.merges                      # 10,000 records, 200 updates
     python -m tests.bench.merges --records 2000 --updates 50
@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from indexer import segments, store
+from indexer.engine import segments
+from indexer.engine import store
 
 from .__main__ import touch_one
 from .generate import generate

@@ -1,0 +1,43 @@
+"""One reading of text for records and queries alike: NFKC, and traditional Chinese as simplified.
+
+NFKC folds what looks the same into one form: full-width letters and digits (ｂｏｎｄｅｄ,
+２０２３), the ideographic space, compatibility ideographs. Traditional characters are read
+as simplified with OpenCC's tables (海關 is 海关, 稅 is 税), so that a reader in Hong Kong,
+Macao or Taiwan finds the records, which are written in simplified Chinese. Both ends go
+through the same function (schema.measure_document for records, querying for queries).
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+
+from indexer.records.fields import CJK_RE as _HAS_CJK
+_converter = None
+_lock = threading.Lock()
+
+
+def _t2s():
+    global _converter
+    if _converter is None:
+        with _lock:
+            if _converter is None:
+                import opencc
+
+                _converter = opencc.OpenCC("t2s")
+    return _converter
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_HAS_CJK.search(text))
+
+
+def normalize(text: str) -> str:
+    """The text as the search reads it: NFKC, traditional characters as simplified."""
+    if not text:
+        return text
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if _HAS_CJK.search(text):
+            text = _t2s().convert(text)
+    return text

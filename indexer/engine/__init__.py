@@ -1,0 +1,1 @@
+"""The engine: index schema, codec, postings, segments, evaluation, scoring, generations, the store and builds."""

@@ -1,0 +1,129 @@
+"""No dead ends: when no record holds every word of a query, which records match and how.
+
+The query's plain words become optional clauses under BM25 with a minimum that keeps the
+informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meilisearch's
+`frequency` matching strategy deciding which words a record may go without):
+  1. a word no record holds (within the filters and every explicit part of the query) is
+     left out first, and the page says so ("no measure mentions 'zero tariff'");
+  2. the other words are ordered by rarity (fewest records first: a rare word says most
+     about what is sought) and the most frequent are left out one at a time until some
+     record holds all the rest (`kept`): a common word is never kept while a rarer one is
+     left out; a word the spelling correction put in comes after every word as typed;
+  3. a record matches if it holds every kept word, or as many of the query's words as any
+     record holds, when that is two or more (the minimum should match: a paraphrase whose
+     rarest word is incidental still finds the records that hold most of it; a record
+     holding one word of several is no match unless that word is the kept one);
+  4. every word stays in the query as an optional clause, so the matches are ranked by how
+     much of the query they hold, each word weighed by its rarity (BM25).
+A single Chinese character cut from a word (前海, cut into 前 and 海, is not a search for 海)
+is never required on its own: it only ranks; nor is a word that only shapes a question
+(哪些, 可以, 如何, which, how, can: QUESTION_WORDS), which a record holds by chance: in
+哪些自贸区可以做保税加油 the search is for 自贸区, 保税 and 加油. Explicit parts (quoted phrases, fields, NOT ...)
+are always required, and a query with AND, OR or brackets is never relaxed: it is searched as
+written (querying.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as Q
+
+from indexer.analysis.analyser import has_chinese
+from indexer.engine.evaluation import compile_query
+from indexer.query.querying import ParsedQuery, QueryBuilder, Unit
+
+MAX_UNITS = 24  # plain words weighed; a longer query keeps its later words as they are
+# Words that make a question of a query and say nothing of what is sought: they rank, never
+# required (a rare one would otherwise be kept first, as the rarest word held).
+QUESTION_WORDS = frozenset(
+    "哪些 哪个 哪里 哪儿 哪 什么 怎么 怎样 怎么样 如何 为什么 可以 能否 能不能 能 是否 有没有 有 吗 呢 做 办 "
+    "which what where how why who can could does do did is are there any".split())
+
+
+@dataclass
+class Relaxation:
+    kept: list[Unit]  # required: every explicit part and the rarest words held together
+    optional: list[Unit] = field(default_factory=list)  # held, left out of the requirement
+    missing: list[Unit] = field(default_factory=list)  # held by no record within the filters
+    matching: np.ndarray | None = None  # the documents that match (rule 3), None: no limit
+    minimum: int = 0  # rule 3's number of words
+
+    @property
+    def dropped(self) -> list[Unit]:
+        """The words a record need not hold: the optional ones and the missing ones."""
+        return self.optional + self.missing
+
+
+def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray | None,
+          idf, typed: set[str] | None = None) -> Relaxation | None:
+    """Which words of `parsed` (which found nothing among `allowed` documents) to require, to
+    rank by and to report as held by no record; None when leaving words out cannot help (a
+    structured query, or no plain word). With `typed` (the words as the user typed them, when
+    `parsed` is a spelling correction), a corrected word is required only after every held
+    word as typed: a guess never wins over a word the user wrote (Hainan yacht marina ->
+    marine keeps Hainan)."""
+    if parsed.structured or not parsed.units:
+        return None
+    base = (ctx.live if allowed is None else allowed & ctx.live).copy()
+    weighed: list[tuple[int, np.ndarray]] = []  # (unit index, mask) of the plain words
+    lone: list[int] = []  # single Chinese characters: never required on their own
+    nodes = []  # held while the context lives: it caches masks by node identity
+    masks: dict[int, np.ndarray] = {}
+    common: set[int] = set()  # units of very common words only: they match nothing
+    for i, unit in enumerate(parsed.units):
+        q = builder.unit_query(unit)
+        if q is Q.NullQuery or q is None:
+            common.add(i)
+            continue  # only common words: neither kept nor dropped
+        nodes.append(compile_query(q, ctx.postings))
+        mask = nodes[-1].match(ctx) & ctx.live
+        masks[i] = mask
+        if not unit.plain or len(weighed) >= MAX_UNITS:
+            base &= mask
+        elif _lone_character(unit.text) or unit.text.lower() in QUESTION_WORDS:
+            lone.append(i)
+        else:
+            weighed.append((i, mask))
+    if not weighed and not lone or not base.any():
+        return None  # nothing to leave out, or the filters and explicit parts match nothing
+    held = [(i, m) for i, m in weighed if (m & base).any()]
+    missing = {i for i, _m in weighed if i not in {j for j, _ in held}}
+    missing |= {i for i in lone if not (masks[i] & base).any()}
+    asking = {i for i in missing if parsed.units[i].text.lower() in QUESTION_WORDS}
+    missing -= asking  # a question word no record holds is no news: say nothing of it
+    common |= asking
+    lone = [i for i in lone if i not in asking]
+    # as typed first, then rarest first (records holding the word anywhere: its weight in
+    # BM25); ties by order
+    guessed = set() if typed is None else {i for i, u in enumerate(parsed.units)
+                                           if u.text.lower() not in typed}
+    held.sort(key=lambda im: (im[0] in guessed, -idf(int(np.count_nonzero(im[1]))), im[0]))
+    required: set[int] = set()
+    together = base
+    for i, mask in held:
+        narrowed = together & mask
+        if not narrowed.any():
+            break
+        required.add(i)
+        together = narrowed
+    if not required and not missing:
+        return None
+    optional = [i for i, _m in held if i not in required] + [i for i in lone if i not in missing]
+    matching, minimum = together, len(required)
+    if len(held) > 1:
+        counts = sum((m & base).astype(np.int32) for _i, m in held)
+        most = int(counts.max())
+        if most > 1:  # one word of several is no partial match: the kept words decide
+            minimum = max(most, len(required))
+            matching = together | (counts >= minimum)
+    return Relaxation(
+        [u for i, u in enumerate(parsed.units)
+         if i not in missing and i not in optional and i not in common],
+        [parsed.units[i] for i in sorted(optional)],
+        [parsed.units[i] for i in sorted(missing)], matching, minimum)
+
+
+def _lone_character(text: str) -> bool:
+    return len(text) == 1 and has_chinese(text)

@@ -1,0 +1,1 @@
+"""Records: the data model, front matter, field rules, the catalog of measures and sources, places, glossary, register."""

@@ -1,0 +1,270 @@
+"""One table of front-matter field normalizers, shared by records, sources and the taxonomy.
+
+YAML turns `2023-05-11` into a date and `[a, b]` into a list; every such conversion and
+check happens here, once, and raises FieldError with a message a record editor can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from indexer.records.latin import unmarked_latin, without_marks
+from indexer.records.model import ID_RE
+
+if TYPE_CHECKING:
+    from indexer.errors import Report
+    from indexer.records.frontmatter import Located
+
+CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+TAG_RE = re.compile(r"^[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+(?:-[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+)*$")
+URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
+LANG_RE = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2,4})?$")
+
+
+class FieldError(ValueError):
+    """A field value that fails its normalizer."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    required: bool
+    normalize: Callable[[Any], Any]
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError("must be non-empty text")
+    return value.strip()
+
+
+# Half-width brackets in Chinese text: a pair holding Chinese (中国(北京)), or one opened
+# right after a Chinese character; a Markdown link's "](" is not one.
+_CJK = CJK_RE.pattern[1:-1]
+HALF_WIDTH_BRACKETS_RE = re.compile(rf"[{_CJK}]?(?<!\])\([^()\n]*[{_CJK}][^()\n]*\)|[{_CJK}]\(")
+
+
+def chinese_style(value: str) -> str:
+    """Chinese text as docs/style-zh.md writes it: “” quotes and （） brackets, never the ASCII
+    ones (an official name is 中国（北京）自由贸易试验区 in its own documents). A span marked as
+    another language (<span lang="en">...</span>) is not Chinese text."""
+    value = without_marks(original := value)
+    if '"' in value:
+        raise FieldError('has ASCII double quotes ("); Chinese text takes “ and ”')
+    found = HALF_WIDTH_BRACKETS_RE.search(value)
+    if found:
+        raise FieldError(f"has half-width brackets ({found.group(0)!r}); Chinese text takes "
+                         "full-width （ and ）")
+    return original
+
+
+def chinese(value: Any) -> str:
+    value = text(value)
+    if not CJK_RE.search(value):
+        raise FieldError("must contain Chinese characters")
+    return chinese_style(value)
+
+
+def identifier(value: Any) -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise FieldError(f"{value!r} is not an id (lowercase letters, digits, hyphens)")
+    return value
+
+
+def id_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise FieldError("must be a list, e.g. [zhejiang] or [] when the source names none")
+    return _once_each(tuple(identifier(v) for v in value))
+
+
+def chinese_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError("must be a non-empty list of Chinese names")
+    return _once_each(tuple(chinese(v) for v in value))
+
+
+def _once_each(values: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise FieldError(f"lists {', '.join(repeated)} more than once")
+    return values
+
+
+def tags(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError("must be a non-empty list of keywords")
+    out = []
+    for tag in value:
+        if not isinstance(tag, str) or not TAG_RE.match(tag):
+            raise FieldError(
+                f"{tag!r} is not a tag (lowercase words or Chinese, joined by hyphens)"
+            )
+        if tag in out:
+            raise FieldError(f"{tag!r} appears twice")
+        out.append(tag)
+    return tuple(out)
+
+
+def past_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value) if re.match(r"^\d{4}-\d{2}-\d{2}$", value) else None
+        except ValueError:
+            raise FieldError(f"{value!r} is not a real date") from None
+    if not isinstance(value, dt.date):
+        raise FieldError("must be a date written YYYY-MM-DD")
+    if value > dt.date.today():
+        raise FieldError(f"{value.isoformat()} is in the future")
+    return value.isoformat()
+
+
+def partial_date(value: Any) -> str:
+    """A date as precise as a source gives it: YYYY, YYYY-MM or YYYY-MM-DD, not in the future."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and re.match(r"^\d{4}(-\d{2})?$", value):
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 2 and not 1 <= parts[1] <= 12:
+            raise FieldError(f"{value!r} is not a real month")
+        today = dt.date.today()
+        if tuple(parts) > (today.year, today.month)[:len(parts)]:
+            raise FieldError(f"{value} is in the future")
+        return value
+    if isinstance(value, (dt.date, str)) and (not isinstance(value, str)
+                                               or re.match(r"^\d{4}-\d{2}-\d{2}$", value)):
+        return past_date(value)
+    raise FieldError("must be a date written YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def year(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1949 <= value <= dt.date.today().year:
+        raise FieldError("must be a year such as 2013")
+    return value
+
+
+def number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldError("must be a number")
+    return value
+
+
+def url(value: Any) -> str:
+    if not isinstance(value, str) or not URL_RE.match(value):
+        raise FieldError("must be an http(s) URL")
+    return value
+
+
+def language(value: Any) -> str:
+    if not isinstance(value, str) or not LANG_RE.match(value):
+        raise FieldError("must be a language code such as en or zh")
+    return value
+
+
+def tile(value: Any) -> tuple[int, int]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 20 for v in value)
+    ):
+        raise FieldError("must be [row, col], two small whole numbers")
+    return (value[0], value[1])
+
+
+def one_of(choices: Iterable[str]) -> Callable[[Any], str]:
+    choices = tuple(choices)
+
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise FieldError(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def closest(value: str, known: Iterable[str]) -> str | None:
+    """The known name a mistyped one most likely meant, if any is close."""
+    match = difflib.get_close_matches(str(value), list(known), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def squash(value: str) -> str:
+    """Whitespace-insensitive form, for verbatim quote checks."""
+    return " ".join(value.split())
+
+
+def unknown(kind: str, value: str, known) -> str:
+    hint = closest(value, known)
+    return f"unknown {kind} {value!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+
+
+def normalize_fields(
+    meta: Located, specs: dict[str, Spec], path: Path, report: Report, where: str = "",
+    partial: bool = False,
+) -> dict[str, Any] | None:
+    """Apply the spec table to one mapping; None when any field is wrong
+    (with `partial`, the fields that are right, so that more checks can run on them)."""
+    if not isinstance(meta.value, dict):
+        report.add(path, meta.line, where or "(file)", "must be a mapping of field: value")
+        return None
+    out: dict[str, Any] = {}
+    ok = True
+    for key, value in meta.value.items():
+        name = f"{where}{key}"
+        if key not in specs:
+            hint = closest(key, specs)
+            report.add(path, meta.line_of(key), name,
+                       "unknown field" + (f" (did you mean {hint!r}?)" if hint else ""))
+            ok = False
+            continue
+        try:
+            out[key] = specs[key].normalize(value)
+        except FieldError as exc:
+            report.add(path, meta.line_of(key), name, str(exc))
+            ok = False
+    for key, spec in specs.items():
+        if spec.required and key not in meta.value:
+            report.add(path, meta.line, f"{where}{key}", "required field is missing")
+            ok = False
+    return out if ok or partial else None
+
+
+def optional(normalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A normalizer that also takes `null`: the editor says "none" explicitly."""
+
+    def check(value: Any) -> Any:
+        return None if value is None else normalize(value)
+
+    return check
+
+
+def whole_number(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise FieldError("must be a whole number, 1 or more")
+    return value
+
+
+def chinese_text(minimum: int) -> Callable[[Any], str]:
+    """Chinese prose of at least `minimum` Chinese characters (a record's `body_zh`)."""
+
+    def check(value: Any) -> str:
+        value = text(value)
+        found = len(CJK_RE.findall(value))
+        if found < minimum:
+            raise FieldError(f"must hold at least {minimum} Chinese characters (it holds {found})")
+        latin = unmarked_latin(value)
+        if latin:
+            shown = ", ".join(dict.fromkeys(latin[:6]))
+            raise FieldError(f"has Latin words in its Chinese text ({shown}); write them in Chinese or "
+                             'mark a quoted name or phrase as <span lang="en">...</span> '
+                             "(docs/style-zh.md)")
+        return chinese_style(value)
+
+    return check

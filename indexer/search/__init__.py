@@ -1,0 +1,1 @@
+"""The search facade: the functions the web app and the CLI call, returning plain data."""
