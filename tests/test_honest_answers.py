@@ -204,6 +204,12 @@ def test_full_width_and_traditional_characters_read_as_plain(shipped_client, typ
     assert want["total"] and ids(got) == ids(want)
 
 
+def test_a_lone_surrogate_beside_chinese_is_read_not_raised(shipped_kb):
+    # Found by the exploring property pass in CI: OpenCC encodes its input as UTF-8 and a
+    # lone surrogate (which a Python str can hold) raised UnicodeEncodeError.
+    assert shipped_kb.search("保税\ud800").total == shipped_kb.search("保税").total > 0
+
+
 @pytest.fixture(scope="module")
 def chinese_kb(tmp_path_factory):
     root = tmp_path_factory.mktemp("chinese")

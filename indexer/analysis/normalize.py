@@ -9,10 +9,15 @@ through the same function (schema.measure_document for records, querying for que
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 
 from indexer.records.fields import CJK_RE as _HAS_CJK
+
+# A lone surrogate (U+D800-U+DFFF) is no character: a str can hold one, UTF-8 cannot, and
+# OpenCC (which encodes its input) raised UnicodeEncodeError on it. Read as U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _converter = None
 _lock = threading.Lock()
 
@@ -37,6 +42,7 @@ def normalize(text: str) -> str:
     if not text:
         return text
     if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
         text = unicodedata.normalize("NFKC", text)
         if _HAS_CJK.search(text):
             text = _t2s().convert(text)
