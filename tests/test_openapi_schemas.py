@@ -10,7 +10,7 @@ import pytest
 
 from indexer.records import fields as F
 from indexer.records import register, specs
-from indexer.records.model import SCOPES, SOURCE_KINDS, STATUSES
+from indexer.records.model import ISSUERS, ITEM_SCOPES, SCOPES, SOURCE_KINDS, STATUSES
 
 TABLES = {name: getattr(module, name) for module in (specs, register) for name in dir(module)
           if name.endswith("_FIELDS") and isinstance(getattr(module, name), dict)}
@@ -50,6 +50,9 @@ def test_the_allowed_values_are_the_models(document):
     assert schemas["LineageStep"]["required"] == ["scope", "date", "source"]
     figure = schemas["Source"]["properties"]["figures"]["items"]
     assert set(figure["properties"]) == set(specs.FIGURE_FIELDS)
+    batch = schemas["BatchList"]["properties"]["batches"]["items"]["properties"]
+    assert batch["issuer"]["enum"] == list(ISSUERS)
+    assert schemas["BatchItem"]["properties"]["scope"]["enum"] == [*ITEM_SCOPES, None]
 
 
 def _validator(document, name):

@@ -3,9 +3,10 @@
 A record's fields are described once, in the field tables (indexer/records/specs.py), with
 the JSON form of each normalizer (indexer/records/fields.py) and the record model's
 dataclasses saying which may be null (a default of None): the Hit, Measure, LineageStep,
-Source (with its figures), zone and pillar schemas take their types, patterns and enums
-from there, and add what only the API gives (links, labels, snippets, counts) and the
-descriptions a reader of the API needs.
+Source (with its figures), zone, pillar, Batch and BatchItem schemas take their types,
+patterns and enums from there (the register's tables are in indexer/records/register.py),
+and add what only the API gives (links, labels, snippets, counts) and the descriptions a
+reader of the API needs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import dataclasses
 
 from indexer.facets import FILTER_KINDS
 from indexer.records import fields as F
-from indexer.records.model import ISSUERS, Figure, LineageStep, Measure, Pillar, Source, Zone
+from indexer.records.model import (ISSUERS, Batch, BatchItem, Figure, LineageStep, Measure, Pillar,
+                                   Source, Zone)
+from indexer.records.register import BATCH_FIELDS, ITEM_FIELDS
 from indexer.records.specs import (FIGURE_FIELDS, LINEAGE_FIELDS, MEASURE_FIELDS, PILLAR_FIELDS,
                                    SOURCE_FIELDS, ZONE_FIELDS)
 
@@ -41,9 +44,6 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-_ISSUER = {"type": "string", "enum": list(ISSUERS),
-           "description": "state-council: a batch of reform pilot experiences to replicate; "
-                          "mofcom: a batch of best-practice cases"}
 BATCH_ID = {"type": "string", "pattern": "^(%s)-[1-9][0-9]?$" % "|".join(
     about["prefix"] for about in ISSUERS.values())}
 # Its enum is the knowledge base's fields of reform, filled in when the description is served.
@@ -53,19 +53,16 @@ _REFORM_FIELD = {"type": ["string", "null"],
 # What /api/batches says of each batch, and /api/batches/{id} of its one batch.
 _BATCH_SUMMARY = {
     "id": BATCH_ID,
-    "issuer": _ISSUER,
-    "number": {"type": "integer", "minimum": 1},
-    "title": {"type": "string"},
-    "title_zh": {"type": "string"},
-    "title_zh_note": {"type": ["string", "null"],
-                      "description": "Says so when title_zh is not the document's own title"},
+    **record_fields(
+        BATCH_FIELDS, Batch, "issuer", "number", "title", "title_zh", "title_zh_note",
+        "document_number", "date", "items_stated",
+        issuer={"description": "state-council: a batch of reform pilot experiences to "
+                               "replicate; mofcom: a batch of best-practice cases"},
+        title_zh_note={"description": "Says so when title_zh is not the document's own title"},
+        items_stated={"description": "The number of items the batch states; null when no "
+                                     "source in reach gives it"}),
     "title_is_ours": {"type": "boolean",
                       "description": "The English title is the project's translation"},
-    "document_number": {"type": ["string", "null"]},
-    "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
-    "items_stated": {"type": ["integer", "null"], "minimum": 0,
-                     "description": "The number of items the batch states; null when no source "
-                                    "in reach gives it"},
     "items_listed": {"type": "integer", "minimum": 0,
                      "description": "The items the sources in reach list (the register's items)"},
     "items_recorded": {"type": "integer", "minimum": 0,
@@ -285,14 +282,12 @@ SCHEMAS: dict = {
         "required": [*_BATCH_SUMMARY, "source", "items"],
         "properties": {
             **_BATCH_SUMMARY,
-            "title_source": {"type": ["string", "null"],
-                             "description": "The source giving the English title; "
-                                            "null: the project's translation"},
-            "items_stated_source": {"type": ["string", "null"]},
-            "source": ID,
+            **record_fields(
+                BATCH_FIELDS, Batch, "title_source", "items_stated_source", "source", "note",
+                title_source={"description": "The source giving the English title; null: the "
+                                             "project's translation"}),
             "source_url": {"type": "string"},
-            "note": {"type": ["string", "null"]},
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/BatchItem"}},
+            "items": {"type": "array", "items": _ref("BatchItem")},
         },
     },
     "BatchItem": {
@@ -301,30 +296,23 @@ SCHEMAS: dict = {
                      "field_name_zh", "scope", "areas_zh", "department", "zones",
                      "record", "record_url"],
         "properties": {
-            "name_zh": {"type": "string", "description": "As the batch lists it"},
-            "name_zh_note": {"type": ["string", "null"],
-                             "description": "Says so when name_zh is not the batch's own "
-                                            "wording (ours, or a report's)"},
-            "name_en": {"type": "string"},
+            **record_fields(
+                ITEM_FIELDS, BatchItem,
+                name_zh={"description": "As the batch lists it"},
+                name_zh_note={"description": "Says so when name_zh is not the batch's own "
+                                             "wording (ours, or a report's)"},
+                scope={"description": "Where it is to be replicated: everywhere, or in the "
+                                      "areas named (areas_zh); null where the sources in "
+                                      "reach do not say"},
+                zones={"description": "The zones it came from"},
+                record={"description": "The record that describes it; null: listed, not yet "
+                                       "recorded"}),
             "name_en_is_ours": {"type": "boolean",
                                 "description": "The English name is the project's "
                                                "translation"},
-            "name_en_source": {"type": ["string", "null"]},
             "field": _REFORM_FIELD,
             "field_name": {"type": ["string", "null"]},
             "field_name_zh": {"type": ["string", "null"]},
-            "scope": {"type": ["string", "null"], "enum": ["nationwide", "areas", None],
-                      "description": "Where it is to be replicated: everywhere, or in "
-                                     "the areas named (areas_zh); null where the "
-                                     "sources in reach do not say"},
-            "areas_zh": {"type": ["string", "null"]},
-            "department": {"type": ["string", "null"]},
-            "zones": {"type": "array", "items": ID,
-                      "description": "The zones it came from"},
-            "zones_source": {"type": ["string", "null"]},
-            "record": {"type": ["string", "null"],
-                       "description": "The record that describes it; null: listed, not "
-                                      "yet recorded"},
             "record_url": {"type": ["string", "null"]},
         },
     },
