@@ -5,11 +5,13 @@ date as precise as its source (2023, 2023-06: not a `format: date`)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import jsonschema_rs
 import pytest
 
 from indexer.records import fields as F
-from indexer.records import register, specs
+from indexer.records import model, register, specs
 from indexer.records.model import ISSUERS, ITEM_SCOPES, SCOPES, SOURCE_KINDS, STATUSES
 
 TABLES = {name: getattr(module, name) for module in (specs, register) for name in dir(module)
@@ -28,6 +30,31 @@ def test_every_field_has_a_json_form_beside_its_normalizer(table):
     missing = [name for name, spec in TABLES[table].items()
                if F.json_schema(spec.normalize) is None and name not in NESTED]
     assert missing == []
+
+
+# each table and the model class its entries become, with the fields only the model has
+MODELS = {"MEASURE_FIELDS": (model.Measure, {"id", "body", "path"}),
+          "LINEAGE_FIELDS": (model.LineageStep, set()),
+          "SOURCE_FIELDS": (model.Source, {"id", "text", "description", "text_line"}),
+          "FIGURE_FIELDS": (model.Figure, set()),
+          "ZONE_FIELDS": (model.Zone, set()),
+          "PILLAR_FIELDS": (model.Pillar, set()),
+          "BATCH_FIELDS": (model.Batch, {"path"}),
+          "ITEM_FIELDS": (model.BatchItem, {"line"}),
+          "TOTAL_FIELDS": (model.StatedTotal, set()),
+          "REFORM_FIELD_FIELDS": (model.ReformField, set())}
+
+
+def test_every_table_has_its_model():
+    assert set(MODELS) == set(TABLES)
+
+
+@pytest.mark.parametrize("table", sorted(MODELS))
+def test_a_table_and_its_model_name_the_same_fields(table):
+    """The description reads which fields may be null from the model's defaults: a field
+    the table has and the model lacks (or the reverse) would be described wrongly."""
+    cls, own = MODELS[table]
+    assert set(TABLES[table]) == {f.name for f in dataclasses.fields(cls)} - own
 
 
 def test_an_optional_choice_is_its_choices_or_null():
