@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-import jsonschema_rs
+import jsonschema_rs  # schemathesis' own validator, installed with it
 import pytest
 
 from indexer.records import fields as F
