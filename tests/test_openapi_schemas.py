@@ -82,6 +82,23 @@ def test_the_allowed_values_are_the_models(document):
     assert schemas["BatchItem"]["properties"]["scope"]["enum"] == [*ITEM_SCOPES, None]
 
 
+def test_every_required_key_is_described(document):
+    def objects(node):
+        if isinstance(node, dict):
+            if "required" in node and "properties" in node:
+                yield node
+            for value in node.values():
+                yield from objects(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from objects(value)
+
+    found = list(objects(document["components"]))
+    assert len(found) >= 10
+    assert [sorted(set(o["required"]) - set(o["properties"])) for o in found
+            if set(o["required"]) - set(o["properties"])] == []
+
+
 def _validator(document, name):
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{name}", "components": document["components"]})

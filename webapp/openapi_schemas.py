@@ -20,8 +20,13 @@ from indexer.records.model import (ISSUERS, Batch, BatchItem, Figure, LineageSte
 from indexer.records.register import BATCH_FIELDS, ITEM_FIELDS
 from indexer.records.specs import (FIGURE_FIELDS, LINEAGE_FIELDS, MEASURE_FIELDS, PILLAR_FIELDS,
                                    SOURCE_FIELDS, ZONE_FIELDS)
+from indexer.search.serialize import HIT_KEYS, MEASURE_EXTRA_KEYS
 
 ID = F.ID_SCHEMA
+# what /api/measures/{id} gives of a measure (serialize.measure): a hit's keys but those of a
+# search, and its own
+MEASURE_KEYS = (*(k for k in HIT_KEYS if k not in ("matched_words", "snippet", "explanation")),
+                *MEASURE_EXTRA_KEYS)
 
 
 def record_fields(table: dict[str, F.Spec], model: type, *names: str, **described: dict) -> dict:
@@ -112,9 +117,7 @@ SCHEMAS: dict = {
         "description": "A measure as every list describes it: /api/search, the exports "
                        "(/search.json; /search.csv spreads it into columns) and "
                        "`ftz search --json`",
-        "required": ["id", "title", "title_zh", "zones", "pillar", "date", "status",
-                     "tags", "url", "source", "quote", "see_also", "see_also_sources",
-                     "lineage", "snippet", "explanation"],
+        "required": list(HIT_KEYS),  # serialize.hit gives every one
         "properties": {
             **_RECORD,
             "url": {"type": ["string", "null"],
@@ -251,8 +254,8 @@ SCHEMAS: dict = {
     },
     "Measure": {
         "type": "object",
-        "required": ["id", "title", "title_zh", "zones", "pillar", "date", "body",
-                     "body_html", "source", "url"],
+        # serialize.measure gives every one, and the API adds body_html
+        "required": [*MEASURE_KEYS, "body_html"],
         "properties": {
             **_RECORD,
             **record_fields(
