@@ -42,6 +42,8 @@ def record_fields(table: dict[str, F.Spec], model: type, *names: str, **describe
         if defaults.get(name, dataclasses.MISSING) is None:
             schema = F.nullable(schema)
         properties[name] = {**schema, **described.get(name, {})}
+    if set(described) - set(properties):  # a misspelt name would lose its description
+        raise ValueError(f"no such field to describe: {sorted(set(described) - set(properties))}")
     return properties
 
 
