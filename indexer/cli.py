@@ -74,7 +74,7 @@ def check(measures_dir: Path, drafts_dir: str | None):
     Each problem is printed as path:line: field: message. Exit 0 when clean, 1 otherwise.
     Example: ftz check --measures measures/    (or: ftz check --drafts)
     """
-    from indexer.records.catalog import load_catalog
+    from indexer.checks import check_catalog
 
     if drafts_dir is not None:
         from indexer.drafting import draftfiles
@@ -90,7 +90,7 @@ def check(measures_dir: Path, drafts_dir: str | None):
         click.echo(f"ok: {count} draft(s) in {folder} pass every check; "
                    "`ftz draft --accept ID` moves one into the measures folder")
         return
-    catalog = load_catalog(measures_dir, warnings=True)
+    catalog = check_catalog(measures_dir)
     if catalog.problems:
         fail(ValidationFailed(catalog.problems))
     click.echo(f"ok: {len(catalog.measures)} measures, {len(catalog.taxonomy.zones)} zones, "
@@ -225,7 +225,8 @@ def draft(source_id: str | None, out_dir: Path | None, as_json: bool, dry_run: b
     and `ftz index` to publish one.
     Example: ftz draft mofcom-2023-05-11-press-conference --json
     """
-    from indexer.records.catalog import Report, load_taxonomy
+    from indexer.errors import Report
+    from indexer.records.taxonomy import load_taxonomy
     from indexer.drafting import batchlist, draftfiles
     from indexer.drafting.draft import Drafter
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from indexer.engine import scoring
-from indexer.records.catalog import Report, load_measure, load_taxonomy, record_paths, source_text_cache
+from indexer.errors import Report
+from indexer.records.catalog import record_paths
+from indexer.records.taxonomy import load_taxonomy
+from indexer.records.validation import load_measure, source_text_cache
 from indexer.analysis.lexicon import load_lexicon
 from indexer.engine.schema import build_schema, measure_document
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from indexer.records.catalog import MEASURE_FIELDS, PILLAR_FIELDS, SOURCE_FIELDS, ZONE_FIELDS
+from indexer.records.specs import MEASURE_FIELDS, PILLAR_FIELDS, SOURCE_FIELDS, ZONE_FIELDS
 from indexer.records.register import BATCH_FIELDS, ITEM_FIELDS
 from tests.conftest import PROJECT
 

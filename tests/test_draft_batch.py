@@ -8,7 +8,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from indexer.records.catalog import Report, load_catalog, load_taxonomy
+from indexer.errors import Report
+from indexer.records.catalog import load_catalog
+from indexer.records.taxonomy import load_taxonomy
 from indexer.cli import cli
 from indexer.drafting import batchlist
 from tests.helpers import SOURCE_ID, write

@@ -92,7 +92,8 @@ def merged_copy(updated: dict, target: Path, policy: TieredMergePolicy) -> Path:
 
 
 def mix(measures: Path) -> list[dict]:
-    from indexer.records.catalog import Report, load_taxonomy
+    from indexer.errors import Report
+    from indexer.records.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(measures, Report(measures))
     return query_mix(list(taxonomy.zones), list(taxonomy.pillars), total=140)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from indexer.records.catalog import load_taxonomy
+from indexer.records.taxonomy import load_taxonomy
 from indexer.errors import FtzError, Report, ValidationFailed
 from indexer.records.lineage_text import chinese_number
 from indexer.records.model import ISSUERS, Source, Taxonomy, batch_id

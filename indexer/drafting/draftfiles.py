@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from indexer.records import fields as F
-from indexer.records.catalog import MEASURE_FIELDS, load_catalog, load_measure, source_text_cache
+from indexer.records.catalog import load_catalog
+from indexer.records.specs import MEASURE_FIELDS
+from indexer.records.validation import load_measure, source_text_cache
 from indexer.errors import FtzError, Problem, Report, ValidationFailed
 from indexer.records.frontmatter import ParseError, parse, read_text
 from indexer.drafting.draft import Draft, Proposal

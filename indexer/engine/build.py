@@ -21,8 +21,9 @@ from typing import Callable, Iterable
 
 from indexer.engine import merging
 from indexer.engine import store
-from indexer.records.catalog import Report, check_id_collisions, load_taxonomy, record_files
-from indexer.errors import ValidationFailed
+from indexer.records.catalog import check_id_collisions, record_files
+from indexer.records.taxonomy import load_taxonomy
+from indexer.errors import Report, ValidationFailed
 from indexer.analysis.lexicon import load_lexicon
 from indexer.records.model import Taxonomy
 from indexer.records.register import check_items

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.records.catalog import Report, load_measure, source_text_cache
+from indexer.errors import Report
+from indexer.records.validation import load_measure, source_text_cache
 from indexer.engine.codec import WordPositions
 from indexer.engine.schema import measure_document
 

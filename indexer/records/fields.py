@@ -6,6 +6,7 @@ check happens here, once, and raises FieldError with a message a record editor c
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -186,6 +187,7 @@ def one_of(choices: Iterable[str]) -> Callable[[Any], str]:
             raise FieldError(f"{value!r} is not one of {', '.join(choices)}")
         return value
 
+    check.json_schema = {"type": "string", "enum": list(choices)}
     return check
 
 
@@ -242,6 +244,9 @@ def optional(normalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         return None if value is None else normalize(value)
 
+    inner = json_schema(normalize)
+    if inner is not None:
+        check.json_schema = nullable(inner)
     return check
 
 
@@ -267,4 +272,47 @@ def chinese_text(minimum: int) -> Callable[[Any], str]:
                              "(docs/style-zh.md)")
         return chinese_style(value)
 
+    check.json_schema = {"type": "string"}
     return check
+
+
+# -- the JSON form of each normalizer's value ------------------------------------------------
+# What the API and the exports give of a field, beside the normalizer that checks it: the
+# API's description builds the records' components from the field tables with it
+# (webapp/openapi_schemas.py). A normalizer made by a function above (one_of, optional,
+# chinese_text) carries its own as `json_schema`.
+ID_SCHEMA = {"type": "string", "pattern": "^[a-z0-9-]+$"}
+PARTIAL_DATE_SCHEMA = {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+                       "description": "YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source"}
+_STRING = {"type": "string"}
+_JSON_SCHEMAS: dict[Callable[[Any], Any], dict] = {
+    text: _STRING, chinese: _STRING, url: _STRING, language: _STRING,
+    identifier: ID_SCHEMA,
+    id_list: {"type": "array", "items": ID_SCHEMA},
+    chinese_list: {"type": "array", "items": _STRING},
+    tags: {"type": "array", "items": _STRING},
+    past_date: {"type": "string", "format": "date"},
+    partial_date: PARTIAL_DATE_SCHEMA,
+    year: {"type": "integer"},
+    number: {"type": "number"},
+    whole_number: {"type": "integer", "minimum": 1},
+    tile: {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+}
+
+
+def json_schema(normalize: Callable[[Any], Any]) -> dict | None:
+    """The JSON Schema of the value `normalize` returns, as the API gives it; None for a field
+    whose items have a table of their own (a source's figures, a record's lineage)."""
+    schema = _JSON_SCHEMAS.get(normalize) or getattr(normalize, "json_schema", None)
+    return None if schema is None else copy.deepcopy(schema)
+
+
+def nullable(schema: dict) -> dict:
+    """`schema`, or null: a field the record may leave out is given as null."""
+    schema = copy.deepcopy(schema)
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    if "enum" in schema and None not in schema["enum"]:
+        schema["enum"] = [*schema["enum"], None]
+    return schema

@@ -31,7 +31,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from indexer.records.catalog import Report, load_taxonomy
+from indexer.errors import Report
+from indexer.records.taxonomy import load_taxonomy
 
 from .generate import generate
 from .queries import KINDS, query_mix

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import json
 
-from indexer.records.catalog import load_taxonomy, Report
+from indexer.errors import Report
+from indexer.records.taxonomy import load_taxonomy
 from indexer.records.fields import squash
 
 SHIPPED = Path(__file__).resolve().parents[2] / "measures"

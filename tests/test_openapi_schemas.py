@@ -1,0 +1,138 @@
+"""The API's description takes a record's fields from the field tables (issue 20, item 6):
+every field has a JSON form beside its normalizer, the allowed values are the model's, and
+every answer the API gives on the shipped records is what the description says, down to a
+date as precise as its source (2023, 2023-06: not a `format: date`)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jsonschema_rs  # schemathesis' own validator, installed with it
+import pytest
+
+from indexer.records import fields as F
+from indexer.records import model, register, specs
+from indexer.records.model import ISSUERS, ITEM_SCOPES, SCOPES, SOURCE_KINDS, STATUSES
+
+TABLES = {name: getattr(module, name) for module in (specs, register) for name in dir(module)
+          if name.endswith("_FIELDS") and isinstance(getattr(module, name), dict)}
+# lists whose items have a table of their own (FIGURE_FIELDS, LINEAGE_FIELDS, ITEM_FIELDS)
+NESTED = {"figures", "lineage", "items"}
+
+
+def test_the_tables_are_found():
+    assert {"MEASURE_FIELDS", "LINEAGE_FIELDS", "SOURCE_FIELDS", "FIGURE_FIELDS", "ZONE_FIELDS",
+            "PILLAR_FIELDS", "BATCH_FIELDS", "ITEM_FIELDS"} <= set(TABLES)
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_field_has_a_json_form_beside_its_normalizer(table):
+    missing = [name for name, spec in TABLES[table].items()
+               if F.json_schema(spec.normalize) is None and name not in NESTED]
+    assert missing == []
+
+
+# each table and the model class its entries become, with the fields only the model has
+MODELS = {"MEASURE_FIELDS": (model.Measure, {"id", "body", "path"}),
+          "LINEAGE_FIELDS": (model.LineageStep, set()),
+          "SOURCE_FIELDS": (model.Source, {"id", "text", "description", "text_line"}),
+          "FIGURE_FIELDS": (model.Figure, set()),
+          "ZONE_FIELDS": (model.Zone, set()),
+          "PILLAR_FIELDS": (model.Pillar, set()),
+          "BATCH_FIELDS": (model.Batch, {"path"}),
+          "ITEM_FIELDS": (model.BatchItem, {"line"}),
+          "TOTAL_FIELDS": (model.StatedTotal, set()),
+          "REFORM_FIELD_FIELDS": (model.ReformField, set())}
+
+
+def test_every_table_has_its_model():
+    assert set(MODELS) == set(TABLES)
+
+
+@pytest.mark.parametrize("table", sorted(MODELS))
+def test_a_table_and_its_model_name_the_same_fields(table):
+    """The description reads which fields may be null from the model's defaults: a field
+    the table has and the model lacks (or the reverse) would be described wrongly."""
+    cls, own = MODELS[table]
+    assert set(TABLES[table]) == {f.name for f in dataclasses.fields(cls)} - own
+
+
+def test_an_optional_choice_is_its_choices_or_null():
+    schema = F.json_schema(F.optional(F.one_of(("a", "b"))))
+    assert schema == {"type": ["string", "null"], "enum": ["a", "b", None]}
+    assert F.nullable(schema) == schema
+
+
+@pytest.fixture(scope="module")
+def document(shipped_client):
+    return shipped_client.get("/api/openapi.json").get_json()
+
+
+def test_the_allowed_values_are_the_models(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["Hit"]["properties"]["status"]["enum"] == [*STATUSES, None]
+    assert schemas["Measure"]["properties"]["status"]["enum"] == [*STATUSES, None]
+    assert schemas["LineageStep"]["properties"]["scope"]["enum"] == list(SCOPES)
+    assert schemas["Source"]["properties"]["kind"]["enum"] == list(SOURCE_KINDS)
+    assert schemas["LineageStep"]["required"] == ["scope", "date", "source"]
+    figure = schemas["Source"]["properties"]["figures"]["items"]
+    assert set(figure["properties"]) == set(specs.FIGURE_FIELDS)
+    batch = schemas["BatchList"]["properties"]["batches"]["items"]["properties"]
+    assert batch["issuer"]["enum"] == list(ISSUERS)
+    assert schemas["BatchItem"]["properties"]["scope"]["enum"] == [*ITEM_SCOPES, None]
+
+
+def test_every_required_key_is_described(document):
+    def objects(node):
+        if isinstance(node, dict):
+            if "required" in node and "properties" in node:
+                yield node
+            for value in node.values():
+                yield from objects(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from objects(value)
+
+    found = list(objects(document["components"]))
+    assert len(found) >= 10
+    assert [sorted(set(o["required"]) - set(o["properties"])) for o in found
+            if set(o["required"]) - set(o["properties"])] == []
+
+
+def _validator(document, name):
+    return jsonschema_rs.Draft202012Validator(
+        {"$ref": f"#/components/schemas/{name}", "components": document["components"]})
+
+
+def _errors(validator, answer) -> list[str]:
+    return [f"{error.instance_path}: {error.message}" for error in validator.iter_errors(answer)]
+
+
+def test_every_answer_on_the_shipped_records_is_as_described(shipped_client, shipped_kb,
+                                                             document):
+    measure = _validator(document, "Measure")
+    wrong = {}
+    for hit in shipped_kb.measures():
+        answer = shipped_client.get(f"/api/measures/{hit.id}").get_json()
+        wrong.update({hit.id: e} for e in [_errors(measure, answer)] if e)
+        zh = shipped_client.get(f"/api/measures/{hit.id}", query_string={"lang": "zh"})
+        wrong.update({f"{hit.id} zh": e} for e in [_errors(measure, zh.get_json())] if e)
+    assert wrong == {}
+    assert len(shipped_kb.measures()) >= 100
+    page = shipped_client.get("/api/search", query_string={"per_page": 100}).get_json()
+    assert page["total"] >= 100 and _errors(_validator(document, "SearchResult"), page) == []
+    for path, name in (("/api/zones", "ZoneList"), ("/api/pillars", "PillarList"),
+                       ("/api/batches", "BatchList")):
+        assert _errors(_validator(document, name), shipped_client.get(path).get_json()) == []
+    batch = _validator(document, "Batch")
+    for summary in shipped_client.get("/api/batches").get_json()["batches"]:
+        answer = shipped_client.get(f"/api/batches/{summary['id']}").get_json()
+        assert _errors(batch, answer) == [], summary["id"]
+
+
+def test_a_date_as_precise_as_its_source_is_described(document):
+    date = _validator(document, "LineageStep")
+    step = {"scope": "national", "source": "x", "batch": None, "note": None}
+    for value in ("2023", "2023-06", "2023-06-30"):
+        assert _errors(date, {**step, "date": value}) == []
+    assert _errors(date, {**step, "date": "June 2023"})
