@@ -7,8 +7,9 @@ process reads, checks and analyses a chunk's records (prepare.py) and writes the
 segment of its own, in a Whoosh index of its own name in the same folder (so that no two
 writers share a lock or a table of contents); then the build commits all the segments into
 the main index at once, through Whoosh's public commit(mergetype=...). The memory of a
-worker is bounded by its chunk, whatever the size of the corpus, and the workers use every
-core. Nothing is merged: a search reads each term's postings from each segment (see
+worker is bounded by its chunk, and the workers use every core. A full build writes no
+more segments than the merge policy leaves room for (merging.py's full_build_segments:
+at 100,000 records 9 instead of 25), so past that size its chunks grow with the corpus. Nothing is merged: a search reads each term's postings from each segment (see
 postings.py), a few more reads per term.
 
 With postings.py and codec.py this is the postings layer: it knows how Whoosh names and
@@ -36,12 +37,16 @@ _IN_PROCESS = threading.Lock()  # builds in threads of one process write segment
 
 
 def chunks(files: list[tuple[str, int]], budget: int | None = None,
-           workers: int = 1) -> list[list[str]]:
+           workers: int = 1, most: int | None = None) -> list[list[str]]:
     """Consecutive runs of (name, size), in order, of at most about `budget` bytes each and
-    as even as may be, their number a multiple of `workers` (so that all finish together)."""
+    as even as may be, their number a multiple of `workers` (so that all finish together).
+    At most `most` runs: then larger than `budget` (the merge policy's budget of segments
+    outweighs a worker's memory: merging.TieredMergePolicy.full_build_segments)."""
     total = sum(size for _, size in files)
     count = max(1, -(-total // (budget or SEGMENT_BYTES)))
     count = -(-count // workers) * workers if len(files) >= workers else 1
+    if most is not None:
+        count = min(count, most)  # the policy's cap before the workers' even share
     share = total / count
     out, current, held = [], [], 0
     for name, size in files:
@@ -60,16 +65,17 @@ class SegmentWriters:
     segments in `folder`, in parallel when there are many. Iterate over records() for each
     record's (name, facts or None, problems) in order; then `segments` holds the written
     segments, in order, for commit(). After the first problem a worker only checks records:
-    with any problem nothing is committed, and discard() removes what was written."""
+    with any problem nothing is committed, and discard() removes what was written.
+    `most`: at most that many segments (see chunks())."""
 
     def __init__(self, folder: Path, files: list[tuple[str, int]], root: Path, taxonomy,
-                 schema, codec: Callable, budget: int | None = None):
+                 schema, codec: Callable, budget: int | None = None, most: int | None = None):
         self.folder = Path(folder)
         self.prefix = f"part{secrets.token_hex(4)}"  # never the name of an earlier build's parts
         self.segments: list = []
         self._procs = min(os.cpu_count() or 1, 8) if len(files) >= PARALLEL_FROM else 1
         self._tasks = [(self.folder, f"{self.prefix}n{i}", names, codec)
-                       for i, names in enumerate(chunks(files, budget, self._procs))]
+                       for i, names in enumerate(chunks(files, budget, self._procs, most))]
         self._parallel = self._procs > 1 and len(self._tasks) > 1
         prepare.set_up(root, taxonomy, schema)
 
