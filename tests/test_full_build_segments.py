@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.engine import segments, store
+from indexer.engine.whooshfiles import files
 from indexer.engine.build import build_index
 from indexer.engine.merging import TieredMergePolicy
 from tests.bench.generate import generate
@@ -18,7 +19,7 @@ RECORDS = 150
 
 
 def sizes(index) -> list[tuple[int, int]]:
-    return segments.segment_sizes(store.current_generation(index))
+    return files.segment_sizes(store.current_generation(index))
 
 
 @pytest.fixture

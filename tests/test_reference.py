@@ -22,7 +22,7 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from indexer.engine import codec
+from indexer.engine.whooshfiles import codec
 from indexer.engine import collect
 from indexer.engine.build import build_index
 from indexer.engine.evaluation import compile_query

@@ -32,8 +32,8 @@ Progress = Callable[[Iterable, int, str], Iterable]
 
 
 def codec():
-    """The project's codec: posting lists as arrays (see codec.py)."""
-    from indexer.engine.codec import ProjectCodec
+    """The project's codec: posting lists as arrays (see codec.py and whooshfiles/)."""
+    from indexer.engine.whooshfiles.codec import ProjectCodec
 
     return ProjectCodec()
 

@@ -132,15 +132,15 @@ def merge_if_needed(index_dir: Path, generation: Path, policy: TieredMergePolicy
     """Under the build lock, after a build committed into `generation` (the current one):
     when the policy asks for merges, write them into a new generation and publish it.
     Returns (new generation, segments before, segments after), or None."""
-    from indexer.engine import segments
+    from indexer.engine.whooshfiles import files
 
-    sizes = segments.segment_sizes(generation)
+    sizes = files.segment_sizes(generation)
     plan = policy.find_merges(sizes)
     if not plan:
         return None
     target = store.new_generation(index_dir)
     try:
-        after = segments.merge_into(generation, target, plan, codec)
+        after = files.merge_into(generation, target, plan, codec)
         shutil.copy2(generation / store.MANIFEST, target / store.MANIFEST)
         store.write_manifest(target, {"toc": store.latest_commit(target)}, changed={})
     except BaseException:

@@ -12,8 +12,7 @@ more segments than the merge policy leaves room for (merging.py's full_build_seg
 at 100,000 records 9 instead of 25), so past that size its chunks grow with the corpus. Nothing is merged: a search reads each term's postings from each segment (see
 postings.py), a few more reads per term.
 
-With postings.py and codec.py this is the postings layer: it knows how Whoosh names and
-lists segments (tests/test_layers.py).
+How Whoosh names an index's files, and merges of segments, are whooshfiles/files.py's.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
-import shutil
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
@@ -30,6 +28,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.engine import prepare
 from indexer.engine.terms import VOCABULARY
+from indexer.engine.whooshfiles import files as whoosh_files
 
 SEGMENT_BYTES = 24 * 2**20  # Markdown per segment: what bounds a worker's memory
 PARALLEL_FROM = 2000  # records; below this, starting processes costs more than it saves
@@ -102,16 +101,11 @@ class SegmentWriters:
         index's own, and remove the parts' own tables of contents."""
         segments = self.segments
         writer.commit(mergetype=lambda _writer, existing: list(existing) + segments, **kwargs)
-        for name in os.listdir(self.folder):  # the parts' tables of contents and locks
-            if (name.startswith(f"_{self.prefix}") and name.endswith(".toc")
-                    or name.startswith(self.prefix) and name.endswith("_WRITELOCK")):
-                os.remove(self.folder / name)
+        whoosh_files.remove_part_tables(self.folder, self.prefix)
 
     def discard(self) -> None:
         """Remove every file the workers wrote (a build that publishes nothing)."""
-        for name in os.listdir(self.folder):
-            if name.startswith((self.prefix, f"_{self.prefix}")):
-                os.remove(self.folder / name)
+        whoosh_files.remove_parts(self.folder, self.prefix)
 
 
 def _write_segment(task):
@@ -136,64 +130,3 @@ def _write_segment(task):
         return results, writer.get_segment()
     finally:
         VOCABULARY.reset()  # its terms were this segment's: give their memory back
-
-
-# -- merges (the policy and the publishing are merging.py's) --------------------------
-
-def segment_sizes(folder: Path) -> list[tuple[int, int]]:
-    """(live, all) documents of each segment of the index in `folder`, in document order."""
-    ix = FileStorage(str(folder), readonly=True).open_index()
-    return [(seg.doc_count(), seg.doc_count_all()) for seg in ix._segments()]
-
-
-def merge_into(source: Path, target: Path, plan: list[tuple[int, int]], codec: Callable) -> int:
-    """Write the index in `source` into the empty folder `target`: each run (start, stop)
-    of `plan` as one segment of its live documents, in order (a Whoosh merge: a writer
-    given the run's segment readers), every other segment as it is, hard-linked (segment
-    files never change; deletions live in the table of contents). Returns the number of
-    segments written."""
-    from whoosh.reading import SegmentReader
-
-    old = FileStorage(str(source), readonly=True).open_index()
-    schema, existing = old.schema, old._segments()
-    storage = FileStorage(str(target))
-    prefix = f"merge{secrets.token_hex(4)}"
-    runs = dict(plan)
-    final, i = [], 0
-    while i < len(existing):
-        stop = runs.get(i)
-        if stop is None:
-            segment = existing[i]
-            for name in segment.list_files(old.storage):
-                _link(Path(source) / name, Path(target) / name)
-            final.append(segment)
-            i += 1
-            continue
-        part = storage.create_index(schema, indexname=f"{prefix}n{i}")
-        writer = part.writer(codec=codec(), compound=False)
-        readers = [SegmentReader(old.storage, schema, segment) for segment in existing[i:stop]]
-        try:
-            for reader in readers:
-                writer.add_reader(reader)
-            if writer.doc_count():
-                writer.commit()
-                final.append(writer.get_segment())
-            else:  # nothing live in the run: it goes
-                writer.cancel()
-        finally:
-            for reader in readers:
-                reader.close()
-        i = stop
-    main = storage.create_index(schema)
-    main.writer(codec=codec(), compound=False).commit(mergetype=lambda _w, _segments: final)
-    for name in os.listdir(target):  # the parts' own tables of contents and locks
-        if name.startswith(f"_{prefix}") and name.endswith(".toc") or name.endswith("_WRITELOCK"):
-            os.remove(Path(target) / name)
-    return len(final)
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(source, target)
