@@ -14,8 +14,8 @@ from whoosh import query as Q
 
 from indexer.engine import postings as postings_module
 from indexer.analysis.analyser import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
-from indexer.engine.codec import WordPositions
-from indexer.engine.evaluation import compile_query
+from indexer.engine.entries import WordPositions
+from indexer.engine.compiling import compile_query
 from indexer.query.querying import syntax_problem
 from indexer.search.snippets import snippet
 from tests.helpers import examples
@@ -90,7 +90,7 @@ def test_query_mode_emits_whole_words_only():
 def test_a_fields_length_counts_words_only():
     """Pairs and sub-words are terms, not words: BM25 must not penalise Chinese. The
     format hands Whoosh one entry per document, whose frequency (the length) is the words."""
-    from indexer.engine.codec import DOCUMENT_TERM, read_entry
+    from indexer.engine.entries import DOCUMENT_TERM, read_entry
 
     fmt = WordPositions()
     text = "Bonded oil 原产地证书 保税仓库 storage"
@@ -149,7 +149,7 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
     the counts) as from the plain ones: ids, weights, block statistics, every posting's
     positions, and what Whoosh's matchers see."""
     from indexer.engine import build
-    from indexer.engine.codec import MAGIC, MAGIC_V1
+    from indexer.engine.postingfile import MAGIC, MAGIC_V1
     from indexer.engine.whooshfiles.codec import ArrayMatcher, ProjectCodec, read_postings
     from indexer.search.facade import KnowledgeBase
 
@@ -190,7 +190,7 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
 def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
     """Entries carry term numbers of this process's vocabulary: after a reset (a new
     segment) an old entry would name other terms, so the field writer refuses it."""
-    from indexer.engine.codec import read_entry
+    from indexer.engine.entries import read_entry
     from indexer.engine.terms import VOCABULARY
 
     [(_term, _freq, _weight, blob)] = WordPositions().word_values(

@@ -165,3 +165,11 @@ def test_the_whoosh_pin_is_the_quarantines_import_gate():
             assert pins[0] in str(error) and ".".join(map(str, refused)) in str(error)
         else:
             raise AssertionError(f"whoosh {refused} accepted")
+
+
+def test_no_engine_module_over_400_lines():
+    """Issue 20: the engine's modules are cut by concern, none over 400 lines."""
+    long = {path.relative_to(PROJECT).as_posix(): n
+            for path in sorted((PROJECT / "indexer" / "engine").rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

@@ -17,7 +17,7 @@ from whoosh.analysis import SimpleAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from indexer.engine.codec import WordPositions
+from indexer.engine.entries import WordPositions
 from indexer.engine.whooshfiles.codec import ProjectCodec
 
 WORDS = [f"w{i}" for i in range(40)] + ["customs", "bonded", "zone", "trade"]

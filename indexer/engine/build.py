@@ -32,7 +32,7 @@ Progress = Callable[[Iterable, int, str], Iterable]
 
 
 def codec():
-    """The project's codec: posting lists as arrays (see codec.py and whooshfiles/)."""
+    """The project's codec: posting lists as arrays (postingfile.py, whooshfiles/codec.py)."""
     from indexer.engine.whooshfiles.codec import ProjectCodec
 
     return ProjectCodec()

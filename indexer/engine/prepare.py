@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.records.catalog import Report, load_measure, source_text_cache
-from indexer.engine.codec import WordPositions
+from indexer.engine.entries import WordPositions
 from indexer.engine.schema import measure_document
 
 _state: dict = {}  # what a worker needs, set before the workers are forked

@@ -9,7 +9,8 @@ writers share a lock or a table of contents); then the build commits all the seg
 the main index at once, through Whoosh's public commit(mergetype=...). The memory of a
 worker is bounded by its chunk, and the workers use every core. A full build writes no
 more segments than the merge policy leaves room for (merging.py's full_build_segments:
-at 100,000 records 9 instead of 25), so past that size its chunks grow with the corpus. Nothing is merged: a search reads each term's postings from each segment (see
+at 100,000 records 9 instead of 25), so past that size its chunks grow with the corpus.
+Nothing is merged: a search reads each term's postings from each segment (see
 postings.py), a few more reads per term.
 
 How Whoosh names an index's files, and merges of segments, are whooshfiles/files.py's.

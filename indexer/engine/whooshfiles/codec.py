@@ -2,7 +2,7 @@
 
 W3 keeps the term dictionary (written by termtable.py in its format), the stored fields
 and the columns; the posting lists are records of the project's layout (indexer/engine/
-codec.py), written by fieldwriter.py and read here with `os.pread` (no shared file
+postingfile.py), written by fieldwriter.py and read here with `os.pread` (no shared file
 position: threads read in parallel); the lengths are lengths.py's. ArrayMatcher is
 Whoosh's matcher interface over one posting list, for Whoosh's own uses.
 """
@@ -17,7 +17,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
 from whoosh.filedb.structfile import StructFile
 from whoosh.matching import ListMatcher
 
-from indexer.engine.codec import PostingArrays, read_record
+from indexer.engine.postingfile import PostingArrays, read_record
 from indexer.engine.whooshfiles import check_version
 from indexer.engine.whooshfiles.fieldwriter import FieldWriter
 from indexer.engine.whooshfiles.lengths import LengthsReader, LengthsWriter, read_lengths

@@ -1,4 +1,4 @@
-"""W3's field writer, writing the project's array posting lists (indexer/engine/codec.py).
+"""W3's field writer, writing the project's array posting lists (../postingfile.py).
 
 It takes over W3FieldWriter's constructor and private attributes (the term dictionary is
 written by TermTable, the postings as records of the project's layout) and Whoosh's
@@ -14,8 +14,8 @@ import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
-from indexer.engine.codec import (DOCUMENT_TERM, WordPositions, plain_records, posting_records,
-                                  read_entry)
+from indexer.engine.entries import DOCUMENT_TERM, WordPositions, read_entry
+from indexer.engine.postingfile import plain_records, posting_records
 from indexer.engine.terms import VOCABULARY
 from indexer.engine.whooshfiles import check_version
 from indexer.engine.whooshfiles.lengths import read_lengths
@@ -78,7 +78,7 @@ class FieldWriter(W3FieldWriter):
     def add(self, docnum, weight, vbytes, length):
         size = len(vbytes or b"")
         if size % 4:
-            raise ValueError("indexer.engine.codec stores values of whole 4-byte words only")
+            raise ValueError("indexer.engine.postingfile stores values of whole 4-byte words only")
         number = self._local.get(self._term)
         if number is None:
             number = self._local[self._term] = LOCAL_TERMS + len(self._local_texts)

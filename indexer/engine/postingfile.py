@@ -1,5 +1,5 @@
-"""The project's posting lists: narrow arrays, read without unpickling; and the entries
-a text field hands Whoosh's writer.
+"""The project's posting lists: narrow arrays, read without unpickling (the posting file's
+layout: a record per term, read and written here).
 
 Whoosh stays the index of record (its writer, segments and atomic commit) and its W3 codec
 keeps the term dictionary, stored fields and columns (indexer/engine/whooshfiles/, the only
@@ -28,16 +28,10 @@ compact records are tested against (tests/test_engine.py).
 
 from __future__ import annotations
 
-import itertools
 import os
 import struct
-from array import array
-from collections import defaultdict
 
 import numpy as np
-from whoosh.formats import Positions, tokens
-
-from indexer.engine.terms import VOCABULARY
 
 MAGIC = b"F2"  # a compact record (this version writes these)
 MAGIC_V1 = b"FTZ1"  # a record of plain 4-byte arrays (earlier versions; still read)
@@ -45,101 +39,6 @@ _HEADER_V1 = struct.Struct("<4sIII")  # magic, df, number of blocks, bytes of va
 # Up to this many postings' positions are read one pread each; more, the term's whole
 # positions at once (a common word's are megabytes: a serving worker's peak memory)
 FEW_POSTINGS = 512
-
-
-DOCUMENT_TERM = "\x00"  # the one pool entry a text field makes per document (see below)
-
-
-class WordPositions(Positions):
-    """A text field's postings of one document, handed to the writer as one entry.
-
-    Whoosh's writer sorts every posting of a segment, a Python tuple each, before the
-    codec sees them (most of a build's time at 10,000 records). This format gives it one
-    entry per document and field instead, under DOCUMENT_TERM, whose value holds the
-    document's terms (as numbers of terms.VOCABULARY), their counts and positions, as
-    arrays (document_entry); the codec's field writer copies them and inverts them with
-    numpy (whooshfiles/fieldwriter.py). The entry's frequency, which Whoosh sums into the field's
-    length for BM25, is the number of words: the analyser's word pairs and Chinese
-    sub-words are terms of their own (for phrases and partial Chinese words) but not words
-    of the text, so their tokens carry `whole = False` and are not counted.
-
-    A posting's value is its positions as uint32 bytes (decode_positions reads them); the
-    field writer stores them narrower (see the module's docstring)."""
-
-    def analysed(self, value: str, analyzer) -> "Analysed":
-        """The value with its entry computed now (in a worker process; see prepare.py)."""
-        out = Analysed(value)
-        out.entries = list(self.word_values(value, analyzer))
-        return out
-
-    def word_values(self, value, analyzer, **kwargs):
-        if isinstance(value, Analysed):
-            yield from value.entries
-            return
-        stamp = VOCABULARY.stamp()  # what the numbers below are numbers of
-        if isinstance(value, str) and hasattr(analyzer, "index_arrays"):
-            terms, counts, positions, words = analyzer.index_arrays(value)  # no Token objects
-        else:
-            poses, counted = defaultdict(list), defaultdict(int)
-            kwargs["positions"] = True
-            for t in tokens(value, analyzer, kwargs):
-                poses[t.text].append(t.pos)
-                if getattr(t, "whole", True):
-                    counted[t.text] += 1
-            terms = np.fromiter(map(VOCABULARY.add, poses), dtype=np.uint32, count=len(poses))
-            counts = np.fromiter(map(len, poses.values()), dtype=np.uint32, count=len(poses))
-            positions = np.array(list(itertools.chain.from_iterable(poses.values())),
-                                 dtype=np.uint32)
-            words = np.array(list(counted.values()), dtype=np.uint32)
-        if VOCABULARY.stamp() != stamp:
-            raise RuntimeError("the term vocabulary was reset while a text was analysed")
-        if not len(terms):
-            return
-        yield (DOCUMENT_TERM, int(words.sum()), self.field_boost,
-               document_entry(terms, counts, positions, stamp))
-
-    def encode(self, poslist):
-        return array("I", poslist).tobytes()
-
-    def decode_positions(self, valuestring):
-        return np.frombuffer(valuestring, dtype="<u4").tolist()
-
-    def decode_frequency(self, valuestring):
-        return len(valuestring) // 4
-
-    def decode_weight(self, valuestring):
-        return self.decode_frequency(valuestring) * self.field_boost
-
-
-_ENTRY = struct.Struct("<III")  # process, vocabulary generation, number of terms
-
-
-def document_entry(terms: np.ndarray, counts: np.ndarray, positions: np.ndarray,
-                   stamp: tuple[int, int]) -> bytes:
-    """A WordPositions entry: the terms, as numbers of terms.VOCABULARY (stamped with the
-    process and generation they were given in, taken before the analysis), each term's
-    number of positions, and the positions, term after term; all uint32."""
-    return b"".join((_ENTRY.pack(*stamp, len(terms)),
-                     terms.astype("<u4", copy=False).tobytes(),
-                     counts.astype("<u4", copy=False).tobytes(),
-                     positions.astype("<u4", copy=False).tobytes()))
-
-
-def read_entry(blob: bytes) -> tuple[bytes, bytes, bytes]:
-    """(terms, their counts, their positions) of an entry, as uint32 bytes each; refused
-    when its numbers are not those of this process's vocabulary now."""
-    pid, generation, count = _ENTRY.unpack_from(blob)
-    if not VOCABULARY.current(pid, generation):
-        raise RuntimeError("a document entry analysed in another process or before the "
-                           "vocabulary was reset: its term numbers mean nothing here")
-    at = _ENTRY.size
-    return blob[at:at + 4 * count], blob[at + 4 * count:at + 8 * count], blob[at + 8 * count:]
-
-
-class Analysed(str):
-    """A text value whose index entries were computed already (WordPositions.analysed)."""
-
-    entries: list
 
 
 class PostingArrays:
@@ -206,7 +105,7 @@ def read_record(fd: int, offset: int, length: int) -> PostingArrays:
         return _read_compact(fd, offset, head)
     magic, df, nb, values_size = _HEADER_V1.unpack_from(head)
     if magic != MAGIC_V1:
-        raise ValueError("not a posting list of indexer.engine.codec (rebuild the index)")
+        raise ValueError("not a posting list of indexer.engine.postingfile (rebuild the index)")
     arrays_size = (2 * df + 3 * nb + (df + 1 if values_size else 0)) * 4
     data = os.pread(fd, arrays_size, offset + _HEADER_V1.size)
     at = 0
