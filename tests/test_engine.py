@@ -14,8 +14,8 @@ from whoosh import query as Q
 
 from indexer.engine import postings as postings_module
 from indexer.analysis.analyser import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
-from indexer.engine.codec import WordPositions
-from indexer.engine.evaluation import compile_query
+from indexer.engine.entries import WordPositions
+from indexer.engine.compiling import compile_query
 from indexer.query.querying import syntax_problem
 from indexer.search.snippets import snippet
 from tests.helpers import examples
@@ -90,7 +90,7 @@ def test_query_mode_emits_whole_words_only():
 def test_a_fields_length_counts_words_only():
     """Pairs and sub-words are terms, not words: BM25 must not penalise Chinese. The
     format hands Whoosh one entry per document, whose frequency (the length) is the words."""
-    from indexer.engine.codec import DOCUMENT_TERM, read_entry
+    from indexer.engine.entries import DOCUMENT_TERM, read_entry
 
     fmt = WordPositions()
     text = "Bonded oil 原产地证书 保税仓库 storage"
@@ -149,7 +149,8 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
     the counts) as from the plain ones: ids, weights, block statistics, every posting's
     positions, and what Whoosh's matchers see."""
     from indexer.engine import build
-    from indexer.engine.codec import MAGIC, MAGIC_V1, ArrayMatcher, ProjectCodec, read_postings
+    from indexer.engine.postingfile import MAGIC, MAGIC_V1
+    from indexer.engine.whooshfiles.codec import ArrayMatcher, ProjectCodec, read_postings
     from indexer.search.facade import KnowledgeBase
 
     monkeypatch.setattr(build, "codec", lambda: ProjectCodec(compact=False))
@@ -189,7 +190,7 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
 def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
     """Entries carry term numbers of this process's vocabulary: after a reset (a new
     segment) an old entry would name other terms, so the field writer refuses it."""
-    from indexer.engine.codec import read_entry
+    from indexer.engine.entries import read_entry
     from indexer.engine.terms import VOCABULARY
 
     [(_term, _freq, _weight, blob)] = WordPositions().word_values(
@@ -283,7 +284,7 @@ def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term()
     one field has both, a term in both is one term, at one place in the term order."""
     from array import array
 
-    from indexer.engine.codec import LOCAL_TERMS, _FieldWriter
+    from indexer.engine.whooshfiles.fieldwriter import LOCAL_TERMS, FieldWriter as _FieldWriter
     from indexer.engine.terms import VOCABULARY
 
     VOCABULARY.reset()
@@ -397,7 +398,7 @@ def test_a_search_held_up_does_not_hold_up_another(kb, monkeypatch):
 @given(st.lists(st.integers(0, 300), min_size=1, max_size=200))
 def test_hash_slots_places_every_key_where_linear_probing_finds_it(homes):
     # each key in its own slot, reached from its home slot with no empty slot on the way
-    from indexer.engine.codec import hash_slots
+    from indexer.engine.whooshfiles.termtable import hash_slots
     slots = 2 * len(homes)
     home = np.array([h % slots for h in homes], dtype=np.int64)
     placed = hash_slots(home, slots)
@@ -421,7 +422,7 @@ def test_the_term_table_reads_back_with_whooshs_own_reader(keys, absent):
     from whoosh.filedb.filetables import OrderedHashReader
     from whoosh.system import pack_ushort
 
-    from indexer.engine.codec import _TERM_INFO, _TermTable
+    from indexer.engine.whooshfiles.termtable import TERM_INFO as _TERM_INFO, TermTable as _TermTable
 
     storage = RamStorage()
     table = _TermTable(storage.create_file("terms"))

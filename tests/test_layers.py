@@ -1,6 +1,7 @@
-"""The postings layer (indexer/engine/codec.py, indexer/engine/postings.py, indexer/engine/segments.py) is the only code that may
-know how Whoosh stores things: no other module imports or touches a private Whoosh name,
-and webapp/ does not import Whoosh at all."""
+"""Whoosh quarantined: indexer/engine/whooshfiles/ is the only code that may know how Whoosh
+stores things. No other module imports or touches a private Whoosh name, or names Whoosh's
+files (tables of contents, locks, a segment's files); webapp/ does not import Whoosh at
+all; and the Whoosh the package accepts at import is the one pyproject.toml pins."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from pathlib import Path
 import whoosh
 
 PROJECT = Path(__file__).resolve().parent.parent
-POSTINGS_LAYER = {"indexer/engine/codec.py", "indexer/engine/postings.py", "indexer/engine/segments.py"}
+QUARANTINE = "indexer/engine/whooshfiles/"
+# how Whoosh names its files (whoosh.index, whoosh.codec): in string constants, and the
+# names of the attributes that give them
+WHOOSH_FILE_NAMES = ("_MAIN_", ".toc", "_WRITELOCK", ".trm", ".pst", ".vps", ".col", ".seg")
+WHOOSH_FILE_ATTRIBUTES = {"make_filename", "list_files", "TERMS_EXT", "POSTS_EXT", "VPOSTS_EXT",
+                          "COLUMN_EXT", "COMPOUND_EXT", "create_file"}
 WHOOSH = Path(whoosh.__file__).parent
 
 
@@ -52,29 +58,76 @@ def _whoosh_private_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def test_no_private_whoosh_name_outside_the_postings_layer():
-    modules = dict(_modules())
-    # private names of the project's own, defined outside the postings layer (where Whoosh's
-    # may be redefined, as codec.py does)
-    ours = set().union(*(_defined_privately(tree) for name, tree in modules.items()
-                         if name not in POSTINGS_LAYER))
+def _quarantined(name: str) -> bool:
+    return name.startswith(QUARANTINE)
+
+
+def _private_whoosh_uses(name: str, tree, ours: set[str]) -> list[str]:
     theirs = _whoosh_private_names()
     problems = []
-    for name, tree in modules.items():
-        if name in POSTINGS_LAYER:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whoosh"):
-                parts = node.module.split(".") + [a.name for a in node.names]
-                problems += [f"{name}:{node.lineno} imports {p}" for p in parts if _private(p)]
-            elif isinstance(node, ast.Import):
-                problems += [f"{name}:{node.lineno} imports {a.name}" for a in node.names
-                             if a.name.startswith("whoosh") and any(map(_private, a.name.split(".")))]
-            elif isinstance(node, ast.Attribute) and _private(node.attr):
-                # a private attribute of something the project did not define: Whoosh's
-                if node.attr in theirs and node.attr not in ours:
-                    problems.append(f"{name}:{node.lineno} touches .{node.attr}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whoosh"):
+            parts = node.module.split(".") + [a.name for a in node.names]
+            problems += [f"{name}:{node.lineno} imports {p}" for p in parts if _private(p)]
+        elif isinstance(node, ast.Import):
+            problems += [f"{name}:{node.lineno} imports {a.name}" for a in node.names
+                         if a.name.startswith("whoosh") and any(map(_private, a.name.split(".")))]
+        elif isinstance(node, ast.Attribute) and _private(node.attr):
+            # a private attribute of something the project did not define: Whoosh's
+            if node.attr in theirs and node.attr not in ours:
+                problems.append(f"{name}:{node.lineno} touches .{node.attr}")
+    return problems
+
+
+def _whoosh_file_names(name: str, tree) -> list[str]:
+    docstrings = {id(node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+    problems = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and id(node) not in docstrings):
+            problems += [f"{name}:{node.lineno} names {w!r}" for w in WHOOSH_FILE_NAMES
+                         if w in node.value]
+        elif isinstance(node, ast.Attribute) and node.attr in WHOOSH_FILE_ATTRIBUTES:
+            problems.append(f"{name}:{node.lineno} asks for .{node.attr}")
+    return problems
+
+
+def _ours(modules: dict) -> set[str]:
+    """Private names of the project's own, defined outside the quarantine (where Whoosh's
+    are redefined, as its field writer does)."""
+    return set().union(*(_defined_privately(tree) for name, tree in modules.items()
+                         if not _quarantined(name)))
+
+
+def test_no_private_whoosh_name_outside_the_quarantine():
+    modules = dict(_modules())
+    ours = _ours(modules)
+    problems = [p for name, tree in modules.items() if not _quarantined(name)
+                for p in _private_whoosh_uses(name, tree, ours)]
     assert problems == []
+
+
+def test_no_module_outside_the_quarantine_names_whooshs_files():
+    problems = [p for name, tree in _modules() if not _quarantined(name)
+                for p in _whoosh_file_names(name, tree)]
+    assert problems == []
+
+
+def test_the_checks_find_what_the_quarantine_holds():
+    """Both checks, run on the quarantine itself, find what it is there for: W3's private
+    attributes, the byte layouts' names, the tables of contents' names."""
+    modules = dict(_modules())
+    inside = {name: tree for name, tree in modules.items() if _quarantined(name)}
+    assert {"indexer/engine/whooshfiles/codec.py", "indexer/engine/whooshfiles/files.py",
+            "indexer/engine/whooshfiles/fieldwriter.py"} <= set(inside)
+    ours = _ours(modules)
+    private = [p for name, tree in inside.items() for p in _private_whoosh_uses(name, tree, ours)]
+    assert any("touches ._tindex" in p for p in private), private
+    assert any("touches ._storedfields" in p for p in private), private
+    assert any("touches ._struct" in p for p in private), private
+    files = [p for name, tree in inside.items() for p in _whoosh_file_names(name, tree)]
+    assert any("'.toc'" in p for p in files) and any("POSTS_EXT" in p for p in files), files
 
 
 def test_the_check_finds_what_the_engine_used_to_read():
@@ -93,14 +146,30 @@ def test_webapp_does_not_import_whoosh():
             assert not any(m.startswith("whoosh") for m in modules), name
 
 
-def test_the_whoosh_pin_is_the_codecs_import_gate():
-    """pip must never install a Whoosh the codec refuses at import: the bounds in pyproject.toml
-    are the codec's SUPPORTED_WHOOSH, both ends."""
+def test_the_whoosh_pin_is_the_quarantines_import_gate():
+    """pip must never install a Whoosh the quarantine refuses at import: the bounds in
+    pyproject.toml are SUPPORTED_WHOOSH, both ends, and the refusal says the same pin."""
     import tomllib
 
-    from indexer.engine.codec import SUPPORTED_WHOOSH
+    from indexer.engine.whooshfiles import SUPPORTED_WHOOSH, check_version, requirement
 
     project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
     pins = [d for d in project["project"]["dependencies"] if d.startswith("whoosh-reloaded")]
     low, high = (".".join(map(str, v)) for v in SUPPORTED_WHOOSH)
-    assert pins == [f"whoosh-reloaded>={low},<{high.removesuffix('.0')}"], pins
+    assert pins == [f"whoosh-reloaded>={low},<{high.removesuffix('.0')}"] == [requirement()], pins
+    check_version(whoosh.__version__)  # the installed one is accepted
+    for refused in [(2, 8, 0), (2, 7, 4), (3, 0)]:
+        try:
+            check_version(refused)
+        except ImportError as error:
+            assert pins[0] in str(error) and ".".join(map(str, refused)) in str(error)
+        else:
+            raise AssertionError(f"whoosh {refused} accepted")
+
+
+def test_no_engine_module_over_400_lines():
+    """Issue 20: the engine's modules are cut by concern, none over 400 lines."""
+    long = {path.relative_to(PROJECT).as_posix(): n
+            for path in sorted((PROJECT / "indexer" / "engine").rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

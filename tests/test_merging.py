@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from indexer.engine import merging
-from indexer.engine import segments
+from indexer.engine.whooshfiles import files as segments
 from indexer.engine import store
 from indexer.engine.build import build_index, codec
 from indexer.engine.merging import TieredMergePolicy
@@ -229,7 +229,7 @@ MERGE_AND_WAIT = """
 import sys, time
 from pathlib import Path
 from indexer.engine import merging
-from indexer.engine import segments
+from indexer.engine.whooshfiles import files as segments
 from indexer.engine import store
 from indexer.engine.build import codec
 from indexer.engine.merging import TieredMergePolicy

@@ -22,10 +22,10 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from indexer.engine import codec
+from indexer.engine.whooshfiles import codec
 from indexer.engine import collect
 from indexer.engine.build import build_index
-from indexer.engine.evaluation import compile_query
+from indexer.engine.compiling import compile_query
 from indexer.search.facade import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import examples, record, write

@@ -9,7 +9,7 @@ import time
 
 from click.testing import CliRunner
 
-from indexer.engine import segments
+from indexer.engine.whooshfiles import files as segments
 from indexer.engine import store
 from indexer.engine.build import build_index
 from indexer.cli import cli

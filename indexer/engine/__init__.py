@@ -1,1 +1,3 @@
-"""The engine: index schema, codec, postings, segments, evaluation, scoring, generations, the store and builds."""
+"""The engine: index schema, document entries and posting file, Whoosh quarantined
+(whooshfiles/), postings, segments, evaluation and compiling, scoring, generations, the store
+and builds."""

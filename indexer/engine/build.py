@@ -33,8 +33,8 @@ Progress = Callable[[Iterable, int, str], Iterable]
 
 
 def codec():
-    """The project's codec: posting lists as arrays (see codec.py)."""
-    from indexer.engine.codec import ProjectCodec
+    """The project's codec: posting lists as arrays (postingfile.py, whooshfiles/codec.py)."""
+    from indexer.engine.whooshfiles.codec import ProjectCodec
 
     return ProjectCodec()
 
@@ -150,8 +150,11 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         files = {name: (mtime, size) for name, mtime, size in scan}
 
         generation = store.new_generation(index_dir) if full else current
+        # a full build writes no more segments than the merge policy allows with room for
+        # the next update's (issue 21); without a policy, as many as the default's
+        most = (merge_policy or merging.POLICY).full_build_segments(len(changed)) if full else None
         rows = _write(generation, measures_dir, taxonomy, lexicon, deps, files, changed, new,
-                      removed, taxonomy_changed, full, report, progress)
+                      removed, taxonomy_changed, full, report, progress, most)
         result.added = len(new)
         result.updated = len(changed) - len(new)
         if not full:
@@ -194,7 +197,8 @@ def _check_ids(root: Path, scan: list, report: Report) -> None:
 
 def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, deps,
            files: dict, changed: list[str], new: set[str], removed: list[str],
-           taxonomy_changed: bool, full: bool, report: Report, progress: Progress) -> dict:
+           taxonomy_changed: bool, full: bool, report: Report, progress: Progress,
+           most: int | None = None) -> dict:
     """Index the changed records into the generation (a new one when `full`) and commit;
     return their manifest rows. Whoosh, the codec and the analysis are imported here.
 
@@ -210,7 +214,7 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
     ix = whoosh_index.create_in(str(generation), schema) if full else \
         whoosh_index.open_dir(str(generation))
     parts = SegmentWriters(generation, [(name, files[name][1]) for name in changed],
-                           measures_dir, taxonomy, schema, codec)
+                           measures_dir, taxonomy, schema, codec, most=most)
     rows = {}
     try:
         # after the first problem, records are only checked; with any, nothing is committed

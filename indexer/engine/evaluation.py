@@ -1,4 +1,5 @@
-"""Query evaluation: a Whoosh query tree compiled to nodes that match, score and bound.
+"""Query evaluation: nodes that match, score and bound (a Whoosh query tree compiled to
+them by compiling.py; phrases are phrases.py's).
 
 Each node answers three questions for one search, over global document numbers:
 
@@ -18,16 +19,14 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from whoosh import query as Q
 
-from indexer.analysis.analyser import has_chinese, pair_term
 from indexer.errors import SearchTooSlow
 from indexer.engine.postings import Postings, TermPostings
-from indexer.engine.scoring import BM25F, FALLBACK_WEIGHTS, family, rounded
+from indexer.engine.scoring import BM25F, rounded
 
-MAX_WILDCARD_TERMS = 200  # a prefix or wildcard stands for at most its first 200 terms
-SPELL_FIELD = "spell"  # each record's words as written (schema.py): wildcards read them too
-PHRASE_CHUNK = 8192  # documents whose positions are checked at once
+# a prefix or wildcard stands for at most its first 200 terms (compiling.py reads it here at
+# each search)
+MAX_WILDCARD_TERMS = 200
 SAFETY = 1e-9  # relative widening of an upper bound: sums in another order round otherwise
 
 
@@ -100,7 +99,7 @@ class Node:
         return np.zeros(ctx.postings.blocks)
 
 
-def _union(ctx, nodes) -> np.ndarray:
+def union(ctx, nodes) -> np.ndarray:
     """The documents any of the nodes matches."""
     mask = nodes[0].match(ctx).copy()
     for node in nodes[1:]:
@@ -108,7 +107,7 @@ def _union(ctx, nodes) -> np.ndarray:
     return mask
 
 
-def _intersection(ctx, nodes) -> np.ndarray:
+def intersection(ctx, nodes) -> np.ndarray:
     """The documents every one of the nodes matches."""
     mask = nodes[0].match(ctx).copy()
     for node in nodes[1:]:
@@ -169,11 +168,11 @@ class Term(Node):
         return out
 
 
-def _union_df(ctx, terms: list[Term]) -> int:
+def union_df(ctx, terms: list[Term]) -> int:
     """The live documents holding any of these terms (one term in several fields)."""
     if len(terms) == 1:
         return terms[0].postings(ctx).df
-    return int(np.count_nonzero(_union(ctx, terms)))
+    return int(np.count_nonzero(union(ctx, terms)))
 
 
 class Combined(Node):
@@ -186,10 +185,10 @@ class Combined(Node):
         self.fieldname = members[0].fieldname  # the family's weight outside the saturation
 
     def compute_match(self, ctx):
-        return _union(ctx, self.members)
+        return union(ctx, self.members)
 
     def _idf(self, ctx) -> float:
-        return ctx.bm25.idf(_union_df(ctx, self.members))
+        return ctx.bm25.idf(union_df(ctx, self.members))
 
     def score(self, ctx, docs):
         tf = sum(term.weighted_tf(ctx, docs) for term in self.members)
@@ -222,7 +221,7 @@ class And(Node):
         self.children, self.boost = children, boost
 
     def compute_match(self, ctx):
-        return _intersection(ctx, self.children)
+        return intersection(ctx, self.children)
 
     def score(self, ctx, docs):
         total = sum(child.score(ctx, docs) for child in self.children)
@@ -234,7 +233,7 @@ class And(Node):
 
 class Or(And):
     def compute_match(self, ctx):
-        return _union(ctx, self.children)
+        return union(ctx, self.children)
 
     def match_docs(self, ctx, docs):
         out = np.zeros(len(docs), dtype=bool)
@@ -306,167 +305,6 @@ class AndMaybe(Node):
         return self.required.bound(ctx) + self.optional.bound(ctx)
 
 
-class Phrase(Node):
-    """Words in order in one field, each at most `slop` positions after the one before: a
-    matcher, scored by its BM25F group (CombinedPhrase).
-
-    With word pairs in the index (analysis.pair_term), the documents holding each
-    consecutive pair are the exact matches of a two-word phrase, and few enough
-    candidates for a longer one that their positions are checked exactly. Otherwise the
-    positions of the documents holding every word are checked: for a whole mask when the
-    phrase is required, for the asked documents only when it is optional."""
-
-    def __init__(self, fieldname: str, words: list[str], btexts: list[bytes], slop: int,
-                 pairs: bool):
-        self.fieldname, self.slop = fieldname, slop
-        self.words = [Term(fieldname, b) for b in btexts]
-        # a Chinese word may stand in a text as a sub-word of a longer one, at that word's
-        # position, where no pair of it was indexed: such phrases are checked on positions
-        usable = pairs and slop == 1 and not any(has_chinese(w) for w in words)
-        self.pairs = [Term(fieldname, pair_term(a, b).encode("utf-8"))
-                      for a, b in zip(words, words[1:])] if usable else []
-        self.exact_by_pairs = len(words) == 2 and bool(self.pairs)
-
-    def _candidates(self, ctx, docs=None) -> np.ndarray:
-        parts = self.words + self.pairs
-        if docs is None:
-            mask = parts[0].match(ctx).copy()
-            for part in parts[1:]:
-                mask &= part.match(ctx)
-            return mask
-        mask = np.ones(len(docs), dtype=bool)
-        for part in parts:
-            mask &= part.match(ctx)[docs]
-        return mask
-
-    def compute_match(self, ctx):
-        mask = self._candidates(ctx)
-        if self.exact_by_pairs:
-            return mask
-        docs = np.flatnonzero(mask)
-        out = np.zeros(ctx.n, dtype=bool)
-        for at in range(0, len(docs), PHRASE_CHUNK):  # bounded memory for common words
-            chunk = docs[at:at + PHRASE_CHUNK]
-            out[chunk[self._in_order(ctx, chunk)]] = True
-        return out
-
-    def match_docs(self, ctx, docs):
-        known = ctx.known(self)
-        if known is not None:
-            return known[docs]
-        found = self._candidates(ctx, docs)
-        if not self.exact_by_pairs and found.any():
-            check = docs[found]
-            found[found] = self._in_order(ctx, check)
-        return found
-
-    def possible(self, ctx, docs: np.ndarray) -> np.ndarray:
-        """Which documents may match, without checking positions: exact when the pairs
-        decide, or when the whole match is known already."""
-        if self.exact_by_pairs or ctx.known(self) is not None:
-            return self.match_docs(ctx, docs)
-        return self._candidates(ctx, docs)
-
-    def _in_order(self, ctx, docs: np.ndarray) -> np.ndarray:
-        """For sorted documents holding every word: whether the words come in order."""
-        if not len(docs):
-            return np.zeros(0, dtype=bool)
-        current = None
-        for word in self.words:
-            ctx.check_time()
-            d, p = word.postings(ctx).positions(docs)
-            keys = _sorted_unique((d << 32) | p)  # (document, position), in order already
-            if current is None:
-                current = keys
-                continue
-            reach = current + 1 if self.slop == 1 else np.unique(
-                np.concatenate([current + step for step in range(1, self.slop + 1)]))
-            current = reach[_within(reach, keys)]
-            if not len(current):
-                break
-        return _within(docs, np.unique(current >> 32))
-
-    def present(self, ctx) -> np.ndarray:
-        """Per block, whether it holds every word (and every pair)."""
-        present = self.words[0].present(ctx)
-        for part in self.words[1:] + self.pairs:
-            present &= part.present(ctx)
-        return present
-
-
-class AllOf(Node):
-    """Every one of several terms in one field, anywhere (a query word the analyser cuts into
-    several, 外商投资企业): a matcher, scored by its BM25F group (CombinedPhrase)."""
-
-    def __init__(self, fieldname: str, btexts: list[bytes]):
-        self.fieldname = fieldname
-        self.words = [Term(fieldname, b) for b in btexts]
-
-    def compute_match(self, ctx):
-        return _intersection(ctx, self.words)
-
-    def possible(self, ctx, docs: np.ndarray) -> np.ndarray:
-        return self.match_docs(ctx, docs)
-
-    def present(self, ctx) -> np.ndarray:
-        present = self.words[0].present(ctx)
-        for word in self.words[1:]:
-            present &= word.present(ctx)
-        return present
-
-
-class CombinedPhrase(Node):
-    """One phrase (or several words all present, AllOf) searched in one or more fields of a
-    family, scored by BM25F: each word's weighted frequencies summed over the fields where the
-    phrase stands in the document, saturated once, with the word's idf over the documents
-    holding it in any of the fields."""
-
-    def __init__(self, members: list[Phrase], boost: float = 1.0):
-        self.members, self.boost = members, boost
-        self.fieldname = members[0].fieldname
-
-    def compute_match(self, ctx):
-        return _union(ctx, self.members)
-
-    def match_docs(self, ctx, docs):
-        known = ctx.known(self)
-        if known is not None:
-            return known[docs]
-        out = np.zeros(len(docs), dtype=bool)
-        for phrase in self.members:
-            out |= phrase.match_docs(ctx, docs)
-        return out
-
-    def _scores(self, ctx, docs, where: list[np.ndarray]) -> np.ndarray:
-        """The words' BM25F over the fields where each member is marked in `where`."""
-        total = np.zeros(len(docs))
-        for i in range(len(self.members[0].words)):
-            words = [phrase.words[i] for phrase in self.members]
-            tf = sum(np.where(mark, word.weighted_tf(ctx, docs), 0.0)
-                     for mark, word in zip(where, words))
-            total += ctx.bm25.saturated(tf, ctx.bm25.idf(_union_df(ctx, words)), self.boost,
-                                        self.fieldname)
-        return total
-
-    def score(self, ctx, docs):
-        return self._scores(ctx, docs, [p.match_docs(ctx, docs) for p in self.members])
-
-    def upper(self, ctx, docs):
-        """The words' scores in the fields that hold every word (and pair)."""
-        return self._scores(ctx, docs, [p.possible(ctx, docs) for p in self.members])
-
-    def bound(self, ctx):
-        present = [phrase.present(ctx) for phrase in self.members]
-        total = np.zeros(ctx.postings.blocks)
-        for i in range(len(self.members[0].words)):
-            words = [phrase.words[i] for phrase in self.members]
-            tf = sum(np.where(mark, word.weighted_bound(ctx), 0.0)
-                     for mark, word in zip(present, words))
-            total += ctx.bm25.saturated(tf, ctx.bm25.idf(_union_df(ctx, words)), self.boost,
-                                        self.fieldname)
-        return total
-
-
 class Fallback(Node):
     """A word and its fallback (the Chinese character bigrams of a word the segmenter may not
     know): the word's score where the word is found, else the fallback's."""
@@ -492,21 +330,6 @@ class Fallback(Node):
         return np.maximum(self.primary.bound(ctx), self.fallback.bound(ctx))
 
 
-def _sorted_unique(keys: np.ndarray) -> np.ndarray:
-    if len(keys) < 2 or bool(np.all(keys[1:] > keys[:-1])):
-        return keys
-    return np.unique(keys)
-
-
-def _within(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
-    """Which values are among the sorted keys (a binary search each, no sort of both)."""
-    if not len(sorted_keys):
-        return np.zeros(len(values), dtype=bool)
-    at = np.searchsorted(sorted_keys, values)
-    at[at == len(sorted_keys)] = 0
-    return sorted_keys[at] == values
-
-
 class Flat(Node):
     """A query Whoosh evaluates itself (none the parser makes now): a flat score of 1."""
 
@@ -525,128 +348,3 @@ class Flat(Node):
 
     def bound(self, ctx):
         return np.ones(ctx.postings.blocks)
-
-
-def compile_query(q, postings: Postings) -> Node:
-    """The node tree of a Whoosh query tree, for one index generation."""
-    if q is None or q is Q.NullQuery or isinstance(q, type(Q.NullQuery)):
-        return Nothing()
-    if isinstance(q, (Q.Term, Q.Phrase)):
-        return _grouped([q], postings)[0]
-    if isinstance(q, Q.Every):
-        return Everything()
-    if isinstance(q, Q.AndMaybe):
-        return AndMaybe(compile_query(q.a, postings), compile_query(q.b, postings))
-    if isinstance(q, Q.AndNot):
-        return AndNot(compile_query(q.a, postings), compile_query(q.b, postings))
-    if isinstance(q, Q.Not):
-        return Not(compile_query(q.query, postings))
-    if isinstance(q, Q.And):
-        children = [compile_query(sub, postings) for sub in q.subqueries]
-        return And(children, q.boost) if children else Nothing()
-    if isinstance(q, (Q.Or, Q.Prefix, Q.Wildcard)):
-        children = _grouped(q.subqueries if isinstance(q, Q.Or) else [q], postings)
-        if not children:
-            return Nothing()
-        return Or(children, q.boost if isinstance(q, Q.Or) else 1.0)
-    return Flat(q)
-
-
-def _grouped(subqueries, postings: Postings) -> list[Node]:
-    """The nodes of the alternatives of an Or: a term (a phrase, a word cut into several
-    terms) of equal boost searched in several fields of a family is one BM25F node, as is each
-    term a prefix or wildcard stands for; the other alternatives are compiled alone. A term
-    twice in one field counts once."""
-    groups: dict[tuple, dict[str, Node]] = {}
-    out: list = []  # group keys and nodes, in the order first met
-
-    def add(key, fieldname: str, make) -> None:
-        if key not in groups:
-            groups[key] = {}
-            out.append(key)
-        if fieldname not in groups[key]:
-            groups[key][fieldname] = make()
-
-    for sub in subqueries:
-        if isinstance(sub, Q.Phrase) and len(sub.words) == 1:
-            sub = Q.Term(sub.fieldname, sub.words[0], boost=sub.boost)
-        if isinstance(sub, Q.Term):
-            btext = postings.to_bytes(sub.fieldname, sub.text)
-            add(("term", family(sub.fieldname), (btext,), 0, sub.boost), sub.fieldname,
-                lambda f=sub.fieldname, b=btext: Term(f, b))
-        elif isinstance(sub, Q.Phrase):
-            field = postings.schema[sub.fieldname]
-            btexts = tuple(field.to_bytes(w) for w in sub.words)
-            add(("phrase", family(sub.fieldname), btexts, sub.slop, sub.boost), sub.fieldname,
-                lambda s=sub, f=field, b=btexts: Phrase(
-                    s.fieldname, list(s.words), list(b), s.slop,
-                    getattr(f.analyzer, "pairs", False)))
-        elif _all_terms_of_one_field(sub):
-            fieldname = sub.subqueries[0].fieldname
-            btexts = tuple(postings.to_bytes(fieldname, t.text) for t in sub.subqueries)
-            add(("all", family(fieldname), btexts, 0, sub.boost), fieldname,
-                lambda f=fieldname, b=btexts: AllOf(f, list(b)))
-        elif isinstance(sub, (Q.Prefix, Q.Wildcard)):
-            for btext in _expansion(sub, postings):
-                add(("term", family(sub.fieldname), (btext,), 0, sub.boost), sub.fieldname,
-                    lambda f=sub.fieldname, b=btext: Term(f, b))
-        else:
-            out.append(compile_query(sub, postings))
-    built = {key: (Combined if key[0] == "term" else CombinedPhrase)(
-        list(groups[key].values()), key[-1]) for key in groups}
-    # a bigram fallback of a word the Or searches as a whole word too scores only where the
-    # whole word is not found
-    primary = {(_written(key), key[-1]): key for key in groups if key[1] == "words"}
-    fallback_of = {primary[(_written(key), key[-1])]: key for key in groups
-                   if key[1] in FALLBACK_WEIGHTS and (_written(key), key[-1]) in primary}
-    used = set(fallback_of.values())
-    nodes = []
-    for item in out:
-        if not isinstance(item, tuple):
-            nodes.append(item)
-        elif item in fallback_of:
-            nodes.append(Fallback(built[item], built[fallback_of[item]]))
-        elif item not in used:
-            nodes.append(built[item])
-    return nodes
-
-
-def _written(key: tuple) -> str:
-    """The word a group searches, as written: its terms joined (a Chinese word cut into
-    several), or its character bigrams chained (外商 商投 投资 -> 外商投资)."""
-    texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in key[2]]
-    if key[1] in FALLBACK_WEIGHTS:
-        return texts[0] + "".join(t[1:] for t in texts[1:])
-    return "".join(texts)
-
-
-def _all_terms_of_one_field(q) -> bool:
-    """An And of terms of one field: what the parser makes of a word the analyser cuts into
-    several in each field it searches."""
-    return (isinstance(q, Q.And) and len(q.subqueries) > 1
-            and all(isinstance(t, Q.Term) for t in q.subqueries)
-            and len({t.fieldname for t in q.subqueries}) == 1)
-
-
-def _expansion(q, postings) -> list[bytes]:
-    """The terms a prefix or wildcard stands for (at most MAX_WILDCARD_TERMS)."""
-    if q.text != q.text.lower():  # every indexed term is lowercase: RAIL* is rail*
-        q = type(q)(q.fieldname, q.text.lower(), boost=q.boost)
-    return list(dict.fromkeys(postings.expand(q, MAX_WILDCARD_TERMS)
-                              + _as_written(q, postings)))[:MAX_WILDCARD_TERMS]
-
-
-def _as_written(q, postings) -> list[bytes]:
-    """The terms a prefix or wildcard stands for when read against the words as written: a
-    text field holds stems (`warehous`), so `wareh?use` or `warehouse*` would miss them; the
-    spelling field holds each record's words unstemmed, and each word it matches is analysed
-    as the field analyses it."""
-    field = postings.schema[q.fieldname] if q.fieldname in postings.schema else None
-    if (field is None or q.fieldname == SPELL_FIELD or SPELL_FIELD not in postings.schema
-            or not getattr(field.analyzer, "stemming", False)):
-        return []
-    pattern = (Q.Prefix if isinstance(q, Q.Prefix) else Q.Wildcard)(SPELL_FIELD, q.text)
-    out = []
-    for word in postings.expand(pattern, MAX_WILDCARD_TERMS):
-        out += [field.to_bytes(t.text) for t in field.analyzer(word.decode("utf-8"), mode="query")]
-    return out

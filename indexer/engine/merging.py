@@ -59,6 +59,20 @@ class TieredMergePolicy:
             level *= self.max_merge_at_once
         return max(allowed, self.segments_per_tier)
 
+    def full_build_segments(self, records: int) -> int:
+        """The most segments of records a full build of `records` may write. Issue 21: a
+        full build of 100,000 records left 25 segments against a budget of 17, and each of
+        the first updates after it merged ten of them (586 s, 1,167 s). Here the build
+        leaves room in its budget for a tier's worth of updates (`segments_per_tier` small
+        segments, the build's own taxonomy segment among them), so that the updates' small
+        segments fill that tier and are merged with each other, not with the build's. The
+        budget depends only on the total and the smallest segment, here one document (the
+        taxonomy's), counted as the floor. Never fewer than `segments_per_tier` - 1: with
+        the taxonomy's, still within the least budget there is (small indexes, whose
+        merges take seconds, keep their parallel build)."""
+        room = self.budget([records, 1]) - self.segments_per_tier
+        return max(room, self.segments_per_tier - 1, 1)
+
     def find_merges(self, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The merges for segments of (live, all) documents, in document order: disjoint
         runs (start, stop) of neighbours, each to become one segment (a run of one: a
@@ -118,15 +132,15 @@ def merge_if_needed(index_dir: Path, generation: Path, policy: TieredMergePolicy
     """Under the build lock, after a build committed into `generation` (the current one):
     when the policy asks for merges, write them into a new generation and publish it.
     Returns (new generation, segments before, segments after), or None."""
-    from indexer.engine import segments
+    from indexer.engine.whooshfiles import files
 
-    sizes = segments.segment_sizes(generation)
+    sizes = files.segment_sizes(generation)
     plan = policy.find_merges(sizes)
     if not plan:
         return None
     target = store.new_generation(index_dir)
     try:
-        after = segments.merge_into(generation, target, plan, codec)
+        after = files.merge_into(generation, target, plan, codec)
         shutil.copy2(generation / store.MANIFEST, target / store.MANIFEST)
         store.write_manifest(target, {"toc": store.latest_commit(target)}, changed={})
     except BaseException:

@@ -1,8 +1,9 @@
 """Postings of one opened index generation as arrays over global document numbers.
 
-With codec.py the postings layer: what the evaluation above it sees of an index is
-terms' posting arrays (ids, frequencies, block statistics, positions on demand), field
-lengths, the live documents, term expansions and stored records. Everything here is
+What the evaluation above it sees of an index is terms' posting arrays (ids, frequencies,
+block statistics, positions on demand), field lengths, the live documents, term
+expansions and stored records, through Whoosh's public reader and the codec of
+whooshfiles/. Everything here is
 safe to call from many threads at once: posting lists and term tables are read with
 `os.pread`, and the only Whoosh structures with a shared file position (stored fields,
 spelling) are used under a lock.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from indexer.engine.codec import ProjectCodec, read_postings
+from indexer.engine.whooshfiles.codec import ProjectCodec, open_postings, read_postings
 
 
 @dataclass
@@ -80,8 +81,7 @@ class Postings:
         for leaf, offset in leaves:
             count = leaf.doc_count_all()
             segment, storage = leaf.segment(), leaf.storage()
-            fd = os.open(os.path.join(storage.folder, segment.make_filename(ProjectCodec.POSTS_EXT)),
-                         os.O_RDONLY)
+            fd = open_postings(storage, segment)
             self._fds.append(fd)
             self._segments.append((leaf, offset, count, fd, block_base))
             block = leaf.codec().block

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from indexer.errors import Report
 from indexer.records.validation import load_measure, source_text_cache
-from indexer.engine.codec import WordPositions
+from indexer.engine.entries import WordPositions
 from indexer.engine.schema import measure_document
 
 _state: dict = {}  # what a worker needs, set before the workers are forked

@@ -25,10 +25,10 @@ _ASCII_WORD_RE = re.compile(r"[a-z]{3,}")
 
 def _text(analyzer):
     """A text field: postings handed to the codec a document at a time, lengths in words
-    (codec.WordPositions)."""
+    (entries.WordPositions)."""
     from whoosh.fields import TEXT
 
-    from indexer.engine.codec import WordPositions
+    from indexer.engine.entries import WordPositions
 
     field = TEXT(analyzer=analyzer, multitoken_query="and")
     field.format = WordPositions(field_boost=field.format.field_boost)

@@ -5,7 +5,7 @@ in several fields is one term of one combined document. Its frequency there is
 
     tf~ = sum over the fields f of  WEIGHT(f) * tf_f / (1 - B + B * length_f / average_f)
 
-with a field's length counted in words (codec.WordPositions), and its score is saturated once,
+with a field's length counted in words (entries.WordPositions), and its score is saturated once,
 with one idf (the live documents holding the term in any of the fields searched):
 
     boost * idf(term) * tf~ * (K1 + 1) / (tf~ + K1)

@@ -7,12 +7,13 @@ process reads, checks and analyses a chunk's records (prepare.py) and writes the
 segment of its own, in a Whoosh index of its own name in the same folder (so that no two
 writers share a lock or a table of contents); then the build commits all the segments into
 the main index at once, through Whoosh's public commit(mergetype=...). The memory of a
-worker is bounded by its chunk, whatever the size of the corpus, and the workers use every
-core. Nothing is merged: a search reads each term's postings from each segment (see
+worker is bounded by its chunk, and the workers use every core. A full build writes no
+more segments than the merge policy leaves room for (merging.py's full_build_segments:
+at 100,000 records 9 instead of 25), so past that size its chunks grow with the corpus.
+Nothing is merged: a search reads each term's postings from each segment (see
 postings.py), a few more reads per term.
 
-With postings.py and codec.py this is the postings layer: it knows how Whoosh names and
-lists segments (tests/test_layers.py).
+How Whoosh names an index's files, and merges of segments, are whooshfiles/files.py's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
-import shutil
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
@@ -29,6 +29,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.engine import prepare
 from indexer.engine.terms import VOCABULARY
+from indexer.engine.whooshfiles import files as whoosh_files
 
 SEGMENT_BYTES = 24 * 2**20  # Markdown per segment: what bounds a worker's memory
 PARALLEL_FROM = 2000  # records; below this, starting processes costs more than it saves
@@ -36,12 +37,16 @@ _IN_PROCESS = threading.Lock()  # builds in threads of one process write segment
 
 
 def chunks(files: list[tuple[str, int]], budget: int | None = None,
-           workers: int = 1) -> list[list[str]]:
+           workers: int = 1, most: int | None = None) -> list[list[str]]:
     """Consecutive runs of (name, size), in order, of at most about `budget` bytes each and
-    as even as may be, their number a multiple of `workers` (so that all finish together)."""
+    as even as may be, their number a multiple of `workers` (so that all finish together).
+    At most `most` runs: then larger than `budget` (the merge policy's budget of segments
+    outweighs a worker's memory: merging.TieredMergePolicy.full_build_segments)."""
     total = sum(size for _, size in files)
     count = max(1, -(-total // (budget or SEGMENT_BYTES)))
     count = -(-count // workers) * workers if len(files) >= workers else 1
+    if most is not None:
+        count = min(count, most)  # the policy's cap before the workers' even share
     share = total / count
     out, current, held = [], [], 0
     for name, size in files:
@@ -60,16 +65,17 @@ class SegmentWriters:
     segments in `folder`, in parallel when there are many. Iterate over records() for each
     record's (name, facts or None, problems) in order; then `segments` holds the written
     segments, in order, for commit(). After the first problem a worker only checks records:
-    with any problem nothing is committed, and discard() removes what was written."""
+    with any problem nothing is committed, and discard() removes what was written.
+    `most`: at most that many segments (see chunks())."""
 
     def __init__(self, folder: Path, files: list[tuple[str, int]], root: Path, taxonomy,
-                 schema, codec: Callable, budget: int | None = None):
+                 schema, codec: Callable, budget: int | None = None, most: int | None = None):
         self.folder = Path(folder)
         self.prefix = f"part{secrets.token_hex(4)}"  # never the name of an earlier build's parts
         self.segments: list = []
         self._procs = min(os.cpu_count() or 1, 8) if len(files) >= PARALLEL_FROM else 1
         self._tasks = [(self.folder, f"{self.prefix}n{i}", names, codec)
-                       for i, names in enumerate(chunks(files, budget, self._procs))]
+                       for i, names in enumerate(chunks(files, budget, self._procs, most))]
         self._parallel = self._procs > 1 and len(self._tasks) > 1
         prepare.set_up(root, taxonomy, schema)
 
@@ -96,16 +102,11 @@ class SegmentWriters:
         index's own, and remove the parts' own tables of contents."""
         segments = self.segments
         writer.commit(mergetype=lambda _writer, existing: list(existing) + segments, **kwargs)
-        for name in os.listdir(self.folder):  # the parts' tables of contents and locks
-            if (name.startswith(f"_{self.prefix}") and name.endswith(".toc")
-                    or name.startswith(self.prefix) and name.endswith("_WRITELOCK")):
-                os.remove(self.folder / name)
+        whoosh_files.remove_part_tables(self.folder, self.prefix)
 
     def discard(self) -> None:
         """Remove every file the workers wrote (a build that publishes nothing)."""
-        for name in os.listdir(self.folder):
-            if name.startswith((self.prefix, f"_{self.prefix}")):
-                os.remove(self.folder / name)
+        whoosh_files.remove_parts(self.folder, self.prefix)
 
 
 def _write_segment(task):
@@ -130,64 +131,3 @@ def _write_segment(task):
         return results, writer.get_segment()
     finally:
         VOCABULARY.reset()  # its terms were this segment's: give their memory back
-
-
-# -- merges (the policy and the publishing are merging.py's) --------------------------
-
-def segment_sizes(folder: Path) -> list[tuple[int, int]]:
-    """(live, all) documents of each segment of the index in `folder`, in document order."""
-    ix = FileStorage(str(folder), readonly=True).open_index()
-    return [(seg.doc_count(), seg.doc_count_all()) for seg in ix._segments()]
-
-
-def merge_into(source: Path, target: Path, plan: list[tuple[int, int]], codec: Callable) -> int:
-    """Write the index in `source` into the empty folder `target`: each run (start, stop)
-    of `plan` as one segment of its live documents, in order (a Whoosh merge: a writer
-    given the run's segment readers), every other segment as it is, hard-linked (segment
-    files never change; deletions live in the table of contents). Returns the number of
-    segments written."""
-    from whoosh.reading import SegmentReader
-
-    old = FileStorage(str(source), readonly=True).open_index()
-    schema, existing = old.schema, old._segments()
-    storage = FileStorage(str(target))
-    prefix = f"merge{secrets.token_hex(4)}"
-    runs = dict(plan)
-    final, i = [], 0
-    while i < len(existing):
-        stop = runs.get(i)
-        if stop is None:
-            segment = existing[i]
-            for name in segment.list_files(old.storage):
-                _link(Path(source) / name, Path(target) / name)
-            final.append(segment)
-            i += 1
-            continue
-        part = storage.create_index(schema, indexname=f"{prefix}n{i}")
-        writer = part.writer(codec=codec(), compound=False)
-        readers = [SegmentReader(old.storage, schema, segment) for segment in existing[i:stop]]
-        try:
-            for reader in readers:
-                writer.add_reader(reader)
-            if writer.doc_count():
-                writer.commit()
-                final.append(writer.get_segment())
-            else:  # nothing live in the run: it goes
-                writer.cancel()
-        finally:
-            for reader in readers:
-                reader.close()
-        i = stop
-    main = storage.create_index(schema)
-    main.writer(codec=codec(), compound=False).commit(mergetype=lambda _w, _segments: final)
-    for name in os.listdir(target):  # the parts' own tables of contents and locks
-        if name.startswith(f"_{prefix}") and name.endswith(".toc") or name.endswith("_WRITELOCK"):
-            os.remove(Path(target) / name)
-    return len(final)
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(source, target)

@@ -16,7 +16,7 @@ from indexer.errors import IndexMissing
 
 def index_status(index_dir: Path) -> dict:
     """The published generation's figures, as plain data (the JSON of `ftz status --json`)."""
-    from indexer.engine import segments  # Whoosh: only once an index is there to read
+    from indexer.engine.whooshfiles import files  # Whoosh: only once an index is there to read
 
     index_dir = Path(index_dir)
     current = store.current_generation(index_dir)
@@ -24,7 +24,7 @@ def index_status(index_dir: Path) -> dict:
         raise IndexMissing(index_dir)
     with closing(sqlite3.connect(f"file:{current / store.MANIFEST}?mode=ro", uri=True)) as db:
         records = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
-    sizes = segments.segment_sizes(current)
+    sizes = files.segment_sizes(current)
     commit = store.latest_commit(current)
     written = store.written(current)
     now = time.time()

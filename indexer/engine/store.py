@@ -42,6 +42,9 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Callable
 
+# a generation's last Whoosh commit, and when it was written: read from Whoosh's file names
+# by the quarantine (whooshfiles/), without importing Whoosh
+from indexer.engine.whooshfiles.files import commit_time as written, latest_commit
 from indexer.errors import IndexBusy
 
 POINTER = "CURRENT"
@@ -49,7 +52,6 @@ LOCK = "build.lock"
 MANIFEST = "manifest.sqlite"
 PREFIX = "gen-"
 READERS = "readers"
-_TOC_RE = re.compile(r"^_MAIN_([0-9]+)\.toc$")  # see latest_commit
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -333,20 +335,6 @@ def manifest_changes(generation: Path, files: list[tuple[str, int, int]],
                         "SELECT name FROM files WHERE zones = ? AND pillar = ? AND source = ? "
                         "AND deps = ?", (zones, pillar, source, deps)) if name not in gone)
     return sorted(changed), new, removed
-
-
-def latest_commit(generation: Path) -> int:
-    """The number of the generation's last Whoosh commit, as whoosh's
-    Index.latest_generation() says (its tables of contents are named _MAIN_<n>.toc), read
-    from the file names so that a build which finds nothing to do never imports Whoosh;
-    tests/test_index.py checks that both agree. -1 when there is none."""
-    found = [int(m.group(1)) for name in os.listdir(generation) if (m := _TOC_RE.match(name))]
-    return max(found, default=-1)
-
-
-def written(generation: Path) -> float:
-    """When the generation's last commit was written (its table of contents' time)."""
-    return os.stat(generation / f"_MAIN_{latest_commit(generation)}.toc").st_mtime
 
 
 def write_manifest(generation: Path, settings: dict, changed: dict, removed=(),

@@ -1,11 +1,12 @@
 """Terms as numbers: the one vocabulary a process's analysis and its segment writer share.
 
 A build hands every document's terms from the analyser (analysis.py) to the segment's
-field writer (codec.py), through Whoosh's writer. As strings, each posting of each
-document cost a string made, hashed and looked up on both sides: most of a build once the
-rest was array work. Here a process numbers every distinct term once; the analyser gives a
-document's terms as an array of numbers and the field writer copies their bytes, looking
-up strings only for the distinct terms of a segment when it writes them.
+field writer (whooshfiles/fieldwriter.py), through Whoosh's writer. As strings, each
+posting of each document cost a string made, hashed and looked up on both sides: most of
+a build once the rest was array work. Here a process numbers every distinct term once;
+the analyser gives a document's terms as an array of numbers and the field writer copies
+their bytes, looking up strings only for the distinct terms of a segment when it writes
+them.
 
 A number means something only in the process and the vocabulary generation that made it:
 a document entry carries both, and the field writer refuses an entry of another

@@ -31,7 +31,7 @@ import numpy as np
 from whoosh import query as Q
 
 from indexer.analysis.analyser import has_chinese
-from indexer.engine.evaluation import compile_query
+from indexer.engine.compiling import compile_query
 from indexer.query.querying import ParsedQuery, QueryBuilder, Unit
 
 MAX_UNITS = 24  # plain words weighed; a longer query keeps its later words as they are

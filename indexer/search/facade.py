@@ -29,7 +29,8 @@ from indexer.engine import store
 from indexer.analysis.analyser import has_chinese
 from indexer.engine.collect import facet_counts, intersect, top
 from indexer.errors import BadRequest, IndexMissing, IndexOutdated, UnknownFilter
-from indexer.engine.evaluation import Or, Weighted, compile_query
+from indexer.engine.compiling import compile_query
+from indexer.engine.evaluation import Or, Weighted
 from indexer.facets import BY_KEY, BY_PLURAL, FILTER_KINDS, FILTERS, chosen
 from indexer.records.fields import closest
 from indexer.engine.generation import Generation

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from indexer.engine import segments
+from indexer.engine.whooshfiles import files as segments
 from indexer.engine import store
 
 from .__main__ import touch_one

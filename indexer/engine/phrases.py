@@ -1,0 +1,192 @@
+"""Phrases in evaluation's node tree: words in order (Phrase), words all present (AllOf),
+and their BM25F scoring over the fields of a family (CombinedPhrase).
+
+A phrase matches where its words stand in order, at most `slop` positions apart: found
+from the index's word pairs when it has them, else by checking word positions, a chunk
+of documents at a time (PHRASE_CHUNK: bounded memory for common words).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer.analysis.analyser import has_chinese, pair_term
+from indexer.engine.evaluation import Node, Term, intersection, union, union_df
+
+PHRASE_CHUNK = 8192  # documents whose positions are checked at once
+
+
+class Phrase(Node):
+    """Words in order in one field, each at most `slop` positions after the one before: a
+    matcher, scored by its BM25F group (CombinedPhrase).
+
+    With word pairs in the index (analysis.pair_term), the documents holding each
+    consecutive pair are the exact matches of a two-word phrase, and few enough
+    candidates for a longer one that their positions are checked exactly. Otherwise the
+    positions of the documents holding every word are checked: for a whole mask when the
+    phrase is required, for the asked documents only when it is optional."""
+
+    def __init__(self, fieldname: str, words: list[str], btexts: list[bytes], slop: int,
+                 pairs: bool):
+        self.fieldname, self.slop = fieldname, slop
+        self.words = [Term(fieldname, b) for b in btexts]
+        # a Chinese word may stand in a text as a sub-word of a longer one, at that word's
+        # position, where no pair of it was indexed: such phrases are checked on positions
+        usable = pairs and slop == 1 and not any(has_chinese(w) for w in words)
+        self.pairs = [Term(fieldname, pair_term(a, b).encode("utf-8"))
+                      for a, b in zip(words, words[1:])] if usable else []
+        self.exact_by_pairs = len(words) == 2 and bool(self.pairs)
+
+    def _candidates(self, ctx, docs=None) -> np.ndarray:
+        parts = self.words + self.pairs
+        if docs is None:
+            mask = parts[0].match(ctx).copy()
+            for part in parts[1:]:
+                mask &= part.match(ctx)
+            return mask
+        mask = np.ones(len(docs), dtype=bool)
+        for part in parts:
+            mask &= part.match(ctx)[docs]
+        return mask
+
+    def compute_match(self, ctx):
+        mask = self._candidates(ctx)
+        if self.exact_by_pairs:
+            return mask
+        docs = np.flatnonzero(mask)
+        out = np.zeros(ctx.n, dtype=bool)
+        for at in range(0, len(docs), PHRASE_CHUNK):  # bounded memory for common words
+            chunk = docs[at:at + PHRASE_CHUNK]
+            out[chunk[self._in_order(ctx, chunk)]] = True
+        return out
+
+    def match_docs(self, ctx, docs):
+        known = ctx.known(self)
+        if known is not None:
+            return known[docs]
+        found = self._candidates(ctx, docs)
+        if not self.exact_by_pairs and found.any():
+            check = docs[found]
+            found[found] = self._in_order(ctx, check)
+        return found
+
+    def possible(self, ctx, docs: np.ndarray) -> np.ndarray:
+        """Which documents may match, without checking positions: exact when the pairs
+        decide, or when the whole match is known already."""
+        if self.exact_by_pairs or ctx.known(self) is not None:
+            return self.match_docs(ctx, docs)
+        return self._candidates(ctx, docs)
+
+    def _in_order(self, ctx, docs: np.ndarray) -> np.ndarray:
+        """For sorted documents holding every word: whether the words come in order."""
+        if not len(docs):
+            return np.zeros(0, dtype=bool)
+        current = None
+        for word in self.words:
+            ctx.check_time()
+            d, p = word.postings(ctx).positions(docs)
+            keys = _sorted_unique((d << 32) | p)  # (document, position), in order already
+            if current is None:
+                current = keys
+                continue
+            reach = current + 1 if self.slop == 1 else np.unique(
+                np.concatenate([current + step for step in range(1, self.slop + 1)]))
+            current = reach[_within(reach, keys)]
+            if not len(current):
+                break
+        return _within(docs, np.unique(current >> 32))
+
+    def present(self, ctx) -> np.ndarray:
+        """Per block, whether it holds every word (and every pair)."""
+        present = self.words[0].present(ctx)
+        for part in self.words[1:] + self.pairs:
+            present &= part.present(ctx)
+        return present
+
+
+class AllOf(Node):
+    """Every one of several terms in one field, anywhere (a query word the analyser cuts into
+    several, 外商投资企业): a matcher, scored by its BM25F group (CombinedPhrase)."""
+
+    def __init__(self, fieldname: str, btexts: list[bytes]):
+        self.fieldname = fieldname
+        self.words = [Term(fieldname, b) for b in btexts]
+
+    def compute_match(self, ctx):
+        return intersection(ctx, self.words)
+
+    def possible(self, ctx, docs: np.ndarray) -> np.ndarray:
+        return self.match_docs(ctx, docs)
+
+    def present(self, ctx) -> np.ndarray:
+        present = self.words[0].present(ctx)
+        for word in self.words[1:]:
+            present &= word.present(ctx)
+        return present
+
+
+class CombinedPhrase(Node):
+    """One phrase (or several words all present, AllOf) searched in one or more fields of a
+    family, scored by BM25F: each word's weighted frequencies summed over the fields where the
+    phrase stands in the document, saturated once, with the word's idf over the documents
+    holding it in any of the fields."""
+
+    def __init__(self, members: list[Phrase], boost: float = 1.0):
+        self.members, self.boost = members, boost
+        self.fieldname = members[0].fieldname
+
+    def compute_match(self, ctx):
+        return union(ctx, self.members)
+
+    def match_docs(self, ctx, docs):
+        known = ctx.known(self)
+        if known is not None:
+            return known[docs]
+        out = np.zeros(len(docs), dtype=bool)
+        for phrase in self.members:
+            out |= phrase.match_docs(ctx, docs)
+        return out
+
+    def _scores(self, ctx, docs, where: list[np.ndarray]) -> np.ndarray:
+        """The words' BM25F over the fields where each member is marked in `where`."""
+        total = np.zeros(len(docs))
+        for i in range(len(self.members[0].words)):
+            words = [phrase.words[i] for phrase in self.members]
+            tf = sum(np.where(mark, word.weighted_tf(ctx, docs), 0.0)
+                     for mark, word in zip(where, words))
+            total += ctx.bm25.saturated(tf, ctx.bm25.idf(union_df(ctx, words)), self.boost,
+                                        self.fieldname)
+        return total
+
+    def score(self, ctx, docs):
+        return self._scores(ctx, docs, [p.match_docs(ctx, docs) for p in self.members])
+
+    def upper(self, ctx, docs):
+        """The words' scores in the fields that hold every word (and pair)."""
+        return self._scores(ctx, docs, [p.possible(ctx, docs) for p in self.members])
+
+    def bound(self, ctx):
+        present = [phrase.present(ctx) for phrase in self.members]
+        total = np.zeros(ctx.postings.blocks)
+        for i in range(len(self.members[0].words)):
+            words = [phrase.words[i] for phrase in self.members]
+            tf = sum(np.where(mark, word.weighted_bound(ctx), 0.0)
+                     for mark, word in zip(present, words))
+            total += ctx.bm25.saturated(tf, ctx.bm25.idf(union_df(ctx, words)), self.boost,
+                                        self.fieldname)
+        return total
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    if len(keys) < 2 or bool(np.all(keys[1:] > keys[:-1])):
+        return keys
+    return np.unique(keys)
+
+
+def _within(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which values are among the sorted keys (a binary search each, no sort of both)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_keys, values)
+    at[at == len(sorted_keys)] = 0
+    return sorted_keys[at] == values
