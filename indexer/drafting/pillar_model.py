@@ -17,10 +17,10 @@ from typing import Iterable
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.records.model import Measure, Pillar
 
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*|[\u3400-\u4dbf\u4e00-\u9fff]+")
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+WORD = re.compile(rf"[A-Za-z][A-Za-z0-9&'-]*|[{CJK}]+")
 COUNTING = {"first", "second", "third", "fourth", "fifth", "sixth", "one", "two", "three", "four",
             "final", "last", "next", "anoth", "also", "一是", "二是", "三是", "四是"}
 
@@ -29,7 +29,7 @@ def tokens(text: str) -> list[str]:
     """Stemmed English words without stop words; Chinese as character pairs."""
     out = []
     for w in WORD.findall(text):
-        if CJK.match(w):
+        if CJK_RE.match(w):
             out.extend(w[i:i + 2] for i in range(max(1, len(w) - 1)))
             continue
         for part in w.lower().replace("'s", "").split("-"):
