@@ -4,6 +4,7 @@ records' checks, the normalisation, both analysers and the drafter read a text a
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from indexer.analysis.cjk import has_cjk
 from indexer.analysis.normalize import normalize
 from indexer.drafting.draft import _as_tag
 from indexer.drafting.pillar_model import tokens
+from indexer.engine import store
+from indexer.engine.build import build_index, index_is_stale
+from indexer.engine.schema import SCHEMA_VERSION
+from indexer.errors import IndexOutdated
 from indexer.records import fields
+from indexer.search.facade import KnowledgeBase
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -50,3 +56,28 @@ def test_the_ranges_are_written_in_one_module():
              if spelled.search(path.read_text(encoding="utf-8"))]
     assert found == ["indexer/analysis/cjk.py"]
 
+
+def test_an_index_pickled_with_the_tokenizers_old_modules_is_rebuilt(measures_copy, tmp_path):
+    # an index written before the tokenizers moved module (format 8): its pickled schema
+    # names a module this version lacks, and the format number says so before any unpickling
+    index = tmp_path / "index"
+    first = build_index(measures_copy, index)
+    generation = store.current_generation(index)
+    toc = generation / f"_MAIN_{store.latest_commit(generation)}.toc"
+    data = toc.read_bytes()
+    assert b"indexer.analysis.bigrams" in data and b"indexer.analysis.analyser" in data
+    toc.write_bytes(data.replace(b"indexer.analysis.bigrams", b"indexer.analysis.missing"))
+    with sqlite3.connect(generation / store.MANIFEST) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION - 10_000),))
+    db.close()
+
+    with pytest.raises(IndexOutdated):
+        KnowledgeBase(index)
+    assert index_is_stale(measures_copy, index)
+    rebuilt = build_index(measures_copy, index)
+    assert rebuilt.mode == "full" and rebuilt.generation != first.generation
+    kb = KnowledgeBase(index)
+    try:
+        assert kb.search("oil").total >= 1 and kb.search("油品").total >= 1
+    finally:
+        kb.close()
