@@ -58,7 +58,11 @@ class ValidationFailed(FtzError):
 
 class UnknownFilter(FtzError):
     """A value of a facet (a zone, pillar, year ...; facets.py) that the index does not know.
-    `known`: the values it knows, where they are few enough to list."""
+    `known`: the values it knows, where they are few enough to list.
+
+    Its text (the API's and the CLI's English) names the value in the parameter's terms;
+    `note` is the same error as the message catalog says it (indexer/notes.py), which the
+    site renders in the page's language, as it renders a query's unknown zone:x."""
 
     exit_code = 2
 
@@ -69,6 +73,14 @@ class UnknownFilter(FtzError):
         hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
         listed = f"; known: {', '.join(self.known)}" if self.known else ""
         super().__init__(f"unknown {kind} {value!r}{hint}{listed}")
+
+    @property
+    def note(self) -> Note:
+        """The code and values of the catalog's "There is no <kind> '<value>'", the known
+        values sorted as a query's note lists them (the suggestion is left to the page, which
+        links the search with it)."""
+        return Note("unknown_value", kind=self.kind, value=self.value,
+                    known=", ".join(sorted(self.known)) if self.known else None)
 
 
 class BadRequest(FtzError):

@@ -57,11 +57,11 @@ def _fixed_search_url(error: UnknownFilter) -> str | None:
 
 def handle_ftz_error(error: FtzError):
     if isinstance(error, UnknownFilter):
-        # the facet's words in the page's language (indexer/facets.py, the catalog)
+        # in another language, the catalog's message of the error's code and values
+        # (indexer/notes.py, webapp/notes.py), with the facet's words in that language
         facet = BY_KEY.get(error.kind)
-        kind = _(facet.noun) if facet else error.kind
         message = str(error) if current_lang() == "en" or _wants_json() else (
-            _("There is no %(kind)s %(value)s.", kind=kind, value=repr(error.value)))
+            localized_note(error.note)[0])
         return _respond(
             400, message, "errors/400.html",
             _(facet.unknown) if facet and facet.unknown else _("Bad request"),

@@ -25,20 +25,22 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from array import array
 from functools import lru_cache
 
 import numpy as np
-import rjieba
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
+# BigramTokenizer, CJK, has_chinese and segmenter are imported from here by the engine, the
+# query side and the search (re-exported; their own modules are bigrams, cjk, segmentation)
+from indexer.analysis.bigrams import BigramTokenizer  # noqa: F401
+from indexer.analysis.cjk import CJK, CJK_RE
+from indexer.analysis.cjk import has_cjk as has_chinese  # noqa: F401
+from indexer.analysis.segmentation import segmenter, subwords as subwords_of
 from indexer.engine.terms import VOCABULARY
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SPLIT_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>\d+(?:[.,]\d+)+|[^\W_{CJK}]+)")
-CJK_RUN_RE = re.compile(rf"[{CJK}]")
 # SPLIT_RE without its groups: the same matches, as strings (findall makes no tuples)
 TOKEN_RE = re.compile(rf"[{CJK}]+|\d+(?:[.,]\d+)+|[^\W_{CJK}]+")
 _CACHE_LIMIT = 500_000  # entries in index_arrays' caches: a long-lived process stays bounded
@@ -54,29 +56,7 @@ STOP_WORDS = frozenset(
     "were will with".split()
 )
 
-_lock = threading.Lock()
-_default_taken = False
 stem = lru_cache(maxsize=200_000)(porter_stem)
-
-
-@lru_cache(maxsize=4)
-def segmenter(dictionary: tuple[tuple[str, int], ...]) -> "rjieba.Jieba":
-    """One segmenter per process and dictionary. The first is the one rjieba made when it
-    was imported: a new one loads the whole default dictionary again (0.12-0.2 s of every
-    `ftz index`), and this process has no other use for rjieba's own."""
-    global _default_taken
-    with _lock:
-        if _default_taken:
-            jieba = rjieba.Jieba()
-        else:
-            jieba, _default_taken = rjieba.add_word.__self__, True
-        for word, freq in dictionary:
-            jieba.add_word(word, freq, None)
-        return jieba
-
-
-def has_chinese(text: str) -> bool:
-    return bool(CJK_RUN_RE.search(text))
 
 
 class MixedTokenizer(Tokenizer):
@@ -218,7 +198,7 @@ class MixedTokenizer(Tokenizer):
         words (whose sub-words are cut now, once), or the word lowercased and stemmed, or
         none (a stop word)."""
         add = VOCABULARY.add
-        if CJK_RUN_RE.match(token):
+        if CJK_RE.match(token):
             jieba = segmenter(self.dictionary)
             cut = list(jieba.cut(token, True))
             words = tuple(map(add, cut))
@@ -227,7 +207,7 @@ class MixedTokenizer(Tokenizer):
                 flags = self._has_subwords  # by number: 1 where known has the word
                 for word, number in zip(cut, words):
                     if len(word) > 1 and number not in known:
-                        known[number] = tuple(add(sub) for sub, _at in _subwords(jieba, word))
+                        known[number] = tuple(add(sub) for sub, _at in subwords_of(jieba, word))
                         if len(flags) <= number:
                             flags.extend(bytes(number + 1 - len(flags)))
                         flags[number] = 1
@@ -364,7 +344,7 @@ class MixedTokenizer(Tokenizer):
                         yield pair, pos, False, offset, offset + len(word), pair
                     previous = word
                 if expand and len(word) > 1:
-                    for sub, at in _subwords(jieba, word):
+                    for sub, at in subwords_of(jieba, word):
                         yield sub, pos, False, offset + at, offset + at + len(sub), sub
                 offset += len(word)
                 pos += 1
@@ -388,88 +368,6 @@ PAIR_MARK = "\x1f"  # starts every word-pair term: no typed prefix can reach the
 def pair_term(first: str, second: str) -> str:
     """The index term of two words in a row: a two-word phrase is one term lookup."""
     return f"{PAIR_MARK}{first} {second}"
-
-
-def _subwords(jieba, word: str) -> list[tuple[str, int]]:
-    """Sub-words of a Chinese word with their offsets in it: dictionary words, then characters."""
-    seen = {word}
-    out = []
-    for sub in jieba.cut_for_search(word, True):
-        if sub not in seen:
-            seen.add(sub)
-            out.append((sub, word.find(sub)))
-    for i, ch in enumerate(word):
-        if ch not in seen:
-            seen.add(ch)
-            out.append((ch, i))
-    return out
-
-
-class BigramTokenizer(Tokenizer):
-    """Every two Chinese characters in a row, at consecutive positions (Lucene's
-    CJKBigramFilter, Elasticsearch's `cjk` analyser): the fallback field that lets a Chinese
-    word the segmenter does not know (一站式, 首单) find the records holding its characters.
-    Other text gives no tokens; a run of one character gives itself. Runs are kept apart by
-    a gap of positions, so a phrase of bigrams never spans two runs."""
-
-    def __eq__(self, other):
-        return isinstance(other, BigramTokenizer)
-
-    def __hash__(self):
-        return hash(BigramTokenizer)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost, token.stopped, token.whole = 1.0, False, True
-        if not tokenize:
-            token.original = token.text = value
-            if positions:
-                token.pos = start_pos
-            yield token
-            return
-        pos = start_pos
-        for match in _CJK_RUNS_RE.finditer(value):  # index_arrays: the same, as arrays
-            run = match.group()
-            grams = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
-            for i, gram in enumerate(grams):
-                token.text = token.original = gram
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + match.start() + i
-                    token.endchar = token.startchar + len(gram)
-                yield token
-                pos += 1
-            pos += 1  # a gap: no phrase across two runs
-
-    def index_arrays(self, value: str):
-        """What index mode emits, gathered as MixedTokenizer.index_arrays gathers it (the
-        terms as numbers of terms.VOCABULARY, their counts, positions and whole-word counts):
-        the build reads bigrams without a Token object each."""
-        positions: dict[str, list[int]] = {}
-        pos = 0
-        for run in _CJK_RUNS_RE.findall(value):
-            grams = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
-            for gram in grams:
-                found = positions.get(gram)
-                if found is None:
-                    positions[gram] = [pos]
-                else:
-                    found.append(pos)
-                pos += 1
-            pos += 1
-        if not positions:
-            return _NONE, _NONE, _NONE, _NONE
-        terms = np.fromiter(map(VOCABULARY.add, positions), dtype=np.uint32, count=len(positions))
-        counts = np.fromiter(map(len, positions.values()), dtype=np.uint32, count=len(positions))
-        flat = np.fromiter(itertools.chain.from_iterable(positions.values()), dtype=np.uint32,
-                           count=int(counts.sum()))
-        return terms, counts, flat, counts.copy()  # every bigram is a whole token
-
-
-_CJK_RUNS_RE = re.compile(rf"[{CJK}]+")
 
 
 def text_analyzer(dictionary=()):

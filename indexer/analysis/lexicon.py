@@ -8,8 +8,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.analysis.cjk import has_cjk
 from indexer.errors import Report
-from indexer.records.fields import CJK_RE
 from indexer.records.frontmatter import load_yaml_list
 from indexer.records.glossary import GlossaryPair, load_glossary
 from indexer.records.places import load_places
@@ -61,7 +61,7 @@ def _load_dictionary(path: Path, report) -> tuple[tuple[str, int], ...]:
         if not line or line.startswith("#"):
             continue
         parts = line.split()
-        if not CJK_RE.search(parts[0]):
+        if not has_cjk(parts[0]):
             report.add(path, number, "word", f"{parts[0]!r} has no Chinese; the dictionary is for the segmenter")
             continue
         freq = 100

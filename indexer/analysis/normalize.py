@@ -13,7 +13,7 @@ import re
 import threading
 import unicodedata
 
-from indexer.records.fields import CJK_RE as _HAS_CJK
+from indexer.analysis.cjk import has_cjk
 
 # A lone surrogate (U+D800-U+DFFF) is no character: a str can hold one, UTF-8 cannot, and
 # OpenCC (which encodes its input) raised UnicodeEncodeError on it. Read as U+FFFD.
@@ -33,10 +33,6 @@ def _t2s():
     return _converter
 
 
-def has_cjk(text: str) -> bool:
-    return bool(_HAS_CJK.search(text))
-
-
 def normalize(text: str) -> str:
     """The text as the search reads it: NFKC, traditional characters as simplified."""
     if not text:
@@ -44,6 +40,6 @@ def normalize(text: str) -> str:
     if not text.isascii():
         text = _SURROGATE.sub("\ufffd", text)
         text = unicodedata.normalize("NFKC", text)
-        if _HAS_CJK.search(text):
+        if has_cjk(text):
             text = _t2s().convert(text)
     return text

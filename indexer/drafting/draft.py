@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.records.catalog import load_catalog
 from indexer.errors import FtzError, ValidationFailed
-from indexer.records.fields import CJK_RE, TAG_RE
+from indexer.records.fields import TAG_RE
 from indexer.analysis.lexicon import load_lexicon
 from indexer.records.model import ID_RE, Measure, Taxonomy
 from indexer.records.places import load_places
@@ -223,7 +224,7 @@ def _has(text: str, phrase: str) -> bool:
 
 
 def _as_tag(term: str) -> str | None:
-    tag = re.sub(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+", "-", term.lower()).strip("-")
+    tag = re.sub(rf"[^a-z0-9{CJK}]+", "-", term.lower()).strip("-")
     return tag if tag and TAG_RE.match(tag) else None
 
 

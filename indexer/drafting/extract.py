@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.analysis.cjk import has_cjk
 from indexer.drafting import cues, deeds
 from indexer.drafting.actors import acted_on, zone_subject, zones_of
 from indexer.drafting.chinese import analyse_chinese
@@ -115,7 +116,7 @@ def _counted(text: str, finder: ZoneFinder, pivot: int) -> str | None:
 
 def analyse(sentence: Sentence, finder: ZoneFinder, previous: tuple[str, ...]) -> list[Found]:
     """The clauses of one sentence, each a measure or skipped with a reason."""
-    if re.search(r"[\u4e00-\u9fff]", sentence.text) and not re.search(r"[A-Za-z]{4}", sentence.text):
+    if has_cjk(sentence.text) and not re.search(r"[A-Za-z]{4}", sentence.text):
         return [Found(sentence, c.start, c.end, c.zones, c.counted, c.title, skipped=c.skipped)
                 for c in analyse_chinese(sentence.text, finder)]
     text = sentence.text

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.analysis.cjk import CJK
+
 # Abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "no", "nos", "co", "ltd", "inc", "st", "vs", "etc",
                  "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                  "oct", "nov", "dec", "u.s", "u.k", "p.r", "approx", "fig", "art"}
-LATIN_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["“‘(\[]?[A-Z0-9\u4e00-\u9fff]|\s*$)""")
+LATIN_END = re.compile(rf"""[.!?]+["'”’)\]]*(?=\s+["“‘(\[]?[A-Z0-9{CJK}]|\s*$)""")
 CJK_END = re.compile(r"[。！？；]+[”’」）)]*")
 
 # a turn of a transcript: "Reporter from Xinhua: ...", "Q: ...", "A reporter asked: ..."

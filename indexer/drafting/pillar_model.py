@@ -17,19 +17,24 @@ from typing import Iterable
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.records.model import Measure, Pillar
 
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'-]*|[\u3400-\u4dbf\u4e00-\u9fff]+")
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+WORD = re.compile(rf"[A-Za-z][A-Za-z0-9&'-]*|[{CJK}]+")
 COUNTING = {"first", "second", "third", "fourth", "fifth", "sixth", "one", "two", "three", "four",
             "final", "last", "next", "anoth", "also", "一是", "二是", "三是", "四是"}
 
 
 def tokens(text: str) -> list[str]:
-    """Stemmed English words without stop words; Chinese as character pairs."""
+    """Stemmed English words without stop words; Chinese as character pairs.
+
+    Not the search's analyser (analysis/analyser.py): with its words (Chinese segmented,
+    its own stop list) tests/draft_eval.py scored worse, 123/165 pillars right leaving one
+    record out (122 with this stop list) against 124, and a false duplicate in
+    heldout-4-transcript."""
     out = []
     for w in WORD.findall(text):
-        if CJK.match(w):
+        if CJK_RE.match(w):
             out.extend(w[i:i + 2] for i in range(max(1, len(w) - 1)))
             continue
         for part in w.lower().replace("'s", "").split("-"):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from indexer.analysis.cjk import CJK, CJK_RE  # CJK_RE: for the records' modules
 from indexer.records.latin import unmarked_latin, without_marks
 from indexer.records.model import ID_RE
 
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from indexer.errors import Report
     from indexer.records.frontmatter import Located
 
-CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-TAG_RE = re.compile(r"^[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+(?:-[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+)*$")
+TAG_RE = re.compile(rf"^[a-z0-9{CJK}]+(?:-[a-z0-9{CJK}]+)*$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 LANG_RE = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2,4})?$")
 
@@ -45,8 +45,7 @@ def text(value: Any) -> str:
 
 # Half-width brackets in Chinese text: a pair holding Chinese (中国(北京)), or one opened
 # right after a Chinese character; a Markdown link's "](" is not one.
-_CJK = CJK_RE.pattern[1:-1]
-HALF_WIDTH_BRACKETS_RE = re.compile(rf"[{_CJK}]?(?<!\])\([^()\n]*[{_CJK}][^()\n]*\)|[{_CJK}]\(")
+HALF_WIDTH_BRACKETS_RE = re.compile(rf"[{CJK}]?(?<!\])\([^()\n]*[{CJK}][^()\n]*\)|[{CJK}]\(")
 
 
 def chinese_style(value: str) -> str:
