@@ -16,7 +16,7 @@ from indexer.engine import postings as postings_module
 from indexer.analysis.analyser import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
 from indexer.engine.codec import WordPositions
 from indexer.engine.evaluation import compile_query
-from indexer.query.querying import syntax_problem
+from indexer.query.syntax import syntax_problem
 from indexer.search.snippets import snippet
 from tests.helpers import examples
 

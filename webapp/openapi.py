@@ -6,7 +6,7 @@ import copy
 
 from indexer.facets import FACETS, FILTER_KINDS, FILTERS
 from indexer.records.model import ISSUERS
-from indexer.query.querying import MAX_QUERY_LENGTH
+from indexer.query.syntax import MAX_QUERY_LENGTH
 from indexer.search.facade import MAX_PER_PAGE
 
 from .params import MAX_PAGE

@@ -1,12 +1,13 @@
 """Turn what a user types into a Whoosh query: field values, synonyms and the glossary, phrases.
 
 The surface of the query language (what it accepts, what it takes off with a note) is in
-syntax.py. Here a query becomes its parts ("units"): a plain word, or a run of plain words
+syntax.py; a facet's values (zone:, year: ...) are read in fieldvalues.py; what a query is read
+into (Unit, ParsedQuery) is in parsed.py. Here a query becomes its parts ("units"): a plain word, or a run of plain words
 that a synonym group or the bilingual glossary knows (`certificate of origin`, 跨境电商), or
 an explicit part (a "phrase", a field, NOT something). Chinese written without spaces is cut
 into its words first (known terms, then the segmenter's words), so that 跨境贸易 is two words
 as "cross-border trade" is. A query of units only (no AND, OR or brackets) is their AND, and
-search.py may leave out some of its plain units when no record holds them all (relax.py).
+the search (indexer/search/fallback.py) may leave out some of its plain units when no record holds them all (relax.py).
 
 Each group of synonyms and glossary terms is one set: a query for any term searches all of
 them. Terms are matched by their analysed words, so `certificates of origin`, `cross border`
@@ -17,50 +18,21 @@ sharing a term are one group.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from whoosh import qparser, query as Q
 
 from indexer.analysis.analyser import CJK, has_chinese
-from indexer.facets import BY_FIELD
-from indexer.records.fields import closest
 from indexer.analysis.normalize import normalize
 from indexer.notes import Note
 from indexer.engine.scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS, TOGETHER_BOOST
-from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
-                     is_bare, plain_words, syntax_problem, unsupported)
+from indexer.query.fieldvalues import field_value, place_note, zone_note
+from indexer.query.parsed import ParsedQuery, Unit
+from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, OPERATORS, SEGMENT_RE, is_bare,
+                                  plain_words, syntax_problem, unsupported)
 from indexer.query.vocabulary import QueryVocabulary
-
-__all__ = ["MAX_QUERY_LENGTH", "FIELD_ALIASES", "ParsedQuery", "QueryBuilder", "Unit",
-           "syntax_problem", "plain_words"]
 
 _CJK_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 AREA_WORDS = ("片区", "area")
-
-
-@dataclass
-class Unit:
-    """One part of a query of parts: `text` as typed, `query` as the parser reads it."""
-
-    text: str
-    query: str
-    plain: bool  # plain words (relaxable); False: a phrase, a field, NOT something
-    words: tuple[str, ...] = ()  # the typed words, for spelling
-    place: str | None = None  # a place inside a zone (places.yaml): its zone id
-    zone: str | None = None  # a zone named as a zone (中国（浙江）自由贸易试验区, 自贸港): its id
-
-
-@dataclass
-class ParsedQuery:
-    query: Q.Query | None  # None: browse everything
-    text: str
-    notes: list[str] = field(default_factory=list)
-    synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)  # bare words, for spelling suggestions
-    units: list[Unit] = field(default_factory=list)  # empty: AND, OR or brackets at the top
-    fixes: list[tuple[str, str]] = field(default_factory=list)  # zone:zhejaing -> zone:zhejiang
-    zones_named: list[tuple[str, str]] = field(default_factory=list)  # (zone id, as typed)
-    structured: bool = False  # AND, OR or brackets at the top: never relaxed
 
 
 class QueryBuilder:
@@ -165,14 +137,14 @@ class QueryBuilder:
         result.text = text
         if not text:
             return result
-        segments = [self._field_value(s, result) for s in SEGMENT_RE.findall(text)]
+        segments = [field_value(self.vocabulary, s, result) for s in SEGMENT_RE.findall(text)]
         result.zones_named = self.vocabulary.zones_named(text)
         noted = {n.params["place"].lower() for n in result.notes
                  if getattr(n, "code", "") == "place_zone"}
         for zone, words in result.zones_named:
             key = " ".join(words.lower().split())
             if key in self.vocabulary.place_zone and key not in noted:
-                result.notes.append(self._place_note("place_word", words, zone))
+                result.notes.append(place_note(self.vocabulary, "place_word", words, zone))
         result.structured = any(s in BINARY_OPERATORS or s in "()" for s in segments)
         units = self._units(segments, result)
         result.words = [w for u in units if u.plain for w in u.words]
@@ -243,51 +215,6 @@ class QueryBuilder:
         zone = self.vocabulary.zones[zone_id]
         return tuple(dict.fromkeys(n for n in (zone.get("short_zh"), zone["short"]) if n))
 
-    def _zone_note(self, typed: str, zone_id: str) -> Note:
-        """A query named a zone as a zone: its records first, and the filter that keeps
-        only them."""
-        zone = self.vocabulary.zones[zone_id]
-        return Note("zone_word", name=typed, zone_id=zone_id, zone=zone["short"],
-                    zone_zh=zone.get("short_zh") or zone["short"])
-
-    def _place_note(self, code: str, place: str, zone_id: str) -> Note:
-        """A query named a place inside a zone: measures are recorded by zone, not by place."""
-        zone = self.vocabulary.zones[zone_id]
-        return Note(code, place=place, zone_id=zone_id, zone=zone["short"],
-                    zone_zh=zone.get("short_zh") or zone["short"])
-
-    # -- field values ------------------------------------------------------------------
-    def _field_value(self, segment: str, result: ParsedQuery) -> str:
-        """A facet's values (zone:, pillar:, year: ...; facets.py) by id or name in either
-        language (an unknown one is noted, with a fix when one is close); tag: as the tag's
-        words in a row."""
-        match = re.match(r'^([A-Za-z_]\w*):(.+)$', segment)
-        if not match or match.group(1).lower() not in FIELD_ALIASES:
-            return segment
-        name, value = match.group(1), match.group(2)
-        real = FIELD_ALIASES[name.lower()]
-        if (real == "tags" and not value.startswith('"') and not set(value) & set("*?")
-                and not has_chinese(value)):  # a Chinese tag is one word with its sub-words
-            return f'{name}:"{value}"'
-        facet = BY_FIELD.get(real)
-        if facet is None or set(value) & set("*?"):
-            return segment
-        kind = facet.key
-        aliases = self.vocabulary.aliases[kind]
-        typed = value.strip('"')
-        found = aliases.get(" ".join(typed.lower().split()))
-        if found is not None:
-            if kind == "zone" and " ".join(typed.lower().split()) in self.vocabulary.place_zone:
-                result.notes.append(self._place_note("place_zone", typed, found))
-            return f"{name}:{found}"
-        hint = closest(typed.lower(), set(aliases.values())) or closest(typed.lower(), aliases)
-        hint = aliases.get(hint, hint) if hint else None
-        known = ", ".join(sorted(set(aliases.values()))) if facet.list_known else None
-        known = known if not hint else None
-        result.notes.append(Note("unknown_value", kind=kind, value=typed, hint=hint, known=known))
-        if hint:
-            result.fixes.append((segment, f"{name}:{hint}"))
-        return segment
 
     # -- units -------------------------------------------------------------------------
     def _units(self, segments: list[str], result: ParsedQuery) -> list[Unit]:
@@ -363,7 +290,7 @@ class QueryBuilder:
         zone_id = found[1]
         if not any(getattr(n, "code", "") == "zone_word" and n.params["zone_id"] == zone_id
                    for n in result.notes):
-            result.notes.append(self._zone_note(text, zone_id))
+            result.notes.append(zone_note(self.vocabulary, text, zone_id))
         names = " OR ".join(_quoted(n, self) for n in self._short_names(zone_id))
         return Unit(text, f"(zones:{zone_id} OR {names})", True, tuple(window), zone=zone_id)
 

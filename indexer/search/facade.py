@@ -35,7 +35,8 @@ from indexer.records.fields import closest
 from indexer.engine.generation import Generation
 from indexer.records.latin import unmark
 from indexer.notes import Note
-from indexer.query.querying import MAX_QUERY_LENGTH, ParsedQuery, Unit
+from indexer.query.parsed import ParsedQuery, Unit
+from indexer.query.syntax import MAX_QUERY_LENGTH
 from indexer.query.relax import relax
 from indexer.engine.schema import SCHEMA_VERSION, TAXONOMY_DOC_ID
 from indexer.engine.scoring import RELATED_PILLAR, RELATED_ZONE, TEXT_FIELDS
