@@ -150,7 +150,7 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
     positions, and what Whoosh's matchers see."""
     from indexer.engine import build
     from indexer.engine.codec import MAGIC, MAGIC_V1, ArrayMatcher, ProjectCodec, read_postings
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     monkeypatch.setattr(build, "codec", lambda: ProjectCodec(compact=False))
     build.build_index(built_index["measures"], tmp_path / "plain")

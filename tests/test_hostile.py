@@ -17,8 +17,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from indexer.errors import BadRequest
-from indexer.query.syntax import MAX_QUERY_LENGTH
-from indexer.search.facade import SearchResult
+from indexer.search import MAX_QUERY_LENGTH, SearchResult
 from tests.webhelpers import active_content, text_of
 
 SEARCHES = ["/search", "/api/search", "/search.csv", "/search.json", "/search.atom"]

@@ -26,7 +26,7 @@ from indexer.engine import codec
 from indexer.engine import collect
 from indexer.engine.build import build_index
 from indexer.engine.evaluation import compile_query
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import examples, record, write
 from tests.reference import Reference

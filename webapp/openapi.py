@@ -6,8 +6,7 @@ import copy
 
 from indexer.facets import FACETS, FILTER_KINDS, FILTERS
 from indexer.records.model import ISSUERS
-from indexer.query.syntax import MAX_QUERY_LENGTH
-from indexer.search.facade import MAX_PER_PAGE
+from indexer.search import MAX_PER_PAGE, MAX_QUERY_LENGTH
 
 from .params import MAX_PAGE
 
