@@ -33,6 +33,13 @@ from indexer.query.vocabulary import QueryVocabulary
 
 _CJK_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 AREA_WORDS = ("片区", "area")
+# What Whoosh's parser raises on a query that syntax.syntax_problem() lets through; the query
+# is then searched as plain words, with a note ("unparsable"), never failed:
+# - IndexError: an operator left with nothing to apply to (NOT NOT oil, ... NOT NOT id:x: the
+#   inner NOT's node has no operand; found by fuzzing the parser with operator chains);
+# - qparser.QueryParserError: the parser's own error class.
+# Anything else is a bug, and fails loudly rather than being read as plain words.
+PARSER_ERRORS = (IndexError, qparser.QueryParserError)
 
 
 class QueryBuilder:
@@ -185,7 +192,7 @@ class QueryBuilder:
         rewritten = _joined(u.query for u in units)
         try:
             parsed = self.parser.parse(rewritten)
-        except Exception:  # the parser's own errors: fall back, never fail the search
+        except PARSER_ERRORS:  # fall back to plain words, never fail the search
             result.notes.append(Note("unparsable"))
             parsed = self.plain_parser.parse(plain_words(result.text))
         if parsed is Q.NullQuery:
