@@ -18,6 +18,9 @@ class Unit:
     words: tuple[str, ...] = ()  # the typed words, for spelling
     place: str | None = None  # a place inside a zone (places.yaml): its zone id
     zone: str | None = None  # a zone named as a zone (中国（浙江）自由贸易试验区, 自贸港): its id
+    # `query` as parsed, kept by QueryBuilder.unit_query: a relaxed search asks for each unit's
+    # query three times (relax.py, the ranking, the words each record holds); parsed once
+    parsed: Q.Query | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -186,7 +186,12 @@ class QueryBuilder:
         return result
 
     def unit_query(self, unit: Unit) -> Q.Query:
-        return self.parser.parse(unit.query)
+        """The unit's query, parsed once for the unit's life (one search): relaxation, the
+        relaxed ranking and the words each record holds all ask for it. compile_query does
+        not change a Whoosh query, so one parse serves them all."""
+        if unit.parsed is None:
+            unit.parsed = self.parser.parse(unit.query)
+        return unit.parsed
 
     def _finish(self, result: ParsedQuery, units: list[Unit]) -> ParsedQuery:
         rewritten = _joined(u.query for u in units)
