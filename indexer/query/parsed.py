@@ -34,3 +34,12 @@ class ParsedQuery:
     fixes: list[tuple[str, str]] = field(default_factory=list)  # zone:zhejaing -> zone:zhejiang
     zones_named: list[tuple[str, str]] = field(default_factory=list)  # (zone id, as typed)
     structured: bool = False  # AND, OR or brackets at the top: never relaxed
+
+
+def with_units(parsed: ParsedQuery, keep: list[Unit]) -> ParsedQuery:
+    """`parsed` with only the units in `keep` (relaxation), its query not yet built."""
+    result = ParsedQuery(None, " ".join(u.text for u in keep), units=list(keep),
+                         zones_named=parsed.zones_named)
+    result.synonyms = [(o, a) for o, a in parsed.synonyms if any(o == u.text for u in keep)]
+    result.words = [w for u in keep if u.plain for w in u.words]
+    return result

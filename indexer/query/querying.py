@@ -26,7 +26,7 @@ from indexer.analysis.normalize import normalize
 from indexer.notes import Note
 from indexer.engine.scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS, TOGETHER_BOOST
 from indexer.query.fieldvalues import field_value, place_note, zone_note
-from indexer.query.parsed import ParsedQuery, Unit
+from indexer.query.parsed import ParsedQuery, Unit, with_units
 from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, OPERATORS, SEGMENT_RE, is_bare,
                                   plain_words, syntax_problem, unsupported)
 from indexer.query.vocabulary import QueryVocabulary
@@ -161,18 +161,13 @@ class QueryBuilder:
 
     def subquery(self, parsed: ParsedQuery, keep: list[Unit]) -> ParsedQuery:
         """The same query with only the units in `keep` (relaxation)."""
-        result = ParsedQuery(None, " ".join(u.text for u in keep), units=list(keep),
-                             zones_named=parsed.zones_named)
-        result.synonyms = [(o, a) for o, a in parsed.synonyms
-                           if any(o == u.text for u in keep)]
-        result.words = [w for u in keep if u.plain for w in u.words]
-        return self._finish(result, keep)
+        return self._finish(with_units(parsed, keep), keep)
 
     def ranked(self, parsed: ParsedQuery, explicit: list[Unit], plain: list[Unit]) -> ParsedQuery:
         """The query with its explicit parts required and its plain words as optional clauses
         (any of them matches; each adds its score): the ranking of a relaxed search, whose
         matches the search limits to those relax.py allows."""
-        result = self.subquery(parsed, explicit + plain)
+        result = with_units(parsed, explicit + plain)
         clauses = [q for q in (self.unit_query(u) for u in plain)
                    if q is not None and q is not Q.NullQuery]
         words = [w for u in plain for w in u.words]
@@ -182,6 +177,8 @@ class QueryBuilder:
             result.query = Q.AndMaybe(required, anyof) if anyof is not None else required
         elif anyof is not None:
             result.query = anyof
+        else:  # the units' query as a whole (parsed only here: otherwise it goes unused)
+            self._finish(result, explicit + plain)
         result.query = self._with_place_boost(result.query, plain)
         return result
 
