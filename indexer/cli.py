@@ -179,7 +179,7 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path, **filters):
     Example: ftz search "bonded oil tank" --zone zhejiang --json
     """
     from indexer.search import serialize
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     try:
         kb = KnowledgeBase(index_dir)

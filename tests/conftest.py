@@ -59,7 +59,7 @@ def built_index(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def kb(built_index):
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     return KnowledgeBase(built_index["index"])
 
@@ -75,7 +75,7 @@ def shipped_index(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def shipped_kb(shipped_index):
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     kb = KnowledgeBase(shipped_index["index"])
     yield kb

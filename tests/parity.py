@@ -23,7 +23,7 @@ from pathlib import Path
 from indexer.engine.build import build_index
 from indexer.errors import Report
 from indexer.records.glossary import GLOSSARY_FILE, load_glossary
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 
 MEASURES = Path(__file__).resolve().parent.parent / "measures"
 COMBINATIONS = 400  # two-term queries measured at most (an even sample of the candidates)

@@ -181,7 +181,7 @@ def report(judged: list[Judged], verbose: bool = False) -> str:
 
 def main(argv=None) -> None:
     from indexer.engine.build import build_index
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, help="an index already built (default: build one of measures/)")

@@ -86,7 +86,7 @@ def test_search_says_when_it_shows_only_some(built_index):
 def test_search_takes_an_option_for_every_filter_of_the_registry(built_index):
     # --zone, --pillar, --scope, --year ...: indexer/facets.py's filters, each a filter
     from indexer.facets import FILTERS
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     index = built_index["index"]
     helped = run("search", "--help").output

@@ -384,7 +384,7 @@ def test_duplicates_are_marked_and_cannot_be_accepted(measures):
 
 
 def test_a_draft_is_not_searchable_until_accepted_and_indexed(measures, tmp_path):
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     index = tmp_path / "index"
     assert run("index", "--measures", measures, "--index", index).exit_code == 0

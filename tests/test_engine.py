@@ -16,7 +16,7 @@ from indexer.engine import postings as postings_module
 from indexer.analysis.analyser import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
 from indexer.engine.entries import WordPositions
 from indexer.engine.compiling import compile_query
-from indexer.query.querying import syntax_problem
+from indexer.query.syntax import syntax_problem
 from indexer.search.snippets import snippet
 from tests.helpers import examples
 
@@ -151,7 +151,7 @@ def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built
     from indexer.engine import build
     from indexer.engine.postingfile import MAGIC, MAGIC_V1
     from indexer.engine.whooshfiles.codec import ArrayMatcher, ProjectCodec, read_postings
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     monkeypatch.setattr(build, "codec", lambda: ProjectCodec(compact=False))
     build.build_index(built_index["measures"], tmp_path / "plain")

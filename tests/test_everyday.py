@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from indexer.engine.build import build_index
 from indexer.cli import cli
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED, fixture_corpus
 from tests.helpers import record, write
 

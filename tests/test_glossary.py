@@ -80,7 +80,7 @@ def test_no_glossary_file_is_no_glossary(measures_copy):
 def test_a_pair_added_applies_after_an_incremental_index(measures_copy, tmp_path):
     """Only the glossary changed: the build updates the taxonomy document alone, and the
     index it publishes opens and searches with the new pair."""
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
     from tests.helpers import ZHEJIANG_OIL
 
     build_index(measures_copy, tmp_path / "index")

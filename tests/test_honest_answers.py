@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from indexer.engine.build import build_index
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.conftest import fixture_corpus
 from tests.helpers import examples, record, write
 from tests.webhelpers import api_search, text_of

@@ -17,8 +17,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from indexer.errors import BadRequest
-from indexer.query.querying import MAX_QUERY_LENGTH
-from indexer.search.facade import SearchResult
+from indexer.search import MAX_QUERY_LENGTH, SearchResult
 from tests.webhelpers import active_content, text_of
 
 SEARCHES = ["/search", "/api/search", "/search.csv", "/search.json", "/search.atom"]
@@ -118,6 +117,36 @@ def test_hostile_query_is_answered_with_a_note_where_it_was_changed(client, kb, 
         assert any(note in n for n in result.notes), result.notes
     assert isinstance(kb.export(typed), SearchResult)
 
+
+# queries syntax.syntax_problem() lets through that Whoosh's parser cannot read (an operator
+# on an operator: the inner NOT has nothing to apply to); found by fuzzing operator chains
+UNPARSABLE = ["NOT NOT oil", "oil NOT NOT tank", "(oil OR tank) NOT NOT NOT bonded"]
+
+
+@pytest.mark.parametrize("typed", UNPARSABLE)
+def test_a_query_the_parser_cannot_read_is_searched_as_plain_words_with_a_note(client, kb, typed):
+    for path in SEARCHES:
+        response = _checked(client, f"{path}?q={q(typed)}")
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+        document = _well_formed(response, path)
+        if path == "/api/search":
+            assert any("could not be parsed" in n for n in document["notes"]), document["notes"]
+        elif path == "/search":
+            assert "could not be parsed; it was searched as plain words" in text_of(document)
+    result = kb.search(typed)
+    assert [n.code for n in result.notes if getattr(n, "code", "") == "unparsable"] == ["unparsable"]
+    assert result.total > 0  # the plain words (oil ...) found records
+
+
+def test_only_the_parsers_known_errors_are_read_as_plain_words(kb, monkeypatch):
+    """A bug (an error the parser is not known to raise on odd input) fails the search
+    instead of being searched silently as plain words."""
+    def broken(text, *args, **kwargs):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(kb._gen.builder.parser, "parse", broken)
+    with pytest.raises(TypeError):
+        kb.search("oil")
 
 def test_markup_in_the_query_is_escaped_wherever_it_is_echoed(client):
     attack = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'

@@ -13,7 +13,7 @@ from indexer.engine import store
 from indexer.engine.build import build_index, index_is_stale
 from indexer.errors import IndexOutdated, ValidationFailed
 from indexer.engine.schema import SCHEMA_VERSION
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.helpers import ZHEJIANG_OIL, edit, record, write
 
 

@@ -15,11 +15,11 @@ import pytest
 
 from indexer.engine import store
 from indexer.engine.build import build_index
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 
 READER = """
 import sys
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 kb = KnowledgeBase(sys.argv[1])
 print(kb.generation.split(".")[0], flush=True)
 for line in sys.stdin:  # each line: one search, its total printed

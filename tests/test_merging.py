@@ -21,7 +21,7 @@ from indexer.engine.whooshfiles import files as segments
 from indexer.engine import store
 from indexer.engine.build import build_index, codec
 from indexer.engine.merging import TieredMergePolicy
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.bench.generate import PROFILES, ZH_WORDS, generate
 from tests.bench.queries import query_mix
 from tests.helpers import examples

@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import FtzError
-from indexer.query.querying import MAX_QUERY_LENGTH
-from indexer.search.facade import MAX_PER_PAGE, SearchResult
+from indexer.search import MAX_PER_PAGE, MAX_QUERY_LENGTH, SearchResult
 from tests.conftest import SHIPPED
 from tests.webhelpers import active_content
 from tests.helpers import examples

@@ -26,7 +26,7 @@ from indexer.engine.whooshfiles import codec
 from indexer.engine import collect
 from indexer.engine.build import build_index
 from indexer.engine.compiling import compile_query
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import examples, record, write
 from tests.reference import Reference

@@ -181,7 +181,7 @@ def test_a_stated_total_must_cite_a_known_source(register):
 
 
 def test_a_batch_is_found_by_the_words_people_use_for_it(register, tmp_path):
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     assert batch_words("state-council-7") == ("State Council 国务院 7th batch seventh batch 第七批")
     assert batch_words("mofcom-cases-6").startswith("Ministry of Commerce 商务部 6th batch")
@@ -200,7 +200,7 @@ def test_a_batch_is_found_by_the_words_people_use_for_it(register, tmp_path):
 
 
 def test_a_record_is_found_by_words_only_its_chinese_text_holds(register, tmp_path):
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     edit(register / f"{ZHEJIANG_OIL}.md", "quote: >-",
          "body_zh: |-\n  浙江自贸试验区推出保税和非保税油品同罐共储，两类油品可以存放在同一个储罐里，"

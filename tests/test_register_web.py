@@ -58,7 +58,7 @@ def client(corpus):
 
 @pytest.fixture(scope="module")
 def facade(corpus):
-    from indexer.search.facade import KnowledgeBase
+    from indexer.search import KnowledgeBase
 
     kb = KnowledgeBase(corpus / "index")
     yield kb

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from indexer.engine.build import build_index
 from indexer.cli import cli
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.helpers import record, write
 from tests.webhelpers import api_search as search, links, text_of
 

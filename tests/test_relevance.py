@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from indexer.engine.build import build_index
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import record, shipped_zone_ids, write
 from tests.relevance import (HERE, KINDS, NONE, TOP, Case, Judged, answered, answered_by_new_records,

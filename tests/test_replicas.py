@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import pytest
 
 from indexer.engine.build import build_index
-from indexer.search.facade import REFRESH_EVERY
+from indexer.search import REFRESH_EVERY
 from tests import serving
 
 REPLICAS = 3

@@ -11,7 +11,7 @@ import pytest
 from indexer.engine import segments
 from indexer.engine.build import build_index
 from indexer.errors import ValidationFailed
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.bench.generate import generate
 
 RECORDS = 240

@@ -13,7 +13,7 @@ from indexer.engine.whooshfiles import files as segments
 from indexer.engine import store
 from indexer.engine.build import build_index
 from indexer.cli import cli
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from tests.conftest import FIXTURE_RECORDS
 
 

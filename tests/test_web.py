@@ -403,10 +403,10 @@ def test_missing_index_without_building_is_a_503(measures_copy, tmp_path):
 
 
 def test_a_newly_published_index_is_picked_up_without_restart(measures_copy, tmp_path, monkeypatch):
-    from indexer.search import facade as search
+    from indexer.search import lifecycle
     from indexer.engine.build import build_index
 
-    monkeypatch.setattr(search, "REFRESH_EVERY", 0.0)
+    monkeypatch.setattr(lifecycle, "REFRESH_EVERY", 0.0)
     index = tmp_path / "index"
     build_index(measures_copy, index)
     client = create_app({"TESTING": True, "MEASURES_DIR": measures_copy,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 from indexer.query.vocabulary import QueryVocabulary
 from tests.conftest import SHIPPED
 from tests.webhelpers import api_search, text_of

@@ -11,7 +11,7 @@ from flask import Flask, current_app, g
 
 from indexer.engine.build import build_index
 from indexer.errors import IndexBusy, IndexMissing
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 
 EXTENSION = "ftz_kb"
 PAGE = "ftz_kb_page"  # in flask.g: this request's pin on one generation (KnowledgeBase.page)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import copy
 
 from indexer.facets import FACETS, FILTER_KINDS, FILTERS
-from indexer.query.querying import MAX_QUERY_LENGTH
-from indexer.search.facade import MAX_PER_PAGE
+from indexer.search import MAX_PER_PAGE, MAX_QUERY_LENGTH
 
 from .openapi_schemas import BATCH_ID, ID, SCHEMAS
 from .params import MAX_PAGE

@@ -1,12 +1,13 @@
 """Turn what a user types into a Whoosh query: field values, synonyms and the glossary, phrases.
 
 The surface of the query language (what it accepts, what it takes off with a note) is in
-syntax.py. Here a query becomes its parts ("units"): a plain word, or a run of plain words
+syntax.py; a facet's values (zone:, year: ...) are read in fieldvalues.py; what a query is read
+into (Unit, ParsedQuery) is in parsed.py. Here a query becomes its parts ("units"): a plain word, or a run of plain words
 that a synonym group or the bilingual glossary knows (`certificate of origin`, 跨境电商), or
 an explicit part (a "phrase", a field, NOT something). Chinese written without spaces is cut
 into its words first (known terms, then the segmenter's words), so that 跨境贸易 is two words
 as "cross-border trade" is. A query of units only (no AND, OR or brackets) is their AND, and
-search.py may leave out some of its plain units when no record holds them all (relax.py).
+the search (indexer/search/fallback.py) may leave out some of its plain units when no record holds them all (relax.py).
 
 Each group of synonyms and glossary terms is one set: a query for any term searches all of
 them. Terms are matched by their analysed words, so `certificates of origin`, `cross border`
@@ -17,50 +18,28 @@ sharing a term are one group.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from whoosh import qparser, query as Q
 
 from indexer.analysis.analyser import CJK, has_chinese
-from indexer.facets import BY_FIELD
-from indexer.records.fields import closest
 from indexer.analysis.normalize import normalize
 from indexer.notes import Note
 from indexer.engine.scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS, TOGETHER_BOOST
-from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, MAX_QUERY_LENGTH, OPERATORS, SEGMENT_RE,
-                     is_bare, plain_words, syntax_problem, unsupported)
+from indexer.query.fieldvalues import field_value, place_note, zone_note
+from indexer.query.parsed import ParsedQuery, Unit, with_units
+from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, OPERATORS, SEGMENT_RE, is_bare,
+                                  plain_words, syntax_problem, unsupported)
 from indexer.query.vocabulary import QueryVocabulary
-
-__all__ = ["MAX_QUERY_LENGTH", "FIELD_ALIASES", "ParsedQuery", "QueryBuilder", "Unit",
-           "syntax_problem", "plain_words"]
 
 _CJK_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 AREA_WORDS = ("片区", "area")
-
-
-@dataclass
-class Unit:
-    """One part of a query of parts: `text` as typed, `query` as the parser reads it."""
-
-    text: str
-    query: str
-    plain: bool  # plain words (relaxable); False: a phrase, a field, NOT something
-    words: tuple[str, ...] = ()  # the typed words, for spelling
-    place: str | None = None  # a place inside a zone (places.yaml): its zone id
-    zone: str | None = None  # a zone named as a zone (中国（浙江）自由贸易试验区, 自贸港): its id
-
-
-@dataclass
-class ParsedQuery:
-    query: Q.Query | None  # None: browse everything
-    text: str
-    notes: list[str] = field(default_factory=list)
-    synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)  # bare words, for spelling suggestions
-    units: list[Unit] = field(default_factory=list)  # empty: AND, OR or brackets at the top
-    fixes: list[tuple[str, str]] = field(default_factory=list)  # zone:zhejaing -> zone:zhejiang
-    zones_named: list[tuple[str, str]] = field(default_factory=list)  # (zone id, as typed)
-    structured: bool = False  # AND, OR or brackets at the top: never relaxed
+# What Whoosh's parser raises on a query that syntax.syntax_problem() lets through; the query
+# is then searched as plain words, with a note ("unparsable"), never failed:
+# - IndexError: an operator left with nothing to apply to (NOT NOT oil, ... NOT NOT id:x: the
+#   inner NOT's node has no operand; found by fuzzing the parser with operator chains);
+# - qparser.QueryParserError: the parser's own error class.
+# Anything else is a bug, and fails loudly rather than being read as plain words.
+PARSER_ERRORS = (IndexError, qparser.QueryParserError)
 
 
 class QueryBuilder:
@@ -165,14 +144,14 @@ class QueryBuilder:
         result.text = text
         if not text:
             return result
-        segments = [self._field_value(s, result) for s in SEGMENT_RE.findall(text)]
+        segments = [field_value(self.vocabulary, s, result) for s in SEGMENT_RE.findall(text)]
         result.zones_named = self.vocabulary.zones_named(text)
         noted = {n.params["place"].lower() for n in result.notes
                  if getattr(n, "code", "") == "place_zone"}
         for zone, words in result.zones_named:
             key = " ".join(words.lower().split())
             if key in self.vocabulary.place_zone and key not in noted:
-                result.notes.append(self._place_note("place_word", words, zone))
+                result.notes.append(place_note(self.vocabulary, "place_word", words, zone))
         result.structured = any(s in BINARY_OPERATORS or s in "()" for s in segments)
         units = self._units(segments, result)
         result.words = [w for u in units if u.plain for w in u.words]
@@ -182,18 +161,13 @@ class QueryBuilder:
 
     def subquery(self, parsed: ParsedQuery, keep: list[Unit]) -> ParsedQuery:
         """The same query with only the units in `keep` (relaxation)."""
-        result = ParsedQuery(None, " ".join(u.text for u in keep), units=list(keep),
-                             zones_named=parsed.zones_named)
-        result.synonyms = [(o, a) for o, a in parsed.synonyms
-                           if any(o == u.text for u in keep)]
-        result.words = [w for u in keep if u.plain for w in u.words]
-        return self._finish(result, keep)
+        return self._finish(with_units(parsed, keep), keep)
 
     def ranked(self, parsed: ParsedQuery, explicit: list[Unit], plain: list[Unit]) -> ParsedQuery:
         """The query with its explicit parts required and its plain words as optional clauses
         (any of them matches; each adds its score): the ranking of a relaxed search, whose
         matches the search limits to those relax.py allows."""
-        result = self.subquery(parsed, explicit + plain)
+        result = with_units(parsed, explicit + plain)
         clauses = [q for q in (self.unit_query(u) for u in plain)
                    if q is not None and q is not Q.NullQuery]
         words = [w for u in plain for w in u.words]
@@ -203,17 +177,24 @@ class QueryBuilder:
             result.query = Q.AndMaybe(required, anyof) if anyof is not None else required
         elif anyof is not None:
             result.query = anyof
+        else:  # the units' query as a whole (parsed only here: otherwise it goes unused)
+            self._finish(result, explicit + plain)
         result.query = self._with_place_boost(result.query, plain)
         return result
 
     def unit_query(self, unit: Unit) -> Q.Query:
-        return self.parser.parse(unit.query)
+        """The unit's query, parsed once for the unit's life (one search): relaxation, the
+        relaxed ranking and the words each record holds all ask for it. compile_query does
+        not change a Whoosh query, so one parse serves them all."""
+        if unit.parsed is None:
+            unit.parsed = self.parser.parse(unit.query)
+        return unit.parsed
 
     def _finish(self, result: ParsedQuery, units: list[Unit]) -> ParsedQuery:
         rewritten = _joined(u.query for u in units)
         try:
             parsed = self.parser.parse(rewritten)
-        except Exception:  # the parser's own errors: fall back, never fail the search
+        except PARSER_ERRORS:  # fall back to plain words, never fail the search
             result.notes.append(Note("unparsable"))
             parsed = self.plain_parser.parse(plain_words(result.text))
         if parsed is Q.NullQuery:
@@ -243,51 +224,6 @@ class QueryBuilder:
         zone = self.vocabulary.zones[zone_id]
         return tuple(dict.fromkeys(n for n in (zone.get("short_zh"), zone["short"]) if n))
 
-    def _zone_note(self, typed: str, zone_id: str) -> Note:
-        """A query named a zone as a zone: its records first, and the filter that keeps
-        only them."""
-        zone = self.vocabulary.zones[zone_id]
-        return Note("zone_word", name=typed, zone_id=zone_id, zone=zone["short"],
-                    zone_zh=zone.get("short_zh") or zone["short"])
-
-    def _place_note(self, code: str, place: str, zone_id: str) -> Note:
-        """A query named a place inside a zone: measures are recorded by zone, not by place."""
-        zone = self.vocabulary.zones[zone_id]
-        return Note(code, place=place, zone_id=zone_id, zone=zone["short"],
-                    zone_zh=zone.get("short_zh") or zone["short"])
-
-    # -- field values ------------------------------------------------------------------
-    def _field_value(self, segment: str, result: ParsedQuery) -> str:
-        """A facet's values (zone:, pillar:, year: ...; facets.py) by id or name in either
-        language (an unknown one is noted, with a fix when one is close); tag: as the tag's
-        words in a row."""
-        match = re.match(r'^([A-Za-z_]\w*):(.+)$', segment)
-        if not match or match.group(1).lower() not in FIELD_ALIASES:
-            return segment
-        name, value = match.group(1), match.group(2)
-        real = FIELD_ALIASES[name.lower()]
-        if (real == "tags" and not value.startswith('"') and not set(value) & set("*?")
-                and not has_chinese(value)):  # a Chinese tag is one word with its sub-words
-            return f'{name}:"{value}"'
-        facet = BY_FIELD.get(real)
-        if facet is None or set(value) & set("*?"):
-            return segment
-        kind = facet.key
-        aliases = self.vocabulary.aliases[kind]
-        typed = value.strip('"')
-        found = aliases.get(" ".join(typed.lower().split()))
-        if found is not None:
-            if kind == "zone" and " ".join(typed.lower().split()) in self.vocabulary.place_zone:
-                result.notes.append(self._place_note("place_zone", typed, found))
-            return f"{name}:{found}"
-        hint = closest(typed.lower(), set(aliases.values())) or closest(typed.lower(), aliases)
-        hint = aliases.get(hint, hint) if hint else None
-        known = ", ".join(sorted(set(aliases.values()))) if facet.list_known else None
-        known = known if not hint else None
-        result.notes.append(Note("unknown_value", kind=kind, value=typed, hint=hint, known=known))
-        if hint:
-            result.fixes.append((segment, f"{name}:{hint}"))
-        return segment
 
     # -- units -------------------------------------------------------------------------
     def _units(self, segments: list[str], result: ParsedQuery) -> list[Unit]:
@@ -363,7 +299,7 @@ class QueryBuilder:
         zone_id = found[1]
         if not any(getattr(n, "code", "") == "zone_word" and n.params["zone_id"] == zone_id
                    for n in result.notes):
-            result.notes.append(self._zone_note(text, zone_id))
+            result.notes.append(zone_note(self.vocabulary, text, zone_id))
         names = " OR ".join(_quoted(n, self) for n in self._short_names(zone_id))
         return Unit(text, f"(zones:{zone_id} OR {names})", True, tuple(window), zone=zone_id)
 

@@ -32,7 +32,8 @@ from whoosh import query as Q
 
 from indexer.analysis.analyser import has_chinese
 from indexer.engine.compiling import compile_query
-from indexer.query.querying import ParsedQuery, QueryBuilder, Unit
+from indexer.query.parsed import ParsedQuery, Unit
+from indexer.query.querying import QueryBuilder
 
 MAX_UNITS = 24  # plain words weighed; a longer query keeps its later words as they are
 # Words that make a question of a query and say nothing of what is sought: they rank, never

@@ -5,7 +5,7 @@ The JSON API (/api/search, /api/measures/<id>), the exports (/search.json, /sear
 shape wherever it goes and its citation (the source's title, publisher, date and address, and
 the quote where the project holds the source's text) travels with it.
 
-Plain data in, dicts out: a hit is a `indexer.search.facade.Hit` or a dict with the same keys, a
+Plain data in, dicts out: a hit is a `indexer.search.results.Hit` or a dict with the same keys, a
 measure is the record dict of `KnowledgeBase.measure`, sources are the dicts of
 `KnowledgeBase.sources()` by id. The site's own addresses come from the caller through
 `Links`; without them (the command line) every `url` key is there and None, and a source's
@@ -152,7 +152,7 @@ def resolution(result: Any, links: Links = NO_LINKS) -> dict:
 
 
 def search_result(result: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict:
-    """A page of search results (`indexer.search.facade.SearchResult`): the query, counts, facets,
+    """A page of search results (`indexer.search.results.SearchResult`): the query, counts, facets,
     suggestion, what the search did instead of the query as typed, every note in English,
     and each hit described by `hit`."""
     return {

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.search.facade import KnowledgeBase
+from indexer.search import KnowledgeBase
 
 
 def main(index: str, queries: str) -> None:

@@ -1,0 +1,63 @@
+"""Why a record is shown: the query's terms to highlight in its passage, and, for a record
+that matched only through a synonym or a glossary term, which one (a note on the hit)."""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as Q
+
+from indexer.analysis.analyser import has_chinese
+from indexer.engine.compiling import compile_query
+from indexer.engine.generation import Generation
+from indexer.engine.scoring import TEXT_FIELDS
+from indexer.notes import Note
+from indexer.query.parsed import ParsedQuery
+
+
+def highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
+    if parsed.query is None or parsed.query is Q.NullQuery:
+        return None
+    terms = set()
+    for fieldname, text in gen.postings.existing_terms(parsed.query):
+        if fieldname in TEXT_FIELDS:
+            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    # Chinese words as typed (and their Chinese synonyms): a word the segmenter does not know
+    # is no indexed term, but its characters in a row are what the bigram field matched
+    terms |= {w for w in parsed.words if has_chinese(w)}
+    terms |= {a for _o, alternatives in parsed.synonyms for a in alternatives if has_chinese(a)}
+    return terms
+
+
+def _docs_with(gen: Generation, phrase: str, docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` have this term or phrase in a text field."""
+    tokens = list(gen.schema["body"].process_text(phrase, mode="query"))
+    if not tokens:
+        return np.zeros(len(docs), dtype=bool)
+    # a Chinese term's words may be one indexed word with its sub-words at one position:
+    # they are looked for in one field, not in a row (as the query itself does)
+    together = Q.And if has_chinese(phrase) else Q.Phrase
+    q = Q.Or([(Q.And([Q.Term(f, t) for t in tokens]) if together is Q.And else Q.Phrase(f, tokens))
+              if len(tokens) > 1 else Q.Term(f, tokens[0]) for f in TEXT_FIELDS])
+    # a context of its own: a context keeps masks by node identity, and the nodes of these
+    # short-lived queries are dropped and their identities reused while the search goes on
+    return compile_query(q, gen.postings).match_docs(gen.context(), docs)
+
+
+def synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
+    """For each shown record that matched only through a synonym or a glossary term, say
+    which one ("as a translation of" when the two are in different languages)."""
+    if not parsed.synonyms or not docs:
+        return {}
+    shown = np.array(sorted(docs), dtype=np.int64)
+    out: dict[int, list[str]] = {}
+    for original, alternatives in parsed.synonyms:
+        has_original = dict(zip(shown.tolist(), _docs_with(gen, original, shown)))
+        having = {a: dict(zip(shown.tolist(), _docs_with(gen, a, shown))) for a in alternatives}
+        for doc in docs:
+            used = [a for a in alternatives if having[a][doc]]
+            if used and not has_original[doc]:
+                how = ("translation" if all(has_chinese(u) != has_chinese(original) for u in used)
+                       else "synonym")
+                out.setdefault(doc, []).append(Note(f"matched_{how}", used=tuple(used),
+                                                    original=original))
+    return out

@@ -1,0 +1,74 @@
+"""One page of the matches of a parsed query: compiled (evaluation.py), matched within the
+filters, counted by facet, ranked (collect.py), and only the shown records loaded, with
+their passages and explanations."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from whoosh import query as Q
+
+from indexer.analysis.analyser import has_chinese
+from indexer.engine.collect import facet_counts, intersect, top
+from indexer.engine.compiling import compile_query
+from indexer.engine.generation import Generation
+from indexer.query.parsed import ParsedQuery
+from indexer.records.latin import unmark
+from indexer.search.explanations import highlight_terms, synonym_use
+from indexer.search.results import SearchResult, hit_from_record
+from indexer.search.snippets import first_snippet
+
+
+def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page: int,
+        budget: float | None, snippets: bool = True, newest_first: bool = False,
+        words: Sequence = (), within: np.ndarray | None = None) -> SearchResult:
+    """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
+    of them each shown record holds, and which any matching record holds. `budget`:
+    the seconds the search may take (KnowledgeBase.time_budget)."""
+    masks = {kind: gen.any_of(kind, ids) for kind, ids in filters.items()}
+    start = (page - 1) * per_page
+    ctx = gen.context(budget)
+    root = None
+    if parsed.query is None:
+        matched = gen.live
+    else:
+        root = compile_query(parsed.query, gen.postings)
+        matched = root.match(ctx) & gen.live
+    if within is not None:  # a relaxed search's matches (relax.py)
+        matched = matched & within
+    allowed = intersect(matched, *masks.values())
+    facets = facet_counts(matched, masks, gen.groups)
+    scores: dict[int, float] = {}
+    if root is None or newest_first:
+        page_docs = gen.newest[allowed[gen.newest]][start:start + per_page].tolist()
+    else:
+        page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
+        page_docs = page_docs[start:]
+    terms = (highlight_terms(gen, parsed) or set()) if snippets else set()
+    explain = synonym_use(gen, parsed, page_docs) if snippets else {}
+    held = {}  # unit text -> mask of the documents holding it
+    for unit in words:
+        q = gen.builder.unit_query(unit)
+        if q is not None and q is not Q.NullQuery:
+            held[unit.text] = compile_query(q, gen.postings).match(ctx)
+    hits = []
+    for docnum in page_docs:  # only the shown records are loaded and highlighted
+        record = gen.record(docnum)
+        hit = hit_from_record(record, scores.get(docnum) if root is not None else None)
+        if snippets:
+            # a Chinese search's passage is in the Chinese text first
+            # (the Chinese text without its language marks, as it is indexed: a passage
+            # cut inside <span lang="en"> would show the tag's text)
+            texts = (record["body"], unmark(record.get("body_zh") or ""))
+            hit.snippet = first_snippet(texts[::-1] if has_chinese(parsed.text) else texts,
+                                        terms)
+        hit.explanation = explain.get(docnum, [])
+        if words:
+            hit.matched_words = [w for w, mask in held.items() if mask[docnum]]
+        hits.append(hit)
+    out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
+                       facets, notes=list(parsed.notes), filters=dict(filters))
+    if words and allowed is not None:
+        out.matched_words = [w for w, mask in held.items() if (mask & allowed).any()]
+    return out

@@ -1,0 +1,102 @@
+"""What a search returns: plain data (a Hit per record shown, a SearchResult per page), which
+the web app and the CLI serialize (serialize.py)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from indexer.facets import BY_PLURAL, FILTERS
+from indexer.notes import Note
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_zh: str
+    zones: list[str]
+    pillar: str
+    date: str
+    status: str | None
+    tags: list[str]
+    snippet: str = ""
+    score: float | None = None
+    explanation: list[str] = field(default_factory=list)
+    # the record's citation, so that a hit carries it wherever it is shown or exported
+    source: str = ""
+    quote: str | None = None
+    see_also: list[str] = field(default_factory=list)
+    lineage: list[dict] = field(default_factory=list)
+    body_zh: str | None = None  # the record's Chinese text, for exports and Chinese pages
+    # the query's words (or terms) this record holds: all of them unless the search was relaxed
+    matched_words: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+    notes: list[str] = field(default_factory=list)  # how the query was read (syntax.py)
+    corrected_from: str | None = None
+    # the filters as read, by facet key (facets.py): ids, where a request may name a value by
+    # a name; also an attribute by the facet's plural (result.zones, result.years)
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # no record held every word: {"query": what was searched, "kept": [...], "dropped": [...]}
+    relaxed: dict | None = None
+    # zones the query or the filters name that have no measure yet: the zone's names and
+    # `named_as`, the words that named it
+    zones_without_records: list[dict] = field(default_factory=list)
+    # the query's plain words (or terms) that some record shown holds, and those none holds
+    matched_words: list[str] = field(default_factory=list)
+    unmatched_words: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[Note]:
+        """Every note on this result (each an English str with its code, notes.py): how the
+        query was read, then what was searched instead (a correction, words left out), then
+        zones with no measures."""
+        out = list(self.notes)
+        if self.corrected_from:
+            out.append(Note("corrected", query=self.corrected_from, suggestion=self.suggestion))
+        if self.relaxed:
+            relaxed = self.relaxed
+            out.append(Note("relaxed",
+                            searched=self.suggestion if self.corrected_from else self.query,
+                            kept=relaxed["query"], minimum=relaxed.get("minimum", 0),
+                            dropped=", ".join(relaxed["dropped"]),
+                            wider=relaxed.get("minimum", 0) > len(relaxed["kept"]),
+                            ranking=bool(relaxed.get("ranking"))))
+        for zone in self.zones_without_records:
+            out.append(Note("zone_without_records", zone=zone["short"],
+                            zone_zh=zone.get("short_zh") or zone["short"], zone_id=zone["id"]))
+        return out
+
+    def __getattr__(self, name: str):
+        facet = BY_PLURAL.get(name)
+        if facet is None or not facet.filter:
+            raise AttributeError(name)
+        return tuple(self.__dict__.get("filters", {}).get(facet.key, ()))
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["results"] = data.pop("hits")
+        data.pop("filters")
+        for facet in FILTERS:
+            data[facet.plural] = list(getattr(self, facet.plural))
+        return data
+
+
+def hit_from_record(record: dict, score) -> Hit:
+    return Hit(record["id"], record["title"], record["title_zh"], list(record["zones"]),
+               record["pillar"], record["date"], record.get("status"), list(record["tags"]),
+               score=score, source=record.get("source", ""), quote=record.get("quote"),
+               see_also=list(record.get("see_also") or ()),
+               lineage=[dict(step) for step in record.get("lineage") or ()],
+               body_zh=record.get("body_zh"))
