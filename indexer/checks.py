@@ -2,7 +2,7 @@
 analysis data, which need the analyser and the index document and so live above both.
 
 records/ loads and checks the files; this module adds the dictionary, synonyms, everyday
-words and glossary (analysis/lexicon.py), everyday groups the analyser reads as one word,
+words and glossary (records/lexicon.py), everyday groups the analyser reads as one word,
 and glossary pairs no indexed record holds. Every problem keeps its `path:line: field:`.
 The drafter and the build load the catalog without these and start faster without the
 segmenter (a quarter of a second).
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.analysis.analyser import text_analyzer
-from indexer.analysis.lexicon import EVERYDAY_FILE, Lexicon, load_lexicon
+from indexer.records.lexicon import EVERYDAY_FILE, Lexicon, load_lexicon
 from indexer.engine.schema import measure_document
 from indexer.engine.scoring import TEXT_FIELDS
 from indexer.errors import Problem, Report

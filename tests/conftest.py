@@ -164,7 +164,7 @@ def finder():
     from indexer.records.catalog import load_catalog
     from indexer.drafting.zonefinder import ZoneFinder
     from indexer.errors import Report
-    from indexer.analysis.lexicon import load_lexicon
+    from indexer.records.lexicon import load_lexicon
     from indexer.records.places import load_places
 
     catalog = load_catalog(SHIPPED)

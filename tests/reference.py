@@ -21,7 +21,7 @@ from indexer.errors import Report
 from indexer.records.catalog import record_paths
 from indexer.records.taxonomy import load_taxonomy
 from indexer.records.validation import load_measure, source_text_cache
-from indexer.analysis.lexicon import load_lexicon
+from indexer.records.lexicon import load_lexicon
 from indexer.engine.schema import build_schema, measure_document
 
 

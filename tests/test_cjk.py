@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis.analyser import BigramTokenizer, spelling_analyzer
+from indexer.analysis.analyser import spelling_analyzer
+from indexer.analysis.bigrams import BigramTokenizer
 from indexer.analysis.cjk import has_cjk
 from indexer.analysis.normalize import normalize
 from indexer.drafting.draft import _as_tag

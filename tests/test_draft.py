@@ -16,7 +16,7 @@ from indexer.cli import cli
 from indexer.drafting.draft import Drafter
 from indexer.errors import Report
 from indexer.records.fields import squash
-from indexer.analysis.lexicon import load_lexicon
+from indexer.records.lexicon import load_lexicon
 from indexer.records.model import Measure
 from indexer.drafting.passages import sentences
 from indexer.drafting.pillar_model import PillarModel

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from whoosh import query as Q
 
 from indexer.engine import postings as postings_module
-from indexer.analysis.analyser import PAIR_MARK, STOP_WORDS, pair_term, spelling_analyzer, text_analyzer
+from indexer.analysis.analyser import PAIR_MARK, pair_term, spelling_analyzer, STOP_WORDS, text_analyzer
 from indexer.engine.entries import WordPositions
 from indexer.engine.compiling import compile_query
 from indexer.query.syntax import syntax_problem
@@ -191,7 +191,7 @@ def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
     """Entries carry term numbers of this process's vocabulary: after a reset (a new
     segment) an old entry would name other terms, so the field writer refuses it."""
     from indexer.engine.entries import read_entry
-    from indexer.engine.terms import VOCABULARY
+    from indexer.analysis.terms import VOCABULARY
 
     [(_term, _freq, _weight, blob)] = WordPositions().word_values(
         "bonded oil", text_analyzer(DICTIONARY), mode="index")
@@ -204,7 +204,7 @@ def test_a_document_entry_is_refused_once_the_vocabulary_is_reset():
 def test_an_analysis_during_which_the_vocabulary_is_reset_gives_no_entry(monkeypatch):
     """Numbers given before a reset would name other terms after it: the entry is stamped
     before the analysis, and refused when the vocabulary changed meanwhile."""
-    from indexer.engine.terms import VOCABULARY
+    from indexer.analysis.terms import VOCABULARY
 
     analyzer = text_analyzer(DICTIONARY)
     analyse = analyzer.index_arrays
@@ -222,7 +222,7 @@ def test_an_analysis_during_which_the_vocabulary_is_reset_gives_no_entry(monkeyp
 def test_a_reset_of_the_vocabulary_empties_the_analysers_caches():
     """A segment writer resets the vocabulary when it is done: the terms and the caches of
     their numbers are given back (a site that built its index in-process keeps neither)."""
-    from indexer.engine.terms import VOCABULARY
+    from indexer.analysis.terms import VOCABULARY
 
     analyzer = text_analyzer(DICTIONARY)
     for text in ("bonded oil 保税仓库 " * 200, "bonded oil"):  # the long and the short way
@@ -244,7 +244,7 @@ def test_a_merged_index_holds_the_same_postings_as_one_written_at_once(tmp_path)
 
     from indexer.engine.build import codec
     from indexer.engine.schema import build_schema
-    from indexer.engine.terms import VOCABULARY
+    from indexer.analysis.terms import VOCABULARY
 
     rng = random.Random(3)
     words = ["bonded", "oil", "tank", "the", "原产地证书", "保税仓库", "跨境电商", "RCEP", "1,000.5"]
@@ -285,7 +285,7 @@ def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term()
     from array import array
 
     from indexer.engine.whooshfiles.fieldwriter import LOCAL_TERMS, FieldWriter as _FieldWriter
-    from indexer.engine.terms import VOCABULARY
+    from indexer.analysis.terms import VOCABULARY
 
     VOCABULARY.reset()
     oil, tank = VOCABULARY.add("oil"), VOCABULARY.add("tank")

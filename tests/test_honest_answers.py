@@ -310,8 +310,8 @@ def test_the_bigram_arrays_are_the_bigram_tokens(text):
     position, as the tokenizer (which the reference and the query side read) gives them."""
     from collections import defaultdict
 
-    from indexer.analysis.analyser import BigramTokenizer
-    from indexer.engine.terms import VOCABULARY
+    from indexer.analysis.bigrams import BigramTokenizer
+    from indexer.analysis.terms import VOCABULARY
 
     tokenizer = BigramTokenizer()
     terms, counts, flat, whole = tokenizer.index_arrays(text)

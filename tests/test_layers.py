@@ -167,9 +167,65 @@ def test_the_whoosh_pin_is_the_quarantines_import_gate():
             raise AssertionError(f"whoosh {refused} accepted")
 
 
-def test_no_engine_module_over_400_lines():
-    """Issue 20: the engine's modules are cut by concern, none over 400 lines."""
+def test_no_module_over_400_lines():
+    """Issue 20: the modules of indexer/ and webapp/ are cut by concern, none over 400 lines."""
     long = {path.relative_to(PROJECT).as_posix(): n
-            for path in sorted((PROJECT / "indexer" / "engine").rglob("*.py"))
+            for folder in ("indexer", "webapp") for path in sorted((PROJECT / folder).rglob("*.py"))
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+# The rooms of the house from the bottom floor up (docs/architecture.md draws them): a module
+# imports from its own room and the rooms below it, never from a room above, not even lazily
+# inside a function. Rooms on one floor do not import each other.
+FLOORS = [
+    ("indexer.notes", "indexer.paths"),
+    ("indexer.errors",),
+    ("indexer.analysis",),   # text: CJK, normalisation, tokenisers, the terms' vocabulary
+    ("indexer.records",),    # the files of measures/: model, front matter, checks, lexicon
+    ("indexer.facets",),     # the facet registry
+    ("indexer.engine",),     # storage: build, segments, postings, evaluation, scoring
+    ("indexer.query",),      # the query language: syntax, parsing, spelling, relaxation
+    ("indexer.search",),     # the facade: KnowledgeBase, results, generations
+    ("indexer.checks", "indexer.drafting"),
+    ("indexer.cli",),
+    ("webapp",),
+]
+
+
+def _room(module: str) -> tuple[int, str] | None:
+    for floor, rooms in enumerate(FLOORS):
+        for room in rooms:
+            if module == room or module.startswith(room + "."):
+                return floor, room
+    return None
+
+
+def _project_imports(tree) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+            if node.module in ("indexer", "webapp"):  # from indexer import records
+                modules = [f"{node.module}.{a.name}" for a in node.names]
+            found += [(node.lineno, m) for m in modules]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+    return [(line, m) for line, m in found if m.split(".")[0] in ("indexer", "webapp")]
+
+
+def test_no_import_runs_back_up_or_across_a_floor():
+    wrong = []
+    for name, tree in _modules():
+        module = name[:-3].replace("/", ".").removesuffix(".__init__")
+        if module == "indexer":  # the package's face
+            continue
+        here = _room(module)
+        assert here is not None, f"{name} is in no room of FLOORS"
+        for line, imported in _project_imports(tree):
+            there = _room(imported)
+            if there is None or there[1] == here[1]:
+                continue
+            if there[0] >= here[0]:
+                wrong.append(f"{name}:{line} imports {imported} ({there[1]} is not below {here[1]})")
+    assert wrong == []

@@ -18,7 +18,7 @@ import pytest
 from indexer.engine import store
 from indexer.engine.build import build_index
 from indexer.errors import SearchTooSlow, ValidationFailed
-from indexer.engine.generation import Generation
+from indexer.search.generation import Generation
 from indexer.search import KnowledgeBase
 from tests.bench.generate import generate
 from tests.helpers import FTZ, ZHEJIANG_OIL, edit, ftz, record, write

@@ -1,6 +1,6 @@
-"""indexer/records/ is the bottom room of the indexer: it reads and checks the files of
-measures/ and imports nothing from the rooms above it (analysis, engine, query, search), not
-even lazily inside a function. The checks that need the analyser or the index document live
+"""indexer/records/ reads and checks the files of measures/ and imports nothing from the
+rooms above it (facets, engine, query, search), not even lazily inside a function; below it
+are only the text analysis (analysis/) and the errors and notes. The checks that need the analyser or the index document live
 above both, in indexer/checks.py, and `ftz check` runs them with their `path:line` (issue 20,
 item 3)."""
 
@@ -18,9 +18,10 @@ from indexer.records.catalog import load_catalog
 from tests.helpers import write
 
 PROJECT = Path(__file__).resolve().parent.parent
-# what records/ may import of the indexer: itself, and the exception hierarchy it reports in
+# what records/ may import of the indexer: itself, the text analysis below it (analysis/cjk.py),
+# and the exception hierarchy it reports in
 # (indexer/errors.py, which imports the notes' catalog)
-BELOW = {"indexer.records", "indexer.errors", "indexer.notes"}
+BELOW = {"indexer.records", "indexer.analysis", "indexer.errors", "indexer.notes"}
 
 
 def _indexer_imports(path: Path) -> list[tuple[int, str]]:

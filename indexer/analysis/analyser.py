@@ -32,13 +32,9 @@ import numpy as np
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
-# BigramTokenizer, CJK, has_chinese and segmenter are imported from here by the engine, the
-# query side and the search (re-exported; their own modules are bigrams, cjk, segmentation)
-from indexer.analysis.bigrams import BigramTokenizer  # noqa: F401
 from indexer.analysis.cjk import CJK, CJK_RE
-from indexer.analysis.cjk import has_cjk as has_chinese  # noqa: F401
 from indexer.analysis.segmentation import segmenter, subwords as subwords_of
-from indexer.engine.terms import VOCABULARY
+from indexer.analysis.terms import VOCABULARY
 
 SPLIT_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>\d+(?:[.,]\d+)+|[^\W_{CJK}]+)")
 # SPLIT_RE without its groups: the same matches, as strings (findall makes no tuples)

@@ -8,7 +8,7 @@ import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
 from indexer.analysis.cjk import CJK_RUN_RE
-from indexer.engine.terms import VOCABULARY
+from indexer.analysis.terms import VOCABULARY
 
 _NONE = np.zeros(0, dtype=np.uint32)
 _NONE.flags.writeable = False  # one empty array for every text without Chinese

@@ -17,7 +17,7 @@ from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.records.catalog import load_catalog
 from indexer.errors import FtzError, ValidationFailed
 from indexer.records.fields import TAG_RE
-from indexer.analysis.lexicon import load_lexicon
+from indexer.records.lexicon import load_lexicon
 from indexer.records.model import ID_RE, Measure, Taxonomy
 from indexer.records.places import load_places
 from indexer.drafting.extract import Found, analyse

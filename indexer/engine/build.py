@@ -24,7 +24,7 @@ from indexer.engine import store
 from indexer.records.catalog import check_id_collisions, record_files
 from indexer.records.taxonomy import load_taxonomy
 from indexer.errors import Report, ValidationFailed
-from indexer.analysis.lexicon import load_lexicon
+from indexer.records.lexicon import load_lexicon
 from indexer.records.model import Taxonomy
 from indexer.records.register import check_items
 from indexer.engine.schema import SCHEMA_VERSION

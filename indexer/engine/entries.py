@@ -17,7 +17,7 @@ from collections import defaultdict
 import numpy as np
 from whoosh.formats import Positions, tokens
 
-from indexer.engine.terms import VOCABULARY
+from indexer.analysis.terms import VOCABULARY
 
 DOCUMENT_TERM = "\x00"  # the one pool entry a text field makes per document (see below)
 

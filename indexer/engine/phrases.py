@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.analysis.analyser import has_chinese, pair_term
+from indexer.analysis.analyser import pair_term
+from indexer.analysis.cjk import has_cjk
 from indexer.engine.evaluation import Node, Term, intersection, union, union_df
 
 PHRASE_CHUNK = 8192  # documents whose positions are checked at once
@@ -32,7 +33,7 @@ class Phrase(Node):
         self.words = [Term(fieldname, b) for b in btexts]
         # a Chinese word may stand in a text as a sub-word of a longer one, at that word's
         # position, where no pair of it was indexed: such phrases are checked on positions
-        usable = pairs and slop == 1 and not any(has_chinese(w) for w in words)
+        usable = pairs and slop == 1 and not any(has_cjk(w) for w in words)
         self.pairs = [Term(fieldname, pair_term(a, b).encode("utf-8"))
                       for a, b in zip(words, words[1:])] if usable else []
         self.exact_by_pairs = len(words) == 2 and bool(self.pairs)

@@ -37,7 +37,7 @@ def _text(analyzer):
 
 def _bigrams():
     """The Chinese fallback field: character bigrams, a query's word as a phrase of them."""
-    from indexer.analysis.analyser import BigramTokenizer
+    from indexer.analysis.bigrams import BigramTokenizer
 
     field = _text(BigramTokenizer())
     field.multitoken_query = "phrase"

@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.engine import prepare
-from indexer.engine.terms import VOCABULARY
+from indexer.analysis.terms import VOCABULARY
 from indexer.engine.whooshfiles import files as whoosh_files
 
 SEGMENT_BYTES = 24 * 2**20  # Markdown per segment: what bounds a worker's memory

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis.analyser import has_chinese
+from indexer.analysis.cjk import has_cjk
 from indexer.facets import BY_FIELD
 from indexer.notes import Note
 from indexer.query.parsed import ParsedQuery
@@ -25,7 +25,7 @@ def field_value(vocabulary: QueryVocabulary, segment: str, result: ParsedQuery) 
     name, value = match.group(1), match.group(2)
     real = FIELD_ALIASES[name.lower()]
     if (real == "tags" and not value.startswith('"') and not set(value) & set("*?")
-            and not has_chinese(value)):  # a Chinese tag is one word with its sub-words
+            and not has_cjk(value)):  # a Chinese tag is one word with its sub-words
         return f'{name}:"{value}"'
     facet = BY_FIELD.get(real)
     if facet is None or set(value) & set("*?"):

@@ -21,7 +21,7 @@ import re
 
 from whoosh import qparser, query as Q
 
-from indexer.analysis.analyser import CJK, has_chinese
+from indexer.analysis.cjk import CJK, has_cjk
 from indexer.analysis.normalize import normalize
 from indexer.notes import Note
 from indexer.engine.scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS, TOGETHER_BOOST
@@ -77,7 +77,7 @@ class QueryBuilder:
     def key(self, term: str):
         """How a term is recognised in a query: Chinese as written, anything else by its
         analysed words (stemmed, stop words out)."""
-        if has_chinese(term):
+        if has_cjk(term):
             return term.lower()
         return tuple(t.text for t in self.analyzer(term, mode="query")) or None
 
@@ -235,7 +235,7 @@ class QueryBuilder:
         pieces: list[str | Unit] = []
         for i, seg in enumerate(segments):
             whole = structured or (i and segments[i - 1] == "NOT")
-            if is_bare(seg) and has_chinese(seg):
+            if is_bare(seg) and has_cjk(seg):
                 pieces.extend([self._one(seg, result)] if whole else self._split_chinese(seg))
             else:
                 pieces.append(seg)
@@ -270,7 +270,7 @@ class QueryBuilder:
     def _with_area_word(place: Unit, area: Unit) -> Unit:
         """舟山片区, "Nansha area": the area word names the place, it is no word to require
         (no record need say 片区 to be about Zhoushan); it stays among the words that rank."""
-        joiner = "" if has_chinese(place.text[-1:] + area.text[:1]) else " "
+        joiner = "" if has_cjk(place.text[-1:] + area.text[:1]) else " "
         return Unit(place.text + joiner + area.text, place.query, True, place.words + area.words,
                     place.place)
 
@@ -329,7 +329,7 @@ class QueryBuilder:
         """One segment as one part: its words (Chinese cut into them) and their groups."""
         if not is_bare(segment):
             return Unit(segment, segment, False)
-        words = self._split_chinese(segment) if has_chinese(segment) else [segment]
+        words = self._split_chinese(segment) if has_cjk(segment) else [segment]
         units = self._units(words, result)
         if len(units) == 1:
             return units[0]
@@ -354,7 +354,7 @@ class QueryBuilder:
                         + (self._split_chinese(after) if after else []))
         out = []
         for run in _CJK_RUN_RE.findall(segment):
-            if has_chinese(run):
+            if has_cjk(run):
                 out.extend(t.text for t in self.analyzer(run, mode="query") if t.text)
             elif run.strip():
                 out.append(run.strip())
@@ -384,7 +384,7 @@ def _joined(parts) -> str:
 
 def _quoted(term: str, builder: QueryBuilder) -> str:
     """A term as the parser should read it: a phrase when it is several English words."""
-    if has_chinese(term):
+    if has_cjk(term):
         return term
     key = builder.key(term)
     if (key and len(key) > 1) or re.search(r'[\s:"()*?^~\\]', term):

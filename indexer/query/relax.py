@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as Q
 
-from indexer.analysis.analyser import has_chinese
+from indexer.analysis.cjk import has_cjk
 from indexer.engine.compiling import compile_query
 from indexer.query.parsed import ParsedQuery, Unit
 from indexer.query.querying import QueryBuilder
@@ -127,4 +127,4 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
 
 
 def _lone_character(text: str) -> bool:
-    return len(text) == 1 and has_chinese(text)
+    return len(text) == 1 and has_cjk(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis.analyser import has_chinese
+from indexer.analysis.cjk import has_cjk
 from indexer.facets import FACETS
 from indexer.analysis.normalize import normalize
 from indexer.records.places import ftz_terms, official_name_patterns
@@ -54,7 +54,7 @@ class QueryVocabulary:
         self._zone_by_words: dict[tuple[str, ...], str] = {}
         self._zone_by_chinese: dict[str, str] = {}
         for zone, name in names:
-            if has_chinese(name):
+            if has_cjk(name):
                 self._zone_by_chinese[name] = zone
             elif name_words(name):
                 self._zone_by_words[name_words(name)] = zone
@@ -77,8 +77,8 @@ class QueryVocabulary:
         terms = ftz_terms(((z[full], z[short]) for z in zones.values()
                            for full, short in (("name", "short"), ("name_zh", "short_zh"))),
                           synonyms)
-        chinese = [t for t in terms if has_chinese(t)]
-        latin = [t for t in terms if not has_chinese(t)]
+        chinese = [t for t in terms if has_cjk(t)]
+        latin = [t for t in terms if not has_cjk(t)]
         # form -> zone id; the query builder keys them as it keys every term
         self.zone_forms: dict[str, str] = {}
         for z in zones.values():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from indexer.records.fields import CJK_RE
+from indexer.analysis.cjk import CJK_RE
 from indexer.records.frontmatter import load_yaml_list
 
 GLOSSARY_FILE = "glossary.yaml"

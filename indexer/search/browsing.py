@@ -12,7 +12,7 @@ from whoosh import query as Q
 from indexer.engine.collect import intersect, top
 from indexer.engine.compiling import compile_query
 from indexer.engine.evaluation import Or, Weighted
-from indexer.engine.generation import Generation
+from indexer.search.generation import Generation
 from indexer.engine.schema import TAXONOMY_DOC_ID
 from indexer.engine.scoring import RELATED_PILLAR, RELATED_ZONE
 from indexer.search.results import Hit, hit_from_record

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as Q
 
-from indexer.analysis.analyser import has_chinese
+from indexer.analysis.cjk import has_cjk
 from indexer.engine.compiling import compile_query
-from indexer.engine.generation import Generation
+from indexer.search.generation import Generation
 from indexer.engine.scoring import TEXT_FIELDS
 from indexer.notes import Note
 from indexer.query.parsed import ParsedQuery
@@ -23,8 +23,8 @@ def highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     # Chinese words as typed (and their Chinese synonyms): a word the segmenter does not know
     # is no indexed term, but its characters in a row are what the bigram field matched
-    terms |= {w for w in parsed.words if has_chinese(w)}
-    terms |= {a for _o, alternatives in parsed.synonyms for a in alternatives if has_chinese(a)}
+    terms |= {w for w in parsed.words if has_cjk(w)}
+    terms |= {a for _o, alternatives in parsed.synonyms for a in alternatives if has_cjk(a)}
     return terms
 
 
@@ -35,7 +35,7 @@ def _docs_with(gen: Generation, phrase: str, docs: np.ndarray) -> np.ndarray:
         return np.zeros(len(docs), dtype=bool)
     # a Chinese term's words may be one indexed word with its sub-words at one position:
     # they are looked for in one field, not in a row (as the query itself does)
-    together = Q.And if has_chinese(phrase) else Q.Phrase
+    together = Q.And if has_cjk(phrase) else Q.Phrase
     q = Q.Or([(Q.And([Q.Term(f, t) for t in tokens]) if together is Q.And else Q.Phrase(f, tokens))
               if len(tokens) > 1 else Q.Term(f, tokens[0]) for f in TEXT_FIELDS])
     # a context of its own: a context keeps masks by node identity, and the nodes of these
@@ -56,7 +56,7 @@ def synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[i
         for doc in docs:
             used = [a for a in alternatives if having[a][doc]]
             if used and not has_original[doc]:
-                how = ("translation" if all(has_chinese(u) != has_chinese(original) for u in used)
+                how = ("translation" if all(has_cjk(u) != has_cjk(original) for u in used)
                        else "synonym")
                 out.setdefault(doc, []).append(Note(f"matched_{how}", used=tuple(used),
                                                     original=original))

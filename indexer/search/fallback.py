@@ -5,9 +5,9 @@ still be offered a "did you mean" that finds something too."""
 
 from __future__ import annotations
 
-from indexer.analysis.analyser import has_chinese
+from indexer.analysis.cjk import has_cjk
 from indexer.engine.collect import intersect
-from indexer.engine.generation import Generation
+from indexer.search.generation import Generation
 from indexer.notes import Note
 from indexer.query.parsed import ParsedQuery, Unit
 from indexer.query.relax import relax
@@ -106,13 +106,13 @@ def _chinese_suggestion(gen: Generation, parsed: ParsedQuery, missing: list, fil
     changed = False
     for unit in missing:
         word = unit.text
-        if not has_chinese(word) or len(word) < 3 or unit.zone or unit.place:
+        if not has_cjk(word) or len(word) < 3 or unit.zone or unit.place:
             continue  # a zone's or a place's name is no misspelling (its zone has no record)
         best = None
         for size in range(len(word) - 1, 1, -1):
             found = [(run(gen, gen.builder.parse(word[i:i + size]), filters, 1, 1, budget,
                           snippets=False).total, -i, word[i:i + size])
-                     for i in range(len(word) - size + 1) if has_chinese(word[i:i + size])]
+                     for i in range(len(word) - size + 1) if has_cjk(word[i:i + size])]
             found = [f for f in found if f[0]]
             if found:
                 best = max(found)[2]
@@ -151,7 +151,7 @@ def _as_typed(units: list, missing: list) -> list:
     out, i = [], 0
     while i < len(units):
         j = i
-        while j < len(units) and len(units[j].text) == 1 and has_chinese(units[j].text):
+        while j < len(units) and len(units[j].text) == 1 and has_cjk(units[j].text):
             j += 1
         run = units[i:j] if j > i + 1 else units[i:i + 1]
         if any(u in missing for u in run):
@@ -164,7 +164,7 @@ def _typed(units: list) -> Unit:
     """Units as one, their texts joined as typed: Chinese ones without spaces."""
     text = ""
     for unit in units:
-        joint = "" if has_chinese(unit.text) and has_chinese(text[-1:]) else " "
+        joint = "" if has_cjk(unit.text) and has_cjk(text[-1:]) else " "
         text += (joint if text else "") + unit.text
     return Unit(text, text, True)
 

@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.engine import store
-from indexer.engine.generation import Generation
+from indexer.search.generation import Generation
 from indexer.engine.schema import SCHEMA_VERSION
 from indexer.errors import IndexMissing, IndexOutdated
-from indexer.search.opening import OPEN_ERRORS, open_generation
+from indexer.engine.opening import OPEN_ERRORS, open_generation
 
 REFRESH_EVERY = 1.0  # seconds between checks for a newly published index
 OPEN_ATTEMPTS = 50  # a generation removed or a commit under way while opening: try again

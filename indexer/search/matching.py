@@ -9,10 +9,10 @@ from typing import Sequence
 import numpy as np
 from whoosh import query as Q
 
-from indexer.analysis.analyser import has_chinese
+from indexer.analysis.cjk import has_cjk
 from indexer.engine.collect import facet_counts, intersect, top
 from indexer.engine.compiling import compile_query
-from indexer.engine.generation import Generation
+from indexer.search.generation import Generation
 from indexer.query.parsed import ParsedQuery
 from indexer.records.latin import unmark
 from indexer.search.explanations import highlight_terms, synonym_use
@@ -61,7 +61,7 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
             # (the Chinese text without its language marks, as it is indexed: a passage
             # cut inside <span lang="en"> would show the tag's text)
             texts = (record["body"], unmark(record.get("body_zh") or ""))
-            hit.snippet = first_snippet(texts[::-1] if has_chinese(parsed.text) else texts,
+            hit.snippet = first_snippet(texts[::-1] if has_cjk(parsed.text) else texts,
                                         terms)
         hit.explanation = explain.get(docnum, [])
         if words:

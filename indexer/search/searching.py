@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from indexer.engine.generation import Generation
+from indexer.search.generation import Generation
 from indexer.errors import BadRequest, UnknownFilter
 from indexer.facets import BY_KEY, FILTER_KINDS, chosen
 from indexer.notes import Note

@@ -7,7 +7,8 @@ from html import escape
 
 from functools import lru_cache
 
-from indexer.analysis.analyser import has_chinese, stem
+from indexer.analysis.analyser import stem
+from indexer.analysis.cjk import has_cjk
 
 WINDOW = 220  # characters of context shown
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -44,7 +45,7 @@ def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     spans = []
     for match in finder.finditer(text):
         piece = match.group()
-        if has_chinese(piece):  # index-time sub-words make any Chinese substring a match
+        if has_cjk(piece):  # index-time sub-words make any Chinese substring a match
             spans.append((match.start(), match.end(), piece))
             continue
         word = piece.lower()
@@ -58,7 +59,7 @@ def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
 def _finder(terms: frozenset[str]):
     words, chinese = [], []
     for term in sorted(terms, key=len, reverse=True):
-        if has_chinese(term):
+        if has_cjk(term):
             chinese.append(re.escape(term))
         else:
             # Porter turns a final y into i (policy -> polici) and adds an e (trading ->

@@ -21,7 +21,7 @@ from pathlib import Path
 import rjieba
 import yaml
 
-from indexer.analysis.analyser import CJK, has_chinese
+from indexer.analysis.cjk import CJK, has_cjk
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CJK_RUN = re.compile(f"[{CJK}]+")
@@ -112,7 +112,7 @@ def _match(q: str) -> str:
         tokens = segment(phrase or word).split()
         tokens = [t.replace('"', "") for t in tokens if t.replace('"', "")]
         if tokens:
-            parts.append('"' + " ".join(tokens) + '"' if phrase or has_chinese(word) else
+            parts.append('"' + " ".join(tokens) + '"' if phrase or has_cjk(word) else
                          " AND ".join(f'"{t}"' for t in tokens))
     return " AND ".join(parts)
 

@@ -16,7 +16,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
 from indexer.engine.entries import DOCUMENT_TERM, WordPositions, read_entry
 from indexer.engine.postingfile import plain_records, posting_records
-from indexer.engine.terms import VOCABULARY
+from indexer.analysis.terms import VOCABULARY
 from indexer.engine.whooshfiles import check_version
 from indexer.engine.whooshfiles.lengths import read_lengths
 from indexer.engine.whooshfiles.termtable import TERM_INFO, TermTable, length_bytes

@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from indexer.analysis.analyser import segmenter
+from indexer.analysis.segmentation import segmenter
 from indexer.engine.evaluation import SearchContext
 from indexer.facets import FACETS, FILTERS
 from indexer.engine.postings import Postings

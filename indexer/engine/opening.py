@@ -1,9 +1,5 @@
-"""The one place the search facade touches Whoosh's storage: opening a published generation.
-
-This belongs in indexer/engine (no function there opens a generation's index for reading
-yet); it is kept here, alone, so that lifecycle.py imports no Whoosh and the engine room can
-take it over whole.
-"""
+"""Opening a published generation for reading: the storage engine's, so that the search
+facade (indexer/search/lifecycle.py) imports no Whoosh."""
 
 from __future__ import annotations
 
