@@ -11,7 +11,7 @@ that a phrase query is a lookup of its pairs instead of a position check of ever
 document holding all its words (the costliest query at 100,000 records).
 
 A field's length, which BM25 normalises by, counts words only: pair and sub-word tokens
-carry `whole = False` (see codec.WordPositions).
+carry `whole = False` (see engine/entries.WordPositions).
 
 Lowercasing, stop words and stemming happen inside the one tokenizer rather than in a chain
 of Whoosh filters: indexing spends most of its time per token, and each filter in a chain is

@@ -3,7 +3,7 @@
 One KnowledgeBase per process holds the current index generation (generation.py): its
 postings, the document sets of every value of every facet (facets.py; facet counts
 are set intersections) and the newest-first order of all measures (for browsing). A search
-compiles the query (evaluation.py), takes the matches' facets and the top of the ranking
+compiles the query (engine/compiling.py), takes the matches' facets and the top of the ranking
 (collect.py) and loads only the shown records. Searches share nothing mutable and take no
 lock: threads search in parallel. `refresh()` picks up a new generation.
 
