@@ -47,6 +47,12 @@ def record_fields(table: dict[str, F.Spec], model: type, *names: str, **describe
     return properties
 
 
+def _list_of(key: str, required: list[str], properties: dict) -> dict:
+    """An answer that is one list under `key` of objects with these properties."""
+    return {"type": "object", "required": [key], "properties": {key: {"type": "array", "items": {
+        "type": "object", "required": required, "properties": properties}}}}
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -273,15 +279,7 @@ SCHEMAS: dict = {
             "url": {"type": "string"},
         },
     },
-    "BatchList": {
-        "type": "object",
-        "required": ["batches"],
-        "properties": {"batches": {"type": "array", "items": {
-            "type": "object",
-            "required": list(_BATCH_SUMMARY),
-            "properties": _BATCH_SUMMARY,
-        }}},
-    },
+    "BatchList": _list_of("batches", list(_BATCH_SUMMARY), _BATCH_SUMMARY),
     "Batch": {
         "type": "object",
         "required": [*_BATCH_SUMMARY, "source", "items"],
@@ -321,31 +319,14 @@ SCHEMAS: dict = {
             "record_url": {"type": ["string", "null"]},
         },
     },
-    "ZoneList": {
-        "type": "object",
-        "required": ["zones"],
-        "properties": {"zones": {"type": "array", "items": {
-            "type": "object",
-            "required": ["id", "name", "name_zh", "established", "count"],
-            "properties": {
-                **record_fields(ZONE_FIELDS, Zone),
-                "count": {"type": "integer", "minimum": 0},
-                "url": {"type": "string"},
-            },
-        }}},
-    },
-    "PillarList": {
-        "type": "object",
-        "required": ["pillars"],
-        "properties": {"pillars": {"type": "array", "items": {
-            "type": "object",
-            "required": ["id", "name", "name_zh", "statement", "count"],
-            "properties": {
-                **record_fields(PILLAR_FIELDS, Pillar,
-                                statement={"description": "Verbatim from the source"}),
-                "count": {"type": "integer", "minimum": 0},
-                "url": {"type": "string"},
-            },
-        }}},
-    },
+    "ZoneList": _list_of("zones", ["id", "name", "name_zh", "established", "count"], {
+        **record_fields(ZONE_FIELDS, Zone),
+        "count": {"type": "integer", "minimum": 0},
+        "url": {"type": "string"},
+    }),
+    "PillarList": _list_of("pillars", ["id", "name", "name_zh", "statement", "count"], {
+        **record_fields(PILLAR_FIELDS, Pillar, statement={"description": "Verbatim from the source"}),
+        "count": {"type": "integer", "minimum": 0},
+        "url": {"type": "string"},
+    }),
 }

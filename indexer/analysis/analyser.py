@@ -29,12 +29,13 @@ from array import array
 from functools import lru_cache
 
 import numpy as np
-from whoosh.analysis import Token, Tokenizer
+from whoosh.analysis import Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
 from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.analysis.segmentation import segmenter, subwords as subwords_of
 from indexer.analysis.terms import VOCABULARY
+from indexer.analysis.tokens import new_token, whole_value
 
 SPLIT_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>\d+(?:[.,]\d+)+|[^\W_{CJK}]+)")
 # SPLIT_RE without its groups: the same matches, as strings (findall makes no tuples)
@@ -105,15 +106,9 @@ class MixedTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost, token.stopped, token.whole = 1.0, False, True
+        token = new_token(positions, chars, removestops, mode, **kwargs)
         if not tokenize:
-            token.original = token.text = value
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar, token.endchar = start_char, start_char + len(value)
-            yield token
+            yield whole_value(token, value, positions, chars, start_pos, start_char)
             return
         for text, pos, whole, start, end, original in self._terms(value, mode == "index",
                                                                   removestops):

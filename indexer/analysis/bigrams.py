@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from whoosh.analysis import Token, Tokenizer
+from whoosh.analysis import Tokenizer
 
 from indexer.analysis.cjk import CJK_RUN_RE
 from indexer.analysis.terms import VOCABULARY
+from indexer.analysis.tokens import new_token, whole_value
 
 _NONE = np.zeros(0, dtype=np.uint32)
 _NONE.flags.writeable = False  # one empty array for every text without Chinese
@@ -30,13 +31,9 @@ class BigramTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost, token.stopped, token.whole = 1.0, False, True
+        token = new_token(positions, chars, removestops, mode, **kwargs)
         if not tokenize:
-            token.original = token.text = value
-            if positions:
-                token.pos = start_pos
-            yield token
+            yield whole_value(token, value, positions, chars, start_pos, start_char)
             return
         pos = start_pos
         for match in CJK_RUN_RE.finditer(value):  # index_arrays: the same, as arrays
