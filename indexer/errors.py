@@ -60,9 +60,9 @@ class UnknownFilter(FtzError):
     """A value of a facet (a zone, pillar, year ...; facets.py) that the index does not know.
     `known`: the values it knows, where they are few enough to list.
 
-    Its text (the API's and the CLI's English) names the value in the parameter's terms;
-    `note` is the same error as the message catalog says it (indexer/notes.py), which the
-    site renders in the page's language, as it renders a query's unknown zone:x."""
+    Its text (the API's and the CLI's English) and `note` (which the site renders in the
+    page's language, as it renders a query's unknown zone:x) are one message of the catalog
+    (indexer/notes.py, "There is no <kind> '<value>'")."""
 
     exit_code = 2
 
@@ -70,17 +70,23 @@ class UnknownFilter(FtzError):
                  known: list[str] | None = None):
         self.kind, self.value, self.suggestion = kind, value, suggestion
         self.known = list(known) if known else None
-        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
-        listed = f"; known: {', '.join(self.known)}" if self.known else ""
-        super().__init__(f"unknown {kind} {value!r}{hint}{listed}")
+        # the known values in the registry's order (years newest first); the note, as a
+        # query's note lists them, sorted
+        super().__init__(Note("unknown_value", kind=kind, value=self._shown(), hint=suggestion,
+                              known=", ".join(self.known) if self.known else None))
+
+    def _shown(self) -> str:
+        """The value as a message shows it: a control character (a NUL from %00) escaped."""
+        return self.value if self.value.isprintable() else repr(self.value)[1:-1]
+
+    def _listed(self) -> str | None:
+        return ", ".join(sorted(self.known)) if self.known else None
 
     @property
     def note(self) -> Note:
-        """The code and values of the catalog's "There is no <kind> '<value>'", the known
-        values sorted as a query's note lists them (the suggestion is left to the page, which
-        links the search with it)."""
-        return Note("unknown_value", kind=self.kind, value=self.value,
-                    known=", ".join(sorted(self.known)) if self.known else None)
+        """The same message without the suggestion, which the page gives as a link to the
+        search with it; the known values sorted as a query's note lists them."""
+        return Note("unknown_value", kind=self.kind, value=self._shown(), known=self._listed())
 
 
 class BadRequest(FtzError):

@@ -64,7 +64,7 @@ def test_unknown_zone_is_one_line_and_exit_2(built_index):
     result = CliRunner().invoke(cli, ["search", "oil", "--zone", "atlantis", "--index",
                                       str(built_index["index"])])
     assert result.exit_code == 2
-    assert result.output.strip() == "Error: unknown zone 'atlantis'"
+    assert result.output.strip() == "Error: There is no zone 'atlantis'."
     assert "Traceback" not in result.output
 
 
@@ -101,4 +101,4 @@ def test_search_takes_an_option_for_every_filter_of_the_registry(built_index):
         assert [h["id"] for h in found["results"]] == [h.id for h in expected.hits]
         assert found["total"] == expected.total == counts[facet.key][value]
     unknown = run("search", "--year", "1899", "--index", index)
-    assert unknown.exit_code == 2 and "unknown year '1899'" in unknown.output
+    assert unknown.exit_code == 2 and "There is no year '1899'" in unknown.output

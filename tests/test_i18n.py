@@ -303,7 +303,7 @@ def test_the_api_stays_one(client):
     english = client.get("/api/search?q=保税", headers={"Accept-Language": "zh-CN"}).get_json()
     assert english["results"] and english["results"][0]["url"].startswith("/measures/")
     error = client.get("/api/search?zone=zhejang", headers={"Accept-Language": "zh-CN"}).get_json()
-    assert error["error"].startswith("unknown zone")
+    assert error["error"].startswith("There is no zone")
 
 
 def test_what_users_type_is_escaped_in_chinese_too(client):

@@ -339,7 +339,7 @@ def test_compare_unknown_zone_is_a_400_with_the_fixed_link(client):
     response = client.get("/compare?zone=zhejang&zone=shanghai")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "unknown zone" in text_of(html)
+    assert "There is no zone 'zhejang'" in text_of(html)
     fixed = [h for h, t, _ in links(html) if t == "zhejiang"]
     assert fixed and urlsplit(fixed[0]).path == "/compare"
     assert parse_qs(urlsplit(fixed[0]).query) == {"zone": ["zhejiang", "shanghai"]}

@@ -77,7 +77,7 @@ def test_pagination_past_the_end_is_empty(kb):
 
 
 def test_unknown_filters_and_bad_pages(kb):
-    with pytest.raises(UnknownFilter, match="did you mean 'zhejiang'"):
+    with pytest.raises(UnknownFilter, match="did you mean zone:zhejiang"):
         kb.search("", zones=["zhejaing"])
     with pytest.raises(UnknownFilter):
         kb.search("", pillars=["nope"])

@@ -1,6 +1,6 @@
 """An unknown zone, pillar or scope in a URL is said in Chinese by the message catalog's
 entry of the code "unknown_value" (indexer/notes.py), the one a query's zone:x gets: the
-site has no wording of its own for it."""
+site, the API and the CLI have no wording of their own for it."""
 
 from __future__ import annotations
 
@@ -30,16 +30,18 @@ def test_an_unknown_value_in_the_url_is_said_as_the_query_note_says_it(client, k
     # the same sentence as the note on the query kind:nosuchvalue
     notes = client.get(f"/zh/search?q={kind}:nosuchvalue").get_data(as_text=True)
     assert said in html.unescape(notes)
-    # the API and the CLI keep their English, with the values to act on
+    # the API and the CLI say it in the catalog's English, with the values to act on
     error = client.get(f"/api/search?{kind}=nosuchvalue").get_json()
-    assert error["error"].startswith(f"unknown {kind} 'nosuchvalue'")
+    assert error["error"].startswith(f"There is no {kind} 'nosuchvalue'")
     assert error["kind"] == kind and error["value"] == "nosuchvalue"
 
 
 def test_the_error_carries_the_catalogs_code_and_values():
     error = UnknownFilter("pillar", "logistic", "logistics", ["logistics", "key-industries"])
-    assert str(error) == ("unknown pillar 'logistic' (did you mean 'logistics'?); "
-                          "known: logistics, key-industries")
+    # its text is the catalog's, with the suggestion
+    assert str(error) == MESSAGES["unknown_value.hint"] % {"kind": "pillar", "value": "logistic",
+                                                          "field": "pillar", "hint": "logistics"}
+    assert str(error) == "There is no pillar 'logistic'; did you mean pillar:logistics?"
     note = error.note
     assert isinstance(note, Note) and note.code == "unknown_value"
     assert note.params == {"kind": "pillar", "value": "logistic",
