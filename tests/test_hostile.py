@@ -138,6 +138,17 @@ def test_a_query_the_parser_cannot_read_is_searched_as_plain_words_with_a_note(c
     assert result.total > 0  # the plain words (oil ...) found records
 
 
+def test_an_unparsable_query_is_relaxed_on_the_words_it_was_searched_as(kb):
+    """Read as plain words, its parts are those words: 'oil NOT NOT quantumxyz' found nothing
+    and said it showed "those with 'oil NOT NOT quantumxyz' (left out: )"."""
+    as_words = kb.search("oil quantumxyz")
+    result = kb.search("oil NOT NOT quantumxyz")
+    assert result.total == as_words.total > 0
+    assert [h.id for h in result.hits] == [h.id for h in as_words.hits]
+    assert result.relaxed and result.relaxed["kept"] == ["oil"], result.relaxed
+    assert result.relaxed["dropped"] == ["quantumxyz"], result.relaxed
+
+
 def test_only_the_parsers_known_errors_are_read_as_plain_words(kb, monkeypatch):
     """A bug (an error the parser is not known to raise on odd input) fails the search
     instead of being searched silently as plain words."""

@@ -35,6 +35,9 @@ class ParsedQuery:
     zones_named: list[tuple[str, str]] = field(default_factory=list)  # (zone id, as typed)
     structured: bool = False  # AND, OR or brackets at the top: never relaxed
 
+    def noted(self, code: str) -> bool:
+        return any(getattr(n, "code", "") == code for n in self.notes)
+
 
 def with_units(parsed: ParsedQuery, keep: list[Unit]) -> ParsedQuery:
     """`parsed` with only the units in `keep` (relaxation), its query not yet built."""

@@ -28,7 +28,7 @@ from indexer.engine.scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIEL
 from indexer.query.fieldvalues import field_value, place_note, zone_note
 from indexer.query.parsed import ParsedQuery, Unit, with_units
 from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, OPERATORS, SEGMENT_RE, is_bare,
-                                  plain_words, syntax_problem, unsupported)
+                                  joined, plain_words, syntax_problem, unsupported)
 from indexer.query.vocabulary import QueryVocabulary
 
 _CJK_RUN_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
@@ -152,12 +152,24 @@ class QueryBuilder:
             key = " ".join(words.lower().split())
             if key in self.vocabulary.place_zone and key not in noted:
                 result.notes.append(place_note(self.vocabulary, "place_word", words, zone))
+        self._finish(result, self._read(result, segments))
+        if result.noted("unparsable") and plain_words(text) != text:
+            # searched as plain words (`oil NOT NOT gas`): its units are those words too, so
+            # that relaxation and the words each record holds are about what was searched
+            result.text = plain_words(text)
+            result.notes = [n for n in result.notes if getattr(n, "code", "") != "unparsable"]
+            self._finish(result, self._read(result, SEGMENT_RE.findall(result.text)))
+            result.notes.append(Note("unparsable"))
+        return result
+
+    def _read(self, result: ParsedQuery, segments: list[str]) -> list[Unit]:
+        """The query's units from its segments; kept on the result unless AND, OR or brackets
+        stand at the top (such a query is never relaxed)."""
         result.structured = any(s in BINARY_OPERATORS or s in "()" for s in segments)
         units = self._units(segments, result)
         result.words = [w for u in units if u.plain for w in u.words]
-        if not result.structured:
-            result.units = units
-        return self._finish(result, units)
+        result.units = [] if result.structured else units
+        return units
 
     def subquery(self, parsed: ParsedQuery, keep: list[Unit]) -> ParsedQuery:
         """The same query with only the units in `keep` (relaxation)."""
@@ -191,7 +203,7 @@ class QueryBuilder:
         return unit.parsed
 
     def _finish(self, result: ParsedQuery, units: list[Unit]) -> ParsedQuery:
-        rewritten = _joined(u.query for u in units)
+        rewritten = joined(u.query for u in units)
         try:
             parsed = self.parser.parse(rewritten)
         except PARSER_ERRORS:  # fall back to plain words, never fail the search
@@ -372,14 +384,6 @@ class QueryBuilder:
             boosts.append(Q.Phrase(fieldname, tokens, slop=1, boost=TOGETHER_BOOST))
             boosts.append(Q.Phrase(fieldname, tokens, slop=NEAR_SLOP, boost=NEAR_BOOST))
         return Q.AndMaybe(parsed, Q.Or(boosts)) if boosts else parsed
-
-
-def _joined(parts) -> str:
-    """Parts joined by spaces, except after a field name (zone:(a OR b))."""
-    out = ""
-    for part in parts:
-        out += part if not out or out.endswith(":") else " " + part
-    return out
 
 
 def _quoted(term: str, builder: QueryBuilder) -> str:

@@ -117,6 +117,14 @@ def plain_words(text: str) -> str:
     return " ".join(w for w in words if w not in OPERATORS)
 
 
+def joined(parts) -> str:
+    """Parts joined by spaces, except after a field name (zone:(a OR b))."""
+    out = ""
+    for part in parts:
+        out += part if not out or out.endswith(":") else " " + part
+    return out
+
+
 def is_bare(segment: str) -> bool:
     """A plain word: no operator, bracket, quote, field, or wildcard."""
     return (segment not in OPERATORS and segment not in "()" and not segment.startswith('"')
