@@ -1,7 +1,7 @@
 """The facet registry: each facet declared once, and read by everything that filters by it.
 
 A facet (Datasette's facet classes are the model) is one way of narrowing the measures: by
-zone, pillar, spread (scope), status, year. Its declaration says
+zone, pillar, spread (scope), status, year, replication batch. Its declaration says
 
 - `key`: its name everywhere a single name is wanted: the URL parameter (`zone=`), the key of
   its counts (`facets["zone"]`), the kind of an unknown value ("unknown zone 'x'");
@@ -14,7 +14,7 @@ zone, pillar, spread (scope), status, year. Its declaration says
 - `values`: how a record (model.Measure) yields its values;
 - `choices`: its allowed values, each with its names in both languages and the aliases a URL
   parameter or the query syntax may name it by, from the taxonomy snapshot of an index
-  generation (zones.yaml, pillars.yaml) or the indexed records (their dates).
+  generation (zones.yaml, pillars.yaml, batches/) or the indexed records (their dates).
 
 Adding a facet is one more `Facet(...)` in FACETS (with the Chinese of its three messages in
 the catalog, and tests); nothing else names the facets one by one.
@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from indexer.records.model import SCOPES, STATUSES
+from indexer.records.model import ISSUERS, SCOPES, STATUSES
 
 
 def _(message: str) -> str:
@@ -101,6 +101,16 @@ def _years(_snapshot: Mapping, columns: Columns) -> list[Choice]:
     return [_choice(y, y, None) for y in sorted(years, reverse=True)]
 
 
+def _batches(snapshot: Mapping, _columns: Columns) -> list[Choice]:
+    """The register's batches (measures/batches/), named by their titles in both languages:
+    the State Council's, then MOFCOM's, each by number."""
+    order = list(ISSUERS)
+    batches = sorted(snapshot.get("batches", ()),
+                     key=lambda b: (order.index(b["issuer"]) if b["issuer"] in order
+                                    else len(order), b["number"], b["id"]))
+    return [_choice(b["id"], b["title"], b["title_zh"]) for b in batches]
+
+
 FACETS: tuple[Facet, ...] = (
     Facet("zone", "zones", "zones", ("zone", "zones"), _("Zone"), _("zone"), _("Unknown zone"),
           values=lambda m: m.zones, choices=_zones, many=True, lowercase=True,
@@ -123,6 +133,13 @@ FACETS: tuple[Facet, ...] = (
           values=lambda m: [str(m.date)[:4]], choices=_years,
           api="The year of the measure's date (a date may be as precise as a year, a month "
               "or a day); repeat for any of several."),
+    Facet("batch", "batches", "batches", ("batch", "batches"), _("Batch"), _("batch"),
+          _("Unknown batch"),
+          values=lambda m: sorted({s.batch for s in m.lineage if s.batch}),
+          choices=_batches, many=True,
+          api="A batch of the replication register (see /api/batches: `state-council-7`, "
+              "`mofcom-cases-6`, ...), by a lineage step of the measure that names it; repeat "
+              "for any of several."),
 )
 
 BY_KEY = {f.key: f for f in FACETS}

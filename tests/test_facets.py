@@ -201,3 +201,93 @@ def test_a_year_export_is_named_and_filtered_by_it(shipped_client):
     data = shipped_client.get("/search.json", query_string={"year": "2024", "q": "port"}).get_json()
     assert data["years"] == ["2024"] and data["measures"]
     assert all(m["date"].startswith("2024") for m in data["measures"])
+
+
+# -- the batch facet: the register's batches a measure's lineage steps name ------------------
+
+def named_by_lineage(batch: str) -> set[str]:
+    """The reference, read off the records' lineage steps, not through the facet."""
+    return {m.id for m in shipped_measures() if any(s.batch == batch for s in m.lineage)}
+
+
+def register_batches() -> list[str]:
+    """The batch files of measures/batches/, the State Council's then MOFCOM's, by number."""
+    batches = load_catalog(PROJECT / "measures").taxonomy.batches.values()
+    return [b.id for b in sorted(batches, key=lambda b: (b.issuer != "state-council", b.number))]
+
+
+def test_batch_finds_exactly_the_measures_whose_lineage_names_it(shipped_kb, shipped_client):
+    seventh = named_by_lineage("state-council-7")
+    assert len(seventh) == 3
+    assert found(shipped_kb, batches=["state-council-7"]) == seventh
+    assert {h.id for h in shipped_kb.search("batch:state-council-7", per_page=100).hits} == seventh
+    data = shipped_client.get("/api/search", query_string={"batch": "state-council-7",
+                                                           "per_page": 100}).get_json()
+    assert {h["id"] for h in data["results"]} == seventh and data["total"] == 3
+    # each hit says so in its lineage
+    assert all(any(step["batch"] == "state-council-7" for step in h["lineage"])
+               for h in data["results"])
+    # several batches: any of them; with another filter: both
+    either = found(shipped_kb, batches=["state-council-7", "mofcom-cases-6"])
+    assert either == seventh | named_by_lineage("mofcom-cases-6") and len(either) == 7
+    assert found(shipped_kb, batches=["state-council-4"], zones=["zhejiang"]) == {
+        m.id for m in shipped_measures()
+        if m.id in named_by_lineage("state-council-4") and "zhejiang" in m.zones}
+    # a nationwide step that names no batch is in no batch (scope= finds it, batch= does not)
+    unbatched = {m.id for m in shipped_measures()
+                 if any(s.scope == "national" and not s.batch for s in m.lineage)}
+    in_some_batch = found(shipped_kb, batches=register_batches())
+    assert unbatched and not unbatched & in_some_batch
+    assert unbatched <= found(shipped_kb, scopes=["national"])
+
+
+def test_the_batches_are_the_registers_even_those_no_measure_names(shipped_kb, shipped_client):
+    choices = shipped_kb.facet_choices()["batch"]
+    assert [c["id"] for c in choices] == register_batches()
+    seventh = next(c for c in choices if c["id"] == "state-council-7")
+    assert seventh["name"].startswith("Notice of the State Council") and \
+        seventh["name_zh"] == "国务院关于做好自由贸易试验区第七批改革试点经验复制推广工作的通知"
+    counts = shipped_kb.search("", per_page=1).facets["batch"]
+    assert counts["state-council-6"] == 0 and counts["state-council-4"] == 8
+    doc = shipped_client.get("/api/openapi.json").get_json()
+    parameter = next(p for p in doc["paths"]["/api/search"]["get"]["parameters"]
+                     if p["name"] == "batch")
+    assert parameter["schema"]["items"]["enum"] == register_batches()
+
+
+def test_an_unknown_batch_is_a_400_naming_the_known_ones(shipped_client):
+    response = shipped_client.get("/api/search", query_string={"batch": "state-council-8"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["kind"] == "batch" and body["value"] == "state-council-8"
+    assert body["error"].startswith("There is no batch 'state-council-8'")
+    assert "state-council-7" in body["error"] and body["known"] == register_batches()
+    page = shipped_client.get("/zh/search", query_string={"batch": "state-council-8"})
+    assert page.status_code == 400 and "未知的批次" in page.get_data(as_text=True)
+    assert shipped_client.get("/search.csv", query_string={"batch": "nope"}).status_code == 400
+    # in the query syntax, a note rather than an error
+    assert shipped_client.get("/api/search", query_string={"q": "batch:nope"}).status_code == 200
+
+
+def test_the_batch_panel_lists_the_batches_with_measures_and_their_counts(shipped_client):
+    html = shipped_client.get("/search").get_data(as_text=True)
+    panel = html.split("<h2>Batch</h2>", 1)[1].split("</ul>", 1)[0]
+    listed = re.findall(r'href="[^"]*batch=([a-z0-9-]+)[^"]*" data-facet="batch"', panel)
+    with_measures = [b for b in register_batches() if named_by_lineage(b)]
+    assert listed == with_measures  # the register's order; a batch no measure names is hidden
+    counts = [int(n) for n in re.findall(r'<span class="count">(\d+)</span>', panel)]
+    assert counts == [len(named_by_lineage(b)) for b in with_measures]
+    assert "Notice of the State Council on replicating and promoting the seventh batch" in panel
+    chinese = shipped_client.get("/zh/search", query_string={"batch": "state-council-7"})
+    text = chinese.get_data(as_text=True)
+    assert "<h2>批次</h2>" in text and text.count('data-facet="batch" aria-current="true"') == 1
+    assert "国务院关于做好自由贸易试验区第七批改革试点经验复制推广工作的通知" in text
+
+
+def test_a_batch_export_and_feed_are_filtered_by_it_and_name_it(shipped_client):
+    data = shipped_client.get("/search.json", query_string={"batch": "mofcom-cases-6"}).get_json()
+    assert data["batches"] == ["mofcom-cases-6"]
+    assert {m["id"] for m in data["measures"]} == named_by_lineage("mofcom-cases-6")
+    feed = shipped_client.get("/search.atom", query_string={"batch": "mofcom-cases-6"})
+    title = re.search(r"<title>([^<]*)</title>", feed.get_data(as_text=True)).group(1)
+    assert title.endswith('Sixth batch of "Best Practice Cases" of the pilot free trade zones')

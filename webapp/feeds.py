@@ -36,10 +36,14 @@ def timestamp(date: str) -> datetime.datetime:
 
 
 def _value_name(facet, value: str, labels: Labels) -> str:
-    """A facet's value by its name in the feed's language (Labels.zone, .pillar, .scope); a
-    facet whose values are their own names (a year) says which facet: 'year 2023'."""
+    """A facet's value by its name in the feed's language (Labels.zone, .pillar, .scope, or
+    the name its allowed values give it: a batch's title); a facet whose values are their own
+    names (a year) says which facet: 'year 2023'."""
     named = getattr(labels, facet.key, None)
-    return named(value) if callable(named) else f"{_(facet.noun)} {value}"
+    if callable(named):
+        return named(value)
+    name = labels.choice(facet.key, value)
+    return name if name != value else f"{_(facet.noun)} {value}"
 
 
 def describe(params: SearchParams, labels: Labels) -> str:

@@ -59,6 +59,8 @@ class Labels:
         self.zones = {z["id"]: z for z in kb.zones()}
         self.pillars = {p["id"]: p for p in kb.pillars()}
         self.sources = {s["id"]: s for s in kb.sources()}
+        self._kb = kb
+        self._choices: dict[str, dict[str, dict]] | None = None
 
     def _named(self, item: dict | None, key: str, fallback: str) -> str:
         if not item:
@@ -74,6 +76,14 @@ class Labels:
     def scope(self, scope: str) -> str:
         return next((self._named(s, "name", scope) for s in scope_taxonomy() if s["id"] == scope),
                     scope)
+
+    def choice(self, facet_key: str, value: str) -> str:
+        """A value of a facet of the registry (indexer/facets.py) by the name its allowed
+        values give it; the value itself when they give none."""
+        if self._choices is None:
+            self._choices = {key: {c["id"]: c for c in choices}
+                             for key, choices in self._kb.facet_choices().items()}
+        return self._named(self._choices.get(facet_key, {}).get(value), "name", value)
 
     def status(self, status: str | None) -> str | None:
         return str(STATUS_NAMES[status]) if status in STATUS_NAMES else status
