@@ -174,7 +174,8 @@ def facet_options(f):
 @index_option
 def search(query: str, limit: int, as_json: bool, index_dir: Path, **filters):
     """Search the index. Several words must all match; "quoted phrases", AND/OR/NOT,
-    prefix*, zone:, pillar: and tag: work too. An empty query lists newest first.
+    prefix*, tag: and each facet's prefix (zone:, pillar:, scope:, year:, batch:, ...)
+    work too. An empty query lists newest first.
 
     Example: ftz search "bonded oil tank" --zone zhejiang --json
     """
