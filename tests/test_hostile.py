@@ -147,6 +147,14 @@ def test_an_unparsable_query_is_relaxed_on_the_words_it_was_searched_as(kb):
     assert [h.id for h in result.hits] == [h.id for h in as_words.hits]
     assert result.relaxed and result.relaxed["kept"] == ["oil"], result.relaxed
     assert result.relaxed["dropped"] == ["quantumxyz"], result.relaxed
+    # read afresh as words, not on top of the first reading: each synonym, note and fix once
+    for typed, plain in [("refuel NOT NOT zhoushan", "refuel zhoushan"),
+                         ("pillar:logistic NOT NOT customs", "logistic customs")]:
+        result, words = kb.search(typed), kb.search(plain)
+        assert [h.id for h in result.hits] == [h.id for h in words.hits] and result.hits, typed
+        assert [h.explanation for h in result.hits] == [h.explanation for h in words.hits]
+        assert len(result.notes) == len(set(result.notes)), result.notes
+        assert result.suggestion != plain, result.suggestion
 
 
 def test_only_the_parsers_known_errors_are_read_as_plain_words(kb, monkeypatch):

@@ -144,6 +144,7 @@ class QueryBuilder:
         result.text = text
         if not text:
             return result
+        first = list(result.notes)  # what reading the text's surface found
         segments = [field_value(self.vocabulary, s, result) for s in SEGMENT_RE.findall(text)]
         result.zones_named = self.vocabulary.zones_named(text)
         noted = {n.params["place"].lower() for n in result.notes
@@ -154,12 +155,11 @@ class QueryBuilder:
                 result.notes.append(place_note(self.vocabulary, "place_word", words, zone))
         self._finish(result, self._read(result, segments))
         if result.noted("unparsable") and plain_words(text) != text:
-            # searched as plain words (`oil NOT NOT gas`): its units are those words too, so
-            # that relaxation and the words each record holds are about what was searched
-            result.text = plain_words(text)
-            result.notes = [n for n in result.notes if getattr(n, "code", "") != "unparsable"]
-            self._finish(result, self._read(result, SEGMENT_RE.findall(result.text)))
-            result.notes.append(Note("unparsable"))
+            # searched as plain words (`oil NOT NOT gas`): read afresh as those words, so that
+            # relaxation, synonyms, fixes and suggestions are about what was searched
+            fresh = self.parse(plain_words(text))
+            fresh.notes = first + [n for n in fresh.notes if n not in first] + [Note("unparsable")]
+            return fresh
         return result
 
     def _read(self, result: ParsedQuery, segments: list[str]) -> list[Unit]:
