@@ -57,11 +57,10 @@ def _fixed_search_url(error: UnknownFilter) -> str | None:
 
 def handle_ftz_error(error: FtzError):
     if isinstance(error, UnknownFilter):
-        # in another language, the catalog's message of the error's code and values
-        # (indexer/notes.py, webapp/notes.py), with the facet's words in that language
+        # the catalog's message of the error's code and values (indexer/notes.py); a page
+        # says it in its language without the suggestion, which it gives as a link
         facet = BY_KEY.get(error.kind)
-        message = str(error) if current_lang() == "en" or _wants_json() else (
-            localized_note(error.note)[0])
+        message = str(error) if _wants_json() else localized_note(error.note)[0]
         return _respond(
             400, message, "errors/400.html",
             _(facet.unknown) if facet and facet.unknown else _("Bad request"),
