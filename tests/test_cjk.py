@@ -16,6 +16,7 @@ from indexer.analysis.normalize import normalize
 from indexer.drafting.draft import _as_tag
 from indexer.drafting.pillar_model import tokens
 from indexer.engine import store
+from indexer.engine.whooshfiles import files
 from indexer.engine.build import build_index, index_is_stale
 from indexer.engine.schema import SCHEMA_VERSION
 from indexer.errors import IndexOutdated
@@ -64,7 +65,7 @@ def test_an_index_pickled_with_the_tokenizers_old_modules_is_rebuilt(measures_co
     index = tmp_path / "index"
     first = build_index(measures_copy, index)
     generation = store.current_generation(index)
-    toc = generation / f"_MAIN_{store.latest_commit(generation)}.toc"
+    toc = generation / f"_MAIN_{files.latest_commit(generation)}.toc"
     data = toc.read_bytes()
     assert b"indexer.analysis.bigrams" in data and b"indexer.analysis.analyser" in data
     toc.write_bytes(data.replace(b"indexer.analysis.bigrams", b"indexer.analysis.missing"))

@@ -10,6 +10,7 @@ import pytest
 from whoosh.index import open_dir
 
 from indexer.engine import store
+from indexer.engine.whooshfiles import files
 from indexer.engine.build import build_index, index_is_stale
 from indexer.errors import IndexOutdated, ValidationFailed
 from indexer.engine.schema import SCHEMA_VERSION
@@ -150,4 +151,4 @@ def test_the_last_commit_is_read_as_whoosh_reads_it(measures_copy, tmp_path):
     for title in ("Unicorn tank pilot", "Pegasus tank pilot"):
         write(measures_copy / "new-tank-measure.md", record(title=title))
         build_index(measures_copy, index)
-        assert store.latest_commit(generation) == open_dir(str(generation)).latest_generation()
+        assert files.latest_commit(generation) == open_dir(str(generation)).latest_generation()

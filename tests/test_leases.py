@@ -15,7 +15,6 @@ import pytest
 
 from indexer.engine import store
 from indexer.engine.build import build_index
-from indexer.search import KnowledgeBase
 
 READER = """
 import sys

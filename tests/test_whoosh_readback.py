@@ -9,7 +9,7 @@ with Whoosh's public analyser, not from the codec."""
 from __future__ import annotations
 
 import random
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import pytest
 from whoosh import index as whoosh_index

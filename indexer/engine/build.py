@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 
 from indexer.engine import merging
 from indexer.engine import store
+from indexer.engine.whooshfiles.files import latest_commit
 from indexer.records.catalog import check_id_collisions, record_files
 from indexer.records.taxonomy import load_taxonomy
 from indexer.errors import Report, ValidationFailed
@@ -125,7 +126,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             rebuild or settings is None
             or settings.get("schema") != SCHEMA_VERSION
             or settings.get("dictionary") != lexicon.dictionary_digest
-            or settings.get("toc") != store.latest_commit(current)  # killed between commit and manifest
+            or settings.get("toc") != latest_commit(current)  # killed between commit and manifest
         )
         taxonomy_changed = full or settings.get("taxonomy") != deps.whole + lexicon.digest
         result = BuildReport("full" if full else "incremental", "", total=len(scan))
@@ -163,7 +164,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             "schema": SCHEMA_VERSION,
             "dictionary": lexicon.dictionary_digest,
             "taxonomy": deps.whole + lexicon.digest,
-            "toc": store.latest_commit(generation),
+            "toc": latest_commit(generation),
             "files": scanned,
         }, changed=rows, removed=removed, replace=full)
         if full:

@@ -142,7 +142,7 @@ def merge_if_needed(index_dir: Path, generation: Path, policy: TieredMergePolicy
     try:
         after = files.merge_into(generation, target, plan, codec)
         shutil.copy2(generation / store.MANIFEST, target / store.MANIFEST)
-        store.write_manifest(target, {"toc": store.latest_commit(target)}, changed={})
+        store.write_manifest(target, {"toc": files.latest_commit(target)}, changed={})
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise

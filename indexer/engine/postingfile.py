@@ -90,7 +90,6 @@ class PostingArrays:
 
 
 _UINT = {1: "u1", 2: "<u2", 4: "<u4"}
-_WIDTH_CODE = {0: 0, 1: 1, 2: 2, 4: 3}
 _CODE_WIDTH = (0, 1, 2, 4)
 # flags of a record's header (see the module's docstring)
 _WEIGHTS_STORED, _WEIGHTS_FROM_COUNTS, _WEIGHTS_CONSTANT = 0, 1, 2

@@ -25,8 +25,8 @@ def index_status(index_dir: Path) -> dict:
     with closing(sqlite3.connect(f"file:{current / store.MANIFEST}?mode=ro", uri=True)) as db:
         records = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
     sizes = files.segment_sizes(current)
-    commit = store.latest_commit(current)
-    written = store.written(current)
+    commit = files.latest_commit(current)
+    written = files.commit_time(current)
     now = time.time()
     return {
         "index": str(index_dir),

@@ -42,9 +42,6 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Callable
 
-# a generation's last Whoosh commit, and when it was written: read from Whoosh's file names
-# by the quarantine (whooshfiles/), without importing Whoosh
-from indexer.engine.whooshfiles.files import commit_time as written, latest_commit  # noqa: F401 (the store's API)
 from indexer.errors import IndexBusy
 
 POINTER = "CURRENT"
