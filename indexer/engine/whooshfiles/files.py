@@ -51,8 +51,19 @@ def remove_parts(folder: Path, prefix: str) -> None:
             os.remove(Path(folder) / name)
 
 
+def _whoosh_checked() -> None:
+    """Whoosh imported only when an index is read (not for the files' names), and then
+    refused in a version whose private names this module was not written for."""
+    import whoosh
+
+    from indexer.engine.whooshfiles import check_version
+
+    check_version(whoosh.__version__)
+
+
 def segment_sizes(folder: Path) -> list[tuple[int, int]]:
     """(live, all) documents of each segment of the index in `folder`, in document order."""
+    _whoosh_checked()
     from whoosh.filedb.filestore import FileStorage
 
     ix = FileStorage(str(folder), readonly=True).open_index()
@@ -65,6 +76,7 @@ def merge_into(source: Path, target: Path, plan: list[tuple[int, int]], codec: C
     given the run's segment readers), every other segment as it is, hard-linked (segment
     files never change; deletions live in the table of contents). Returns the number of
     segments written."""
+    _whoosh_checked()
     from whoosh.filedb.filestore import FileStorage
     from whoosh.reading import SegmentReader
 
