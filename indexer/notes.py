@@ -62,7 +62,7 @@ MESSAGES: dict[str, str] = {
                      "then the zone's others (zone:%(zone_id)s shows only the zone's)."),
     "zone_word": N_("%(name)s is the %(zone)s pilot free trade zone: its measures come first, "
                     "then others that name it (zone:%(zone_id)s shows only the zone's)."),
-    # what a search did when the query as typed found nothing (search.py)
+    # what a search did when the query as typed found nothing (search/fallback.py)
     "structured_none": N_("No measure matches this whole query; a query with AND, OR or "
                           "brackets is searched as written, with no words left out."),
     "unheld_words": N_("No measure mentions %(words)s."),
@@ -82,10 +82,10 @@ MESSAGES: dict[str, str] = {
                                 "%(dropped)s)."),
     "zone_without_records": N_("No measures of the %(zone)s pilot free trade zone are recorded "
                                "yet (zone '%(zone_id)s')."),
-    # why a record was found: a synonym or a translation of a query word (search.py)
+    # why a record was found: a synonym or a translation of a query word (search/explanations.py)
     "matched_translation": N_("matched %(used)s as a translation of %(original)s"),
     "matched_synonym": N_("matched %(used)s as a synonym of %(original)s"),
-    # a search parameter out of range (a 400; search.py, errors.py, webapp/params.py)
+    # a search parameter out of range (a 400; search/searching.py, errors.py, webapp/params.py)
     "page_min": N_("page must be 1 or more"),
     "per_page_range": N_("per_page must be between 1 and %(most)s"),
     "order_values": N_("order must be relevance or newest"),

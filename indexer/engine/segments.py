@@ -39,8 +39,8 @@ _IN_PROCESS = threading.Lock()  # builds in threads of one process write segment
 def chunks(files: list[tuple[str, int]], budget: int | None = None,
            workers: int = 1, most: int | None = None) -> list[list[str]]:
     """Consecutive runs of (name, size), in order, of at most about `budget` bytes each and
-    as even as may be, their number a multiple of `workers` (so that all finish together).
-    At most `most` runs: then larger than `budget` (the merge policy's budget of segments
+    as even as may be, their number a multiple of `workers` (so that all finish together)
+    unless `most` caps it. At most `most` runs: then larger than `budget` (the merge policy's budget of segments
     outweighs a worker's memory: merging.TieredMergePolicy.full_build_segments)."""
     total = sum(size for _, size in files)
     count = max(1, -(-total // (budget or SEGMENT_BYTES)))

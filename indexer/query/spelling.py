@@ -8,7 +8,7 @@ no record names it, and `title` a field. An unknown word may be replaced by a wo
 records at most MAX_EDITS(len) edits away (a swap of two neighbouring letters counts one):
 none for words of up to 3 letters, 1 from 4 letters, 2 from 9, as typo-tolerant engines
 (Meilisearch) scale it; so `rails` is never `calls` (2 edits in 5 letters). Whether the
-suggestion finds anything is the facade's check (search.py): one that finds nothing is not
+suggestion finds anything is the facade's check (search/fallback.py): one that finds nothing is not
 offered.
 """
 

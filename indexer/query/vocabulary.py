@@ -5,7 +5,7 @@ synonyms and glossary terms. Built once per index generation from its taxonomy s
 
 Two uses: a word of this vocabulary is never "corrected" to another (spelling.py: `Hainan`
 is a zone even where no record names it), and a query naming a zone with no records gets a
-note saying so (search.py).
+note saying so (search/fallback.py).
 """
 
 from __future__ import annotations
