@@ -100,3 +100,46 @@ def test_chunks_keep_the_order_and_split_evenly():
         sizes = [sum(dict(files)[n] for n in part) for part in parts]
         assert max(sizes) <= 2 * min(sizes)
     assert segments.chunks(files[:1], budget=10, workers=2) == [["r000.md"]]
+
+
+# A fresh interpreter (the test process has imported everything already): when the pool that
+# forks the workers is made, every module a worker imports must be imported, or a worker
+# forked while the pool's result thread imports one (unpickling a finished segment) waits on
+# that module's import lock forever (a full build of 30,000 records hung so).
+_FORK_CHECK = """
+import sys
+from pathlib import Path
+from indexer.engine import segments
+from indexer.engine.build import build_index
+
+seen = []
+real = segments.multiprocessing.get_context
+
+class Context:
+    def __init__(self, kind):
+        self.real = real(kind)
+    def Pool(self, *args, **kwargs):
+        seen.append(sorted(m for m in ("whoosh.codec.whoosh3", "indexer.engine.whooshfiles.codec")
+                           if m not in sys.modules))
+        return self.real.Pool(*args, **kwargs)
+
+segments.multiprocessing.get_context = Context
+segments.PARALLEL_FROM, segments.SEGMENT_BYTES = 1, 16_000
+build_index(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=True)
+print(seen)
+"""
+
+
+def test_the_workers_import_nothing_after_the_first_fork(corpus, tmp_path):
+    import subprocess
+    import sys
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: no worker processes")
+    try:  # a few seconds; without the imports first, a worker hung here every time
+        done = subprocess.run([sys.executable, "-c", _FORK_CHECK, str(corpus),
+                               str(tmp_path / "ix")], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the build hung: a worker waits on an import lock it inherited")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[[]]", done.stdout  # one pool, nothing left to import

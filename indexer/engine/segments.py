@@ -86,6 +86,12 @@ class SegmentWriters:
             yield from self._collect(done)
             return
         procs = min(self._procs, len(self._tasks))
+        # The pool forks a worker per chunk from a thread of its own, while its result thread
+        # unpickles a finished worker's segment, which imports Whoosh's codec on first use: a
+        # worker forked then inherits that module's import lock held, and waits on it forever
+        # (a full build of 30,000 records hung so). Making the codec here imports every
+        # module a worker imports before the first fork, so no worker imports anything.
+        self._tasks[0][3]()
         # fork: the workers inherit the taxonomy and the schema instead of unpickling them;
         # a process per chunk, so that each worker's memory is given back when it is done
         with multiprocessing.get_context("fork").Pool(procs, maxtasksperchild=1) as pool:
