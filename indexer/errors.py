@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.notes import Note
+from indexer.notes import Note, printable
 
 
 @dataclass(frozen=True, order=True)
@@ -72,12 +72,9 @@ class UnknownFilter(FtzError):
         self.known = list(known) if known else None
         # the known values in the registry's order (years newest first); the note, as a
         # query's note lists them, sorted
-        super().__init__(Note("unknown_value", kind=kind, value=self._shown(), hint=suggestion,
+        super().__init__(Note("unknown_value", kind=kind, value=printable(value), hint=suggestion,
                               known=", ".join(self.known) if self.known else None))
 
-    def _shown(self) -> str:
-        """The value as a message shows it: a control character (a NUL from %00) escaped."""
-        return self.value if self.value.isprintable() else repr(self.value)[1:-1]
 
     def _listed(self) -> str | None:
         return ", ".join(sorted(self.known)) if self.known else None
@@ -86,7 +83,8 @@ class UnknownFilter(FtzError):
     def note(self) -> Note:
         """The same message without the suggestion, which the page gives as a link to the
         search with it; the known values sorted as a query's note lists them."""
-        return Note("unknown_value", kind=self.kind, value=self._shown(), known=self._listed())
+        return Note("unknown_value", kind=self.kind, value=printable(self.value),
+                    known=self._listed())
 
 
 class BadRequest(FtzError):

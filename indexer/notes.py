@@ -143,6 +143,11 @@ def english(code: str, values: dict) -> str:
     return MESSAGES[message_key(code, values)] % shown
 
 
+def printable(value: str) -> str:
+    """A value as a message shows it: a control character (a NUL from %00) escaped."""
+    return value if value.isprintable() else repr(value)[1:-1]
+
+
 class Note(str):
     """A note: its English text, with the `code` and the `params` it was made from."""
 

@@ -162,7 +162,14 @@ def test_the_filter_is_a_form_that_works_without_javascript(client):
 @pytest.mark.parametrize("query", ["field=no-such-field", "zone=zhejang", "year=1999", "year=abc"])
 def test_an_unknown_filter_value_is_a_400_that_says_so(client, query):
     html = page(client, f"/nationwide?{query}", 400)
-    assert "There is no" in text_of(html)
+    name, value = query.split("=")
+    noun = "field of reform" if name == "field" else name
+    assert f"There is no {noun} '{value}'." in text_of(html)  # the catalog's message
+
+
+def test_an_unknown_filter_value_is_said_in_chinese_by_the_catalog(client):
+    html = page(client, "/zh/nationwide?zone=zhejang", 400)
+    assert "没有名为“zhejang”的" in text_of(html)
 
 
 def test_the_register_in_chinese(client):

@@ -9,11 +9,14 @@ from flask import (Blueprint, abort, current_app, make_response, redirect, rende
                    url_for)
 from flask_babel import gettext as _
 
+from indexer.notes import Note, printable
+
 from . import charts, facets, grouping, i18n, overview, register
 from .compare import MAX_ZONES, MIN_ZONES, compare_zones, zone_count_problem
 from .exports import export_links
 from .kb import get_kb
 from .names import SCOPE_NAMES
+from .notes import localized_text
 from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
 
@@ -227,9 +230,11 @@ def nationwide():
         keep = register.parse_filter(request.args, {f["id"]: f for f in reform_fields},
                                      {z["id"]: z for z in zones}, years)
     except register.UnknownRegisterFilter as error:
-        kind = {"field": _("field of reform"), "zone": _("zone"), "year": _("year")}[error.kind]
-        abort(400, description=_("There is no %(kind)s %(value)s.", kind=kind,
-                                 value=repr(error.value)))
+        # the catalog's message, as the search's filters say it (a zone and a year are facets,
+        # named in the page's language by the registry; a field of reform is named here)
+        kind = _("field of reform") if error.kind == "field" else error.kind
+        abort(400, description=localized_text(Note("unknown_value", kind=kind,
+                                                    value=printable(error.value))))
     shown = register.views(kb, batches, i18n.current_lang(), keep)
     unbatched = [hit for hit in kb.export(scopes=["national", "best-practice-case"], order="newest",
                                           limit=current_app.config["EXPORT_LIMIT"]).hits
