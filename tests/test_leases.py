@@ -171,3 +171,28 @@ def test_a_record_of_an_earlier_version_holds_as_a_lease_from_its_time(tmp_path,
     assert not found["expired"] and abs(found["expires"] - (record.stat().st_mtime + 30)) < 1
     os.utime(record, (time.time() - 60, time.time() - 60))
     assert store.generations_in_use(index) == set() and not record.exists()
+
+
+def test_a_lease_released_inside_the_renewers_own_lock_does_not_hang():
+    """A reader dropped without close() releases its lease from a finalizer, which garbage
+    collection may run in the renewer's thread while that thread holds the renewer's lock
+    (CI hung so, in test_glossary: the renewer waited on itself, then every new reader on
+    it)."""
+    import threading
+
+    class Held:  # a lease as the renewer holds it (weakly)
+        seconds = 60.0
+
+    renewer, held = store._Renewer(), Held()
+    renewer._leases.add(held)
+    done = threading.Event()
+
+    def collected_inside_the_lock():
+        with renewer._lock:
+            renewer.discard(held)  # what Lease.release does, from the finalizer
+        done.set()
+
+    thread = threading.Thread(target=collected_inside_the_lock, daemon=True)
+    thread.start()
+    assert done.wait(10), "the renewer waited on its own lock"
+    assert not list(renewer._leases)

@@ -120,7 +120,10 @@ class Lease:
         folder.mkdir(exist_ok=True)
         self.path = folder / self.holder
         self._pid = os.getpid()
-        self._lock = threading.Lock()
+        # reentrant, as the renewer's: its owner's finalizer may release it from inside
+        # renew() (garbage collection in the renewer's thread); a renewal finishing after
+        # that leaves a file that holds the generation one lease longer, never shorter
+        self._lock = threading.RLock()
         self._renewed = None
         self.released = False
         self.renew(force=True)
@@ -152,7 +155,10 @@ class _Renewer:
 
     def __init__(self):
         self._leases: weakref.WeakSet = weakref.WeakSet()
-        self._lock = threading.Lock()
+        # reentrant: a reader dropped without close() releases its lease from a finalizer,
+        # which garbage collection may run in this thread while it holds the lock (inside
+        # list(self._leases)); with a plain Lock the renewer then waited on itself forever
+        self._lock = threading.RLock()
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()  # a new lease, perhaps shorter than those held
 
@@ -191,7 +197,7 @@ class _Renewer:
 
     def forget(self) -> None:
         """In a forked child: the parent's leases are the parent's to renew."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._leases = weakref.WeakSet()
         self._thread = None
         self._wake = threading.Event()
