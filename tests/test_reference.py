@@ -257,8 +257,10 @@ def _expected_relaxation(reference, gen, text):
     if len(held) > 1:
         counts = {d.id: sum(d.id in holding[i] for i in held) for d in reference.docs}
         most = max(counts.values())
-        if most > 1:
-            matching = matching | {d for d, c in counts.items() if c >= max(most, len(kept))}
+        if most > 1:  # Lucene's minimum_should_match 50% from four words on, capped by most
+            share = most if len(held) < 4 else -(-len(held) // 2)
+            least = max(2, len(kept), min(most, share))
+            matching = matching | {d for d, c in counts.items() if c >= least}
     if not kept:
         return [], missing, []
     ranked = gen.builder.ranked(parsed, [], [units[i] for i in sorted(held)]).query

@@ -145,3 +145,44 @@ def test_the_rarest_word_is_kept_beside_the_most_words_held(weighed):
 def test_between_equally_useful_words_the_first_is_kept(weighed):
     assert weighed.search("zyxrare zyxplain").relaxed["dropped"] == ["zyxplain"]
     assert weighed.search("zyxplain zyxrare").relaxed["dropped"] == ["zyxrare"]
+
+
+# -- how many words a partial match holds: half of a long query's ------------------------------
+@pytest.fixture(scope="module")
+def paraphrased(tmp_path_factory):
+    """A long query no record holds: its rarest word is held by an incidental record, the
+    answer holds four of its seven words, another record five (two of them common words)."""
+    from tests.conftest import fixture_corpus
+
+    root = tmp_path_factory.mktemp("paraphrased")
+    measures = fixture_corpus(root / "measures")
+    bodies = {"r-incidental": "zqwaiting here.",
+              "r-answer": "zqbank zqbranch zqapproval zqopening.",
+              "r-noise": "zqbranch zqapproval zqopening zqregulator zqwithout.",
+              **{f"r-filler-{i}": "zqregulator zqwithout filler." for i in range(4)}}
+    for name, body in bodies.items():
+        write(measures / f"{name}.md", record(title=name.replace("-", " "), body=body))
+    build_index(measures, root / "index")
+    kb = KnowledgeBase(root / "index")
+    yield kb
+    kb.close()
+
+
+def test_a_long_query_matches_records_holding_half_its_words(paraphrased):
+    # the answer holds four of seven words, one fewer than the record holding the most: asking
+    # for as many as that record holds (the old rule) lost it; half of seven, rounded up, is 4
+    result = paraphrased.search(
+        "zqwaiting zqbank zqbranch zqapproval zqopening zqregulator zqwithout", per_page=20)
+    assert result.relaxed["kept"] == ["zqwaiting"] and result.relaxed["minimum"] == 4
+    ids = [h.id for h in result.hits]
+    assert "r-answer" in ids and "r-noise" in ids and "r-incidental" in ids
+    assert ids.index("r-answer") < ids.index("r-incidental")  # its rare words rank it
+    assert not any(i.startswith("r-filler") for i in ids)  # two words of seven: no match
+
+
+def test_a_short_query_still_asks_for_as_many_words_as_any_record_holds(paraphrased):
+    # three words held (a fourth held by none): one record holds all three, so no fewer are
+    # asked for; the answer, holding two, is no match (half of three would let it in)
+    result = paraphrased.search("zqbranch zqopening zqregulator zqnothing", per_page=20)
+    assert result.relaxed["unheld"] == ["zqnothing"] and result.relaxed["minimum"] == 3
+    assert [h.id for h in result.hits] == ["r-noise"]
