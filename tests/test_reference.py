@@ -246,7 +246,9 @@ def _expected_relaxation(reference, gen, text):
         holding[i] = {d.id for d in reference.docs if reference.matches(q, d)}
     held = [i for i in holding if holding[i]]
     missing = [units[i].text for i in holding if not holding[i]]
-    held.sort(key=lambda i: (len(holding[i]), i))  # rarest first
+    named = {typed.lower() for _zone, typed in parsed.zones_named}
+    # a zone's name first, then rarest first
+    held.sort(key=lambda i: (units[i].text.lower() not in named, len(holding[i]), i))
     together, kept = {d.id for d in reference.docs}, []
     for i in held:
         if not together & holding[i]:

@@ -162,10 +162,22 @@ def paraphrased(tmp_path_factory):
               **{f"r-filler-{i}": "zqregulator zqwithout filler." for i in range(4)}}
     for name, body in bodies.items():
         write(measures / f"{name}.md", record(title=name.replace("-", " "), body=body))
+    write(measures / "r-guangdong.md", record(title="r guangdong", zones="[guangdong]",
+                                              body="zqbranch zqlocal."))
     build_index(measures, root / "index")
     kb = KnowledgeBase(root / "index")
     yield kb
     kb.close()
+
+
+def test_a_zone_named_is_kept_before_rarer_words(paraphrased):
+    # zqbank is rarer than Guangdong (one record), but who names a zone asks for its records
+    result = paraphrased.search("Guangdong zqbank zqbranch", per_page=50)
+    assert result.relaxed["kept"] == ["Guangdong"]
+    assert result.relaxed["dropped"] == ["zqbank", "zqbranch"]
+    ids = [h.id for h in result.hits]
+    assert "r-guangdong" in ids  # the zone's record holding the most of the rest
+    assert all("guangdong" in h.zones or len(h.matched_words) >= 2 for h in result.hits)
 
 
 def test_a_long_query_matches_records_holding_half_its_words(paraphrased):

@@ -8,7 +8,10 @@ informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meil
   2. the other words are ordered by rarity (fewest records first: a rare word says most
      about what is sought) and the most frequent are left out one at a time until some
      record holds all the rest (`kept`): a common word is never kept while a rarer one is
-     left out; a word the spelling correction put in comes after every word as typed;
+     left out; a word the spelling correction put in comes after every word as typed; a
+     zone's name (Hainan, 上海) comes before every other word, whatever its rarity: who names
+     a zone asks for its records ("moving company money across the border in Hainan" keeps
+     Hainan: the records shown hold it, or half the query's words);
   3. a record matches if it holds every kept word, or, of a query of four held words or
      more, at least half of them (Lucene's `minimum_should_match: 50%`; two at least, as
      many as the kept words at least, never more than the most any record holds; a shorter
@@ -106,11 +109,14 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
     missing -= asking  # a question word no record holds is no news: say nothing of it
     common |= asking
     lone = [i for i in lone if i not in asking]
-    # as typed first, then rarest first (records holding the word anywhere: its weight in
-    # BM25); ties by order
+    # as typed first, a zone's name first, then rarest first (records holding the word
+    # anywhere: its weight in BM25); ties by order
     guessed = set() if typed is None else {i for i, u in enumerate(parsed.units)
                                            if u.text.lower() not in typed}
-    held.sort(key=lambda im: (im[0] in guessed, -idf(int(np.count_nonzero(im[1]))), im[0]))
+    # a zone's name as typed (Hainan, 上海): its records are what the user asked for
+    named = {typed_name.lower() for _zone, typed_name in parsed.zones_named}
+    held.sort(key=lambda im: (im[0] in guessed, parsed.units[im[0]].text.lower() not in named,
+                              -idf(int(np.count_nonzero(im[1]))), im[0]))
     required: set[int] = set()
     together = base
     for i, mask in held:
