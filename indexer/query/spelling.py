@@ -7,13 +7,15 @@ status or field name, a synonym or glossary term): `Hainan` is a zone even in an
 no record names it, and `title` a field. An unknown word may be replaced by a word of the
 records at most MAX_EDITS(len) edits away (a swap of two neighbouring letters counts one):
 none for words of up to 3 letters, 1 from 4 letters, 2 from 9, as typo-tolerant engines
-(Meilisearch) scale it; so `rails` is never `calls` (2 edits in 5 letters). Whether the
+(Meilisearch) scale it; so `rails` is never `calls` (2 edits in 5 letters). A word of the
+English lexicon (lemminflect's) is no misspelling either: `concert` is never `convert`. Whether the
 suggestion finds anything is the facade's check (search/fallback.py): one that finds nothing is not
 offered.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from indexer.analysis.analyser import STOP_WORDS
@@ -47,7 +49,7 @@ class Speller:
         """The likeliest known word close enough to an unknown one, if any."""
         lower = word.lower()
         if (not lower.isascii() or not lower.isalpha() or max_edits(lower) == 0
-                or self.known(lower)):
+                or self.known(lower) or english_word(lower)):
             return None
         allowed = max_edits(lower)
         # Levenshtein finds the candidates (a swap of two letters is two edits there),
@@ -72,6 +74,16 @@ class Speller:
             if best:
                 text, changed = replace_word(text, word, best), True
         return text if changed else None
+
+
+@functools.lru_cache(maxsize=4096)
+def english_word(word: str) -> bool:
+    """An English word (lemminflect's lexicon knows it, in any inflection): no misspelling,
+    though no record holds it. "concert" is never "convert", nor "patents" "patients": the
+    search says no record mentions the word and goes on with the others (relax.py)."""
+    import lemminflect  # its lexicon loads on first use: only a query with an unknown word
+
+    return bool(lemminflect.getAllLemmas(word))
 
 
 def edits(a: str, b: str) -> int:
