@@ -1,7 +1,7 @@
 """The facet registry: each facet declared once, and read by everything that filters by it.
 
-A facet (Datasette's facet classes are the model) is one way of narrowing the measures: by
-zone, pillar, spread (scope), status, year, replication batch. Its declaration says
+A facet (Datasette's facet classes are the model) is one way of narrowing the measures (by
+zone, by pillar, ...: FACETS below is the list, and `ftz facets` shows it). Its declaration says
 
 - `key`: its name everywhere a single name is wanted: the URL parameter (`zone=`), the key of
   its counts (`facets["zone"]`), the kind of an unknown value ("unknown zone 'x'");
