@@ -10,7 +10,7 @@ import click
 
 from indexer import __version__
 from indexer.errors import FtzError, ValidationFailed
-from indexer.facets import FILTERS
+from indexer.facets import FACETS, FILTERS
 from indexer.paths import default_measures_dir, default_index_dir
 
 PROGRESS_FROM = 200  # items; smaller builds finish before a bar is worth drawing
@@ -157,15 +157,24 @@ def status(as_json: bool, index_dir: Path):
 
 
 def facet_options(f):
-    """An option for each filter of the facet registry (facets.py): --zone, --pillar,
-    --scope, --year ..., each repeatable (any of its values), passed on by the facet's plural."""
+    """An option for each filter of the facet registry (facets.py), named by its key
+    (--zone, ...), each repeatable (any of its values), passed on by the facet's plural."""
     for facet in reversed(FILTERS):
         f = click.option(f"--{facet.key}", facet.plural, multiple=True,
                          help=f"Only measures of this {facet.noun}: {facet.api}")(f)
     return f
 
 
-@cli.command()
+# the query-syntax prefixes of every facet, read from the registry (facets.py)
+_PREFIXES = ", ".join(f"{p}:" for facet in FACETS for p in facet.prefixes[:1])
+
+
+@cli.command(help=f"""Search the index. Several words must all match; "quoted phrases",
+    AND/OR/NOT, prefix*, tag: and each facet's prefix ({_PREFIXES}) work too. An empty query
+    lists newest first. `ftz facets` lists the facets and their values.
+
+    Example: ftz search "bonded oil tank" --zone zhejiang --json
+    """)
 @click.argument("query", default="")
 @facet_options
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results to show.")
@@ -173,12 +182,6 @@ def facet_options(f):
               help="Print the result as JSON (snippets are HTML: escaped text, <mark> around matches).")
 @index_option
 def search(query: str, limit: int, as_json: bool, index_dir: Path, **filters):
-    """Search the index. Several words must all match; "quoted phrases", AND/OR/NOT,
-    prefix*, tag: and each facet's prefix (zone:, pillar:, scope:, year:, batch:, ...)
-    work too. An empty query lists newest first.
-
-    Example: ftz search "bonded oil tank" --zone zhejiang --json
-    """
     from indexer.search import serialize
     from indexer.search import KnowledgeBase
 
@@ -202,6 +205,52 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path, **filters):
     for hit in result.hits:
         click.echo(f"- {hit.id} [{', '.join(hit.zones) or '-'}; {hit.pillar}; {hit.date}]")
         click.echo(f"  {hit.title} / {hit.title_zh}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the facets as one JSON object.")
+@index_option
+def facets(as_json: bool, index_dir: Path):
+    """List the facets a search is narrowed by, as the registry declares them: each with its
+    URL parameter (the site's and the API's) and `ftz search` option, its query-syntax
+    prefixes, and its values in the published index with the number of measures of each.
+
+    Example: ftz facets --json
+    """
+    from indexer.search import KnowledgeBase
+
+    try:
+        kb = KnowledgeBase(index_dir)
+        choices, counts = kb.facet_choices(), kb.search("", per_page=1).facets
+        kb.close()
+    except FtzError as error:
+        fail(error)
+    found = [facet_description(f, choices.get(f.key, ()), counts.get(f.key)) for f in FACETS]
+    if as_json:
+        click.echo(json.dumps({"facets": found}, ensure_ascii=False, indent=2))
+        return
+    for facet in found:
+        how = [f"{facet['parameter']}=", facet["option"]] if facet["parameter"] else []
+        how += [f"{p}:" for p in facet["prefixes"]]
+        only = "" if facet["parameter"] else " (query syntax only)"
+        click.echo(f"{facet['key']}: {facet['title']}{only} - {', '.join(how)}")
+        for value in facet["values"]:
+            count = "" if value["count"] is None else f" ({value['count']})"
+            names = " / ".join(dict.fromkeys(n for n in (value["name"], value["name_zh"]) if n))
+            click.echo(f"  {value['id']}{count}" + (f": {names}" if names != value["id"] else ""))
+
+
+def facet_description(facet, choices, counts: dict | None) -> dict:
+    """One facet of the registry (facets.py) as `ftz facets --json` describes it; `counts`
+    are the measures of each value (None for a facet of the query syntax only)."""
+    return {"key": facet.key, "title": facet.title, "noun": facet.noun,
+            "parameter": facet.key if facet.filter else None,
+            "option": f"--{facet.key}" if facet.filter else None,
+            "plural": facet.plural, "prefixes": list(facet.prefixes), "several": facet.many,
+            "description": facet.api,
+            "values": [{"id": c["id"], "name": c["name"], "name_zh": c["name_zh"],
+                        "count": counts.get(c["id"], 0) if counts is not None else None}
+                       for c in choices]}
 
 
 @cli.command()

@@ -1,7 +1,7 @@
 """The facet registry: each facet declared once, and read by everything that filters by it.
 
-A facet (Datasette's facet classes are the model) is one way of narrowing the measures: by
-zone, pillar, spread (scope), status, year, replication batch. Its declaration says
+A facet (Datasette's facet classes are the model) is one way of narrowing the measures (by
+zone, by pillar, ...: FACETS below is the list, and `ftz facets` shows it). Its declaration says
 
 - `key`: its name everywhere a single name is wanted: the URL parameter (`zone=`), the key of
   its counts (`facets["zone"]`), the kind of an unknown value ("unknown zone 'x'");
@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from indexer.records.model import ISSUERS, SCOPES, STATUSES
+from indexer.records.model import ISSUERS, SCOPES, SOURCE_KINDS, STATUSES
 
 
 def _(message: str) -> str:
@@ -111,6 +111,18 @@ def _batches(snapshot: Mapping, _columns: Columns) -> list[Choice]:
     return [_choice(b["id"], b["title"], b["title_zh"]) for b in batches]
 
 
+# the kinds of a measure's source as the facet panel names them, in both languages (as the
+# sources page says them)
+SOURCE_KIND_NAMES = {
+    "held": ("Held (its text kept and quoted)", "保存（全文存于本站并被引用）", "保存"),
+    "cited": ("Cited (a public page linked and described)", "引用（链接并描述公开网页）", "引用"),
+}
+
+
+def _source_kinds(_snapshot: Mapping, _columns: Columns) -> list[Choice]:
+    return [_choice(k, *SOURCE_KIND_NAMES[k]) for k in SOURCE_KINDS]
+
+
 FACETS: tuple[Facet, ...] = (
     Facet("zone", "zones", "zones", ("zone", "zones"), _("Zone"), _("zone"), _("Unknown zone"),
           values=lambda m: m.zones, choices=_zones, many=True, lowercase=True,
@@ -140,6 +152,13 @@ FACETS: tuple[Facet, ...] = (
           api="A batch of the replication register (see /api/batches: `state-council-7`, "
               "`mofcom-cases-6`, ...), by a lineage step of the measure that names it; repeat "
               "for any of several."),
+    # a record quotes its source exactly when the source's text is held (ftz check holds it)
+    Facet("source_kind", "source_kinds", "source_kind", ("source_kind",), _("Source"),
+          _("kind of source"), _("Unknown kind of source"),
+          values=lambda m: ["cited" if m.quote is None else "held"], choices=_source_kinds,
+          api="Whether the measure's source is `held` (its text kept here, the record quoting "
+              "it verbatim) or `cited` (a public page the record links and describes in its "
+              "own words); repeat for any of several."),
 )
 
 BY_KEY = {f.key: f for f in FACETS}

@@ -85,7 +85,7 @@ def test_search_says_when_it_shows_only_some(built_index):
 
 def test_search_takes_an_option_for_every_filter_of_the_registry(built_index):
     # --zone, --pillar, --scope, --year ...: indexer/facets.py's filters, each a filter
-    from indexer.facets import FILTERS
+    from indexer.facets import FACETS, FILTERS
     from indexer.search import KnowledgeBase
 
     index = built_index["index"]
@@ -102,3 +102,32 @@ def test_search_takes_an_option_for_every_filter_of_the_registry(built_index):
         assert found["total"] == expected.total == counts[facet.key][value]
     unknown = run("search", "--year", "1899", "--index", index)
     assert unknown.exit_code == 2 and "There is no year '1899'" in unknown.output
+    # the help names every facet's prefix, as the registry declares it
+    assert all(f"{facet.prefixes[0]}:" in " ".join(helped.split()) for facet in FACETS)
+
+
+def test_facets_lists_every_facet_of_the_registry_with_its_values_and_counts(built_index):
+    from indexer.facets import FACETS
+    from indexer.search import KnowledgeBase
+
+    index = built_index["index"]
+    listed = json.loads(run("facets", "--json", "--index", index).output)["facets"]
+    assert [f["key"] for f in listed] == [f.key for f in FACETS]
+    kb = KnowledgeBase(index)
+    choices, counts = kb.facet_choices(), kb.search(per_page=1).facets
+    for facet, said in zip(FACETS, listed):
+        assert said["prefixes"] == list(facet.prefixes) and said["plural"] == facet.plural
+        assert [v["id"] for v in said["values"]] == [c["id"] for c in choices[facet.key]]
+        if facet.filter:
+            assert said["parameter"] == facet.key and said["option"] == f"--{facet.key}"
+            assert {v["id"]: v["count"] for v in said["values"]} == {
+                c["id"]: counts[facet.key].get(c["id"], 0) for c in choices[facet.key]}
+        else:  # the query syntax only: no parameter, no counts
+            assert said["parameter"] is None and {v["count"] for v in said["values"]} == {None}
+    text = run("facets", "--index", index).output
+    for facet in FACETS:
+        assert f"\n{facet.key}: {facet.title}" in f"\n{text}" and f"{facet.prefixes[0]}:" in text
+    zhejiang = counts["zone"]["zhejiang"]
+    assert f"  zhejiang ({zhejiang}): Zhejiang / 浙江" in text
+    missing = run("facets", "--index", f"{index}-none")
+    assert missing.exit_code != 0 and "Traceback" not in missing.output

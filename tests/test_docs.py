@@ -7,12 +7,16 @@ import re
 
 import pytest
 
+from indexer.facets import FACETS, FILTERS
 from indexer.records.specs import MEASURE_FIELDS, PILLAR_FIELDS, SOURCE_FIELDS, ZONE_FIELDS
 from indexer.records.register import BATCH_FIELDS, ITEM_FIELDS
 from tests.conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
 RECORDS_DOC = (PROJECT / "docs" / "records.md").read_text(encoding="utf-8")
+# the pages a user reads for searching, filtering and exporting
+USER_DOCS = {name: (PROJECT / name).read_text(encoding="utf-8")
+             for name in ("README.md", "docs/browsing.md", "docs/relevance.md")}
 
 
 @pytest.mark.parametrize("field", sorted(MEASURE_FIELDS))
@@ -33,14 +37,20 @@ def test_every_command_is_in_the_readme():
 
 
 def test_each_command_line_in_the_readme_lists_its_real_options():
+    """The facets' options (--zone, ...: the registry's) are one generic `[--FACET VALUE]...`,
+    never listed one by one; every other option is named."""
     from webapp.cli import cli
 
+    facet_options = {f"--{f.key}" for f in FILTERS}
     commands = README.split("## Commands", 1)[1].split("\n### ", 1)[0]
     for name, command in cli.commands.items():
         line = commands.split(f"- `ftz {name}", 1)[1].split("\n- `ftz ", 1)[0]
         options = {o for p in command.params for o in p.opts if o.startswith("--")}
         assert options, name
         for option in options:
+            if option in facet_options:
+                assert "[--FACET VALUE]..." in line.split("`")[0], (name, option)
+                continue
             assert f"[{option}" in line or f"{option} " in line, (name, option)
         for option in re.findall(r"\[(--[a-z-]+)", line):
             assert option in options, (name, option, "documented but not an option")
@@ -92,3 +102,50 @@ def test_the_readme_says_what_the_register_holds():
     stated = sum(b.items_stated for b in batches if b.items_stated is not None)
     assert f"{len(batches)} batches with {listed} of their items named ({recorded} of them recorded)" in section
     assert f"state a count state {stated} items" in section
+
+
+# -- facets: the docs describe them generically, the live list is the registry's ------------
+
+def facets_named(text: str) -> set[str]:
+    """The facets (indexer/facets.py) a text names as a user types them: an option (--zone),
+    a parameter (zone=, `zone`), a query prefix (zone:) or a JSON key ("zones")."""
+    named = set()
+    # `zone` is a parameter where the text speaks of parameters; elsewhere it may be a
+    # record's field (a hit's `pillar`, a lineage step's `scope`)
+    parameters = re.search(r"parameter|repeatable", text) is not None
+    for facet in FACETS:
+        forms = [rf"(?<![\w-]){p}:(?!//)" for p in facet.prefixes]
+        if facet.filter:  # a query-syntax facet's key may be a record's field (`status`)
+            forms += [rf"--{facet.key}\b", rf"(?<![\w-]){facet.key}=", rf'"{facet.plural}"']
+            forms += [rf"`{facet.key}`"] if parameters else []
+        if any(re.search(form, text) for form in forms):
+            named.add(facet.key)
+    return named
+
+
+def test_facets_named_finds_a_hand_written_list():
+    assert facets_named("`zone`, `pillar`, `scope`, `year` and `batch` (each repeatable)") == {
+        "zone", "pillar", "scope", "year", "batch"}
+    assert facets_named('"zones", "pillars", "scopes"') == {"zone", "pillar", "scope"}
+    assert facets_named("in its zone, for a year") == set()
+    assert facets_named("a hit's `zones`, `pillar`, its lineage's `scope`, `batch`") == set()
+    assert facets_named("--zone Z, year:2023, batch=state-council-7") == {"zone", "year", "batch"}
+
+
+@pytest.mark.parametrize("name", sorted(USER_DOCS))
+def test_no_paragraph_of_the_user_docs_lists_the_facets_by_hand(name):
+    """A list of facets written out goes stale with the next facet: a paragraph, a list item or
+    a table row names at most two of them (zone and pillar, as examples) and points to `ftz facets` or
+    the OpenAPI document for the rest."""
+    for part in re.split(r"\n\s*\n|\n(?=\||- )", USER_DOCS[name]):
+        named = facets_named(part)
+        assert len(named) <= 2, (name, sorted(named), part[:300])
+
+
+def test_the_readme_teaches_filtering_and_says_where_the_live_list_is():
+    section = README.split("### Filters", 1)[1].split("\n## ", 1)[0]
+    for taught in ("zone=zhejiang", "pillar=logistics", "`zone:zhejiang`", "`--zone zhejiang`",
+                   "`ftz facets`", "`/api/openapi.json`"):
+        assert taught in section, taught
+    api = README.split("| `GET /api/search` |", 1)[1].split("\n", 1)[0]
+    assert '"Filters"' in api and "/api/openapi.json" in api

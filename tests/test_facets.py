@@ -291,3 +291,94 @@ def test_a_batch_export_and_feed_are_filtered_by_it_and_name_it(shipped_client):
     feed = shipped_client.get("/search.atom", query_string={"batch": "mofcom-cases-6"})
     title = re.search(r"<title>([^<]*)</title>", feed.get_data(as_text=True)).group(1)
     assert title.endswith('Sixth batch of "Best Practice Cases" of the pilot free trade zones')
+
+
+# -- the source_kind facet: whether a measure's source is held (and quoted) or cited ---------
+
+def of_source_kind(kind: str) -> set[str]:
+    """The reference, read off the sources the records rest on (the taxonomy's `kind`), not
+    off the records' quotes as the facet reads them."""
+    sources = load_catalog(PROJECT / "measures").taxonomy.sources
+    return {m.id for m in shipped_measures() if sources[m.source].kind == kind}
+
+
+def test_source_kind_finds_exactly_the_measures_on_held_or_cited_sources(shipped_kb,
+                                                                         shipped_client):
+    held, cited = of_source_kind("held"), of_source_kind("cited")
+    assert held and cited and not held & cited
+    assert held | cited == {m.id for m in shipped_measures()}
+    for kind, want in (("held", held), ("cited", cited)):
+        assert found(shipped_kb, source_kinds=[kind]) == want
+        data = shipped_client.get("/api/search", query_string={"source_kind": kind,
+                                                               "per_page": 100}).get_json()
+        assert data["total"] == len(want) and data["facets"]["source_kind"][kind] == len(want)
+        listed = set()
+        for page in range(1, len(want) // 100 + 2):
+            listed |= {h["id"] for h in shipped_client.get("/api/search", query_string={
+                "source_kind": kind, "per_page": 100, "page": page}).get_json()["results"]}
+        assert listed == want
+        # each hit says so in its citation, and quotes its source exactly when it is held
+        assert all(h["source"]["kind"] == kind and (h["quote"] is not None) == (kind == "held")
+                   for h in data["results"])
+    assert found(shipped_kb, source_kinds=["held", "cited"]) == held | cited
+    # with another filter: both
+    assert found(shipped_kb, source_kinds=["held"], zones=["zhejiang"]) == {
+        m.id for m in shipped_measures() if m.id in held and "zhejiang" in m.zones}
+
+
+def test_source_kind_in_a_query_in_either_language(shipped_kb):
+    held = of_source_kind("held")
+    for query in ("source_kind:held", "source_kind:保存", "source_kind:HELD"):
+        result = shipped_kb.search(query, per_page=100)
+        assert {h.id for h in result.hits} == held and not result.notes, query
+    cited = shipped_kb.search("source_kind:引用", per_page=100)
+    assert cited.total == len(of_source_kind("cited"))
+    # with words: the held records that hold them
+    words = shipped_kb.search("customs source_kind:held", per_page=100)
+    assert words.hits and {h.id for h in words.hits} <= held
+    assert {h.id for h in words.hits} == {
+        h.id for h in shipped_kb.search("customs", per_page=100).hits} & held
+
+
+def test_an_unknown_source_kind_is_a_400_naming_the_known_ones(shipped_client):
+    response = shipped_client.get("/api/search", query_string={"source_kind": "quoted"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["kind"] == "source_kind" and body["value"] == "quoted"
+    assert body["known"] == ["held", "cited"] and "Known: held, cited" in body["error"]
+    close = shipped_client.get("/api/search", query_string={"source_kind": "helt"}).get_json()
+    assert close["suggestion"] == "held" and "did you mean source_kind:held?" in close["error"]
+    page = shipped_client.get("/zh/search", query_string={"source_kind": "quoted"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "<h1>未知的来源类型</h1>" in text
+    assert "没有名为“quoted”的来源类型" in text and "保存（全文存于本站并被引用）（source_kind:held）" in text
+    assert shipped_client.get("/search", query_string={"source_kind": "quoted"}).status_code == 400
+    assert shipped_client.get("/search.csv", query_string={"source_kind": "x"}).status_code == 400
+    # in the query syntax, a note rather than an error
+    noted = shipped_client.get("/api/search", query_string={"q": "source_kind:quoted"})
+    assert noted.status_code == 200 and "There is no source_kind 'quoted'" in noted.get_json()["notes"][0]
+
+
+def test_the_source_panel_lists_held_and_cited_with_their_counts(shipped_client):
+    want = {"held": len(of_source_kind("held")), "cited": len(of_source_kind("cited"))}
+    html = shipped_client.get("/search").get_data(as_text=True)
+    panel = html.split("<h2>Source</h2>", 1)[1].split("</ul>", 1)[0]
+    listed = re.findall(r'href="[^"]*source_kind=([a-z]+)[^"]*" data-facet="source_kind"', panel)
+    counts = [int(n) for n in re.findall(r'<span class="count">(\d+)</span>', panel)]
+    assert dict(zip(listed, counts)) == want and listed == ["held", "cited"]
+    assert "Held (its text kept and quoted)" in panel
+    chinese = shipped_client.get("/zh/search", query_string={"source_kind": "held"})
+    text = chinese.get_data(as_text=True)
+    panel = text.split("<h2>来源</h2>", 1)[1].split("</ul>", 1)[0]
+    assert "保存（全文存于本站并被引用）" in panel and "引用（链接并描述公开网页）" in panel
+    assert text.count('data-facet="source_kind" aria-current="true"') == 1
+
+
+def test_a_source_kind_export_and_feed_are_filtered_by_it_and_name_it(shipped_client):
+    data = shipped_client.get("/search.json", query_string={"source_kind": "held"}).get_json()
+    assert data["source_kinds"] == ["held"]
+    assert {m["id"] for m in data["measures"]} == of_source_kind("held")
+    for lang, name in (("en", "Held (its text kept and quoted)"), ("zh", "保存（全文存于本站并被引用）")):
+        feed = shipped_client.get("/search.atom", query_string={"source_kind": "held", "lang": lang})
+        title = re.search(r"<title>([^<]*)</title>", feed.get_data(as_text=True)).group(1)
+        assert title.endswith(name), (lang, title)
