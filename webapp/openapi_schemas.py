@@ -11,8 +11,6 @@ reader of the API needs.
 
 from __future__ import annotations
 
-import dataclasses
-
 from indexer.facets import FILTER_KINDS
 from indexer.records import fields as F
 from indexer.records.model import (ISSUERS, Batch, BatchItem, Figure, LineageStep, Measure, Pillar,
@@ -33,13 +31,13 @@ def record_fields(table: dict[str, F.Spec], model: type, *names: str, **describe
     """The JSON Schema properties of a field table's fields (`names`, or every field with a
     JSON form), each null where the model's default is None; `described` adds to a field's
     schema (its description, by field name)."""
-    defaults = {f.name: f.default for f in dataclasses.fields(model)}
+    defaults = {name: info.default for name, info in model.model_fields.items()}
     properties = {}
     for name in names or table:
         schema = F.json_schema(table[name].normalize)
         if schema is None:  # items with a table of their own: the caller describes them
             continue
-        if defaults.get(name, dataclasses.MISSING) is None:
+        if name in defaults and defaults[name] is None:
             schema = F.nullable(schema)
         properties[name] = {**schema, **described.get(name, {})}
     if set(described) - set(properties):  # a misspelt name would lose its description
