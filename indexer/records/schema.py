@@ -20,6 +20,7 @@ tuples and nothing more: the editor's rules run on a file's values, not on every
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -49,6 +50,30 @@ def nested(value: Any) -> Any:
     """A list whose items are checked against a model of their own, each at its own line
     (a source's figures, a record's lineage, a batch's items): taken as it is here."""
     return value
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Where a field is shown, beside the whole record: "page" (a measure's own page and
+    /api/measures/<id>, not a list's hit), "citation" (a source as a record cites it)."""
+
+    where: str
+
+
+PAGE = Shown("page")
+CITATION = Shown("citation")
+
+
+def shown(model: type[BaseModel], where: str) -> tuple[str, ...]:
+    """The fields of `model` marked as shown `where`, in the model's order."""
+    return tuple(name for name, info in model.model_fields.items()
+                 if Shown(where) in info.metadata)
+
+
+def not_shown(model: type[BaseModel], where: str) -> tuple[str, ...]:
+    """The fields of `model` not marked as shown `where`, in the model's order."""
+    return tuple(name for name, info in model.model_fields.items()
+                 if Shown(where) not in info.metadata)
 
 
 # How an editor writes a field: required (True) or not, and its normalizer.
@@ -115,18 +140,20 @@ class Source(Record):
     for a cited one, whose `description` says in the project's words what the page is."""
 
     internal = ("text_line",)
-    id: str
-    title: Text
-    publisher: Text
-    date: Date  # as precise as the page is
-    language: Annotated[str, F.Spec(True, F.language)]
+    # a citation (serialize.citation) gives the fields marked CITATION, in this order, the
+    # url as `original_url`
+    id: Annotated[str, CITATION]
+    kind: Annotated[str, F.Spec(True, F.one_of(SOURCE_KINDS)), CITATION] = "held"
+    title: Annotated[str, F.Spec(True, F.text), CITATION]
+    title_zh: Annotated[str | None, F.Spec(False, F.chinese), CITATION] = None
+    publisher: Annotated[str, F.Spec(True, F.text), CITATION]
+    date: Annotated[str, F.Spec(True, F.partial_date), CITATION]  # as precise as the page is
+    language: Annotated[str, F.Spec(True, F.language), CITATION]
+    url: Annotated[str | None, F.Spec(False, F.url), CITATION] = None  # required of a cited source
     text: str
-    kind: Annotated[str, F.Spec(True, F.one_of(SOURCE_KINDS))] = "held"
-    title_zh: Annotated[str | None, F.Spec(False, F.chinese)] = None
     # the body's Chinese name, for the Chinese pages: required of a source file; None only
     # in a broken one
     publisher_zh: Annotated[str | None, F.Spec(True, F.chinese)] = None
-    url: Annotated[str | None, F.Spec(False, F.url)] = None  # required of a cited source
     reprint_of: MaybeText = None
     description: str | None = None
     note: MaybeText = None
@@ -224,7 +251,11 @@ class StatedTotal(Record):
 
 
 class Measure(Record):
-    """A record: its front matter's fields, its id (the file's name), its body and path."""
+    """A record: its front matter's fields, its id (the file's name), its body and path.
+
+    A hit of a list (serialize.hit: /api/search, the exports, `ftz search --json`, the
+    feeds) gives its fields in this order but those marked PAGE, which only a measure's own
+    page gives (serialize.measure), after them in this order."""
 
     id: str
     title: Text
@@ -232,25 +263,25 @@ class Measure(Record):
     zones: Annotated[tuple[str, ...], F.Spec(True, F.id_list)]
     pillar: Id
     date: Date  # its source's date, as precise as it
+    status: Annotated[str | None, F.Spec(False, F.one_of(STATUSES))] = None
     tags: Annotated[tuple[str, ...], F.Spec(True, F.tags)]
     source: Id
-    body: str
     # the held source's words, required exactly when the source is held; None for a measure
     # on a cited source
     quote: MaybeText = None
-    path: str = ""
-    zones_note: MaybeText = None
-    status: Annotated[str | None, F.Spec(False, F.one_of(STATUSES))] = None
-    title_zh_note: MaybeText = None
-    # the source giving title_zh as the official name: the record's, or its batch's
-    title_zh_source: MaybeId = None
-    # other Chinese names (our former rendering), searched as the title
-    title_zh_alt: Annotated[tuple[str, ...], F.Spec(False, F.chinese_list)] = ()
     see_also: Ids = ()
     # each step is checked against LineageStep's fields (validation.py)
     lineage: Annotated[tuple[LineageStep, ...], F.Spec(False, nested)] = ()
     # the record's Chinese text, written afresh from the same facts
     body_zh: Annotated[str | None, F.Spec(False, F.chinese_text(40))] = None
+    title_zh_note: Annotated[str | None, F.Spec(False, F.text), PAGE] = None
+    # the source giving title_zh as the official name: the record's, or its batch's
+    title_zh_source: Annotated[str | None, F.Spec(False, F.identifier), PAGE] = None
+    # other Chinese names (our former rendering), searched as the title
+    title_zh_alt: Annotated[tuple[str, ...], F.Spec(False, F.chinese_list), PAGE] = ()
+    zones_note: Annotated[str | None, F.Spec(False, F.text), PAGE] = None
+    body: Annotated[str, PAGE]
+    path: Annotated[str, PAGE] = ""
 
 
 def fields_of(model: type[BaseModel]) -> dict[str, F.Spec]:

@@ -4,13 +4,18 @@ the web app and the CLI serialize (serialize.py)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import get_origin
 
 from indexer.facets import BY_PLURAL, FILTERS
 from indexer.notes import Note
+from indexer.records.schema import Measure, not_shown
 
 
 @dataclass
 class Hit:
+    """A record as a list shows it: the schema's Measure fields but those only its own page
+    shows (hit_from_record), and what the search found of it."""
+
     id: str
     title: str
     title_zh: str
@@ -94,9 +99,14 @@ class SearchResult:
 
 
 def hit_from_record(record: dict, score) -> Hit:
-    return Hit(record["id"], record["title"], record["title_zh"], list(record["zones"]),
-               record["pillar"], record["date"], record.get("status"), list(record["tags"]),
-               score=score, source=record.get("source", ""), quote=record.get("quote"),
-               see_also=list(record.get("see_also") or ()),
-               lineage=[dict(step) for step in record.get("lineage") or ()],
-               body_zh=record.get("body_zh"))
+    """The Hit of a stored record (Measure.to_dict()): the fields a list gives of it (the
+    schema's Measure but those only its own page shows), its lists as lists."""
+    values = {key: record.get(key) for key in _HIT_FIELDS}
+    for key in _HIT_LISTS:
+        values[key] = list(values[key] or ())
+    values["lineage"] = [dict(step) for step in values["lineage"]]
+    return Hit(**values, score=score)
+
+
+_HIT_FIELDS = not_shown(Measure, "page")
+_HIT_LISTS = [key for key in _HIT_FIELDS if get_origin(Measure.model_fields[key].annotation) is tuple]
