@@ -15,7 +15,7 @@ from functools import lru_cache
 from indexer.facets import FILTER_KINDS
 from indexer.records import fields as F
 from indexer.records.schema import (ISSUERS, Batch, BatchItem, Figure, LineageStep, Measure, Pillar,
-                                    Source, Zone, fields_of, nested)
+                                    Source, Zone, fields_of, nested, not_shown, shown)
 from indexer.search.serialize import HIT_KEYS, MEASURE_EXTRA_KEYS, SEARCH_KEYS
 
 ID = F.ID_SCHEMA
@@ -104,8 +104,8 @@ _LABELS = {"type": "object", "description": "Only with lang=zh: names in that la
 # (each described as a Source) and its lineage.
 _RECORD = {
     **record_fields(
-        Measure, "title", "title_zh", "zones", "pillar", "date", "status", "tags",
-        "quote", "see_also", "body_zh",
+        Measure, *(name for name in not_shown(Measure, "page")
+                   if name in fields_of(Measure) and name not in ("source", "lineage")),
         quote={"description": "Verbatim from a held source; null on a cited one"},
         see_also={"description": "Other sources reporting the measure"},
         body_zh={"description": "The record's Chinese text (Markdown), written from the same "
@@ -279,15 +279,14 @@ SCHEMAS: dict = {
         "properties": {
             **_RECORD,
             **record_fields(
-                Measure, "zones_note", "title_zh_note", "title_zh_source",
-                "title_zh_alt",
+                Measure, *shown(Measure, "page"),
                 title_zh_note={"description": "Says when title_zh is a translation"},
                 title_zh_source={"description": "The source giving title_zh as the official "
                                                 "name (a source id)"},
-                title_zh_alt={"description": "Other Chinese names, searched as the title"}),
-            "body": {"type": "string", "description": "Markdown"},
+                title_zh_alt={"description": "Other Chinese names, searched as the title"},
+                body={"description": "Markdown"},
+                path={"description": "The record's file"}),
             "body_html": {"type": "string", "description": "Sanitized HTML"},
-            "path": {"type": "string", "description": "The record's file"},
             "url": {"type": "string"},
         },
     },
