@@ -234,8 +234,9 @@ def normalize_fields(
         return None
     given = {key: value for key, value in meta.value.items() if isinstance(key, str)}
     errors: dict[str, dict] = {}
+    whole, lenient = _validators(specs)
     try:
-        data = _validator(tuple(specs.items()), False).validate_python(given)
+        data = whole.validate_python(given)
         if len(given) == len(meta.value):
             return data
     except ValidationError as exc:
@@ -257,8 +258,22 @@ def normalize_fields(
             report.add(path, meta.line, f"{where}{key}", "required field is missing")
     if not partial:
         return None
-    return _validator(tuple(specs.items()), True).validate_python(
-        {key: value for key, value in given.items() if key not in wrong})
+    return lenient.validate_python({key: value for key, value in given.items() if key not in wrong})
+
+
+_BY_TABLE: dict[int, tuple[dict, SchemaValidator, SchemaValidator]] = {}
+
+
+def _validators(specs: dict[str, Spec]) -> tuple[SchemaValidator, SchemaValidator]:
+    """A table's two validators (whole, partial), found by the table itself: a table is
+    used once per record or lineage step, and hashing its items each time costs 3 µs."""
+    entry = _BY_TABLE.get(id(specs))
+    if entry is None or entry[0] is not specs:
+        table = tuple(specs.items())
+        entry = (specs, _validator(table, False), _validator(table, True))
+        if len(_BY_TABLE) < 64:  # a draft's tables are made per file: not all are kept
+            _BY_TABLE[id(specs)] = entry
+    return entry[1], entry[2]
 
 
 @lru_cache(maxsize=64)
