@@ -8,8 +8,7 @@ import re
 import pytest
 
 from indexer.facets import FACETS, FILTERS
-from indexer.records.specs import MEASURE_FIELDS, PILLAR_FIELDS, SOURCE_FIELDS, ZONE_FIELDS
-from indexer.records.register import BATCH_FIELDS, ITEM_FIELDS
+from indexer.records.schema import Batch, BatchItem, Measure, Pillar, Source, Zone, fields_of
 from tests.conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
@@ -17,6 +16,31 @@ RECORDS_DOC = (PROJECT / "docs" / "records.md").read_text(encoding="utf-8")
 # the pages a user reads for searching, filtering and exporting
 USER_DOCS = {name: (PROJECT / name).read_text(encoding="utf-8")
              for name in ("README.md", "docs/browsing.md", "docs/relevance.md")}
+# the fields an editor writes, from the record schema (indexer/records/schema.py)
+MEASURE_FIELDS, SOURCE_FIELDS = fields_of(Measure), fields_of(Source)
+ZONE_FIELDS, PILLAR_FIELDS = fields_of(Zone), fields_of(Pillar)
+BATCH_FIELDS, ITEM_FIELDS = fields_of(Batch), fields_of(BatchItem)
+
+
+def _field_table(doc: str, holding: str) -> dict[str, str]:
+    """The rows of the doc's `| field | required | meaning |` table that lists `holding`:
+    each field's "required" cell."""
+    for table in re.split(r"\n(?!\|)", doc):
+        rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]*) \|", table, re.M))
+        if holding in rows:
+            return {name: cell.strip() for name, cell in rows.items()}
+    raise AssertionError(f"no field table lists {holding}")
+
+
+@pytest.mark.parametrize("model, holding", [(Measure, "title_zh_source"), (Source, "publisher_zh")])
+def test_the_records_doc_field_table_is_the_schemas(model, holding):
+    """docs/records.md's table of a record's (a source's) fields lists the schema's fields,
+    no other, and says "yes" exactly of those a file must give; a field the schema leaves
+    optional may say when it is needed ("with a held source", "cited: yes")."""
+    table, specs = _field_table(RECORDS_DOC, holding), fields_of(model)
+    assert sorted(table) == sorted(specs)
+    assert [name for name, cell in table.items() if (cell == "yes") != specs[name].required] == []
+    assert [name for name, spec in specs.items() if spec.required and table[name] != "yes"] == []
 
 
 @pytest.mark.parametrize("field", sorted(MEASURE_FIELDS))

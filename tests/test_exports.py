@@ -404,3 +404,20 @@ def test_a_feeds_title_names_every_filter_of_the_registry(client, kb, lang):
             assert said.endswith(("年份 " if lang == "zh" else f"{facet.noun} ") + choice["id"])
     everything = title(q="oil", **{f.key: choices[f.key][0]["id"] for f in FILTERS})
     assert everything.count(" · ") == len(FILTERS) and everything.endswith("“oil”")
+
+
+def test_the_export_columns_are_the_schemas_fields():
+    """A hit's keys and the CSV's columns are the record schema's Measure fields (but those
+    only a measure's page shows), in its order, with what an export adds: a field added to
+    the schema is exported with no edit here but its Chinese column head."""
+    from indexer.records.schema import Measure, not_shown, shown
+    from indexer.search import serialize
+    from webapp.exports import CSV_COLUMNS
+    from webapp.labels import CSV_HEADERS_ZH
+
+    listed = not_shown(Measure, "page")
+    assert [k for k in HIT_KEYS if k in Measure.model_fields] == list(listed)
+    assert serialize.MEASURE_EXTRA_KEYS == shown(Measure, "page")
+    assert [c for c in CSV_COLUMNS if c in Measure.model_fields] == [k for k in listed if k != "source"]
+    assert list(CSV_COLUMNS) == CSV_HEADER
+    assert set(CSV_COLUMNS) == set(CSV_HEADERS_ZH)

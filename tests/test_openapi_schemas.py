@@ -1,11 +1,10 @@
-"""The API's description takes a record's fields from the field tables (issue 20, item 6):
-every field has a JSON form beside its normalizer, the allowed values are the model's, and
+"""The API's description takes a record's fields from the record schema's models (issue 20,
+item 6: pydantic's `model_json_schema()`): every field has a JSON form beside its normalizer,
+the allowed values are the model's, and
 every answer the API gives on the shipped records is what the description says, down to a
 date as precise as its source (2023, 2023-06: not a `format: date`)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import jsonschema_rs  # schemathesis' own validator, installed with it
 import pytest
@@ -54,7 +53,7 @@ def test_a_table_and_its_model_name_the_same_fields(table):
     """The description reads which fields may be null from the model's defaults: a field
     the table has and the model lacks (or the reverse) would be described wrongly."""
     cls, own = MODELS[table]
-    assert set(TABLES[table]) == {f.name for f in dataclasses.fields(cls)} - own
+    assert set(TABLES[table]) == set(cls.model_fields) - own
 
 
 def test_an_optional_choice_is_its_choices_or_null():
@@ -80,6 +79,49 @@ def test_the_allowed_values_are_the_models(document):
     batch = schemas["BatchList"]["properties"]["batches"]["items"]["properties"]
     assert batch["issuer"]["enum"] == list(ISSUERS)
     assert schemas["BatchItem"]["properties"]["scope"]["enum"] == [*ITEM_SCOPES, None]
+
+
+# each component and the schema's model its record fields come from, with the fields the
+# API describes its own way: a citation for a record's source, a batch id's own pattern,
+# the fields of reform the knowledge base holds (filled in when the description is served)
+COMPONENTS = {"LineageStep": (model.LineageStep, set()), "Hit": (model.Measure, {"source"}),
+              "Measure": (model.Measure, {"source"}), "BatchItem": (model.BatchItem, {"field"}),
+              "Batch": (model.Batch, {"id"}), "Source": (model.Source, {"url"})}
+
+
+@pytest.mark.parametrize("component", sorted(COMPONENTS))
+def test_a_components_record_fields_are_its_models_json_schema(document, component):
+    """A field's type, pattern and enum are what the model's JSON Schema says (a field may
+    be null where its default is None), whatever the description adds to it."""
+    from indexer.records.schema import fields_of, nested
+
+    cls, replaced = COMPONENTS[component]
+    given = document["components"]["schemas"][component]["properties"]
+    own = cls.model_json_schema()["properties"]
+    names = [name for name, spec in fields_of(cls).items()
+             if spec.normalize is not nested and name in given and name not in replaced]
+    assert len(names) >= 2
+    for name in names:
+        expected = {k: v for k, v in own[name].items() if k not in ("title", "default")}
+        assert {k: v for k, v in given[name].items() if k != "description"} == \
+            {k: v for k, v in expected.items() if k != "description"}, name
+
+
+def test_a_new_record_field_reaches_the_description_through_the_schema_alone():
+    """A field added to the model (with its Spec) is in the Measure and Hit components with
+    no edit to the description: what a field costs (docs/architecture.md)."""
+    from typing import Annotated
+
+    from indexer.records.schema import Measure
+    from indexer.records.schema import fields_of as specs_of
+    from webapp.openapi_schemas import record_fields
+
+    class Wider(Measure):
+        sector: Annotated[str | None, F.Spec(False, F.one_of(("ports", "banks")))] = None
+
+    assert record_fields(Wider, "sector") == {
+        "sector": {"type": ["string", "null"], "enum": ["ports", "banks", None]}}
+    assert "sector" in specs_of(Wider)
 
 
 def test_every_required_key_is_described(document):

@@ -27,6 +27,7 @@ from .params import SearchParams, parse_search_params
 
 bp = Blueprint("exports", __name__)
 
+# the record schema's Measure fields a hit gives, the citation spread into source_* columns
 CSV_COLUMNS = serialize.FLAT_COLUMNS
 JOIN = ";"
 # Spreadsheets read a cell starting with one of these as a formula; such cells get a "'".

@@ -1,50 +1,62 @@
 """The components of the API's OpenAPI description (webapp/openapi.py): what each answer holds.
 
-A record's fields are described once, in the field tables (indexer/records/specs.py), with
-the JSON form of each normalizer (indexer/records/fields.py) and the record model's
-dataclasses saying which may be null (a default of None): the Hit, Measure, LineageStep,
-Source (with its figures), zone, pillar, Batch and BatchItem schemas take their types,
-patterns and enums from there (the register's tables are in indexer/records/register.py),
-and add what only the API gives (links, labels, snippets, counts) and the descriptions a
-reader of the API needs.
+A record's fields are described once, in the record schema (indexer/records/schema.py): the
+Hit, Measure, LineageStep, Source (with its figures), zone, pillar, Batch and BatchItem
+schemas take their properties from the models' `model_json_schema()` (pydantic): types,
+patterns and allowed values (enums) from the JSON form of each field's normalizer, null
+where the model's default is None. Here is what only the API gives (links, labels,
+snippets, counts) and the descriptions a reader of the API needs.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from functools import lru_cache
 
 from indexer.facets import FILTER_KINDS
 from indexer.records import fields as F
-from indexer.records.model import (ISSUERS, Batch, BatchItem, Figure, LineageStep, Measure, Pillar,
-                                   Source, Zone)
-from indexer.records.register import BATCH_FIELDS, ITEM_FIELDS
-from indexer.records.specs import (FIGURE_FIELDS, LINEAGE_FIELDS, MEASURE_FIELDS, PILLAR_FIELDS,
-                                   SOURCE_FIELDS, ZONE_FIELDS)
-from indexer.search.serialize import HIT_KEYS, MEASURE_EXTRA_KEYS
+from indexer.records.schema import (ISSUERS, Batch, BatchItem, Figure, LineageStep, Measure, Pillar,
+                                    Source, Zone, fields_of, nested, not_shown, shown)
+from indexer.search.serialize import HIT_KEYS, MEASURE_EXTRA_KEYS, SEARCH_KEYS
 
 ID = F.ID_SCHEMA
 # what /api/measures/{id} gives of a measure (serialize.measure): a hit's keys but those of a
 # search, and its own
-MEASURE_KEYS = (*(k for k in HIT_KEYS if k not in ("matched_words", "snippet", "explanation")),
-                *MEASURE_EXTRA_KEYS)
+MEASURE_KEYS = (*(k for k in HIT_KEYS if k not in SEARCH_KEYS), *MEASURE_EXTRA_KEYS)
 
 
-def record_fields(table: dict[str, F.Spec], model: type, *names: str, **described: dict) -> dict:
-    """The JSON Schema properties of a field table's fields (`names`, or every field with a
-    JSON form), each null where the model's default is None; `described` adds to a field's
-    schema (its description, by field name)."""
-    defaults = {f.name: f.default for f in dataclasses.fields(model)}
-    properties = {}
-    for name in names or table:
-        schema = F.json_schema(table[name].normalize)
-        if schema is None:  # items with a table of their own: the caller describes them
-            continue
-        if defaults.get(name, dataclasses.MISSING) is None:
-            schema = F.nullable(schema)
-        properties[name] = {**schema, **described.get(name, {})}
-    if set(described) - set(properties):  # a misspelt name would lose its description
-        raise ValueError(f"no such field to describe: {sorted(set(described) - set(properties))}")
-    return properties
+@lru_cache(maxsize=None)
+def _properties(model: type) -> dict:
+    return model.model_json_schema(ref_template="#/components/schemas/{model}")["properties"]
+
+
+def _plain(schema: dict) -> dict:
+    """A property as the description writes it: no title or default, `X or null` as one
+    schema whose type may be null."""
+    schema = {k: v for k, v in schema.items() if k not in ("title", "default")}
+    options = schema.pop("anyOf", None)
+    if options:
+        kinds = [o for o in options if o != {"type": "null"}]
+        if len(kinds) == 1 and len(options) == 2:
+            return {**F.nullable(kinds[0]), **schema}
+        schema["anyOf"] = options
+    return schema
+
+
+def record_fields(model: type, *names: str, **described: dict) -> dict:
+    """The JSON Schema properties of a model's fields (`names`, or every field an editor
+    writes but lists with a model of their own), from the model's JSON Schema; `described`
+    adds to a field's schema (its description, by field name)."""
+    properties = _properties(model)
+    names = names or tuple(name for name, spec in fields_of(model).items()
+                           if spec.normalize is not nested)
+    if set(described) - set(names):  # a misspelt name would lose its description
+        raise ValueError(f"no such field to describe: {sorted(set(described) - set(names))}")
+    return {name: {**_plain(properties[name]), **described.get(name, {})} for name in names}
+
+
+def required(model: type) -> list[str]:
+    """The fields every value of `model` has (no default), as its JSON Schema says."""
+    return model.model_json_schema()["required"]
 
 
 def _list_of(key: str, required: list[str], properties: dict) -> dict:
@@ -67,7 +79,7 @@ _REFORM_FIELD = {"type": ["string", "null"],
 _BATCH_SUMMARY = {
     "id": BATCH_ID,
     **record_fields(
-        BATCH_FIELDS, Batch, "issuer", "number", "title", "title_zh", "title_zh_note",
+        Batch, "issuer", "number", "title", "title_zh", "title_zh_note",
         "document_number", "date", "items_stated",
         issuer={"description": "state-council: a batch of reform pilot experiences to "
                                "replicate; mofcom: a batch of best-practice cases"},
@@ -83,7 +95,7 @@ _BATCH_SUMMARY = {
     "url": {"type": "string", "description": "The batch's page"},
 }
 # A zone's id and names, wherever a zone is described (the zone list, a zone without records)
-_ZONE_NAMES = record_fields(ZONE_FIELDS, Zone, "id", "name", "name_zh", "short", "short_zh")
+_ZONE_NAMES = record_fields(Zone, "id", "name", "name_zh", "short", "short_zh")
 _LABELS = {"type": "object", "description": "Only with lang=zh: names in that language",
            "properties": {"zones": {"type": "array", "items": {"type": "string"}},
                           "pillar": {"type": "string"},
@@ -92,8 +104,8 @@ _LABELS = {"type": "object", "description": "Only with lang=zh: names in that la
 # (each described as a Source) and its lineage.
 _RECORD = {
     **record_fields(
-        MEASURE_FIELDS, Measure, "title", "title_zh", "zones", "pillar", "date", "status", "tags",
-        "quote", "see_also", "body_zh",
+        Measure, *(name for name in not_shown(Measure, "page")
+                   if name in fields_of(Measure) and name not in ("source", "lineage")),
         quote={"description": "Verbatim from a held source; null on a cited one"},
         see_also={"description": "Other sources reporting the measure"},
         body_zh={"description": "The record's Chinese text (Markdown), written from the same "
@@ -145,8 +157,8 @@ SCHEMAS: dict = {
     },
     "LineageStep": {
         "type": "object",
-        "required": [name for name, spec in LINEAGE_FIELDS.items() if spec.required],
-        "properties": record_fields(LINEAGE_FIELDS, LineageStep),
+        "required": required(LineageStep),
+        "properties": record_fields(LineageStep),
     },
     "SearchResult": {
         "type": "object",
@@ -243,7 +255,7 @@ SCHEMAS: dict = {
             "id": ID,
             # the file's url is the citation's original_url; url is the page on this site
             **record_fields(
-                SOURCE_FIELDS, Source, *(name for name in SOURCE_FIELDS if name != "url"),
+                Source, *(name for name in fields_of(Source) if name not in ("url", "figures")),
                 kind={"description": "held: its text is kept and quoted; cited: a public page "
                                      "linked and described in the project's words"}),
             "url": {"type": ["string", "null"],
@@ -255,8 +267,8 @@ SCHEMAS: dict = {
                             "description": "A cited source, in the project's words"},
             "figures": {"type": "array", "items": {
                 "type": "object",
-                "required": [name for name, spec in FIGURE_FIELDS.items() if spec.required],
-                "properties": record_fields(FIGURE_FIELDS, Figure),
+                "required": required(Figure),
+                "properties": record_fields(Figure),
             }},
         },
     },
@@ -267,15 +279,14 @@ SCHEMAS: dict = {
         "properties": {
             **_RECORD,
             **record_fields(
-                MEASURE_FIELDS, Measure, "zones_note", "title_zh_note", "title_zh_source",
-                "title_zh_alt",
+                Measure, *shown(Measure, "page"),
                 title_zh_note={"description": "Says when title_zh is a translation"},
                 title_zh_source={"description": "The source giving title_zh as the official "
                                                 "name (a source id)"},
-                title_zh_alt={"description": "Other Chinese names, searched as the title"}),
-            "body": {"type": "string", "description": "Markdown"},
+                title_zh_alt={"description": "Other Chinese names, searched as the title"},
+                body={"description": "Markdown"},
+                path={"description": "The record's file"}),
             "body_html": {"type": "string", "description": "Sanitized HTML"},
-            "path": {"type": "string", "description": "The record's file"},
             "url": {"type": "string"},
         },
     },
@@ -286,7 +297,7 @@ SCHEMAS: dict = {
         "properties": {
             **_BATCH_SUMMARY,
             **record_fields(
-                BATCH_FIELDS, Batch, "title_source", "items_stated_source", "source", "note",
+                Batch, "title_source", "items_stated_source", "source", "note",
                 title_source={"description": "The source giving the English title; null: the "
                                              "project's translation"}),
             "source_url": {"type": "string"},
@@ -300,7 +311,7 @@ SCHEMAS: dict = {
                      "record", "record_url"],
         "properties": {
             **record_fields(
-                ITEM_FIELDS, BatchItem,
+                BatchItem,
                 name_zh={"description": "As the batch lists it"},
                 name_zh_note={"description": "Says so when name_zh is not the batch's own "
                                              "wording (ours, or a report's)"},
@@ -320,12 +331,12 @@ SCHEMAS: dict = {
         },
     },
     "ZoneList": _list_of("zones", ["id", "name", "name_zh", "established", "count"], {
-        **record_fields(ZONE_FIELDS, Zone),
+        **record_fields(Zone),
         "count": {"type": "integer", "minimum": 0},
         "url": {"type": "string"},
     }),
     "PillarList": _list_of("pillars", ["id", "name", "name_zh", "statement", "count"], {
-        **record_fields(PILLAR_FIELDS, Pillar, statement={"description": "Verbatim from the source"}),
+        **record_fields(Pillar, statement={"description": "Verbatim from the source"}),
         "count": {"type": "integer", "minimum": 0},
         "url": {"type": "string"},
     }),

@@ -11,17 +11,21 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
+
 from indexer.analysis.cjk import CJK, CJK_RE  # CJK_RE: for the records' modules
 from indexer.records.latin import unmarked_latin, without_marks
-from indexer.records.model import ID_RE
 
 if TYPE_CHECKING:
     from indexer.errors import Report
     from indexer.records.frontmatter import Located
 
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_RE = re.compile(rf"^[a-z0-9{CJK}]+(?:-[a-z0-9{CJK}]+)*$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 LANG_RE = re.compile(r"^[a-z]{2}(?:-[A-Za-z]{2,4})?$")
@@ -33,8 +37,18 @@ class FieldError(ValueError):
 
 @dataclass(frozen=True)
 class Spec:
+    """How an editor writes a field of a model (indexer/records/schema.py): whether a file
+    must give it, and the normalizer that checks its value; the field's JSON Schema is the
+    JSON form of the normalizer's value (json_schema below)."""
+
     required: bool
     normalize: Callable[[Any], Any]
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict:
+        schema = json_schema(self.normalize)
+        if schema is None:  # items with a model of their own: pydantic's schema of the type
+            return handler(core_schema)
+        return nullable(schema) if core_schema.get("type") == "nullable" else schema
 
 
 def text(value: Any) -> str:
@@ -210,31 +224,78 @@ def normalize_fields(
     meta: Located, specs: dict[str, Spec], path: Path, report: Report, where: str = "",
     partial: bool = False,
 ) -> dict[str, Any] | None:
-    """Apply the spec table to one mapping; None when any field is wrong
-    (with `partial`, the fields that are right, so that more checks can run on them)."""
+    """Check one mapping against a table of fields (schema.fields_of(Model)) through pydantic;
+    None when any field is wrong (with `partial`, the fields that are right, so that more
+    checks can run on them). Each problem is reported at its key's line, in the mapping's
+    order: an unknown field with the likeliest known one, a wrong value with its normalizer's
+    message; then each required field that is missing."""
     if not isinstance(meta.value, dict):
         report.add(path, meta.line, where or "(file)", "must be a mapping of field: value")
         return None
-    out: dict[str, Any] = {}
-    ok = True
-    for key, value in meta.value.items():
-        name = f"{where}{key}"
-        if key not in specs:
-            hint = closest(key, specs)
-            report.add(path, meta.line_of(key), name,
-                       "unknown field" + (f" (did you mean {hint!r}?)" if hint else ""))
-            ok = False
+    given = {key: value for key, value in meta.value.items() if isinstance(key, str)}
+    errors: dict[str, dict] = {}
+    whole, lenient = _validators(specs)
+    try:
+        data = whole.validate_python(given)
+        if len(given) == len(meta.value):
+            return data
+    except ValidationError as exc:
+        errors = {error["loc"][0]: error for error in exc.errors()}
+    wrong = set(errors)
+    for key in meta.value:
+        error = errors.get(key)
+        if key in specs and error is None:
             continue
-        try:
-            out[key] = specs[key].normalize(value)
-        except FieldError as exc:
-            report.add(path, meta.line_of(key), name, str(exc))
-            ok = False
-    for key, spec in specs.items():
-        if spec.required and key not in meta.value:
+        if error is None or error["type"] == "extra_forbidden":  # also a key that is no text
+            hint = closest(key, specs)
+            message = "unknown field" + (f" (did you mean {hint!r}?)" if hint else "")
+            wrong.add(key)
+        else:
+            message = error["msg"]
+        report.add(path, meta.line_of(key), f"{where}{key}", message)
+    for key in specs:
+        if key in errors and errors[key]["type"] == "missing":
             report.add(path, meta.line, f"{where}{key}", "required field is missing")
-            ok = False
-    return out if ok or partial else None
+    if not partial:
+        return None
+    return lenient.validate_python({key: value for key, value in given.items() if key not in wrong})
+
+
+_BY_TABLE: dict[int, tuple[dict, SchemaValidator, SchemaValidator]] = {}
+
+
+def _validators(specs: dict[str, Spec]) -> tuple[SchemaValidator, SchemaValidator]:
+    """A table's two validators (whole, partial), found by the table itself: a table is
+    used once per record or lineage step, and hashing its items each time costs 3 µs."""
+    entry = _BY_TABLE.get(id(specs))
+    if entry is None or entry[0] is not specs:
+        table = tuple(specs.items())
+        entry = (specs, _validator(table, False), _validator(table, True))
+        if len(_BY_TABLE) < 64:  # a draft's tables are made per file: not all are kept
+            _BY_TABLE[id(specs)] = entry
+    return entry[1], entry[2]
+
+
+@lru_cache(maxsize=64)
+def _validator(table: tuple[tuple[str, Spec], ...], partial: bool) -> SchemaValidator:
+    """A table's pydantic validator: each field's normalizer, its FieldError a pydantic
+    error with the normalizer's message; a key outside the table is an error, and so is a
+    required one left out (unless `partial`: what is given and right)."""
+    return SchemaValidator(cs.typed_dict_schema(
+        {name: cs.typed_dict_field(cs.no_info_plain_validator_function(_checked(spec.normalize)),
+                                   required=spec.required and not partial)
+         for name, spec in table},
+        extra_behavior="forbid"))
+
+
+def _checked(normalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        try:
+            return normalize(value)
+        except FieldError as exc:
+            raise PydanticCustomError("field", "{message}", {"message": str(exc)}) from None
+
+    return check
 
 
 def optional(normalize: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -16,57 +16,17 @@ from indexer.errors import Report
 from indexer.records.frontmatter import Located, ParseError, load_yaml_file, load_yaml_list, parse, read_text
 from indexer.records.model import (ISSUERS, ITEM_SCOPES, Batch, BatchItem, LineageStep, Measure, ReformField,
                     StatedTotal, Taxonomy, batch_id, batch_of_id)
+from indexer.records.schema import fields_of
 
 BATCHES_DIR = "batches"
 REFORM_FIELDS_FILE = "reform-fields.yaml"
 TOTALS_FILE = "totals.yaml"
 
-REFORM_FIELD_FIELDS = {
-    "id": F.Spec(True, F.identifier),
-    "name": F.Spec(True, F.text),
-    "name_zh": F.Spec(True, F.chinese),
-}
-BATCH_FIELDS = {
-    "id": F.Spec(True, F.identifier),
-    "issuer": F.Spec(True, F.one_of(ISSUERS)),
-    "number": F.Spec(True, F.whole_number),
-    "title": F.Spec(True, F.text),
-    "title_source": F.Spec(False, F.optional(F.identifier)),
-    "title_zh": F.Spec(True, F.chinese),
-    "title_zh_note": F.Spec(False, F.optional(F.text)),
-    "document_number": F.Spec(False, F.optional(F.chinese)),
-    "date": F.Spec(True, F.partial_date),
-    "items_stated": F.Spec(False, F.optional(F.whole_number)),
-    "items_stated_source": F.Spec(False, F.optional(F.identifier)),
-    "source": F.Spec(True, F.identifier),
-    "note": F.Spec(False, F.optional(F.text)),
-    "see_also": F.Spec(False, F.id_list),  # other sources the note rests on
-    "items": F.Spec(False, lambda v: v),  # each item is checked against ITEM_FIELDS
-}
-ITEM_FIELDS = {
-    "name_zh": F.Spec(True, F.chinese),
-    "name_en": F.Spec(True, F.text),
-    "name_en_source": F.Spec(False, F.optional(F.identifier)),
-    "name_zh_note": F.Spec(False, F.optional(F.text)),
-    "field": F.Spec(False, F.optional(F.text)),
-    "scope": F.Spec(False, F.optional(F.one_of(ITEM_SCOPES))),
-    "areas_zh": F.Spec(False, F.optional(F.chinese)),
-    "department": F.Spec(False, F.optional(F.text)),
-    "zones": F.Spec(False, F.id_list),
-    "zones_source": F.Spec(False, F.optional(F.identifier)),
-    "record": F.Spec(False, F.optional(F.identifier)),
-}
-
-
-TOTAL_FIELDS = {
-    "id": F.Spec(True, F.identifier),
-    "label": F.Spec(True, F.text),
-    "label_zh": F.Spec(True, F.chinese),
-    "value": F.Spec(True, F.whole_number),
-    "as_of": F.Spec(True, F.partial_date),
-    "source": F.Spec(True, F.identifier),
-    "note": F.Spec(False, F.optional(F.text)),
-}
+# the register's tables, read off the schema's models (specs.py)
+REFORM_FIELD_FIELDS = fields_of(ReformField)
+BATCH_FIELDS = fields_of(Batch)
+ITEM_FIELDS = fields_of(BatchItem)
+TOTAL_FIELDS = fields_of(StatedTotal)
 
 
 def _load_entries(path: Path, key: str, specs: dict, unique: tuple[str, ...], report: Report,

@@ -39,7 +39,8 @@ def load_sources(root: Path, report: Report) -> dict[str, Source]:
         if data is not None and not _source_kind_ok(data, doc, path, report):
             data = None
         figures = _figures(doc.meta, doc.body, path, report)
-        if data is None or figures is None:
+        broken = data is None or figures is None
+        if broken:
             # reported already; still known, so the records citing it are checked against it
             data = {k: doc.meta.value.get(k) for k in ("title", "publisher", "publisher_zh", "date",
                                                    "language", "url")}
@@ -48,11 +49,13 @@ def load_sources(root: Path, report: Report) -> dict[str, Source]:
             figures = ()
         data["figures"] = figures
         body = doc.body.strip("\n")
+        # a broken source's values are as the file gives them: kept, not checked again
+        make = Source.model_construct if broken else Source
         if data["kind"] == "held":
-            sources[path.stem] = Source(id=path.stem, text=doc.body, text_line=doc.body_line, **data)
+            sources[path.stem] = make(id=path.stem, text=doc.body, text_line=doc.body_line, **data)
         else:
-            sources[path.stem] = Source(id=path.stem, text="", description=body or None,
-                                        text_line=doc.body_line, **data)
+            sources[path.stem] = make(id=path.stem, text="", description=body or None,
+                                      text_line=doc.body_line, **data)
     return sources
 
 

@@ -3,36 +3,35 @@ the web app and the CLI serialize (serialize.py)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, make_dataclass
+from typing import Any, get_origin
 
 from indexer.facets import BY_PLURAL, FILTERS
 from indexer.notes import Note
+from indexer.records.schema import Measure, not_shown
 
 
-@dataclass
-class Hit:
-    id: str
-    title: str
-    title_zh: str
-    zones: list[str]
-    pillar: str
-    date: str
-    status: str | None
-    tags: list[str]
-    snippet: str = ""
-    score: float | None = None
-    explanation: list[str] = field(default_factory=list)
-    # the record's citation, so that a hit carries it wherever it is shown or exported
-    source: str = ""
-    quote: str | None = None
-    see_also: list[str] = field(default_factory=list)
-    lineage: list[dict] = field(default_factory=list)
-    body_zh: str | None = None  # the record's Chinese text, for exports and Chinese pages
+# The record's fields a list gives (the schema's Measure, but those only its own page shows),
+# lists as lists; a hit holds them and what the search found of it.
+_HIT_FIELDS = not_shown(Measure, "page")
+_HIT_LISTS = [key for key in _HIT_FIELDS if get_origin(Measure.model_fields[key].annotation) is tuple]
+
+Hit = make_dataclass("Hit", [
+    *((name, Any, field(default_factory=list) if name in _HIT_LISTS else field(default=None))
+      for name in _HIT_FIELDS),
+    ("snippet", str, field(default="")),
+    ("score", "float | None", field(default=None)),
+    # how the query matched where it was not word for word (a synonym...)
+    ("explanation", "list[str]", field(default_factory=list)),
     # the query's words (or terms) this record holds: all of them unless the search was relaxed
-    matched_words: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+    ("matched_words", "list[str]", field(default_factory=list)),
+], kw_only=True, namespace={
+    "__module__": __name__,
+    "__doc__": "A record as a list shows it: the schema's Measure fields but those only its "
+               "own page shows (id, title, ..., source, quote, lineage, body_zh: the "
+               "citation travels with it), with the search's snippet, score, explanation "
+               "and matched words.",
+    "to_dict": lambda self: asdict(self)})
 
 
 @dataclass
@@ -94,9 +93,9 @@ class SearchResult:
 
 
 def hit_from_record(record: dict, score) -> Hit:
-    return Hit(record["id"], record["title"], record["title_zh"], list(record["zones"]),
-               record["pillar"], record["date"], record.get("status"), list(record["tags"]),
-               score=score, source=record.get("source", ""), quote=record.get("quote"),
-               see_also=list(record.get("see_also") or ()),
-               lineage=[dict(step) for step in record.get("lineage") or ()],
-               body_zh=record.get("body_zh"))
+    """The Hit of a stored record (Measure.to_dict())."""
+    values = {key: record.get(key) for key in _HIT_FIELDS}
+    for key in _HIT_LISTS:
+        values[key] = list(values[key] or ())
+    values["lineage"] = [dict(step) for step in values["lineage"]]
+    return Hit(**values, score=score)

@@ -15,22 +15,33 @@ measure is the record dict of `KnowledgeBase.measure`, sources are the dicts of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, get_origin
 
-# Keys of a described hit, in order. `snippet` and `explanation` are empty in exports.
-HIT_KEYS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
-            "source", "quote", "see_also", "see_also_sources", "lineage", "body_zh",
-            "matched_words", "snippet", "explanation")
-CITATION_KEYS = ("id", "kind", "title", "title_zh", "publisher", "date", "language",
-                 "original_url", "url")
+from indexer.records.schema import Measure, Source, not_shown, shown
+
+# The record's fields a hit gives, in order (the record schema's Measure, but the fields
+# only its own page shows), and what a hit adds after the field it follows: the site's
+# page of the measure, the citations of `see_also`.
+RECORD_KEYS = not_shown(Measure, "page")
+_ADDED_AFTER = {"tags": "url", "see_also": "see_also_sources"}
+# What a search adds of its own. `snippet` and `explanation` are empty in exports.
+SEARCH_KEYS = ("matched_words", "snippet", "explanation")
+# Keys of a described hit, in order.
+HIT_KEYS = (*(k for key in RECORD_KEYS for k in (key, _ADDED_AFTER.get(key)) if k),
+            *SEARCH_KEYS)
+# A source as a record cites it (the schema's Source fields marked CITATION; its url is
+# the publisher's page, `original_url`), and the site's page of it.
+CITATION_KEYS = (*("original_url" if k == "url" else k for k in shown(Source, "citation")), "url")
 # A measure adds what only its own page shows.
-MEASURE_EXTRA_KEYS = ("title_zh_note", "title_zh_source", "title_zh_alt", "zones_note", "body",
-                      "path")
-# One row of a table (CSV): the hit's keys with the citation spread into source_* columns.
-FLAT_COLUMNS = ("id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
-                "source_id", "source_kind", "source_title", "source_publisher", "source_date",
-                "source_original_url", "source_url", "quote", "see_also", "lineage", "body_zh",
-                "matched_words")
+MEASURE_EXTRA_KEYS = shown(Measure, "page")
+# One row of a table (CSV): the hit's keys with the citation spread into source_* columns
+# (but its Chinese title and language), not the lists of citations nor a search's own.
+_NOT_FLAT = ("see_also_sources", "snippet", "explanation")
+_FLAT_SOURCE = tuple(f"source_{k}" for k in CITATION_KEYS if k not in ("title_zh", "language"))
+FLAT_COLUMNS = tuple(c for key in HIT_KEYS if key not in _NOT_FLAT
+                     for c in (_FLAT_SOURCE if key == "source" else (key,)))
+# the record's fields that are lists (tuples in the schema, lists in JSON)
+_LISTS = {name for name, info in Measure.model_fields.items() if get_origin(info.annotation) is tuple}
 
 
 @dataclass(frozen=True)
@@ -53,23 +64,17 @@ def _get(item: Any, key: str, default=None):
 
 def citation(source_id: str | None, sources: Mapping[str, dict], links: Links = NO_LINKS,
              detail: bool = False) -> dict | None:
-    """A source as a citation: `original_url` is the publisher's page (None for a source the
-    project holds without one), `url` the site's page of the source. With `detail`, the
-    source's other fields follow (figures, note, description...), never its full text."""
+    """A source as a citation (CITATION_KEYS): `original_url` is the publisher's page (None
+    for a source the project holds without one), `url` the site's page of the source. With
+    `detail`, the source's other fields follow (figures, note, description...), never its
+    full text."""
     if not source_id:
         return None
     source = sources.get(source_id) or {}
-    described = {
-        "id": source_id,
-        "kind": source.get("kind"),
-        "title": source.get("title"),
-        "title_zh": source.get("title_zh"),
-        "publisher": source.get("publisher"),
-        "date": source.get("date"),
-        "language": source.get("language"),
-        "original_url": source.get("url"),
-        "url": links.source(source_id) if links.source else None,
-    }
+    described = {key: source.get(key) for key in CITATION_KEYS[:-1]}
+    described["id"] = source_id
+    described["original_url"] = source.get("url")
+    described["url"] = links.source(source_id) if links.source else None
     if detail:
         described.update((k, v) for k, v in source.items()
                          if k not in described and k not in ("text", "url"))
@@ -79,34 +84,30 @@ def citation(source_id: str | None, sources: Mapping[str, dict], links: Links = 
 def hit(item: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict:
     """A search hit (or any listed measure) with its citation, in HIT_KEYS order."""
     measure_id = _get(item, "id")
-    see_also = list(_get(item, "see_also") or ())
-    return {
-        "id": measure_id,
-        "title": _get(item, "title"),
-        "title_zh": _get(item, "title_zh"),
-        "zones": list(_get(item, "zones") or ()),
-        "pillar": _get(item, "pillar"),
-        "date": _get(item, "date"),
-        "status": _get(item, "status"),
-        "tags": list(_get(item, "tags") or ()),
-        "url": links.measure(measure_id) if links.measure else None,
-        "source": citation(_get(item, "source"), sources, links),
-        "quote": _get(item, "quote"),
-        "see_also": see_also,
-        "see_also_sources": [citation(s, sources, links) for s in see_also],
-        "lineage": [dict(step) for step in _get(item, "lineage") or ()],
-        "body_zh": _get(item, "body_zh"),
-        # the query's words this record holds (all of them unless no record held every word)
-        "matched_words": list(_get(item, "matched_words") or ()),
-        "snippet": _get(item, "snippet") or "",
-        "explanation": list(_get(item, "explanation") or ()),
-    }
+    described: dict[str, Any] = {}
+    for key in RECORD_KEYS:
+        value = _get(item, key)
+        if key == "source":
+            value = citation(value, sources, links)
+        elif key == "lineage":
+            value = [dict(step) for step in value or ()]
+        elif key in _LISTS:
+            value = list(value or ())
+        described[key] = value
+        if key == "tags":
+            described["url"] = links.measure(measure_id) if links.measure else None
+        elif key == "see_also":
+            described["see_also_sources"] = [citation(s, sources, links) for s in value]
+    # the query's words this record holds (all of them unless no record held every word)
+    described["matched_words"] = list(_get(item, "matched_words") or ())
+    described["snippet"] = _get(item, "snippet") or ""
+    described["explanation"] = list(_get(item, "explanation") or ())
+    return described
 
 
 def measure(record: Mapping, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict:
     """A whole measure: a hit's keys (snippet and explanation left out) and its own."""
-    data = {k: v for k, v in hit(record, sources, links).items()
-            if k not in ("snippet", "explanation", "matched_words")}
+    data = {k: v for k, v in hit(record, sources, links).items() if k not in SEARCH_KEYS}
     data["source"] = citation(record.get("source"), sources, links, detail=True)
     for key in MEASURE_EXTRA_KEYS:
         data[key] = record.get(key)
