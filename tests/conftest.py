@@ -47,6 +47,24 @@ def fixture_corpus(target: Path) -> Path:
     return target
 
 
+def indexed_corpus_with(root: Path, bodies: dict[str, str], title=None, records=None,
+                        **fields) -> Path:
+    """The fixture corpus under `root` with a record more for each (name, body) of `bodies`
+    (its title `title(name)`, by default the name with spaces; other front matter `fields`,
+    as tests.helpers.record takes them) and each (name, whole file) of `records`, built into
+    `root / "index"`, which is returned."""
+    from tests.helpers import record, write
+
+    measures = fixture_corpus(root / "measures")
+    for name, body in bodies.items():
+        write(measures / f"{name}.md",
+              record(title=title(name) if title else name.replace("-", " "), body=body, **fields))
+    for name, text in (records or {}).items():
+        write(measures / f"{name}.md", text)
+    build_index(measures, root / "index")
+    return root / "index"
+
+
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> dict:
     """An index of the fixture records, built once; read-only tests share it."""

@@ -14,10 +14,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.engine.build import build_index
 from indexer.search import KnowledgeBase
-from tests.conftest import fixture_corpus
-from tests.helpers import examples, record, write
+from tests.conftest import indexed_corpus_with
+from tests.helpers import examples
 from tests.webhelpers import api_search, text_of
 
 HORGOS_PHARMA = "xinjiang-horgos-pharmaceutical-three-in-one-joint-review"
@@ -226,8 +225,6 @@ def test_a_lone_surrogate_beside_chinese_is_read_not_raised(shipped_kb):
 
 @pytest.fixture(scope="module")
 def chinese_kb(tmp_path_factory):
-    root = tmp_path_factory.mktemp("chinese")
-    measures = fixture_corpus(root / "measures")
     bodies = {
         "zz-word": "仓库管理办法。",  # 仓库, a word
         "zz-across": "粮仓库存管理。",  # 仓 and 库 in a row, in two words (粮仓 库存)
@@ -235,11 +232,8 @@ def chinese_kb(tmp_path_factory):
         "zz-tariff": "关税减让清单。",
         "zz-fullwidth": "Written with ｚｙｘｗｉｄｅ letters.",  # full-width, as pasted from a PDF
     }
-    for name, body in bodies.items():
-        write(measures / f"{name}.md", record(title=name, title_zh="测试举措", body=body,
-                                               tags="[test-tag]"))
-    build_index(measures, root / "index")
-    kb = KnowledgeBase(root / "index")
+    kb = KnowledgeBase(indexed_corpus_with(tmp_path_factory.mktemp("chinese"), bodies,
+                                           title=str, title_zh="测试举措", tags="[test-tag]"))
     yield kb
     kb.close()
 

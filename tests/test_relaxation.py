@@ -10,10 +10,10 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from indexer.engine.build import build_index
 from indexer.cli import cli
 from indexer.search import KnowledgeBase
-from tests.helpers import record, write
+from tests.conftest import indexed_corpus_with
+from tests.helpers import record
 from tests.webhelpers import api_search as search, links, text_of
 
 EXPRESS = "guangdong-express-perishable-exports-6-hour-release"
@@ -107,16 +107,9 @@ def test_the_command_line_says_so_too(built_index):
 @pytest.fixture(scope="module")
 def weighed(tmp_path_factory):
     """A corpus where one word is rare (1 record) and two are common (5 and 4 records)."""
-    from tests.conftest import fixture_corpus
-
-    root = tmp_path_factory.mktemp("weighed")
-    measures = fixture_corpus(root / "measures")
     bodies = {"r-rare": "zyxrare and commonword.", "r-plain": "zyxplain alone.",
               **{f"r-common-{i}": "commonword with otherword." for i in range(4)}}
-    for name, body in bodies.items():
-        write(measures / f"{name}.md", record(title=name.replace("-", " "), body=body))
-    build_index(measures, root / "index")
-    kb = KnowledgeBase(root / "index")
+    kb = KnowledgeBase(indexed_corpus_with(tmp_path_factory.mktemp("weighed"), bodies))
     yield kb
     kb.close()
 
@@ -152,20 +145,13 @@ def test_between_equally_useful_words_the_first_is_kept(weighed):
 def paraphrased(tmp_path_factory):
     """A long query no record holds: its rarest word is held by an incidental record, the
     answer holds four of its seven words, another record five (two of them common words)."""
-    from tests.conftest import fixture_corpus
-
-    root = tmp_path_factory.mktemp("paraphrased")
-    measures = fixture_corpus(root / "measures")
     bodies = {"r-incidental": "zqwaiting here.",
               "r-answer": "zqbank zqbranch zqapproval zqopening.",
               "r-noise": "zqbranch zqapproval zqopening zqregulator zqwithout.",
               **{f"r-filler-{i}": "zqregulator zqwithout filler." for i in range(4)}}
-    for name, body in bodies.items():
-        write(measures / f"{name}.md", record(title=name.replace("-", " "), body=body))
-    write(measures / "r-guangdong.md", record(title="r guangdong", zones="[guangdong]",
-                                              body="zqbranch zqlocal."))
-    build_index(measures, root / "index")
-    kb = KnowledgeBase(root / "index")
+    guangdong = record(title="r guangdong", zones="[guangdong]", body="zqbranch zqlocal.")
+    kb = KnowledgeBase(indexed_corpus_with(tmp_path_factory.mktemp("paraphrased"), bodies,
+                                           records={"r-guangdong": guangdong}))
     yield kb
     kb.close()
 
