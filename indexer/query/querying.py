@@ -203,9 +203,8 @@ class QueryBuilder:
         return unit.parsed
 
     def _finish(self, result: ParsedQuery, units: list[Unit]) -> ParsedQuery:
-        rewritten = joined(u.query for u in units)
         try:
-            parsed = self.parser.parse(rewritten)
+            parsed = self._whole(result, units)
         except PARSER_ERRORS:  # fall back to plain words, never fail the search
             result.notes.append(Note("unparsable"))
             parsed = self.plain_parser.parse(plain_words(result.text))
@@ -217,16 +216,32 @@ class QueryBuilder:
         result.query = self._with_place_boost(self._with_phrase_boost(parsed, words), units)
         return result
 
+    def _whole(self, result: ParsedQuery, units: list[Unit]) -> Q.Query:
+        """The query of all the units. A query of units side by side (no AND, OR or
+        brackets at the top) is the conjunction of the units' queries, each parsed once and
+        kept on its unit (unit_query), which relaxation, the relaxed ranking and the words
+        each record holds read again: the text goes to the project's nodes once
+        (tests/test_query_parsing.py holds it equal to a parse of the whole text). A
+        structured query is parsed whole: its operators bind across units."""
+        if result.structured:
+            return self.parser.parse(joined(u.query for u in units))
+        if any(u.query in OPERATORS for u in units):  # `oil NOT NOT gas`: NOT binds nothing,
+            raise IndexError("an operator with nothing to bind")  # as the parser finds
+        clauses = [q for q in (self.unit_query(u) for u in units)
+                   if q is not None and q is not Q.NullQuery]
+        if not clauses:
+            return Q.NullQuery
+        return clauses[0] if len(clauses) == 1 else Q.And(clauses).normalize()
+
     def _with_place_boost(self, parsed, units: list[Unit]):
         """A place inside a zone matches the zone's records too (they score nothing for it);
         those that name the place gain PLACE_BOOST times its score, to come first. A zone
         named as a zone matches the records that name it too; the zone's own (their names
         field holds its short names) gain PLACE_BOOST times that score, to come first."""
-        named = [self.parser.parse(u.query.rsplit(" OR zones:", 1)[0] + ")")
-                 for u in units if u.place]
-        named += [self.parser.parse(" OR ".join(f"names:{_quoted(n, self)}"
-                                                for n in self._short_names(u.zone)))
-                  for u in units if u.zone]
+        # read off the units' own queries (parsed once): a place's words without its zone's
+        # records, a zone's short names in the names field
+        named = [_clauses(self.unit_query(u), lambda f: f != "zones") for u in units if u.place]
+        named += [_clauses(self.unit_query(u), lambda f: f == "names") for u in units if u.zone]
         named = [q for q in named if q is not None and q is not Q.NullQuery]
         if not named:
             return parsed
@@ -384,6 +399,14 @@ class QueryBuilder:
             boosts.append(Q.Phrase(fieldname, tokens, slop=1, boost=TOGETHER_BOOST))
             boosts.append(Q.Phrase(fieldname, tokens, slop=NEAR_SLOP, boost=NEAR_BOOST))
         return Q.AndMaybe(parsed, Q.Or(boosts)) if boosts else parsed
+
+
+def _clauses(query: Q.Query, field_wanted) -> Q.Query | None:
+    """The clauses of a unit's query (an Or of a word in each field) on the fields wanted,
+    as one query; None when none is."""
+    parts = query.subqueries if isinstance(query, Q.Or) else [query]
+    kept = [q for q in parts if field_wanted(getattr(q, "fieldname", None))]
+    return Q.Or(kept).normalize() if kept else None
 
 
 def _quoted(term: str, builder: QueryBuilder) -> str:
