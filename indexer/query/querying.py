@@ -24,7 +24,8 @@ from whoosh import qparser, query as Q
 from indexer.analysis.cjk import CJK, has_cjk
 from indexer.analysis.normalize import normalize
 from indexer.notes import Note
-from indexer.engine.scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TEXT_FIELDS, TOGETHER_BOOST
+from indexer.engine.scoring import TEXT_FIELDS
+from indexer.query.boosts import phrase_boost, place_boost
 from indexer.query.fieldvalues import field_value, place_note, zone_note
 from indexer.query.parsed import ParsedQuery, Unit, with_units
 from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, OPERATORS, SEGMENT_RE, is_bare,
@@ -183,7 +184,7 @@ class QueryBuilder:
         clauses = [q for q in (self.unit_query(u) for u in plain)
                    if q is not None and q is not Q.NullQuery]
         words = [w for u in plain for w in u.words]
-        anyof = self._with_phrase_boost(Q.Or(clauses), words) if clauses else None
+        anyof = phrase_boost(self.schema, Q.Or(clauses), words) if clauses else None
         if explicit:
             required = self.subquery(parsed, explicit).query
             result.query = Q.AndMaybe(required, anyof) if anyof is not None else required
@@ -191,7 +192,7 @@ class QueryBuilder:
             result.query = anyof
         else:  # the units' query as a whole (parsed only here: otherwise it goes unused)
             self._finish(result, explicit + plain)
-        result.query = self._with_place_boost(result.query, plain)
+        result.query = place_boost(result.query, plain, self.unit_query)
         return result
 
     def unit_query(self, unit: Unit) -> Q.Query:
@@ -213,7 +214,8 @@ class QueryBuilder:
             result.query = Q.NullQuery
             return result
         words = [w for u in units for w in u.words] if all(u.plain for u in units) else []
-        result.query = self._with_place_boost(self._with_phrase_boost(parsed, words), units)
+        result.query = place_boost(phrase_boost(self.schema, parsed, words), units,
+                                   self.unit_query)
         return result
 
     def _whole(self, result: ParsedQuery, units: list[Unit]) -> Q.Query:
@@ -232,20 +234,6 @@ class QueryBuilder:
         if not clauses:
             return Q.NullQuery
         return clauses[0] if len(clauses) == 1 else Q.And(clauses).normalize()
-
-    def _with_place_boost(self, parsed, units: list[Unit]):
-        """A place inside a zone matches the zone's records too (they score nothing for it);
-        those that name the place gain PLACE_BOOST times its score, to come first. A zone
-        named as a zone matches the records that name it too; the zone's own (their names
-        field holds its short names) gain PLACE_BOOST times that score, to come first."""
-        # read off the units' own queries (parsed once): a place's words without its zone's
-        # records, a zone's short names in the names field
-        named = [_clauses(self.unit_query(u), lambda f: f != "zones") for u in units if u.place]
-        named += [_clauses(self.unit_query(u), lambda f: f == "names") for u in units if u.zone]
-        named = [q for q in named if q is not None and q is not Q.NullQuery]
-        if not named:
-            return parsed
-        return Q.AndMaybe(parsed, Q.Or(named, boost=PLACE_BOOST))
 
     def _short_names(self, zone_id: str) -> tuple[str, ...]:
         zone = self.vocabulary.zones[zone_id]
@@ -318,7 +306,7 @@ class QueryBuilder:
     def _zone_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
         """A zone named as a zone (浙江自贸区, 中国（浙江）自由贸易试验区, 自贸港): the zone's
         records, and the others that name it by its short names, the zone's first
-        (_with_place_boost); the note offers the filter that keeps only the zone's."""
+        (boosts.place_boost); the note offers the filter that keeps only the zone's."""
         text = " ".join(window)
         found = self._zone_of.get(self.key(text) or ())
         if not found:
@@ -386,27 +374,6 @@ class QueryBuilder:
             elif run.strip():
                 out.append(run.strip())
         return out or [segment]
-
-    def _with_phrase_boost(self, parsed, words: list[str]):
-        """Several plain words: the records that have them together come first."""
-        if len(words) < 2:
-            return parsed
-        boosts = []
-        for fieldname in ("title", "tags", "body"):
-            tokens = list(self.schema[fieldname].process_text(" ".join(words), mode="query"))
-            if len(tokens) < 2:
-                continue
-            boosts.append(Q.Phrase(fieldname, tokens, slop=1, boost=TOGETHER_BOOST))
-            boosts.append(Q.Phrase(fieldname, tokens, slop=NEAR_SLOP, boost=NEAR_BOOST))
-        return Q.AndMaybe(parsed, Q.Or(boosts)) if boosts else parsed
-
-
-def _clauses(query: Q.Query, field_wanted) -> Q.Query | None:
-    """The clauses of a unit's query (an Or of a word in each field) on the fields wanted,
-    as one query; None when none is."""
-    parts = query.subqueries if isinstance(query, Q.Or) else [query]
-    kept = [q for q in parts if field_wanted(getattr(q, "fieldname", None))]
-    return Q.Or(kept).normalize() if kept else None
 
 
 def _quoted(term: str, builder: QueryBuilder) -> str:
