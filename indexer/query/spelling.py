@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 from indexer.analysis.analyser import STOP_WORDS
 from indexer.query.vocabulary import QueryVocabulary
@@ -36,6 +37,9 @@ class Speller:
         self.schema = schema
         self.vocabulary = vocabulary
         self.corrector = postings.corrector("spell")
+        if english_word.cache_info().currsize == 0:  # the lexicon's first load takes 0.5 s:
+            threading.Thread(target=english_word, args=("lexicon",), daemon=True,  # not in
+                             name="ftz-lexicon").start()  # the first search that needs it
 
     def known(self, word: str) -> bool:
         """The records hold the word or its stem, or the query vocabulary has it."""
