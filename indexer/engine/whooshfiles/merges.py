@@ -1,0 +1,171 @@
+"""A run of segments merged into one by copying their posting arrays (files.merge_into).
+
+Whoosh's merge (SegmentWriter.add_reader, kept as the reference: files.merge_into with
+`reference=True`) sends every posting of every term through Python and its sorting pool:
+463 s for a merge of 12 segments at 30,000 records (issue 21). Here the merged segment's
+per-document data (stored fields, exact lengths, columns) still goes through Whoosh's
+per-document writer (write_per_doc, a step per document), but its postings are written a
+field at a time, a run of terms at a time: the union of the segments' terms in the field
+writer's order, each term's postings those of the segments one after another (a later
+segment's documents follow an earlier one's), documents renumbered and deleted ones
+dropped, decoded and written with array operations (segmentarrays.py, the field writer's
+write_sorted) that compute each record's block statistics anew for the new numbers.
+A term no live document holds any more goes, as in Whoosh's merge.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import whoosh
+from whoosh.codec.whoosh3 import W3Codec
+
+from indexer.engine.whooshfiles import check_version
+from indexer.engine.whooshfiles.segmentarrays import read_postings, read_terms
+
+check_version(whoosh.__version__)
+
+CHUNK = 1 << 24  # bytes of the segments' posting records decoded at a time
+
+
+def copy_run(writer, storage, segments: list, readers: list) -> None:
+    """Fill `writer` (a SegmentWriter with the project's codec, nothing added yet) with the
+    live documents of `segments` (of `storage`, read by `readers`), in order. The postings
+    are written when the writer commits (its segment flush, replaced here)."""
+    schema = writer.schema
+    docmaps = []
+    for segment, reader in zip(segments, readers):
+        base = writer.docnum
+        fieldnames = set(schema.names()) | {name for name in reader.indexed_field_names()
+                                            if name in schema}
+        writer.write_per_doc(fieldnames, reader)
+        docmaps.append(_docmap(segment, base))
+    writer._added = True  # what add_reader sets
+    sources = [(storage, segment, docmap) for segment, docmap in zip(segments, docmaps)]
+
+    def flush():  # SegmentWriter._flush_segment's steps, the pool's postings replaced
+        writer.perdocwriter.close()
+        write_postings(writer.fieldwriter, schema, sources)
+        writer.fieldwriter.close()
+
+    writer._flush_segment = flush
+
+
+def _docmap(segment, base: int) -> np.ndarray:
+    """Each document's number in the merged segment (live ones numbered from `base`, in
+    order, as write_per_doc numbers them), -1 for a deleted one."""
+    live = np.ones(segment.doc_count_all(), dtype=bool)
+    deleted = list(segment.deleted_docs())
+    if deleted:
+        live[deleted] = False
+    out = np.full(len(live), -1, dtype=np.int64)
+    out[live] = base + np.arange(int(live.sum()))
+    return out
+
+
+def write_postings(fieldwriter, schema, sources: list) -> None:
+    """Every field's postings of the (storage, segment, docmap) sources, merged, through
+    `fieldwriter` (the project's FieldWriter), fields in name order as Whoosh's pool gives
+    them (a field no live document has a term in is left out, as there)."""
+    opened = []
+    try:
+        for storage, segment, docmap in sources:
+            path = os.path.join(storage.folder, segment.make_filename(W3Codec.POSTS_EXT))
+            fd = os.open(path, os.O_RDONLY)
+            opened.append([read_terms(storage, segment), _bytes_of(path, fd), fd, docmap])
+        names = sorted({name for terms, _, _, _ in opened for name in terms if name in schema})
+        for fieldname in names:
+            parts = [(terms[fieldname], posts, fd, docmap)
+                     for terms, posts, fd, docmap in opened if fieldname in terms]
+            _merge_field(fieldwriter, fieldname, schema[fieldname], parts)
+    finally:
+        for part in opened:
+            os.close(part[2])
+            part[1] = None
+
+
+def _bytes_of(path: str, fd: int) -> np.ndarray:
+    """A posting file's bytes, mapped (only the pages a merge reads are read)."""
+    if not os.fstat(fd).st_size:
+        return np.zeros(0, dtype=np.uint8)
+    return np.memmap(path, dtype=np.uint8, mode="r")
+
+
+def _order(text: bytes) -> str:
+    return text.decode("utf-8", "surrogateescape")  # the field writer sorts terms so
+
+
+def _merge_field(fieldwriter, fieldname: str, fieldobj, parts: list) -> None:
+    """One field's postings from each part (its FieldTerms, posting bytes, descriptor and
+    document map), merged term by term, written a run of terms at a time."""
+    union = sorted(set().union(*(terms.texts for terms, _, _, _ in parts)), key=_order)
+    place = {text: i for i, text in enumerate(union)}
+    # each part's terms' places in the union (ascending: both in the writer's order)
+    maps = [np.fromiter(map(place.__getitem__, terms.texts), dtype=np.int64,
+                        count=len(terms.texts)) for terms, _, _, _ in parts]
+    del place
+    size = np.zeros(len(union), dtype=np.int64)
+    for (terms, _, _, _), where in zip(parts, maps):
+        size[where] += terms.lengths
+    ends = np.cumsum(size)
+    cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK, int(ends[-1]) + 1, CHUNK),
+                                     side="right"))
+    bounds = [0, *(int(c) for c in cuts if 0 < c < len(union)), len(union)]
+    started = False
+    for first, last in zip(bounds[:-1], bounds[1:]):
+        run = _merged_run(parts, maps, first, last)
+        if run is None:
+            continue
+        if not started:
+            fieldwriter.start_field(fieldname, fieldobj)
+            started = True
+        terms, ids, weights, counts, values, term_first = run
+        fieldwriter.write_sorted([union[t] for t in terms.tolist()], ids, weights,
+                                 np.cumsum(counts), values, term_first)
+    if started:
+        fieldwriter.finish_field()
+
+
+def _merged_run(parts: list, maps: list, first: int, last: int):
+    """The merged postings of the union's terms [first, last): (term numbers in the union,
+    ids, weights, counts, values, where each term's postings start), or None if no live
+    document holds any of them."""
+    pieces = []
+    for number, ((terms, posts, fd, docmap), where) in enumerate(zip(parts, maps)):
+        a, b = np.searchsorted(where, [first, last])
+        if a == b:
+            continue
+        got = read_postings(posts, fd, terms.offsets[a:b], terms.lengths[a:b])
+        ids = docmap[got.ids]
+        keep = ids >= 0
+        live = np.bincount(np.repeat(np.arange(b - a), got.df)[keep], minlength=b - a)
+        counts = got.counts[keep]
+        pieces.append((where[a:b], np.full(b - a, number), live, ids[keep].astype(np.uint32),
+                       got.weights[keep], counts, got.values[np.repeat(keep, got.counts)]))
+    if not pieces:
+        return None
+    term, part, df, ids, weights, counts, values = (np.concatenate(c) for c in zip(*pieces))
+    if not len(ids):
+        return None
+    # each (term, part) pair's postings and values, in the order of the pairs by term and
+    # then by part: a term's postings by document, a later part's after an earlier one's
+    starts = np.cumsum(df) - df
+    value_ends = np.cumsum(counts)
+    value_starts = np.r_[0, value_ends][starts]
+    pair_values = np.r_[0, value_ends][starts + df] - value_starts
+    order = np.lexsort((part, term))
+    ids, weights, counts = (a[_spans(starts[order], df[order])] for a in (ids, weights, counts))
+    values = values[_spans(value_starts[order], pair_values[order])]
+    term, df = term[order], df[order]
+    held = df > 0
+    term, df = term[held], df[held]
+    new = np.r_[True, term[1:] != term[:-1]]
+    return term[new], ids, weights, counts, values, (np.cumsum(df) - df)[new]
+
+
+def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indexes of the spans [starts[i], starts[i] + lengths[i]), one after another."""
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends)
+                                                                      else 0)
