@@ -3,9 +3,10 @@
 Whoosh's merge (SegmentWriter.add_reader, kept as the reference: files.merge_into with
 `reference=True`) sends every posting of every term through Python and its sorting pool:
 463 s for a merge of 12 segments at 30,000 records (issue 21). Here the merged segment's
-per-document data (stored fields, exact lengths, columns) still goes through Whoosh's
-per-document writer (write_per_doc, a step per document), but its postings are written a
-field at a time, a run of terms at a time: the union of the segments' terms in the field
+per-document data (stored fields, exact lengths, columns) is copied: the stored fields'
+compressed bytes as they are, the lengths as arrays (Whoosh's write_per_doc unpickles and
+compresses each document's again: a third of a merge's time at 30,000 records). Its
+postings are written a field at a time, a run of terms at a time: the union of the segments' terms in the field
 writer's order, each term's postings those of the segments one after another (a later
 segment's documents follow an earlier one's), documents renumbered and deleted ones
 dropped, decoded and written with array operations (segmentarrays.py, the field writer's
@@ -19,9 +20,11 @@ import os
 
 import numpy as np
 import whoosh
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import STORED_COLUMN, W3Codec
+from whoosh.columns import TranslatingColumnReader, VarBytesColumn
 
 from indexer.engine.whooshfiles import check_version
+from indexer.engine.whooshfiles.lengths import read_lengths
 from indexer.engine.whooshfiles.segmentarrays import read_postings, read_terms
 
 check_version(whoosh.__version__)
@@ -34,13 +37,19 @@ def copy_run(writer, storage, segments: list, readers: list) -> None:
     live documents of `segments` (of `storage`, read by `readers`), in order. The postings
     are written when the writer commits (its segment flush, replaced here)."""
     schema = writer.schema
+    vectors = any(schema[name].vector for name in schema.names())
     docmaps = []
     for segment, reader in zip(segments, readers):
         base = writer.docnum
-        fieldnames = set(schema.names()) | {name for name in reader.indexed_field_names()
-                                            if name in schema}
-        writer.write_per_doc(fieldnames, reader)
         docmaps.append(_docmap(segment, base))
+        if vectors:  # term vectors (this project's schema has none): Whoosh's copy
+            fieldnames = set(schema.names()) | {name for name in reader.indexed_field_names()
+                                                if name in schema}
+            writer.write_per_doc(fieldnames, reader)
+        else:
+            live = np.flatnonzero(docmaps[-1] >= 0)
+            _copy_documents(writer.perdocwriter, storage, segment, reader, live, schema)
+            writer.docnum += len(live)
     writer._added = True  # what add_reader sets
     sources = [(storage, segment, docmap) for segment, docmap in zip(segments, docmaps)]
 
@@ -50,6 +59,35 @@ def copy_run(writer, storage, segments: list, readers: list) -> None:
         writer.fieldwriter.close()
 
     writer._flush_segment = flush
+
+
+def _copy_documents(perdocwriter, storage, segment, reader, live: np.ndarray, schema) -> None:
+    """The per-document data of a segment's `live` documents, copied (what write_per_doc
+    writes, without unpickling and compressing each document's stored fields again)."""
+    stored_column = reader._perdoc._cached_reader("_stored", STORED_COLUMN)
+    numbers = live.tolist()
+    if stored_column is None:
+        stored = [b""] * len(numbers)
+    else:
+        raw, get = stored_column._child, VarBytesColumn.Reader.__getitem__
+        stored = [get(raw, d) for d in numbers]
+    exact = read_lengths(storage, segment)
+    lengths = {}
+    for name in schema.names():
+        if schema[name].scorable:
+            column = exact.get(name)
+            # a segment's lengths file holds every document's (lengths.py pads it)
+            lengths[name] = np.zeros(len(live), dtype=np.uint32) if column is None else \
+                column[live]
+    columns = {}
+    for name in schema.names():
+        kind = schema[name].column_type
+        if kind and reader.has_column(name):
+            column = reader.column_reader(name, kind)
+            if isinstance(column, TranslatingColumnReader):
+                column = column.raw_column()
+            columns[name] = (kind, [column[d] for d in numbers])
+    perdocwriter.add_copied(stored, lengths, columns)
 
 
 def _docmap(segment, base: int) -> np.ndarray:
@@ -99,7 +137,11 @@ def _order(text: bytes) -> str:
 def _merge_field(fieldwriter, fieldname: str, fieldobj, parts: list) -> None:
     """One field's postings from each part (its FieldTerms, posting bytes, descriptor and
     document map), merged term by term, written a run of terms at a time."""
-    union = sorted(set().union(*(terms.texts for terms, _, _, _ in parts)), key=_order)
+    union = sorted(set().union(*(terms.texts for terms, _, _, _ in parts)))
+    try:  # valid UTF-8 sorts as its characters do; a term with an escaped byte may not
+        b"".join(union).decode("utf-8")
+    except UnicodeDecodeError:
+        union.sort(key=_order)
     place = {text: i for i, text in enumerate(union)}
     # each part's terms' places in the union (ascending: both in the writer's order)
     maps = [np.fromiter(map(place.__getitem__, terms.texts), dtype=np.int64,
