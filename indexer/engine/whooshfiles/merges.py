@@ -110,8 +110,10 @@ def write_postings(fieldwriter, schema, sources: list) -> None:
     try:
         for storage, segment, docmap in sources:
             path = os.path.join(storage.folder, segment.make_filename(W3Codec.POSTS_EXT))
+            terms = read_terms(storage, segment)
             fd = os.open(path, os.O_RDONLY)
-            opened.append([read_terms(storage, segment), _bytes_of(path, fd), fd, docmap])
+            opened.append([terms, None, fd, docmap])
+            opened[-1][1] = _bytes_of(path, fd)
         names = sorted({name for terms, _, _, _ in opened for name in terms if name in schema})
         for fieldname in names:
             parts = [(terms[fieldname], posts, fd, docmap)
