@@ -106,16 +106,23 @@ class Postings:
     values: np.ndarray  # uint32, posting after posting
 
 
-def read_postings(posts: np.ndarray, fd: int, offsets: np.ndarray, lengths: np.ndarray
-                  ) -> Postings:
-    """The posting records at `offsets` (of `lengths` bytes) of a posting file, whose bytes
-    are `posts` (or whose descriptor is `fd`, for records of the first layout)."""
+def read_postings(fd: int, offsets: np.ndarray, lengths: np.ndarray) -> Postings:
+    """The posting records at `offsets` (of `lengths` bytes, one after another) of the
+    posting file `fd`, read with one `pread`."""
     if not len(offsets):
         empty = np.zeros(0, dtype=np.int64)
         return Postings(empty, empty.astype(np.uint32), empty.astype(np.float32), empty,
                         empty.astype(np.uint32))
-    if ((posts[offsets] != MAGIC[0]) | (posts[offsets + 1] != MAGIC[1])).any():
+    if (np.diff(offsets) < 0).any():  # not one after another (the field writer's are)
         return _read_one_by_one(fd, offsets, lengths)
+    start = int(offsets[0])
+    size = int(offsets[-1] + lengths[-1]) - start
+    posts = np.frombuffer(os.pread(fd, size, start), dtype=np.uint8)
+    if len(posts) != size:
+        raise ValueError("a posting file shorter than its term table says")
+    absolute, offsets = offsets, offsets - start
+    if ((posts[offsets] != MAGIC[0]) | (posts[offsets + 1] != MAGIC[1])).any():
+        return _read_one_by_one(fd, absolute, lengths)
     flags = posts[offsets + 2].astype(np.int64)
     codes = posts[offsets + 3].astype(np.int64)
     short = (flags & _SHORT) != 0
@@ -174,7 +181,8 @@ def _gather(raw: np.ndarray, at: np.ndarray, lengths: np.ndarray, widths) -> np.
 
 
 def _read_one_by_one(fd: int, offsets: np.ndarray, lengths: np.ndarray) -> Postings:
-    """Records of the first layout (FTZ1, see postingfile.py), or of both: a term at a time."""
+    """Records of the first layout (FTZ1, see postingfile.py), or of both, or out of order:
+    a term at a time."""
     records = [read_record(fd, o, n) for o, n in zip(offsets.tolist(), lengths.tolist())]
     df = np.array([len(r.ids) for r in records], dtype=np.int64)
     ends = [np.diff(r.value_offsets()) // 4 if len(r.value_offsets()) else
