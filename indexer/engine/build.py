@@ -5,8 +5,9 @@ something it depends on did (its zones' entries, its pillar, its source); delete
 leave the index. A new dictionary or schema version means a full build into a new generation.
 What changed is found from one scan of the folder and the manifest, compared in bulk; Whoosh,
 the analysis and numpy are loaded only when something did (`ftz index` with nothing to do
-answers in a fraction of a second at 100,000 records). After an incremental build the merge
-policy (merging.py) may merge segments, published as a generation of its own.
+answers in a fraction of a second at 100,000 records). After an incremental build, once its
+commit is published (searchable), the merge policy (merging.py) may merge segments, still
+under the build lock, and publish the merge as a generation of its own.
 """
 
 from __future__ import annotations
