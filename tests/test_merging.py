@@ -278,3 +278,86 @@ def test_a_merge_killed_midway_leaves_the_last_index_serving(updated, tmp_path):
         segments.segment_sizes(updated["index"] / current.strip()))
     assert store.current_generation(index).name != current.strip()
     assert answers(index, queries)["stats"] == expected["stats"]  # one record changed, none added
+
+
+# -- an update is published before its merge runs ------------------------------------------
+
+def test_an_update_is_searchable_before_its_merge_runs(updated, tmp_path, monkeypatch):
+    index, measures = tmp_path / "index", tmp_path / "measures"
+    shutil.copytree(updated["index"], index, ignore=shutil.ignore_patterns(store.READERS))
+    shutil.copytree(updated["measures"], measures)
+    record = sorted(measures.glob("synthetic-*.md"))[3]
+    with open(record, "a", encoding="utf-8") as fh:
+        fh.write("\nA sentence added about quokka clearance.\n")
+    seen = {}
+    merge = merging.merge_if_needed
+
+    def merge_watched(index_dir, generation, *args, **kw):
+        seen["current"] = store.current_generation(index_dir).name
+        kb = KnowledgeBase(index_dir)  # a reader opening the index as the merge starts
+        try:
+            seen["found"] = [h.id for h in kb.search("quokka").hits]
+        finally:
+            kb.close()
+        return merge(index_dir, generation, *args, **kw)
+
+    monkeypatch.setattr(merging, "merge_if_needed", merge_watched)
+    report = build_index(measures, index, merge_policy=SMALL)
+    assert seen == {"current": report.published, "found": [record.name[:-3]]}
+    assert report.merged is not None and report.generation != report.published
+    assert store.current_generation(index).name == report.generation
+    assert 0 < report.published_seconds < report.seconds and report.merge_seconds > 0
+    summary = report.summary()
+    assert f"build of {report.published}:" in summary
+    assert f"published as {report.generation}" in summary
+    assert answers(index, [{"q": "quokka"}])[("quokka", (), ())][0] == 1
+
+
+UPDATE_AND_STALL_THE_MERGE = """
+import sys, time
+from pathlib import Path
+from indexer.engine.build import build_index
+from indexer.engine.merging import TieredMergePolicy
+from indexer.engine.whooshfiles import merges
+
+index, measures = Path(sys.argv[1]), Path(sys.argv[2])
+write = merges.write_postings
+
+def stalled(*args):  # the merged segment's postings half written
+    (index / "merging").touch()
+    time.sleep(60)
+
+merges.write_postings = stalled
+build_index(measures, index,
+            merge_policy=TieredMergePolicy(segments_per_tier=2, max_merge_at_once=3, floor=5))
+"""
+
+
+def test_an_update_whose_merge_is_killed_stays_published(updated, tmp_path):
+    index, measures = tmp_path / "index", tmp_path / "measures"
+    shutil.copytree(updated["index"], index, ignore=shutil.ignore_patterns(store.READERS))
+    shutil.copytree(updated["measures"], measures)
+    current = store.current_generation(index).name
+    record = sorted(measures.glob("synthetic-*.md"))[5]
+    with open(record, "a", encoding="utf-8") as fh:
+        fh.write("\nA sentence added about wombat clearance.\n")
+    proc = subprocess.Popen([sys.executable, "-c", UPDATE_AND_STALL_THE_MERGE, str(index),
+                             str(measures)])
+    try:
+        deadline = time.monotonic() + 120
+        while not (index / "merging").exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert len(list(index.glob("gen-*"))) == 2  # the half-written merge is there
+    assert store.current_generation(index).name == current  # the update's, committed in it
+    kb = KnowledgeBase(index)
+    try:
+        assert [h.id for h in kb.search("wombat").hits] == [record.name[:-3]]
+    finally:
+        kb.close()
+    report = build_index(measures, index, merge_policy=None)
+    assert report.mode == "unchanged"  # the update was complete; the half merge is removed
+    assert [p.name for p in index.glob("gen-*")] == [current]

@@ -5,8 +5,9 @@ something it depends on did (its zones' entries, its pillar, its source); delete
 leave the index. A new dictionary or schema version means a full build into a new generation.
 What changed is found from one scan of the folder and the manifest, compared in bulk; Whoosh,
 the analysis and numpy are loaded only when something did (`ftz index` with nothing to do
-answers in a fraction of a second at 100,000 records). After an incremental build the merge
-policy (merging.py) may merge segments, published as a generation of its own.
+answers in a fraction of a second at 100,000 records). After an incremental build, once its
+commit is published (searchable), the merge policy (merging.py) may merge segments, still
+under the build lock, and publish the merge as a generation of its own.
 """
 
 from __future__ import annotations
@@ -53,19 +54,24 @@ class BuildReport:
     deleted: int = 0
     unchanged: int = 0
     total: int = 0
-    seconds: float = 0.0
-    # a merge after the build: segments before and after, and the seconds it took
+    seconds: float = 0.0  # the whole call, a merge after the build included
+    # the generation the build published (searchable) and when, before any merge ran
+    published: str = ""
+    published_seconds: float = 0.0
+    # a merge after the build, published as a generation of its own (`generation`):
+    # segments before and after, and the seconds it took
     merged: tuple[int, int] | None = None
     merge_seconds: float = 0.0
 
     def summary(self) -> str:
         if self.mode == "unchanged":
             return f"index {self.generation} is up to date ({self.total} measures)"
-        merged = (f"; {self.merged[0]} segments merged into {self.merged[1]} in "
-                  f"{self.merge_seconds:.2f} s" if self.merged else "")
-        return (f"{self.mode} build of {self.generation}: {self.added} added, {self.updated} "
+        merged = (f"; then {self.merged[0]} segments merged into {self.merged[1]} in "
+                  f"{self.merge_seconds:.2f} s, published as {self.generation}"
+                  if self.merged else "")
+        return (f"{self.mode} build of {self.published}: {self.added} added, {self.updated} "
                 f"updated, {self.deleted} deleted, {self.unchanged} unchanged; "
-                f"{self.total} measures in {self.seconds:.2f} s{merged}")
+                f"{self.total} measures in {self.published_seconds:.2f} s{merged}")
 
 
 def _digest(value) -> str:
@@ -133,6 +139,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         if not full and not taxonomy_changed and settings.get("files") == scanned:
             # every file as the last build saw it: no row needs reading
             result.mode, result.generation, result.unchanged = "unchanged", current.name, len(scan)
+            result.published = current.name
             result.seconds = time.perf_counter() - started
             return result
         _check_ids(measures_dir, scan, report)
@@ -145,6 +152,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
                 current, scan, deps.stale if taxonomy_changed else None)
             if not (changed or removed or taxonomy_changed):
                 result.mode, result.generation, result.unchanged = "unchanged", current.name, len(scan)
+                result.published = current.name
                 store.write_manifest(current, {"files": scanned}, changed={})
                 result.seconds = time.perf_counter() - started
                 return result
@@ -170,14 +178,18 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         if full:
             store.publish(index_dir, generation)
             store.clean(index_dir)
-        elif merge_policy is not None:
+        # the build's generation is published (an incremental build's commit into the
+        # current one is, by Whoosh's atomic table of contents): searchable before any merge
+        result.published = result.generation = generation.name
+        result.published_seconds = time.perf_counter() - started
+        if not full and merge_policy is not None:
             merge_started = time.perf_counter()
             merged = merging.merge_if_needed(index_dir, generation, merge_policy, codec)
             if merged is not None:
                 generation, before, after = merged
                 result.merged = (before, after)
                 result.merge_seconds = time.perf_counter() - merge_started
-        result.generation = generation.name
+                result.generation = generation.name
         result.seconds = time.perf_counter() - started
         return result
 

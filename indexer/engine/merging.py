@@ -127,11 +127,12 @@ class TieredMergePolicy:
 POLICY = TieredMergePolicy()
 
 
-def merge_if_needed(index_dir: Path, generation: Path, policy: TieredMergePolicy, codec
-                    ) -> tuple[Path, int, int] | None:
+def merge_if_needed(index_dir: Path, generation: Path, policy: TieredMergePolicy, codec,
+                    reference: bool = False) -> tuple[Path, int, int] | None:
     """Under the build lock, after a build committed into `generation` (the current one):
     when the policy asks for merges, write them into a new generation and publish it.
-    Returns (new generation, segments before, segments after), or None."""
+    Returns (new generation, segments before, segments after), or None. A merge copies
+    the segments' posting arrays; `reference`: through Whoosh's own merge (tests)."""
     from indexer.engine.whooshfiles import files
 
     sizes = files.segment_sizes(generation)
@@ -140,7 +141,7 @@ def merge_if_needed(index_dir: Path, generation: Path, policy: TieredMergePolicy
         return None
     target = store.new_generation(index_dir)
     try:
-        after = files.merge_into(generation, target, plan, codec)
+        after = files.merge_into(generation, target, plan, codec, reference)
         shutil.copy2(generation / store.MANIFEST, target / store.MANIFEST)
         store.write_manifest(target, {"toc": files.latest_commit(target)}, changed={})
     except BaseException:

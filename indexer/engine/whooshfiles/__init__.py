@@ -14,6 +14,8 @@ index's tables of contents and locks. All of that is here, and only here
     lengths.py     every document's exact field lengths, a file per segment
     termtable.py   the term dictionary, in OrderedHashWriter's format with W3's term infos
     files.py       an index folder's files: tables of contents, locks, segments, merges
+    merges.py      a run of segments merged by copying their posting arrays
+    segmentarrays.py  a segment's term table and posting records read as arrays
 
 The layouts copied here are those of whoosh-reloaded 2.7.x: the modules that import
 Whoosh refuse any other version at import (check_version), and pyproject.toml pins the same

@@ -33,8 +33,9 @@ class FieldWriter(W3FieldWriter):
     A field's postings are gathered whole, as columns, and inverted and written at the end
     of the field: the sort by term, the block statistics and the term statistics take a
     few numpy passes instead of Python calls per posting. A text field's postings arrive
-    as one entry per document (see WordPositions); those of other fields, and of segments
-    being merged, one by one."""
+    as one entry per document (see WordPositions); those of other fields (and of segments
+    merged by Whoosh's add_reader, the reference merge) one by one. A merge (merges.py)
+    hands over postings already in order, a run of terms at a time (write_sorted)."""
 
     def __init__(self, codec, storage, segment):
         # W3FieldWriter's, with the term dictionary written by TermTable
@@ -168,7 +169,6 @@ class FieldWriter(W3FieldWriter):
     def _write_field(self):
         """Invert the field's postings and write them, and their terms, with array
         operations: a Python step per term cost most of a build (millions of word pairs)."""
-        block = self._codec.block
         # invert: postings by term (in the byte order of their UTF-8), then by document
         vocabulary, term_of = self._terms_in_order()
         docs = np.frombuffer(self._docs, dtype=np.uint32)
@@ -193,6 +193,16 @@ class FieldWriter(W3FieldWriter):
         terms = [vocabulary[t].encode("utf-8", "surrogateescape")
                  for t in sorted_terms[term_first].tolist()]
         del vocabulary, sorted_terms
+        self.write_sorted(terms, ids, weights, value_ends, values, term_first)
+
+    def write_sorted(self, terms: list[bytes], ids: np.ndarray, weights: np.ndarray,
+                     value_ends: np.ndarray, values: np.ndarray, term_first: np.ndarray
+                     ) -> None:
+        """Write postings already in order (by term, then document) and their terms, after
+        the field's terms written so far: `terms` in order, each one's postings from
+        `term_first[t]`; `value_ends`: where each posting's values end in `values`. What
+        a field's inversion ends with, and what a merge (merges.py) writes run by run."""
+        block = self._codec.block
         lengths = self._lengths().get(self._fieldname)
         doc_lengths = lengths[ids] if lengths is not None else np.zeros(len(ids), dtype=np.uint32)
         # one run per (term, block): a run starts where a term starts or the block changes

@@ -70,15 +70,20 @@ def segment_sizes(folder: Path) -> list[tuple[int, int]]:
     return [(seg.doc_count(), seg.doc_count_all()) for seg in ix._segments()]
 
 
-def merge_into(source: Path, target: Path, plan: list[tuple[int, int]], codec: Callable) -> int:
+def merge_into(source: Path, target: Path, plan: list[tuple[int, int]], codec: Callable,
+               reference: bool = False) -> int:
     """Write the index in `source` into the empty folder `target`: each run (start, stop)
-    of `plan` as one segment of its live documents, in order (a Whoosh merge: a writer
-    given the run's segment readers), every other segment as it is, hard-linked (segment
-    files never change; deletions live in the table of contents). Returns the number of
-    segments written."""
+    of `plan` as one segment of its live documents, in order, every other segment as it
+    is, hard-linked (segment files never change; deletions live in the table of contents).
+    A run's postings are copied as arrays (merges.py); with `reference`, they go through
+    Whoosh's own merge (a writer given the run's segment readers: add_reader, a Python
+    step per posting), the plain reference the copy is tested against. Returns the number
+    of segments written."""
     _whoosh_checked()
     from whoosh.filedb.filestore import FileStorage
     from whoosh.reading import SegmentReader
+
+    from indexer.engine.whooshfiles.merges import copy_run
 
     old = FileStorage(str(source), readonly=True).open_index()
     schema, existing = old.schema, old._segments()
@@ -99,8 +104,11 @@ def merge_into(source: Path, target: Path, plan: list[tuple[int, int]], codec: C
         writer = part.writer(codec=codec(), compound=False)
         readers = [SegmentReader(old.storage, schema, segment) for segment in existing[i:stop]]
         try:
-            for reader in readers:
-                writer.add_reader(reader)
+            if reference:
+                for reader in readers:
+                    writer.add_reader(reader)
+            else:
+                copy_run(writer, old.storage, existing[i:stop], readers)
             if writer.doc_count():
                 writer.commit()
                 final.append(writer.get_segment())

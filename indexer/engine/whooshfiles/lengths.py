@@ -20,6 +20,7 @@ from array import array
 import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import W3PerDocReader, W3PerDocWriter
+from whoosh.columns import VarBytesColumn
 
 from indexer.engine.whooshfiles import check_version
 
@@ -78,6 +79,32 @@ class LengthsWriter(W3PerDocWriter):
             out.write(column.tobytes())
         out.close()
         W3PerDocWriter.close(self)
+
+    def add_copied(self, stored: list[bytes], lengths: dict[str, np.ndarray],
+                   columns: dict[str, tuple]) -> None:
+        """Documents copied whole from another segment (a merge, merges.py), after those
+        written so far: each one's stored fields as the stored column's bytes (pickled and
+        compressed, copied as they are), its exact length in each scored field, and its
+        values of the other columns ({field: (column type, values)})."""
+        base = self._doccount
+        raw = self._colwriters["_stored"]._child  # the compressed column under the pickles
+        for i, value in enumerate(stored):
+            if value:
+                VarBytesColumn.Writer.add(raw, base + i, value)
+        for fieldname, (column, values) in columns.items():
+            if not self._has_column(fieldname):
+                self._create_column(fieldname, column)
+            writer = self._get_column(fieldname)
+            for i, value in enumerate(values):
+                writer.add(base + i, value)
+        for fieldname, values in lengths.items():
+            column = self._word_lengths.setdefault(fieldname, array("I"))
+            column.extend([0] * (base - len(column)))
+            column.frombytes(values.astype(np.uint32).tobytes())
+            total = int(values.sum())
+            if total:
+                self._fieldlengths[fieldname] += total
+        self._doccount += len(stored)
 
 
 class LengthsReader(W3PerDocReader):
