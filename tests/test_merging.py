@@ -257,15 +257,7 @@ def test_a_merge_killed_midway_leaves_the_last_index_serving(updated, tmp_path):
     current = (index / store.POINTER).read_text()
     queries = [{"q": "customs"}, {"q": "保税"}, {"q": ""}]
     expected = answers(index, queries)
-    proc = subprocess.Popen([sys.executable, "-c", MERGE_AND_WAIT, str(index)])
-    try:
-        deadline = time.monotonic() + 60
-        while not (index / "linked").exists():
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+    _kill_when(index / "linked", [sys.executable, "-c", MERGE_AND_WAIT, str(index)], 60)
     assert len(list(index.glob("gen-*"))) == 2  # the half-written merge is there
     assert (index / store.POINTER).read_text() == current
     assert answers(index, queries) == expected
@@ -341,16 +333,8 @@ def test_an_update_whose_merge_is_killed_stays_published(updated, tmp_path):
     record = sorted(measures.glob("synthetic-*.md"))[5]
     with open(record, "a", encoding="utf-8") as fh:
         fh.write("\nA sentence added about wombat clearance.\n")
-    proc = subprocess.Popen([sys.executable, "-c", UPDATE_AND_STALL_THE_MERGE, str(index),
-                             str(measures)])
-    try:
-        deadline = time.monotonic() + 120
-        while not (index / "merging").exists():
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+    _kill_when(index / "merging", [sys.executable, "-c", UPDATE_AND_STALL_THE_MERGE, str(index),
+                                   str(measures)], 120)
     assert len(list(index.glob("gen-*"))) == 2  # the half-written merge is there
     assert store.current_generation(index).name == current  # the update's, committed in it
     kb = KnowledgeBase(index)
@@ -361,3 +345,16 @@ def test_an_update_whose_merge_is_killed_stays_published(updated, tmp_path):
     report = build_index(measures, index, merge_policy=None)
     assert report.mode == "unchanged"  # the update was complete; the half merge is removed
     assert [p.name for p in index.glob("gen-*")] == [current]
+
+
+def _kill_when(mark, command: list[str], seconds: float) -> None:
+    """Run `command` and kill it (SIGKILL: no clean-up of its own) once it has written `mark`."""
+    proc = subprocess.Popen(command)
+    try:
+        deadline = time.monotonic() + seconds
+        while not mark.exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
