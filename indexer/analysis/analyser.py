@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 from whoosh.analysis import Tokenizer
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
 from indexer.analysis.cjk import CJK, CJK_RE
@@ -52,6 +53,10 @@ STOP_WORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the this to was "
     "were will with".split()
 )
+
+# Whoosh's longer stop list: the words that say nothing of a passage's topic (the drafter's
+# pillar model), where a search keeps "can", "may", "not", ... as words a phrase may hold
+TOPIC_STOP_WORDS = frozenset(WHOOSH_STOP_WORDS)
 
 stem = lru_cache(maxsize=200_000)(porter_stem)
 

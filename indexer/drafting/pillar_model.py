@@ -14,9 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from whoosh.analysis import STOP_WORDS
-from whoosh.lang.porter import stem
-
+from indexer.analysis.analyser import TOPIC_STOP_WORDS, MixedTokenizer
+from indexer.analysis.bigrams import BigramTokenizer
 from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.records.model import Measure, Pillar
 
@@ -26,21 +25,25 @@ COUNTING = {"first", "second", "third", "fourth", "fifth", "sixth", "one", "two"
 
 
 def tokens(text: str) -> list[str]:
-    """Stemmed English words without stop words; Chinese as character pairs.
-
-    Not the search's analyser (analysis/analyser.py): with its words (Chinese segmented,
-    its own stop list) tests/draft_eval.py scored worse, 123/165 pillars right leaving one
-    record out (122 with this stop list) against 124, and a false duplicate in
-    heldout-4-transcript."""
+    """Stemmed English words without stop words; Chinese as character pairs: the analysis
+    room's own tokenizers (indexer/analysis/), the search's English words and its Chinese
+    fallback field's bigrams, with Whoosh's longer stop list and words of two letters or
+    more, as a passage's topic wants. (The search's field analyser, with Chinese segmented
+    into words and its short stop list, scored worse in tests/draft_eval.py: 123/165 pillars
+    right leaving one record out, 122 with this stop list, against 124, and a false
+    duplicate in heldout-4-transcript.)"""
     out = []
     for w in WORD.findall(text):
         if CJK_RE.match(w):
-            out.extend(w[i:i + 2] for i in range(max(1, len(w) - 1)))
+            out.extend(t.text for t in _BIGRAMS(w))
             continue
         for part in w.lower().replace("'s", "").split("-"):
-            if len(part) > 1 and part not in STOP_WORDS:
-                out.append(stem(part))
+            out.extend(t.text for t in _ENGLISH(part) if len(t.text) > 1)
     return out
+
+
+_BIGRAMS = BigramTokenizer()
+_ENGLISH = MixedTokenizer(subwords=False, stoplist=TOPIC_STOP_WORDS)
 
 
 def vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
