@@ -184,3 +184,19 @@ def test_a_short_query_still_asks_for_as_many_words_as_any_record_holds(paraphra
     result = paraphrased.search("zqbranch zqopening zqregulator zqnothing", per_page=20)
     assert result.relaxed["unheld"] == ["zqnothing"] and result.relaxed["minimum"] == 3
     assert [h.id for h in result.hits] == ["r-noise"]
+
+
+def test_the_page_says_when_records_hold_only_part_of_the_words(client):
+    # kept: tank storage; the others rank, and records holding 3 of the 5 words match too
+    q = "tank storage paperless origin certificates customs"
+    data = search(client, q=q)
+    assert data["relaxed"]["minimum"] > len(data["relaxed"]["kept"])
+    page = text_of(client.get("/search", query_string={"q": q}).get_data(as_text=True))
+    assert f"so these hold part of it: the measures with tank storage or with " \
+           f"{data['relaxed']['minimum']} of its words" in page
+    assert f"{data['total']} measures hold part of “{q}”" in page
+    zh = text_of(client.get("/zh/search", query_string={"q": q}).get_data(as_text=True))
+    assert f"或其中 {data['relaxed']['minimum']} 个词语的举措" in zh and "的部分词语" in zh
+    # a relaxation that keeps only the records holding the kept words says so, as before
+    narrow = text_of(client.get("/search", query_string={"q": "bonded oil tank zebra"}).get_data(as_text=True))
+    assert "so these hold the most of them" in narrow and "hold part of" not in narrow
