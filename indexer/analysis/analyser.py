@@ -48,9 +48,11 @@ _NONE = np.zeros(0, dtype=np.uint32)
 _NONE.flags.writeable = False  # one empty array for every empty text
 
 # A short list: the corpus is formal prose where these carry no meaning. Removed words take
-# no position, so "certificate of origin" matches "certificate-of-origin" as a phrase.
+# no position, so "certificate of origin" matches "certificate-of-origin" as a phrase. "s" is
+# what a possessive leaves ("China's": china, s; Lucene's EnglishPossessiveFilter drops it):
+# kept, it matched and was highlighted in every record with a possessive.
 STOP_WORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or that the this to was "
+    "a an and are as at be by for from has have in is it its of on or s that the this to was "
     "were will with".split()
 )
 

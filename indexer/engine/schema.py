@@ -16,7 +16,7 @@ from indexer.analysis.normalize import has_cjk, normalize
 
 # Bump _FORMAT when the text fields or the analysis change: an index of another version is
 # rebuilt. The facets' fields (facets.py) count in by themselves.
-_FORMAT = 9  # 9: the tokenizers pickled from indexer.analysis.bigrams and .analyser
+_FORMAT = 10  # 10: "s" a stop word (possessives); 9: the tokenizers pickled from analysis
 SCHEMA_VERSION = _FORMAT * 10_000 + facets.signature()
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
