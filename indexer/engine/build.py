@@ -224,8 +224,11 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
     from indexer.engine.segments import SegmentWriters
 
     schema = build_schema(lexicon.dictionary)
+    # an incremental build's schema is the one the index was written with (same schema
+    # version and dictionary, or the build is full): given to open_dir, Whoosh does not
+    # unpickle the stored one (its analysers) on each read of the table of contents
     ix = whoosh_index.create_in(str(generation), schema) if full else \
-        whoosh_index.open_dir(str(generation))
+        whoosh_index.open_dir(str(generation), schema=schema)
     parts = SegmentWriters(generation, [(name, files[name][1]) for name in changed],
                            measures_dir, taxonomy, schema, codec, most=most)
     rows = {}
