@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from indexer.engine import merging
 from indexer.engine import store
 from indexer.engine.whooshfiles.files import latest_commit
-from indexer.records.catalog import check_id_collisions, record_files
+from indexer.records.catalog import check_id_collisions, scan_records
 from indexer.records.taxonomy import load_taxonomy
 from indexer.errors import Report, ValidationFailed
 from indexer.records.lexicon import load_lexicon
@@ -122,10 +122,11 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         taxonomy = load_taxonomy(measures_dir, report)
         lexicon = load_lexicon(measures_dir, report)
         deps = _Dependencies(taxonomy)
-        scan = record_files(measures_dir)  # (name, mtime_ns, size), by name
-        scanned = _digest_of_scan(scan)
+        scan = scan_records(measures_dir)  # (name, mtime_ns, size), in the folder's order
+        blob = marshal.dumps(scan)
+        scanned = store.scan_digest(blob)
 
-        # what changed, found from one scan of the folder and the manifest, compared in bulk
+        # what changed, found from one scan of the folder and the last build's, compared in bulk
         current = store.current_generation(index_dir)
         settings = store.manifest_settings(current) if current else None
         full = (
@@ -142,21 +143,27 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             result.published = current.name
             result.seconds = time.perf_counter() - started
             return result
-        _check_ids(measures_dir, scan, report)
-        check_items(measures_dir, taxonomy, report)
         if full:
-            changed, new, removed = [name for name, _, _ in scan], {n for n, _, _ in scan}, []
+            changed = sorted(name for name, _, _ in scan)
+            new, removed = set(changed), []
         else:
-            # a record's dependencies can have changed only with the taxonomy
-            changed, new, removed = store.manifest_changes(
-                current, scan, deps.stale if taxonomy_changed else None)
-            if not (changed or removed or taxonomy_changed):
-                result.mode, result.generation, result.unchanged = "unchanged", current.name, len(scan)
-                result.published = current.name
-                store.write_manifest(current, {"files": scanned}, changed={})
-                result.seconds = time.perf_counter() - started
-                return result
-        files = {name: (mtime, size) for name, mtime, size in scan}
+            # a record's dependencies can have changed only with the taxonomy; the last
+            # build's scan, kept in the manifest, answers without reading its rows
+            found = None if taxonomy_changed else \
+                store.scan_changes(current, settings.get("files"), scan)
+            changed, new, removed = found or store.manifest_changes(
+                current, sorted(scan), deps.stale if taxonomy_changed else None)
+        if full or new:  # the last build's names had no collision: only a new one can make one
+            _check_ids(measures_dir, scan, report)
+        check_items(measures_dir, taxonomy, report)
+        if not full and not (changed or removed or taxonomy_changed):
+            result.mode, result.generation, result.unchanged = "unchanged", current.name, len(scan)
+            result.published = current.name
+            store.write_manifest(current, {"files": scanned}, changed={}, scan=blob)
+            result.seconds = time.perf_counter() - started
+            return result
+        wanted = set(changed)
+        files = {name: (mtime, size) for name, mtime, size in scan if name in wanted}
 
         generation = store.new_generation(index_dir) if full else current
         # a full build writes no more segments than the merge policy allows with room for
@@ -167,14 +174,14 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         result.added = len(new)
         result.updated = len(changed) - len(new)
         if not full:
-            result.deleted, result.unchanged = len(removed), len(files) - len(changed)
+            result.deleted, result.unchanged = len(removed), len(scan) - len(changed)
         store.write_manifest(generation, {
             "schema": SCHEMA_VERSION,
             "dictionary": lexicon.dictionary_digest,
             "taxonomy": deps.whole + lexicon.digest,
             "toc": latest_commit(generation),
             "files": scanned,
-        }, changed=rows, removed=removed, replace=full)
+        }, changed=rows, removed=removed, replace=full, scan=blob)
         if full:
             store.publish(index_dir, generation)
             store.clean(index_dir)
@@ -194,18 +201,12 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         return result
 
 
-def _digest_of_scan(scan: list[tuple[str, int, int]]) -> str:
-    """One digest of every record file's name, time and size: equal to the last build's, the
-    answer is "unchanged" without reading the manifest's rows."""
-    return hashlib.blake2b(marshal.dumps(scan), digest_size=16).hexdigest()
-
-
 def _check_ids(root: Path, scan: list, report: Report) -> None:
     """Two record files whose names differ only in case: the slow check, with paths, only
     when the names say there is a collision."""
     folded = {name[:-3].casefold() for name, _, _ in scan}
     if len(folded) < len(scan):
-        check_id_collisions([root / name for name, _, _ in scan], report)
+        check_id_collisions([root / name for name, _, _ in sorted(scan)], report)
 
 
 def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, deps,

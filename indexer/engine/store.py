@@ -28,7 +28,9 @@ Hosts sharing a folder are assumed to keep their clocks within a small part of a
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
+import marshal
 import os
 import re
 import secrets
@@ -289,6 +291,7 @@ _MANIFEST_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
                                   id TEXT, zones TEXT, pillar TEXT, source TEXT, deps TEXT);
+CREATE TABLE IF NOT EXISTS scan (blob BLOB NOT NULL);
 """
 
 
@@ -340,15 +343,50 @@ def manifest_changes(generation: Path, files: list[tuple[str, int, int]],
     return sorted(changed), new, removed
 
 
+def scan_changes(generation: Path, digest: str, files: list[tuple[str, int, int]]
+                 ) -> tuple[list[str], set[str], list[str]] | None:
+    """manifest_changes() without reading the rows: `files` ((name, mtime_ns, size), in the
+    folder's order) against the last build's scan, kept whole in the manifest (a marshal
+    blob of the same list, whose digest the build stored as `digest`: its "files"
+    setting). None when there is no such blob or it is not the one `digest` names (a
+    manifest of an earlier version): then ask manifest_changes()."""
+    with closing(sqlite3.connect(generation / MANIFEST)) as db:
+        try:
+            found = db.execute("SELECT blob FROM scan").fetchone()
+        except sqlite3.DatabaseError:  # no such table: a manifest of an earlier version
+            return None
+    if found is None or scan_digest(found[0]) != digest:
+        return None
+    rows = marshal.loads(found[0])
+    # the usual case, files edited in place: the folder lists them in the same order
+    if len(files) == len(rows):
+        differ = [i for i, (f, row) in enumerate(zip(files, rows)) if f != row]
+        if all(files[i][0] == rows[i][0] for i in differ):
+            return sorted(files[i][0] for i in differ), set(), []
+    known = {row[0]: row for row in rows}  # files added, removed or renamed
+    present = {f[0] for f in files}
+    changed = {f[0] for f in files if known.get(f[0]) != f}
+    return (sorted(changed), {name for name in changed if name not in known},
+            sorted(name for name in known if name not in present))
+
+
+def scan_digest(blob: bytes) -> str:
+    """The digest of a scan as the manifest keeps it: marshal.dumps(files)."""
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
 def write_manifest(generation: Path, settings: dict, changed: dict, removed=(),
-                   replace: bool = False) -> None:
+                   replace: bool = False, scan: bytes | None = None) -> None:
     """Write the build's settings and the rows of the changed files, delete the removed
-    ones (all the others when `replace`), in one transaction: a build killed before it
-    ends leaves the previous manifest whole, whose table of contents then differs from
-    the index's (see build.py)."""
+    ones (all the others when `replace`), and, given, the scan they were built from
+    (marshal.dumps of it), in one transaction: a build killed before it ends leaves the previous
+    manifest whole, whose table of contents then differs from the index's (see build.py)."""
     with closing(sqlite3.connect(generation / MANIFEST)) as db:
         db.executescript(_MANIFEST_SCHEMA)
         with db:
+            if scan is not None:
+                db.execute("DELETE FROM scan")
+                db.execute("INSERT INTO scan VALUES (?)", (scan,))
             if replace:
                 db.execute("DELETE FROM files")
             db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in removed])

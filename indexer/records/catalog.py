@@ -26,11 +26,16 @@ def record_paths(root: Path) -> list[Path]:
 
 
 def record_files(root: Path) -> list[tuple[str, int, int]]:
-    """(name, mtime_ns, size) of every record file, by name: one directory scan, one stat
-    per file and no Path objects (at 100,000 records, building and stat-ing Paths was most
-    of an `ftz index` that found nothing to do). Each file is stat-ed by its name relative to
-    the open folder (fstatat), not by its whole path as DirEntry.stat() does: the kernel
-    walks one component instead of every one of the path's."""
+    """(name, mtime_ns, size) of every record file, by name."""
+    return sorted(scan_records(root))
+
+
+def scan_records(root: Path) -> list[tuple[str, int, int]]:
+    """(name, mtime_ns, size) of every record file, in the folder's own order (stable while
+    no file is added, removed or renamed): one directory scan, one stat per file and no
+    Path objects (at 100,000 records, building and stat-ing Paths was most of an `ftz
+    index` that found nothing to do). Each file is stat-ed by its name relative to the open
+    folder (fstatat), not by its whole path as DirEntry.stat() does."""
     out = []
     folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -43,7 +48,6 @@ def record_files(root: Path) -> list[tuple[str, int, int]]:
                     out.append((name, st.st_mtime_ns, st.st_size))
     finally:
         os.close(folder)
-    out.sort()
     return out
 
 
