@@ -35,6 +35,31 @@ INFO = np.dtype([("weight", "<f4"), ("df", "<u4"), ("minlen", "u1"), ("maxlen", 
 _TAIL = struct.Struct("<Q4s")
 
 
+def _columns(infos: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns stored: a field's posting records are consecutive in the posting file
+    (the field writer writes them so), so their ends give both offset and length ("ends",
+    one more than terms); otherwise both are stored."""
+    out = {name: infos[name] for name in INFO.names if name not in ("offset", "length")}
+    offset, length = infos["offset"].astype(np.int64), infos["length"].astype(np.int64)
+    if (offset[1:] == offset[:-1] + length[:-1]).all():
+        out["ends"] = np.r_[offset, offset[-1] + length[-1]]
+    else:
+        out["offset"], out["length"] = offset, length
+    return out
+
+
+def _narrowest(values: np.ndarray) -> tuple[str, int]:
+    """The narrowest little-endian type for a column, and the base subtracted first."""
+    if values.dtype.kind == "f":
+        return "<f4", 0
+    base = int(values.min())
+    top = int(values.max()) - base
+    for limit, dtype in ((2**8, "u1"), (2**16, "<u2"), (2**32, "<u4")):
+        if top < limit:
+            return dtype, base
+    return "<i8", base
+
+
 class CompactTermTable:
     """The writer: TermTable's interface (a field's terms may come in several calls, in
     order, as a merge writes them run by run)."""
@@ -73,22 +98,28 @@ class CompactTermTable:
             dbfile.write(b"".join(texts))
             starts_at = dbfile.tell()
             dbfile.write(starts.astype("<u4").tobytes())
-            infos_at = dbfile.tell()
-            dbfile.write(np.concatenate(parts).tobytes())
-            directory[fieldid] = (len(texts), blob_at, starts_at, infos_at)
+            infos = np.concatenate(parts)
+            columns = {}
+            for name, values in _columns(infos).items():
+                dtype, base = _narrowest(values)
+                columns[name] = (dbfile.tell(), dtype, base)
+                stored = values if dtype == "<f4" else values.astype(np.int64) - base
+                dbfile.write(stored.astype(dtype).tobytes())
+            directory[fieldid] = (len(texts), blob_at, starts_at, columns)
         at = dbfile.tell()
         dbfile.write(pickle.dumps({"extras": self.extras, "fields": directory}, protocol=4))
         dbfile.write(_TAIL.pack(at, MAGIC))
         dbfile.close()
 
 
-class _FieldTerms:
-    """One field's terms as a sequence of bytes (what bisect searches)."""
+class FieldTermsTable:
+    """One field's terms as a sequence of bytes (what bisect searches), and their numbers."""
 
-    def __init__(self, buf, count, blob_at, starts_at, infos_at):
-        self.starts = np.frombuffer(buf, dtype="<u4", count=count + 1,
-                                    offset=starts_at).astype(np.int64)
-        self.infos = np.frombuffer(buf, dtype=INFO, count=count, offset=infos_at)
+    def __init__(self, buf, count, blob_at, starts_at, columns):
+        self.starts = np.frombuffer(buf, dtype="<u4", count=count + 1, offset=starts_at)
+        self._columns = {name: (np.frombuffer(buf, dtype=dtype, count=count + (name == "ends"),
+                                              offset=at), base)
+                         for name, (at, dtype, base) in columns.items()}
         self._buf, self._blob_at, self._count = buf, blob_at, count
         self._starts = self.starts.tolist()
 
@@ -103,10 +134,28 @@ class _FieldTerms:
         i = bisect.bisect_left(self, text)
         return i if i < self._count and self[i] == text else -1
 
+    def value(self, name: str, i: int):
+        if name in ("offset", "length") and "ends" in self._columns:
+            ends, base = self._columns["ends"]
+            start = int(ends[i]) + base
+            return start if name == "offset" else int(ends[i + 1]) + base - start
+        array, base = self._columns[name]
+        return float(array[i]) if array.dtype.kind == "f" else int(array[i]) + base
+
+    def column(self, name: str) -> np.ndarray:
+        """A whole column, decoded (int64 or float32)."""
+        if name in ("offset", "length") and "ends" in self._columns:
+            ends, base = self._columns["ends"]
+            ends = ends.astype(np.int64) + base
+            return ends[:-1] if name == "offset" else np.diff(ends)
+        array, base = self._columns[name]
+        return array.astype(np.float32) if array.dtype.kind == "f" else \
+            array.astype(np.int64) + base
+
     def info(self, i) -> W3TermInfo:
         record = np.zeros(1, dtype=TERM_INFO)
         for name in INFO.names:
-            record[name] = self.infos[name][i]
+            record[name] = self.value(name, i)
         return W3TermInfo.from_bytes(record.tobytes())
 
 
@@ -130,7 +179,7 @@ class CompactTermsReader(base.TermsReader):
         extras, directory = read_directory(buf)
         self._fieldmap = extras["fieldmap"]
         names = {number: name for name, number in self._fieldmap.items()}
-        self._fields = {names[fid]: _FieldTerms(buf, *where)
+        self._fields = {names[fid]: FieldTermsTable(buf, *where)
                         for fid, where in sorted(directory.items())}
         self._order = [names[fid] for fid in sorted(directory)]
 
@@ -183,13 +232,13 @@ class CompactTermsReader(base.TermsReader):
         terms, i = self._locate(fieldname, tbytes)
         if i < 0:
             raise KeyError((fieldname, tbytes))
-        return float(terms.infos["weight"][i])
+        return terms.value("weight", i)
 
     def doc_frequency(self, fieldname, tbytes):
         terms, i = self._locate(fieldname, tbytes)
         if i < 0:
             raise KeyError((fieldname, tbytes))
-        return int(terms.infos["df"][i])
+        return terms.value("df", i)
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         terminfo = self.term_info(fieldname, tbytes)

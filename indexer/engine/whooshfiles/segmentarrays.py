@@ -18,7 +18,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.engine.postingfile import MAGIC, read_record
 from indexer.engine.whooshfiles import check_version
-from indexer.engine.whooshfiles.compactterms import INFO, read_directory
+from indexer.engine.whooshfiles.compactterms import FieldTermsTable, read_directory
 
 check_version(whoosh.__version__)
 
@@ -45,13 +45,11 @@ def read_terms(storage, segment) -> dict[str, FieldTerms]:
     extras, directory = read_directory(data)
     names = {number: fieldname for fieldname, number in extras["fieldmap"].items()}
     out = {}
-    for fieldid, (count, blob_at, starts_at, infos_at) in sorted(directory.items()):
-        starts = (blob_at + np.frombuffer(data, dtype="<u4", count=count + 1,
-                                          offset=starts_at).astype(np.int64)).tolist()
-        infos = np.frombuffer(data, dtype=INFO, count=count, offset=infos_at)
+    for fieldid, entry in sorted(directory.items()):
+        terms = FieldTermsTable(data, *entry)
+        starts = (entry[1] + terms.starts.astype(np.int64)).tolist()
         out[names[fieldid]] = FieldTerms([data[a:b] for a, b in zip(starts[:-1], starts[1:])],
-                                         infos["offset"].astype(np.int64),
-                                         infos["length"].astype(np.int64))
+                                         terms.column("offset"), terms.column("length"))
     return out
 
 
