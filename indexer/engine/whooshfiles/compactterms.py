@@ -121,14 +121,14 @@ class FieldTermsTable:
                                               offset=at), base)
                          for name, (at, dtype, base) in columns.items()}
         self._buf, self._blob_at, self._count = buf, blob_at, count
-        self._starts = self.starts.tolist()
 
     def __len__(self):
         return self._count
 
     def __getitem__(self, i):
-        a = self._blob_at
-        return bytes(self._buf[a + self._starts[i]:a + self._starts[i + 1]])
+        # no Python list of the starts: a million terms' would be tens of MB per reader
+        a, starts = self._blob_at, self.starts
+        return bytes(self._buf[a + int(starts[i]):a + int(starts[i + 1])])
 
     def find(self, text: bytes) -> int:
         i = bisect.bisect_left(self, text)
