@@ -2,7 +2,7 @@
 of where each starts, and per term only the numbers of W3's term information, column by
 column, each in the narrowest type its range allows (no hash table, no key or value
 lengths, no field number, no flags; a field's consecutive posting records by their ends
-alone): about 22 bytes a term and its text (at 10,000 records of the bench's other corpus)
+alone): about 24 bytes a term and its text (at 10,000 records of the bench's other corpus)
 where OrderedHashWriter's format (termtable.py) took about 70 and its text.
 
 Written with the interface of termtable.TermTable (extras["fieldmap"], add_field, close)
