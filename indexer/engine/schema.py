@@ -16,7 +16,9 @@ from indexer.analysis.normalize import has_cjk, normalize
 
 # Bump _FORMAT when the text fields or the analysis change: an index of another version is
 # rebuilt. The facets' fields (facets.py) count in by themselves.
-_FORMAT = 10  # 10: "s" a stop word (possessives); 9: the tokenizers pickled from analysis
+# 11: a compact term dictionary (whooshfiles/compactterms.py); 10: "s" a stop word
+# (possessives); 9: the tokenizers pickled from analysis
+_FORMAT = 11
 SCHEMA_VERSION = _FORMAT * 10_000 + facets.signature()
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 

@@ -1,7 +1,7 @@
 """Whoosh quarantined: the only code of the project that knows how Whoosh stores an index.
 
 Whoosh stays the index of record (its writer, segments and atomic commit; its W3 codec's
-term dictionary, stored fields and columns), and the project writes its own posting lists
+stored fields and columns), and the project writes its own term dictionary, posting lists
 and field lengths beside them. Doing so means knowing things Whoosh does not publish: the
 byte layouts of W3's term information and of OrderedHashWriter's term table, the private
 attributes of W3's writers and of ListMatcher, the names of a segment's files and of an
@@ -12,7 +12,10 @@ index's tables of contents and locks. All of that is here, and only here
                    matcher over an array posting list, opening a segment's posting file
     fieldwriter.py W3's field writer, writing the project's posting records
     lengths.py     every document's exact field lengths, a file per segment
-    termtable.py   the term dictionary, in OrderedHashWriter's format with W3's term infos
+    compactterms.py  the term dictionary (per field sorted terms, W3's term numbers) and its
+                   reader, answering what W3TermsReader answers
+    termtable.py   W3's term information layout; the earlier term dictionary in
+                   OrderedHashWriter's format (the reference compactterms.py is tested against)
     files.py       an index folder's files: tables of contents, locks, segments, merges
     merges.py      a run of segments merged by copying their posting arrays
     segmentarrays.py  a segment's term table and posting records read as arrays

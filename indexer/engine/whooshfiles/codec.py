@@ -1,7 +1,7 @@
 """The project's Whoosh codec: W3's, with array posting lists and exact field lengths.
 
-W3 keeps the term dictionary (written by termtable.py in its format), the stored fields
-and the columns; the posting lists are records of the project's layout (indexer/engine/
+W3 keeps the stored fields and the columns; the term dictionary is compactterms.py's
+(CompactTermsReader answers what W3TermsReader would); the posting lists are records of the project's layout (indexer/engine/
 postingfile.py), written by fieldwriter.py and read here with `os.pread` (no shared file
 position: threads read in parallel); the lengths are lengths.py's. ArrayMatcher is
 Whoosh's matcher interface over one posting list, for Whoosh's own uses.
@@ -13,12 +13,13 @@ import os
 
 import numpy as np
 import whoosh
-from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.structfile import StructFile
 from whoosh.matching import ListMatcher
 
 from indexer.engine.postingfile import PostingArrays, read_record
 from indexer.engine.whooshfiles import check_version
+from indexer.engine.whooshfiles.compactterms import CompactTermsReader
 from indexer.engine.whooshfiles.fieldwriter import FieldWriter
 from indexer.engine.whooshfiles.lengths import LengthsReader, LengthsWriter, read_lengths
 
@@ -100,8 +101,12 @@ class ProjectCodec(W3Codec):
 
     def terms_reader(self, storage, segment):
         tiname = segment.make_filename(self.TERMS_EXT)
-        return W3TermsReader(self, _open_pread(storage, tiname), storage.file_length(tiname),
-                             _open_pread(storage, segment.make_filename(self.POSTS_EXT)))
+        postfile = _open_pread(storage, segment.make_filename(self.POSTS_EXT))
+        try:
+            return CompactTermsReader(self, os.path.join(storage.folder, tiname), postfile)
+        except BaseException:
+            postfile.close()
+            raise
 
     @staticmethod
     def word_lengths(storage, segment) -> dict[str, np.ndarray]:

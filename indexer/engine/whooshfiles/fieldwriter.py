@@ -19,7 +19,8 @@ from indexer.engine.postingfile import plain_records, posting_records
 from indexer.analysis.terms import VOCABULARY
 from indexer.engine.whooshfiles import check_version
 from indexer.engine.whooshfiles.lengths import read_lengths
-from indexer.engine.whooshfiles.termtable import TERM_INFO, TermTable, length_bytes
+from indexer.engine.whooshfiles.compactterms import CompactTermTable
+from indexer.engine.whooshfiles.termtable import TERM_INFO, length_bytes
 
 check_version(whoosh.__version__)
 
@@ -38,10 +39,10 @@ class FieldWriter(W3FieldWriter):
     hands over postings already in order, a run of terms at a time (write_sorted)."""
 
     def __init__(self, codec, storage, segment):
-        # W3FieldWriter's, with the term dictionary written by TermTable
+        # W3FieldWriter's, with the term dictionary written by CompactTermTable
         self._codec, self._storage, self._segment = codec, storage, segment
         self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
-        self._tindex = TermTable(self._create_file(W3Codec.TERMS_EXT))
+        self._tindex = CompactTermTable(self._create_file(W3Codec.TERMS_EXT))
         self._fieldmap = self._tindex.extras["fieldmap"] = {}
         self._postfile = self._create_file(W3Codec.POSTS_EXT)
         self._postwriter = None

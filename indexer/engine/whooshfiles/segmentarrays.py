@@ -1,8 +1,7 @@
 """A segment's term dictionary and posting records read as arrays, many terms at a time.
 
-What a merge (merges.py) copies: the term table (termtable.py's file, in OrderedHashWriter's
-format) read whole, each field's terms in order with their W3TermInfo (where each term's
-posting record is), and a run of consecutive terms' posting records (the layout of
+What a merge (merges.py) copies: the term table (compactterms.py's file) read whole, each
+field's terms in order with where each term's posting record is, and a run of consecutive terms' posting records (the layout of
 indexer/engine/postingfile.py) decoded together, with array operations, into flat arrays:
 every posting's document, weight and number of values, and the values. No Python step per
 posting, and per term only its text.
@@ -16,15 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.filedb.filetables import OrderedHashReader
 
 from indexer.engine.postingfile import MAGIC, read_record
 from indexer.engine.whooshfiles import check_version
-from indexer.engine.whooshfiles.termtable import TERM_INFO
+from indexer.engine.whooshfiles.compactterms import FieldTermsTable, read_directory
 
 check_version(whoosh.__version__)
 
-_INDEX_DTYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 _WIDTH = np.array([0, 1, 2, 4])  # a width code's bytes (postingfile.py's widths byte)
 _UINT = {1: "u1", 2: "<u2", 4: "<u4"}
 _STORED, _FROM_COUNTS = 0, 1  # a record's weights mode (the flags' low bits)
@@ -43,45 +40,16 @@ class FieldTerms:
 def read_terms(storage, segment) -> dict[str, FieldTerms]:
     """Every field's terms of the segment, by field name."""
     name = segment.make_filename(W3Codec.TERMS_EXT)
-    table = OrderedHashReader.open(storage, name)
-    try:
-        extras, base, count = table.extras, table.indexbase, table.indexlen
-    finally:
-        table.close()
     with open(os.path.join(storage.folder, name), "rb") as fh:
         data = fh.read()
-    raw = np.frombuffer(data, dtype=np.uint8)
-    positions = np.frombuffer(data, dtype=_INDEX_DTYPES[extras["indextype"]], count=count,
-                              offset=base).astype(np.int64)
-    if not count:
-        return {}
-    key_len = _big_endian(raw, positions, 4)
-    value_len = _big_endian(raw, positions + 4, 4)
-    if (value_len != TERM_INFO.itemsize).any():
-        raise ValueError(f"{name}: term information not in the codec's layout")
-    field_ids = _big_endian(raw, positions + 8, 2)
-    value_at = positions + 8 + key_len
-    infos = raw[(value_at[:, None] + np.arange(TERM_INFO.itemsize)).ravel()].view(TERM_INFO)
-    starts, ends = (positions + 10).tolist(), (positions + 8 + key_len).tolist()
+    extras, directory = read_directory(data)
     names = {number: fieldname for fieldname, number in extras["fieldmap"].items()}
     out = {}
-    # a field's terms are consecutive, in the order the field writer wrote them
-    bounds = np.flatnonzero(np.r_[True, field_ids[1:] != field_ids[:-1], True])
-    for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        fieldname = names[int(field_ids[first])]
-        if fieldname in out:
-            raise ValueError(f"{name}: the terms of field {fieldname!r} are not together")
-        out[fieldname] = FieldTerms([data[a:b] for a, b in zip(starts[first:last],
-                                                                 ends[first:last])],
-                                    infos["offset"][first:last].astype(np.int64),
-                                    infos["length"][first:last].astype(np.int64))
-    return out
-
-
-def _big_endian(raw: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
-    out = np.zeros(len(at), dtype=np.int64)
-    for i in range(width):
-        out = out << 8 | raw[at + i]
+    for fieldid, entry in sorted(directory.items()):
+        terms = FieldTermsTable(data, *entry)
+        starts = (entry[1] + terms.starts.astype(np.int64)).tolist()
+        out[names[fieldid]] = FieldTerms([data[a:b] for a, b in zip(starts[:-1], starts[1:])],
+                                         terms.column("offset"), terms.column("length"))
     return out
 
 
