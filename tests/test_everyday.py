@@ -102,3 +102,16 @@ def test_check_reports_a_bad_group(tmp_path):
 
 def test_the_shipped_file_passes_the_check():
     assert "ok:" in _check(SHIPPED)
+
+
+@pytest.mark.parametrize("query, first", [
+    ("Hong Kong-owned tour operators licensed locally", "hong-kong-macao-travel-agency-approval-delegated"),
+    ("merging cargo lists for rail shipments", "shaanxi-railway-manifest-consolidation"),
+    ("ships can clear out while still refuelling", "zhejiang-zhoushan-large-small-vessel-split-supervision"),
+])
+def test_a_readers_plain_words_find_the_shipped_record_first(shipped_kb, query, first):
+    # the groups added for the second development batch (tests/relevance_dev2.yaml): a reader's
+    # words ("tour operator", "cargo list", "clear out") reach the record
+    # that only uses the field's term, as its first hit
+    found = shipped_kb.search(query)
+    assert found.hits and found.hits[0].id == first, [h.id for h in found.hits[:3]]
