@@ -66,12 +66,11 @@ def search():
     return data
 
 
-@bp.get("/measures/<id:id>")
-@operation("getMeasure", path={"id": ID}, parameters=(LANG,),
+@bp.get("/measures/<id:measure_id>")
+@operation("getMeasure", path={"measure_id": ("id", ID)}, parameters=(LANG,),
            responses={"200": ok("The measure", "Measure"), "404": error("No measure with this id")})
-def measure(id: str):  # noqa: A002  (the path's parameter, as the API's description names it)
+def measure(measure_id: str):
     """One measure: its record, rendered body and cited source"""
-    measure_id = id
     kb = get_kb()
     record = kb.measure(measure_id) or abort(404, description=f"no measure {measure_id!r}")
     lang = lang_of(request.args)
@@ -109,13 +108,12 @@ def batches():
     return {"batches": [register.summary(b) for b in sorted(kb.batches(), key=register.sort_key)]}
 
 
-@bp.get("/batches/<id:id>")
-@operation("getBatch", path={"id": BATCH_ID},
+@bp.get("/batches/<id:batch_id>")
+@operation("getBatch", path={"batch_id": ("id", BATCH_ID)},
            responses={"200": ok("The batch and its items", "Batch"),
                       "404": error("No batch with this id")})
-def batch(id: str):  # noqa: A002  (the path's parameter, as the API's description names it)
+def batch(batch_id: str):
     """One batch with the items the sources in reach list"""
-    batch_id = id
     kb = get_kb()
     found = kb.batch(batch_id) or abort(404, description=f"no batch {batch_id!r}")
     return register.detail(kb, found)

@@ -28,8 +28,9 @@ _DOC_NAMES = {"filters": ", ".join(FILTER_KINDS)}
 
 def operation(operation_id: str, *, responses: dict, parameters: tuple = (),
               path: dict | None = None):
-    """Declare a view's operation beside it: its id, query parameters, responses, and the
-    schemas of its path parameters by name (a string otherwise)."""
+    """Declare a view's operation beside it: its id, query parameters, responses, and its
+    path parameters' names in the document and schemas, by the rule's variable (a string
+    of the converter's pattern, under the variable's name, otherwise)."""
     def declare(view):
         view.openapi = {"operationId": operation_id, "parameters": list(parameters),
                         "responses": responses, "path": dict(path or {})}
@@ -125,9 +126,10 @@ def _operation(rule, view) -> dict:
     found = {"operationId": declared["operationId"], "summary": summary}
     if description:
         found["description"] = description
-    in_path = [{"name": name, "in": "path", "required": True,
-                "schema": declared["path"].get(name) or _converter_schema(rule._converters[name])}
-               for name in _VARIABLE.findall(rule.rule)]
+    in_path = [{"name": name, "in": "path", "required": True, "schema": schema}
+               for name, schema in (declared["path"].get(variable) or (
+                   variable, _converter_schema(rule._converters[variable]))
+                   for variable in _VARIABLE.findall(rule.rule))]
     if in_path or declared["parameters"]:
         found["parameters"] = [*in_path, *declared["parameters"]]
     found["responses"] = declared["responses"]
@@ -141,7 +143,9 @@ def paths(app) -> dict:
         if not rule.rule.startswith("/api/"):
             continue
         view = app.view_functions[rule.endpoint]
-        item = found.setdefault(_VARIABLE.sub(r"{\1}", rule.rule), {})
+        declared = getattr(view, "openapi", {}).get("path", {})
+        item = found.setdefault(_VARIABLE.sub(
+            lambda m: "{%s}" % declared.get(m[1], (m[1],))[0], rule.rule), {})
         for method in sorted(set(rule.methods) - _IGNORED_METHODS):
             item[method.lower()] = _operation(rule, view)
     return found
