@@ -185,10 +185,13 @@ def test_openapi_describes_every_api_route(client, app):
     doc = json.loads(response.get_data(as_text=True))
     assert doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {"/api/search", "/api/measures/{id}", "/api/zones", "/api/pillars",
-                                 "/api/batches", "/api/batches/{id}"}
+                                 "/api/batches", "/api/batches/{id}", "/api/openapi.json"}
     routes = {re.sub(r"<id:\w+>", "{id}", rule.rule) for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/api/") and rule.endpoint != "api.openapi"}
+              if rule.rule.startswith("/api/")}
     assert routes == set(doc["paths"])
+    operations = [op for item in doc["paths"].values() for op in item.values()]
+    assert len({op["operationId"] for op in operations}) == len(operations) == len(routes)
+    assert all(op["summary"] for op in operations)
     search_params = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
     assert search_params == {"q", *FILTER_KINDS, "page", "per_page", "lang"}
 
@@ -220,3 +223,29 @@ def test_openapi_schema_lists_the_keys_the_api_returns(client):
     assert set(measure) <= set(schemas["Measure"]["properties"])
     _, zones = get(client, "/api/zones")
     assert set(zones["zones"][0]) <= set(schemas["ZoneList"]["properties"]["zones"]["items"]["properties"])
+
+
+def test_the_openapi_paths_are_the_routes(app):
+    """The document is generated from the app's routes: the module-level one (the API
+    blueprint alone) is the served one's, and a view under /api/ that declares no operation
+    cannot be served undescribed (the document refuses to build)."""
+    from flask import Blueprint
+
+    from webapp import create_app
+    from webapp.openapi import OPENAPI, document
+
+    assert document(app)["paths"] == OPENAPI["paths"]
+    assert [p["name"] for p in OPENAPI["paths"]["/api/measures/{id}"]["get"]["parameters"]] == [
+        "id", "lang"]
+    extra = Blueprint("extra", __name__)
+
+    @extra.get("/undescribed")
+    def undescribed():
+        """A view nobody declared."""
+        return {}
+
+    bigger = create_app({"TESTING": True, "MEASURES_DIR": app.config["MEASURES_DIR"],
+                         "INDEX_DIR": app.config["INDEX_DIR"]})
+    bigger.register_blueprint(extra, url_prefix="/api")
+    with pytest.raises(LookupError, match="/api/undescribed"):
+        document(bigger)

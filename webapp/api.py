@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request, url_for
 
+from indexer.facets import FILTER_KINDS
 from indexer.search import serialize
 
 from . import register
 from .kb import get_kb
 from .labels import Labels, lang_of, speaking
 from .notes import localized_text
-from .openapi import describe
+from .openapi import FACET_PARAMETERS, LANG, PAGE, PER_PAGE, QUERY, describe, error, ok, operation
+from .openapi_schemas import BATCH_ID, ID
 from .params import parse_search_params
 from .rendering import render_markdown
 
@@ -39,7 +41,18 @@ def sources_by_id(kb) -> dict[str, dict]:
 
 
 @bp.get("/search")
+@operation("searchMeasures", parameters=(QUERY, *FACET_PARAMETERS, PAGE, PER_PAGE, LANG),
+           responses={"200": ok("One page of results", "SearchResult"),
+                      "400": error("Unknown " + ", ".join(FILTER_KINDS) + " value, or "
+                                   "page/per_page out of range or not a number")})
 def search():
+    """Search measures, with facet counts by {filters}
+
+    Full-text search in English and Chinese. An empty `q` browses every matching measure,
+    newest first. Several `zone` parameters mean any of them; the filters ({filters})
+    combine with AND. Facet counts are disjunctive: each facet's counts ignore its own
+    filter.
+    """
     params = parse_search_params(request.args, current_app.config["PER_PAGE"])
     lang = lang_of(request.args)
     kb = get_kb()
@@ -54,7 +67,10 @@ def search():
 
 
 @bp.get("/measures/<id:measure_id>")
+@operation("getMeasure", path={"measure_id": ("id", ID)}, parameters=(LANG,),
+           responses={"200": ok("The measure", "Measure"), "404": error("No measure with this id")})
 def measure(measure_id: str):
+    """One measure: its record, rendered body and cited source"""
     kb = get_kb()
     record = kb.measure(measure_id) or abort(404, description=f"no measure {measure_id!r}")
     lang = lang_of(request.args)
@@ -67,33 +83,51 @@ def measure(measure_id: str):
 
 
 @bp.get("/zones")
+@operation("listZones", responses={"200": ok("Every zone with its measure count", "ZoneList")})
 def zones():
+    """The pilot free trade zones in order of establishment"""
     return {"zones": [dict(zone, url=url_for("pages.zone", zone_id=zone["id"]))
                       for zone in get_kb().zones()]}
 
 
 @bp.get("/pillars")
+@operation("listPillars",
+           responses={"200": ok("Every pillar with its measure count", "PillarList")})
 def pillars():
+    """The four pillars of the MOFCOM statement of 11 May 2023"""
     return {"pillars": [dict(pillar, url=url_for("pages.pillar", pillar_id=pillar["id"]))
                         for pillar in get_kb().pillars()]}
 
 
 @bp.get("/batches")
+@operation("listBatches", responses={"200": ok("Every batch with its counts", "BatchList")})
 def batches():
+    """The replication register: the State Council's batches of reform pilot experiences,
+    then MOFCOM's batches of best-practice cases"""
     kb = get_kb()
     return {"batches": [register.summary(b) for b in sorted(kb.batches(), key=register.sort_key)]}
 
 
 @bp.get("/batches/<id:batch_id>")
+@operation("getBatch", path={"batch_id": ("id", BATCH_ID)},
+           responses={"200": ok("The batch and its items", "Batch"),
+                      "404": error("No batch with this id")})
 def batch(batch_id: str):
+    """One batch with the items the sources in reach list"""
     kb = get_kb()
     found = kb.batch(batch_id) or abort(404, description=f"no batch {batch_id!r}")
     return register.detail(kb, found)
 
 
 @bp.get("/openapi.json")
+@operation("getOpenAPI", responses={"200": ok(
+    "The OpenAPI 3.1 document", schema={"type": "object", "required": ["openapi", "paths"]})})
 def openapi():
+    """This description of the API, generated from its routes
+
+    The filters' allowed values and the fields of reform are the index's.
+    """
     kb = get_kb()
-    return describe([f["id"] for f in kb.reform_fields()],
+    return describe(current_app, [f["id"] for f in kb.reform_fields()],
                     {kind: [c["id"] for c in choices]
                      for kind, choices in kb.facet_choices().items()})

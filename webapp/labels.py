@@ -16,6 +16,8 @@ from flask_babel import force_locale
 
 from indexer.errors import BadRequest
 from indexer.notes import Note
+from indexer.records.schema import Measure, name_zh
+from indexer.search import serialize
 
 from . import register
 from .facets import scope_taxonomy
@@ -23,15 +25,17 @@ from .i18n import LOCALES, local_date
 from .names import SCOPE_NAMES, STATUS_NAMES
 
 LANGS = ("en", "zh")
-# The CSV's columns as a Chinese reader's spreadsheet heads them (serialize.FLAT_COLUMNS).
-CSV_HEADERS_ZH = {
-    "id": "编号", "title": "英文标题", "title_zh": "中文标题", "zones": "自贸试验区",
-    "pillar": "方面", "date": "日期", "status": "状态", "tags": "标签", "url": "网址",
-    "source_id": "来源编号", "source_kind": "来源类型", "source_title": "来源标题",
+# The CSV's columns as a Chinese reader's spreadsheet heads them (serialize.FLAT_COLUMNS): a
+# record field's Chinese name is the schema's (schema.zh); these are the columns an export
+# adds, a hit's address and its citation spread into source_* columns.
+_ADDED_HEADERS_ZH = {
+    "url": "网址", "source_id": "来源编号", "source_kind": "来源类型", "source_title": "来源标题",
     "source_publisher": "来源发布者", "source_date": "来源日期", "source_original_url": "来源原文网址",
-    "source_url": "来源页面网址", "quote": "引文", "see_also": "另见", "lineage": "复制推广历程",
-    "body_zh": "中文说明", "matched_words": "匹配的词",
+    "source_url": "来源页面网址", "matched_words": "匹配的词",
 }
+CSV_HEADERS_ZH = {column: (name_zh(Measure, column) if column in Measure.model_fields
+                            else _ADDED_HEADERS_ZH.get(column)) or column  # English: a test fails
+                  for column in serialize.FLAT_COLUMNS}
 SOURCE_KINDS_ZH = {"held": "本项目存有全文", "cited": "引用（未存全文）"}
 
 

@@ -1,20 +1,44 @@
-"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json: its routes and
-parameters here, the answers' schemas in webapp/openapi_schemas.py (the record's fields from
-its field tables). The filters' allowed values are the facets' (indexer/facets.py), filled in
-from the index when the description is served (describe)."""
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json, generated from
+the Flask app's routes: every /api/ rule of its url_map is a path (its path parameters from
+the rule), each operation's summary and description are its view's docstring (first
+paragraph, then the rest), and what the docstring cannot say (operationId, query parameters,
+responses) is the small declaration beside the view (`operation`, webapp/api.py). The
+answers' schemas are pydantic's (webapp/openapi_schemas.py); the filters' allowed values are
+the facets' (indexer/facets.py), filled in from the index when it is served (describe).
+
+`OPENAPI` is the document of the API blueprint alone (built on first use), for tests that
+read it at import time; the served one is built from the running app's routes."""
 
 from __future__ import annotations
 
 import copy
+import inspect
+import re
 
 from indexer.facets import FACETS, FILTER_KINDS, FILTERS
 from indexer.search import MAX_PER_PAGE, MAX_QUERY_LENGTH
 
-from .openapi_schemas import BATCH_ID, ID, SCHEMAS
+from .openapi_schemas import SCHEMAS
 from .params import MAX_PAGE
 
+_IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# what a view's docstring may name: {filters}, the filter facets' kinds
+_DOC_NAMES = {"filters": ", ".join(FILTER_KINDS)}
 
-def _facet_parameter(facet) -> dict:
+
+def operation(operation_id: str, *, responses: dict, parameters: tuple = (),
+              path: dict | None = None):
+    """Declare a view's operation beside it: its id, query parameters, responses, and its
+    path parameters' names in the document and schemas, by the rule's variable (a string
+    of the converter's pattern, under the variable's name, otherwise)."""
+    def declare(view):
+        view.openapi = {"operationId": operation_id, "parameters": list(parameters),
+                        "responses": responses, "path": dict(path or {})}
+        return view
+    return declare
+
+
+def facet_parameter(facet) -> dict:
     """A filter facet's query parameter (indexer/facets.py); its enum, the facet's allowed
     values, is filled in when the description is served (describe)."""
     return {"name": facet.key, "in": "query", "required": False, "explode": True,
@@ -23,15 +47,30 @@ def _facet_parameter(facet) -> dict:
 
 
 _PREFIXES = ", ".join(f"{f.prefixes[0]}:" for f in FACETS)
-_ERROR = {"$ref": "#/components/schemas/Error"}
+QUERY = {"name": "q", "in": "query", "required": False,
+         "description": "Search words in English or Chinese; \"phrases\", AND, OR, "
+                        f"NOT, brackets, prefix* and the fields {_PREFIXES} tag: "
+                        "and title: (README, Search syntax). "
+                        "When no measure holds every word, the least useful words "
+                        "are left out and `relaxed` says which.",
+         "schema": {"type": "string", "default": "", "maxLength": MAX_QUERY_LENGTH}}
+# one per filter facet, in the registry's order
+FACET_PARAMETERS = tuple(facet_parameter(facet) for facet in FILTERS)
+PAGE = {"name": "page", "in": "query", "required": False,
+        "description": "Page number from 1; a page past the end is empty.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}}
+PER_PAGE = {"name": "per_page", "in": "query", "required": False,
+            "description": "Results per page.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20}}
 # The language of the names in `labels` and of the page addresses (`url`): /zh/ pages with zh.
-_LANG = {"name": "lang", "in": "query", "required": False,
-         "description": "`zh` adds `labels` (the zones', pillar's and status's names in Chinese) "
-                        "and links the /zh/ pages; the CSV and Atom exports take it too.",
-         "schema": {"type": "string", "enum": ["en", "zh"], "default": "en"}}
+LANG = {"name": "lang", "in": "query", "required": False,
+        "description": "`zh` adds `labels` (the zones', pillar's and status's names in Chinese) "
+                       "and links the /zh/ pages; the CSV and Atom exports take it too.",
+        "schema": {"type": "string", "enum": ["en", "zh"], "default": "en"}}
+_ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _error(description: str) -> dict:
+def error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
 
 
@@ -44,115 +83,84 @@ _GENERATION_HEADER = {"X-Index-Generation": {
 }}
 
 
-def _ok(description: str, ref: str) -> dict:
+def ok(description: str, ref: str | None = None, *, schema: dict | None = None) -> dict:
+    """A 200 answer, read from the index: JSON of the component `ref` (or `schema`), with
+    the index generation's header."""
     return {"description": description, "headers": _GENERATION_HEADER,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+            "content": {"application/json": {
+                "schema": schema if schema is not None else {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
-OPENAPI: dict = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "China FTZ Reform Measures API",
-        "version": "1.0.0",
-        "description": (
-            "Search and read the reform measures of China's pilot free trade zones. "
-            "Every error is a JSON object with an `error` message."
-        ),
-    },
-    "servers": [{"url": "/"}],
-    "paths": {
-        "/api/search": {
-            "get": {
-                "operationId": "searchMeasures",
-                "summary": f"Search measures, with facet counts by {', '.join(FILTER_KINDS)}",
-                "description": (
-                    "Full-text search in English and Chinese. An empty `q` browses every "
-                    "matching measure, newest first. Several `zone` parameters mean any of "
-                    f"them; the filters ({', '.join(FILTER_KINDS)}) combine with AND. Facet "
-                    "counts are disjunctive: each facet's counts ignore its own filter."
-                ),
-                "parameters": [
-                    {"name": "q", "in": "query", "required": False,
-                     "description": "Search words in English or Chinese; \"phrases\", AND, OR, "
-                                    f"NOT, brackets, prefix* and the fields {_PREFIXES} tag: "
-                                    "and title: (README, Search syntax). "
-                                    "When no measure holds every word, the least useful words "
-                                    "are left out and `relaxed` says which.",
-                     "schema": {"type": "string", "default": "", "maxLength": MAX_QUERY_LENGTH}},
-                    # one per filter facet, in the registry's order
-                    *(_facet_parameter(facet) for facet in FILTERS),
-                    {"name": "page", "in": "query", "required": False,
-                     "description": "Page number from 1; a page past the end is empty.",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
-                                "default": 1}},
-                    {"name": "per_page", "in": "query", "required": False,
-                     "description": "Results per page.",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
-                                "default": 20}},
-                    _LANG,
-                ],
-                "responses": {
-                    "200": _ok("One page of results", "SearchResult"),
-                    "400": _error(f"Unknown {', '.join(FILTER_KINDS)} value, or page/per_page "
-                                  "out of range or not a number"),
-                },
-            }
-        },
-        "/api/measures/{id}": {
-            "get": {
-                "operationId": "getMeasure",
-                "summary": "One measure: its record, rendered body and cited source",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": ID},
-                               _LANG],
-                "responses": {
-                    "200": _ok("The measure", "Measure"),
-                    "404": _error("No measure with this id"),
-                },
-            }
-        },
-        "/api/batches": {
-            "get": {
-                "operationId": "listBatches",
-                "summary": "The replication register: the State Council's batches of reform "
-                           "pilot experiences, then MOFCOM's batches of best-practice cases",
-                "responses": {"200": _ok("Every batch with its counts", "BatchList")},
-            }
-        },
-        "/api/batches/{id}": {
-            "get": {
-                "operationId": "getBatch",
-                "summary": "One batch with the items the sources in reach list",
-                "parameters": [{"name": "id", "in": "path", "required": True,
-                                "schema": BATCH_ID}],
-                "responses": {
-                    "200": _ok("The batch and its items", "Batch"),
-                    "404": _error("No batch with this id"),
-                },
-            }
-        },
-        "/api/zones": {
-            "get": {
-                "operationId": "listZones",
-                "summary": "The pilot free trade zones in order of establishment",
-                "responses": {"200": _ok("Every zone with its measure count", "ZoneList")},
-            }
-        },
-        "/api/pillars": {
-            "get": {
-                "operationId": "listPillars",
-                "summary": "The four pillars of the MOFCOM statement of 11 May 2023",
-                "responses": {"200": _ok("Every pillar with its measure count", "PillarList")},
-            }
-        },
-    },
-    "components": {"schemas": SCHEMAS},
+_INFO = {
+    "title": "China FTZ Reform Measures API",
+    "version": "1.0.0",
+    "description": (
+        "Search and read the reform measures of China's pilot free trade zones. "
+        "Every error is a JSON object with an `error` message."
+    ),
 }
+_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^:<>]+)>")
 
 
-def describe(reform_fields: list[str], choices: dict[str, list[str]]) -> dict:
-    """The description with the allowed values that are data: the ids of the fields of
-    reform, and each facet's allowed values (`choices`, by facet key)."""
-    doc = copy.deepcopy(OPENAPI)
+def _docstring(view) -> tuple[str, str]:
+    """A view's summary (its docstring's first paragraph) and description (the rest)."""
+    text = inspect.cleandoc(view.__doc__ or "").format(**_DOC_NAMES)
+    summary, _, rest = text.partition("\n\n")
+    return " ".join(summary.split()), " ".join(rest.split())
+
+
+def _converter_schema(converter) -> dict:
+    regex = getattr(converter, "regex", None)
+    return {"type": "string", "pattern": f"^{regex}$"} if regex and regex != "[^/]+" else {
+        "type": "string"}
+
+
+def _operation(rule, view) -> dict:
+    declared = getattr(view, "openapi", None)
+    if declared is None:
+        raise LookupError(f"{rule.rule}: its view {rule.endpoint} declares no operation "
+                          "(webapp.openapi.operation)")
+    summary, description = _docstring(view)
+    if not summary:
+        raise LookupError(f"{rule.rule}: its view {rule.endpoint} has no docstring")
+    found = {"operationId": declared["operationId"], "summary": summary}
+    if description:
+        found["description"] = description
+    in_path = [{"name": name, "in": "path", "required": True, "schema": schema}
+               for name, schema in (declared["path"].get(variable) or (
+                   variable, _converter_schema(rule._converters[variable]))
+                   for variable in _VARIABLE.findall(rule.rule))]
+    if in_path or declared["parameters"]:
+        found["parameters"] = [*in_path, *declared["parameters"]]
+    found["responses"] = declared["responses"]
+    return found
+
+
+def paths(app) -> dict:
+    """An OpenAPI path for every /api/ rule of the app, in the order the rules were added."""
+    found: dict = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        declared = getattr(view, "openapi", {}).get("path", {})
+        item = found.setdefault(_VARIABLE.sub(
+            lambda m: "{%s}" % declared.get(m[1], (m[1],))[0], rule.rule), {})
+        for method in sorted(set(rule.methods) - _IGNORED_METHODS):
+            item[method.lower()] = _operation(rule, view)
+    return found
+
+
+def document(app) -> dict:
+    """The description of the app's API (allowed values that are data not filled in)."""
+    return copy.deepcopy({"openapi": "3.1.0", "info": _INFO, "servers": [{"url": "/"}],
+                          "paths": paths(app), "components": {"schemas": SCHEMAS}})
+
+
+def describe(app, reform_fields: list[str], choices: dict[str, list[str]]) -> dict:
+    """The app's description with the allowed values that are data: the ids of the fields
+    of reform, and each facet's allowed values (`choices`, by facet key)."""
+    doc = document(app)
     for parameter in doc["paths"]["/api/search"]["get"]["parameters"]:
         allowed = choices.get(parameter["name"]) if parameter["name"] in FILTER_KINDS else None
         if allowed is not None:
@@ -160,3 +168,27 @@ def describe(reform_fields: list[str], choices: dict[str, list[str]]) -> dict:
     item = doc["components"]["schemas"]["BatchItem"]["properties"]
     item["field"]["enum"] = [*reform_fields, None]
     return doc
+
+
+def api_app():
+    """A Flask app holding the API blueprint alone, as the site mounts it (webapp/__init__)."""
+    from flask import Flask
+
+    from . import api
+    from .params import IdConverter
+
+    app = Flask("ftz-openapi")
+    app.url_map.converters["id"] = IdConverter
+    app.register_blueprint(api.bp, url_prefix="/api")
+    return app
+
+
+_BUILT: dict = {}
+
+
+def __getattr__(name: str):
+    if name == "OPENAPI":  # built on first use: the routes' module imports this one
+        if not _BUILT:
+            _BUILT["doc"] = document(api_app())
+        return _BUILT["doc"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

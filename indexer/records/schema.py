@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from indexer.records import fields as F
 from indexer.records.fields import ID_RE  # noqa: F401  (the models' id pattern, re-exported)
@@ -74,6 +74,22 @@ def not_shown(model: type[BaseModel], where: str) -> tuple[str, ...]:
     """The fields of `model` not marked as shown `where`, in the model's order."""
     return tuple(name for name, info in model.model_fields.items()
                  if Shown(where) not in info.metadata)
+
+
+def zh(heading: str):
+    """A field's name for a Chinese reader, as the CSV export heads its column
+    (webapp/labels.py): pydantic Field metadata, published in the API's description as
+    `x-name-zh`."""
+    return Field(json_schema_extra={NAME_ZH: heading})
+
+
+NAME_ZH = "x-name-zh"
+
+
+def name_zh(model: type[BaseModel], name: str) -> str | None:
+    """The Chinese name `zh` gives the field `name` of `model`, if any."""
+    extra = model.model_fields[name].json_schema_extra
+    return extra.get(NAME_ZH) if isinstance(extra, dict) else None
 
 
 # How an editor writes a field: required (True) or not, and its normalizer.
@@ -257,23 +273,23 @@ class Measure(Record):
     feeds) gives its fields in this order but those marked PAGE, which only a measure's own
     page gives (serialize.measure), after them in this order."""
 
-    id: str
-    title: Text
-    title_zh: Chinese
-    zones: Annotated[tuple[str, ...], F.Spec(True, F.id_list)]
-    pillar: Id
-    date: Date  # its source's date, as precise as it
-    status: Annotated[str | None, F.Spec(False, F.one_of(STATUSES))] = None
-    tags: Annotated[tuple[str, ...], F.Spec(True, F.tags)]
-    source: Id
+    id: Annotated[str, zh("编号")]
+    title: Annotated[Text, zh("英文标题")]
+    title_zh: Annotated[Chinese, zh("中文标题")]
+    zones: Annotated[tuple[str, ...], F.Spec(True, F.id_list), zh("自贸试验区")]
+    pillar: Annotated[Id, zh("方面")]
+    date: Annotated[Date, zh("日期")]  # its source's date, as precise as it
+    status: Annotated[str | None, F.Spec(False, F.one_of(STATUSES)), zh("状态")] = None
+    tags: Annotated[tuple[str, ...], F.Spec(True, F.tags), zh("标签")]
+    source: Annotated[Id, zh("来源")]
     # the held source's words, required exactly when the source is held; None for a measure
     # on a cited source
-    quote: MaybeText = None
-    see_also: Ids = ()
+    quote: Annotated[MaybeText, zh("引文")] = None
+    see_also: Annotated[Ids, zh("另见")] = ()
     # each step is checked against LineageStep's fields (validation.py)
-    lineage: Annotated[tuple[LineageStep, ...], F.Spec(False, nested)] = ()
+    lineage: Annotated[tuple[LineageStep, ...], F.Spec(False, nested), zh("复制推广历程")] = ()
     # the record's Chinese text, written afresh from the same facts
-    body_zh: Annotated[str | None, F.Spec(False, F.chinese_text(40))] = None
+    body_zh: Annotated[str | None, F.Spec(False, F.chinese_text(40)), zh("中文说明")] = None
     title_zh_note: Annotated[str | None, F.Spec(False, F.text), PAGE] = None
     # the source giving title_zh as the official name: the record's, or its batch's
     title_zh_source: Annotated[str | None, F.Spec(False, F.identifier), PAGE] = None
