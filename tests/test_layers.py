@@ -299,3 +299,23 @@ def test_the_circle_check_finds_a_circle():
     assert _circles({**graph, "webapp.openapi": graph["webapp.openapi"] | {"webapp.api"}}) == [
         ["webapp.api", "webapp.openapi"]]
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _test_module_imports() -> list[str]:
+    """Where a test module imports another test module (tests/test_*.py)."""
+    found = []
+    for path in sorted((PROJECT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            found += [f"{path.relative_to(PROJECT)}:{node.lineno} imports {n}" for n in names
+                      if n.startswith("tests.") and n.split(".")[-1].startswith("test_")]
+    return found
+
+
+def test_no_test_module_imports_another():
+    """Issue 20: what tests share is in conftest.py (fixtures) or a helper module, never
+    imported from another test module."""
+    assert _test_module_imports() == []
