@@ -54,7 +54,7 @@ def test_no_part_reads_other_text_as_chinese(text):
 def test_the_ranges_are_written_in_one_module():
     spelled = re.compile(r"\\u(?:4e00|3400|9fff|4dbf|f900|faff)", re.I)
     found = [path.relative_to(PROJECT).as_posix()
-             for folder in ("indexer",) for path in sorted((PROJECT / folder).rglob("*.py"))
+             for folder in ("indexer", "webapp") for path in sorted((PROJECT / folder).rglob("*.py"))
              if spelled.search(path.read_text(encoding="utf-8"))]
     assert found == ["indexer/analysis/cjk.py"]
 

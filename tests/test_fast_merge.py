@@ -18,8 +18,8 @@ from indexer.engine import merging, store
 from indexer.engine.build import build_index, codec
 from indexer.engine.whooshfiles import files as segments
 from tests.bench.generate import generate
+from tests.answering import answers, mix
 from tests.helpers import examples
-from tests.test_merging import answers, mix
 
 QUERIES = ["customs", '"cross-border e-commerce"', "trade OR finance", "port NOT railway",
            "invest*", "保税", "跨境 trade", "title:customs", "clearance", "sentence added", ""]

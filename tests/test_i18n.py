@@ -496,3 +496,26 @@ def test_words_no_record_holds_are_quoted_as_each_language_quotes(client):
     page = client.get("/zh/search?q=bonded+quantumzz&zone=zhejiang").get_data(as_text=True)
     # the reader's own words, echoed unmarked as the query is in the search box
     assert '<p class="notice">在所选筛选条件内，没有举措提到“quantumzz”。</p>' in page
+
+
+def test_a_facet_value_named_only_in_english_is_marked_english_on_a_chinese_page(app):
+    # a facet's allowed values may have no Chinese name (a source cited by its English title):
+    # the panel and the filter in use say it in English, marked, and a year stays as it is
+    from flask import render_template
+
+    from webapp.facets import ActiveFilter, FacetGroup, FacetValue
+
+    name = "Zhoushan Speeds Up Clearance"
+    groups = [FacetGroup("source", "来源文件", [FacetValue("s1", name, None, 2, True, "/zh/search")]),
+              FacetGroup("year", "年份", [FacetValue("2023", "2023", None, 5, False, "/zh/search")]),
+              FacetGroup("pillar", "方面", [FacetValue("p", "Logistics", "物流", 1, False, "/zh/search")])]
+    active = [ActiveFilter("source", "s1", name, "/zh/search")]
+    marked = f'<span lang="en">{name}</span>'
+    with app.test_request_context("/zh/search"):
+        html = render_template("_facets.html", facet_groups=groups, active_filters=active)
+    assert html.count(marked) == 2  # the panel's value and the filter in use
+    assert '<span lang="en">2023</span>' not in html and "物流" in html
+    assert english_in_chinese_text(html, set()) == []
+    with app.test_request_context("/search"):
+        english = render_template("_facets.html", facet_groups=groups, active_filters=active)
+    assert marked not in english and name in english

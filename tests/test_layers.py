@@ -229,3 +229,93 @@ def test_no_import_runs_back_up_or_across_a_floor():
             if there[0] >= here[0]:
                 wrong.append(f"{name}:{line} imports {imported} ({there[1]} is not below {here[1]})")
     assert wrong == []
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """Each module of indexer/ and webapp/ and the project's modules it imports, lazily inside
+    a function too; relative imports resolved, `from package import module` to the module."""
+    modules = {name[:-3].replace("/", ".").removesuffix(".__init__"): (name, tree)
+               for name, tree in _modules()}
+    graph = {}
+    for module, (name, tree) in modules.items():
+        package = module if name.endswith("/__init__.py") else module.rpartition(".")[0]
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                base = package
+                for _ in range(max(node.level - 1, 0)):
+                    base = base.rpartition(".")[0]
+                target = (f"{base}.{node.module}" if node.module else base) if node.level \
+                    else (node.module or "")
+                for alias in node.names:
+                    if f"{target}.{alias.name}" in modules:
+                        found.add(f"{target}.{alias.name}")
+                    elif target in modules:
+                        found.add(target)
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name in modules}
+        graph[module] = found - {module}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while not group or group[-1] != v:
+                group.append(stack.pop())
+                on_stack.discard(group[-1])
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return circles
+
+
+def test_no_circle_of_imports_even_inside_a_room():
+    """Issue 20: the import picture has no circle. The floors above see only imports across
+    rooms; this sees every module, lazy imports included (webapp/openapi.py once imported
+    webapp/api.py back inside a function)."""
+    assert _circles(_module_imports()) == []
+
+
+def test_the_circle_check_finds_a_circle():
+    graph = _module_imports()
+    assert "webapp.openapi" in graph["webapp.api"]  # read as a module, relative import resolved
+    assert _circles({**graph, "webapp.openapi": graph["webapp.openapi"] | {"webapp.api"}}) == [
+        ["webapp.api", "webapp.openapi"]]
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _test_module_imports() -> list[str]:
+    """Where a test module imports another test module (tests/test_*.py)."""
+    found = []
+    for path in sorted((PROJECT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            found += [f"{path.relative_to(PROJECT)}:{node.lineno} imports {n}" for n in names
+                      if n.startswith("tests.") and n.split(".")[-1].startswith("test_")]
+    return found
+
+
+def test_no_test_module_imports_another():
+    """Issue 20: what tests share is in conftest.py (fixtures) or a helper module, never
+    imported from another test module."""
+    assert _test_module_imports() == []

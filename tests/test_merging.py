@@ -22,8 +22,8 @@ from indexer.engine import store
 from indexer.engine.build import build_index, codec
 from indexer.engine.merging import TieredMergePolicy
 from indexer.search import KnowledgeBase
+from tests.answering import answers, mix
 from tests.bench.generate import PROFILES, ZH_WORDS, generate
-from tests.bench.queries import query_mix
 from tests.helpers import examples
 
 SMALL = TieredMergePolicy(segments_per_tier=2, max_merge_at_once=3, floor=5)
@@ -64,24 +64,6 @@ def updated(tmp_path_factory):
     return {"measures": measures, "index": index}
 
 
-def answers(index, queries: list[dict]) -> dict:
-    """Every query's total, facets and first page of (id, score), the newest records in
-    full, and the stats; `index` is a folder or an open KnowledgeBase."""
-    kb = index if isinstance(index, KnowledgeBase) else KnowledgeBase(index)
-    try:
-        out = {}
-        for q in queries:
-            result = kb.search(q["q"], q.get("zones", ()), q.get("pillars", ()), per_page=30)
-            out[(q["q"], tuple(q.get("zones", ())), tuple(q.get("pillars", ())))] = (
-                result.total, result.facets, [(h.id, h.score) for h in result.hits])
-        out["records"] = [kb.measure(h.id) for h in kb.search("", per_page=30).hits]
-        out["stats"] = {k: v for k, v in kb.stats().items() if k != "generation"}
-        return out
-    finally:
-        if kb is not index:
-            kb.close()
-
-
 def merged_copy(updated: dict, target: Path, policy: TieredMergePolicy) -> Path:
     index = target / "index"
     shutil.copytree(updated["index"], index, ignore=shutil.ignore_patterns(store.READERS))
@@ -89,14 +71,6 @@ def merged_copy(updated: dict, target: Path, policy: TieredMergePolicy) -> Path:
         done = merging.merge_if_needed(index, store.current_generation(index), policy, codec)
     assert done is not None
     return index
-
-
-def mix(measures: Path) -> list[dict]:
-    from indexer.errors import Report
-    from indexer.records.taxonomy import load_taxonomy
-
-    taxonomy = load_taxonomy(measures, Report(measures))
-    return query_mix(list(taxonomy.zones), list(taxonomy.pillars), total=140)
 
 
 # -- the policy alone ----------------------------------------------------------------------

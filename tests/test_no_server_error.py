@@ -28,8 +28,10 @@ from hypothesis import strategies as st
 
 from indexer.facets import FILTER_KINDS
 from indexer.records.model import SCOPES
-from webapp.openapi import OPENAPI
 from tests.helpers import examples
+from tests.webhelpers import api_document
+
+OPENAPI = api_document()  # the API blueprint's document
 
 
 # Parameter names the app reads somewhere, with near misses; any other text is drawn too.

@@ -159,3 +159,29 @@ def app_with(root: Path, sources: dict[str, str] = {}, records: dict[str, str] =
     build_index(measures, root / "index")
     return create_app({"TESTING": True, "MEASURES_DIR": measures, "INDEX_DIR": root / "index",
                        **config})
+
+
+def api_app():
+    """A Flask app holding the API blueprint alone, as the site mounts it (webapp/__init__)."""
+    from flask import Flask
+
+    from webapp import api
+    from webapp.params import IdConverter
+
+    app = Flask("ftz-openapi")
+    app.url_map.converters["id"] = IdConverter
+    app.register_blueprint(api.bp, url_prefix="/api")
+    return app
+
+
+_API_DOCUMENT: dict = {}
+
+
+def api_document() -> dict:
+    """The OpenAPI document of the API blueprint alone (built once), for tests that read it at
+    import time; the served one is built from the running app's routes."""
+    if not _API_DOCUMENT:
+        from webapp.openapi import document
+
+        _API_DOCUMENT.update(document(api_app()))
+    return _API_DOCUMENT

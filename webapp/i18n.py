@@ -32,6 +32,8 @@ from flask import Flask, g, request
 from flask_babel import Babel
 from markupsafe import Markup, escape
 
+from indexer.analysis.cjk import CJK_RE
+
 from .notes import localized as localized_note
 
 LANGUAGES = ("en", "zh")
@@ -157,7 +159,6 @@ def mark_latin(text) -> Markup:
 
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
-_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def snippet_paragraph(html: str) -> Markup:
@@ -166,7 +167,7 @@ def snippet_paragraph(html: str) -> Markup:
     Latin names it quotes marked English; one of the English text is English."""
     parts = _TAG_SPLIT.split(str(html))
     text = re.sub(r"&#?\w+;", "", "".join(parts[::2]))
-    chinese = len(_CJK_CHAR.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+    chinese = len(CJK_RE.findall(text)) > len(re.findall(r"[A-Za-z]", text))
     lang = "zh" if chinese else "en"
     if chinese:
         parts[::2] = [mark_latin(unescape(part)) for part in parts[::2]]  # text between tags

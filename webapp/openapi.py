@@ -5,9 +5,8 @@ paragraph, then the rest), and what the docstring cannot say (operationId, query
 responses) is the small declaration beside the view (`operation`, webapp/api.py). The
 answers' schemas are pydantic's (webapp/openapi_schemas.py); the filters' allowed values are
 the facets' (indexer/facets.py), filled in from the index when it is served (describe).
-
-`OPENAPI` is the document of the API blueprint alone (built on first use), for tests that
-read it at import time; the served one is built from the running app's routes."""
+This module does not import the routes' module (webapp/api.py imports it): `document` takes
+the app."""
 
 from __future__ import annotations
 
@@ -169,26 +168,3 @@ def describe(app, reform_fields: list[str], choices: dict[str, list[str]]) -> di
     item["field"]["enum"] = [*reform_fields, None]
     return doc
 
-
-def api_app():
-    """A Flask app holding the API blueprint alone, as the site mounts it (webapp/__init__)."""
-    from flask import Flask
-
-    from . import api
-    from .params import IdConverter
-
-    app = Flask("ftz-openapi")
-    app.url_map.converters["id"] = IdConverter
-    app.register_blueprint(api.bp, url_prefix="/api")
-    return app
-
-
-_BUILT: dict = {}
-
-
-def __getattr__(name: str):
-    if name == "OPENAPI":  # built on first use: the routes' module imports this one
-        if not _BUILT:
-            _BUILT["doc"] = document(api_app())
-        return _BUILT["doc"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
