@@ -11,9 +11,9 @@ the search (indexer/search/fallback.py) may leave out some of its plain units wh
 
 Each group of synonyms and glossary terms is one set: a query for any term searches all of
 them, the term typed scoring fully and the others at their weights (boosts.group_weight: a
-synonym, a translation). Terms are matched by their analysed words, so `certificates of origin`, `cross border`
-and `R&D` find the groups of "certificate of origin", "cross-border" and "r-and-d"; groups
-sharing a term are one group.
+synonym, a translation). Terms are matched by their analysed words, so `certificates of
+origin`, `cross border` and `R&D` find the groups of "certificate of origin", "cross-border"
+and "r-and-d"; groups sharing a term are one group.
 """
 
 from __future__ import annotations
