@@ -35,7 +35,7 @@ MEASURED = {
     "mixed": {"mrr": 1.000, "ndcg@10": 0.939, "recall@10": 1.000},
     "acronym": {"mrr": 1.000, "ndcg@10": 0.971, "recall@10": 1.000},
     "typo": {"mrr": 1.000, "ndcg@10": 0.979, "recall@10": 1.000},
-    "syntax": {"mrr": 1.000, "ndcg@10": 0.953, "recall@10": 1.000},
+    "syntax": {"mrr": 1.000, "ndcg@10": 0.955, "recall@10": 1.000},  # was 0.953; raised by the synonym weights
     "zone": {"mrr": 1.000, "ndcg@10": 1.000, "recall@10": 0.985},
     "lineage": {"mrr": 0.956, "ndcg@10": 0.946, "recall@10": 0.931},
 }

@@ -52,6 +52,16 @@ TOGETHER_BOOST = 2.0
 NEAR_BOOST = 0.5
 NEAR_SLOP = 6
 
+# A query word's synonym group (synonyms.yaml, everyday.yaml, glossary.yaml) is searched with
+# it, each term a clause of its own: the word typed scores fully, another term of its language
+# at SYNONYM_WEIGHT, a term of the other language (English <-> Chinese) at TRANSLATION_WEIGHT,
+# so that a record holding the user's own word comes before one holding only its synonym (as
+# Lucene's boosted synonyms and Elasticsearch's synonym rules weigh them). Chosen by a sweep
+# on the tuning sets, from the middle of the range where both languages did best
+# (docs/relevance.md, 6 December 2026).
+SYNONYM_WEIGHT = 0.75
+TRANSLATION_WEIGHT = 0.65
+
 # A place inside a zone (places.yaml) in a query matches every record of the zone; the
 # records that name the place gain this multiple of the place's score, to come first.
 PLACE_BOOST = 10.0

@@ -1,6 +1,8 @@
-"""What a query adds to rank, beside what it matches: its words together (a phrase boost) and
-a place or zone it names (a place boost). Both wrap a query already built (querying.py) and
-read the units' own queries, parsed once: nothing here parses text."""
+"""What a query adds to rank, beside what it matches: its words together (a phrase boost), a
+place or zone it names (a place boost), and the weight of a synonym or translation beside the
+word typed. The first two wrap a query already built (querying.py) and read the units' own
+queries, parsed once; the weights are written into a unit's query text as the parser reads a
+boost. Nothing here parses text."""
 
 from __future__ import annotations
 
@@ -8,8 +10,28 @@ from typing import Callable
 
 from whoosh import query as Q
 
-from indexer.engine.scoring import NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, TOGETHER_BOOST
+from indexer.analysis.cjk import has_cjk
+from indexer.engine.scoring import (NEAR_BOOST, NEAR_SLOP, PLACE_BOOST, SYNONYM_WEIGHT,
+                                    TOGETHER_BOOST, TRANSLATION_WEIGHT)
 from indexer.query.parsed import Unit
+
+
+def group_weight(typed: str, term: str) -> float:
+    """How much a term of the typed word's synonym group counts beside the word itself (which
+    counts fully): a term of the other language (English <-> Chinese) at TRANSLATION_WEIGHT,
+    another term of the same language at SYNONYM_WEIGHT."""
+    return TRANSLATION_WEIGHT if has_cjk(term) != has_cjk(typed) else SYNONYM_WEIGHT
+
+
+def weighted(clause: str, weight: float) -> str:
+    """A clause of a unit's query text with its weight, as the parser reads a boost:
+    `(clause)^0.5000`. The user's own boosts never reach the parser: syntax.unsupported()
+    takes them off, with a note, before a query is read."""
+    if weight == 1.0:
+        return clause
+    if not 0.0 <= weight < 10.0:
+        raise ValueError(f"a synonym weight is between 0 and 10, not {weight}")
+    return f"({clause})^{weight:.4f}"
 
 
 def phrase_boost(schema, parsed: Q.Query, words: list[str]) -> Q.Query:

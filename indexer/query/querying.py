@@ -10,9 +10,10 @@ as "cross-border trade" is. A query of units only (no AND, OR or brackets) is th
 the search (indexer/search/fallback.py) may leave out some of its plain units when no record holds them all (relax.py).
 
 Each group of synonyms and glossary terms is one set: a query for any term searches all of
-them. Terms are matched by their analysed words, so `certificates of origin`, `cross border`
-and `R&D` find the groups of "certificate of origin", "cross-border" and "r-and-d"; groups
-sharing a term are one group.
+them, the term typed scoring fully and the others at their weights (boosts.group_weight: a
+synonym, a translation). Terms are matched by their analysed words, so `certificates of
+origin`, `cross border` and `R&D` find the groups of "certificate of origin", "cross-border"
+and "r-and-d"; groups sharing a term are one group.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from indexer.analysis.cjk import CJK, has_cjk
 from indexer.analysis.normalize import normalize
 from indexer.notes import Note
 from indexer.engine.scoring import TEXT_FIELDS
-from indexer.query.boosts import phrase_boost, place_boost
+from indexer.query.boosts import group_weight, phrase_boost, place_boost, weighted
 from indexer.query.fieldvalues import field_value, place_note, zone_note
 from indexer.query.parsed import ParsedQuery, Unit, with_units
 from indexer.query.syntax import (BINARY_OPERATORS, FIELD_ALIASES, OPERATORS, SEGMENT_RE, is_bare,
@@ -124,7 +125,8 @@ class QueryBuilder:
                     aliases.setdefault(real, []).append(alias)
             parser.add_plugin(qparser.FieldAliasPlugin(aliases))
             parser.remove_plugin_class(qparser.RangePlugin)
-            parser.remove_plugin_class(qparser.BoostPlugin)
+            # the BoostPlugin stays: it reads a synonym's weight (boosts.weighted); a user's
+            # `oil^5` is taken off, with a note, before the parser sees it (syntax.unsupported)
         else:
             for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.PhrasePlugin,
                            qparser.RangePlugin, qparser.GroupPlugin, qparser.OperatorsPlugin,
@@ -337,7 +339,9 @@ class QueryBuilder:
             return None
         alternatives = tuple(t for t in group if self.key(t) != self.key(text))
         result.synonyms.append((text, alternatives))
-        query = "(" + " OR ".join(_quoted(t, self) for t in (text, *alternatives)) + ")"
+        # the word typed scores fully, the group's other terms at their weights (boosts.py)
+        query = "(" + " OR ".join([_quoted(text, self)] + [
+            weighted(_quoted(t, self), group_weight(text, t)) for t in alternatives]) + ")"
         return Unit(text, query, True, tuple(window))
 
     def _one(self, segment: str, result: ParsedQuery) -> Unit:
