@@ -283,6 +283,9 @@ def test_a_chinese_csv_is_headed_named_and_linked_in_chinese(client):
         assert row["source_publisher"] == source["publisher_zh"]
         assert row["status"] in ("", "试点", "复制推广", "全国复制推广")
         assert "national" not in row["lineage"] and "province" not in row["lineage"]
+    # a source's kind is named as the Chinese page's facet panel names it, not in other words
+    page = client.get("/zh/search?zone=zhejiang").get_data(as_text=True)
+    assert {r["source_kind"] for r in body} and all(r["source_kind"] in page for r in body)
     # the English CSV of the same search is as it was
     assert csv_rows(client.get("/search.csv?zone=zhejiang"))[0]["zones"] == "zhejiang"
 

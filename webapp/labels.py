@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from flask_babel import force_locale
 
 from indexer.errors import BadRequest
+from indexer.facets import SOURCE_KIND_NAMES
 from indexer.notes import Note
 from indexer.records.schema import Measure, name_zh
 from indexer.search import serialize
@@ -36,7 +37,8 @@ _ADDED_HEADERS_ZH = {
 CSV_HEADERS_ZH = {column: (name_zh(Measure, column) if column in Measure.model_fields
                             else _ADDED_HEADERS_ZH.get(column)) or column  # English: a test fails
                   for column in serialize.FLAT_COLUMNS}
-SOURCE_KINDS_ZH = {"held": "本项目存有全文", "cited": "引用（未存全文）"}
+# a source's kind as the facet panel names it in Chinese (one name, the registry's)
+SOURCE_KINDS_ZH = {kind: names[1] for kind, names in SOURCE_KIND_NAMES.items()}
 
 
 def lang_of(args) -> str:
