@@ -18,7 +18,9 @@ of Whoosh filters: indexing spends most of its time per token, and each filter i
 another generator step for every token. At index time the build does not take tokens at all:
 index_arrays gives a text's terms (as numbers of terms.VOCABULARY), positions and counts as
 arrays, from caches of what each piece of text between spaces becomes; _terms, the plain
-token-by-token reading, is what it is tested against.
+token-by-token reading, is what it is tested against. The build itself reads index_entry:
+the same, with a long text's word pairs as their words' numbers, which the segment's field
+writer names all at once (engine/entries.py).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from whoosh.lang.porter import stem as porter_stem
 from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.analysis.gathering import EMPTY_PAIRS, distinct, group_pairs, nones
 from indexer.analysis.segmentation import segmenter, subwords as subwords_of
-from indexer.analysis.terms import PAIR_MARK, VOCABULARY, pair_term  # noqa: F401 (theirs)
+from indexer.analysis.terms import PAIR_MARK, VOCABULARY, pair_term  # noqa: F401 (re-exported)
 from indexer.analysis.tokens import new_token, whole_value
 
 SPLIT_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>\d+(?:[.,]\d+)+|[^\W_{CJK}]+)")

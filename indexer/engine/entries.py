@@ -4,7 +4,10 @@ Whoosh's writer sorts every posting of a segment, a Python tuple each, before th
 sees them. A text field's format here (WordPositions) gives it one entry per document and
 field instead, under DOCUMENT_TERM: the document's terms as numbers of terms.VOCABULARY,
 their counts and their positions (document_entry); the field writer
-(whooshfiles/fieldwriter.py) copies them and inverts them with numpy.
+(whooshfiles/fieldwriter.py) copies them and inverts them with numpy. A long text's word
+pairs come apart, as their two words' numbers, and the field writer names them, a segment
+at once (analyser.index_entry; KEYED_PAIRS = False is the reference, every pair numbered
+by the vocabulary as it is analysed).
 """
 
 from __future__ import annotations
