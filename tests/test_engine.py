@@ -104,7 +104,7 @@ def test_a_fields_length_counts_words_only():
     text = "Bonded oil 原产地证书 保税仓库 storage"
     [(term, freq, _weight, blob)] = fmt.word_values(text, text_analyzer(DICTIONARY), mode="index")
     assert term == DOCUMENT_TERM and freq == 5  # bond oil 原产地证书 保税仓库 storag
-    numbers, counts, _positions = read_entry(blob)
+    numbers, counts, _positions, _keys, _pair_counts = read_entry(blob)
     terms = text_analyzer(DICTIONARY).term_texts(np.frombuffer(numbers, dtype="<u4"))
     counts = dict(zip(terms, np.frombuffer(counts, dtype="<u4").tolist()))
     assert counts["原产地"] == 1 and counts[pair_term("bond", "oil")] == 1
@@ -214,17 +214,21 @@ def test_an_analysis_during_which_the_vocabulary_is_reset_gives_no_entry(monkeyp
     before the analysis, and refused when the vocabulary changed meanwhile."""
     from indexer.analysis.terms import VOCABULARY
 
-    analyzer = text_analyzer(DICTIONARY)
-    analyse = analyzer.index_arrays
+    from indexer.engine import entries
 
-    def reset_midway(value):
-        out = analyse(value)
-        VOCABULARY.reset()  # as another thread might
-        return out
+    for keyed, method in ((True, "index_entry"), (False, "index_arrays")):
+        monkeypatch.setattr(entries, "KEYED_PAIRS", keyed)
+        analyzer = text_analyzer(DICTIONARY)
+        analyse = getattr(analyzer, method)
 
-    monkeypatch.setattr(analyzer, "index_arrays", reset_midway)
-    with pytest.raises(RuntimeError, match="reset"):
-        list(WordPositions().word_values("bonded oil", analyzer, mode="index"))
+        def reset_midway(value, analyse=analyse):
+            out = analyse(value)
+            VOCABULARY.reset()  # as another thread might
+            return out
+
+        monkeypatch.setattr(analyzer, method, reset_midway)
+        with pytest.raises(RuntimeError, match="reset"):
+            list(WordPositions().word_values("bonded oil " * 200, analyzer, mode="index"))
 
 
 def test_a_reset_of_the_vocabulary_empties_the_analysers_caches():
@@ -292,7 +296,7 @@ def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term()
     one field has both, a term in both is one term, at one place in the term order."""
     from array import array
 
-    from indexer.engine.whooshfiles.fieldwriter import LOCAL_TERMS, FieldWriter as _FieldWriter
+    from indexer.engine.whooshfiles.fieldwriter import LOCAL_TERMS, PAIR_SLOT, FieldWriter as _FieldWriter
     from indexer.analysis.terms import VOCABULARY
 
     VOCABULARY.reset()
@@ -301,9 +305,18 @@ def test_a_term_numbered_by_the_vocabulary_and_by_the_field_writer_is_one_term()
     writer._generation = VOCABULARY.generation
     writer._local_texts = ["oil", "bond"]
     writer._keys = array("I", [tank, LOCAL_TERMS + 1, oil, LOCAL_TERMS, oil])
+    writer._pair_keys = array("q")
     vocabulary, term_of = writer._terms_in_order()
     assert vocabulary == ["bond", "oil", "tank"]
     assert term_of.tolist() == [2, 0, 1, 1, 1]
+    # a word pair keyed by its words' numbers (a long text's) and numbered by the
+    # vocabulary (a short text's) is one term too
+    numbered = VOCABULARY.add(pair_term("oil", "tank"))
+    writer._keys = array("I", [PAIR_SLOT, numbered, tank, PAIR_SLOT, PAIR_SLOT])
+    writer._pair_keys = array("q", [oil << 32 | tank, oil << 32 | tank, tank << 32 | oil])
+    vocabulary, term_of = writer._terms_in_order()
+    assert vocabulary == [pair_term("oil", "tank"), pair_term("tank", "oil"), "tank"]
+    assert term_of.tolist() == [0, 0, 2, 0, 1]
     VOCABULARY.reset()
     with pytest.raises(RuntimeError, match="reset"):
         writer._terms_in_order()

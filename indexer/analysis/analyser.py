@@ -18,7 +18,9 @@ of Whoosh filters: indexing spends most of its time per token, and each filter i
 another generator step for every token. At index time the build does not take tokens at all:
 index_arrays gives a text's terms (as numbers of terms.VOCABULARY), positions and counts as
 arrays, from caches of what each piece of text between spaces becomes; _terms, the plain
-token-by-token reading, is what it is tested against.
+token-by-token reading, is what it is tested against. The build itself reads index_entry:
+the same, with a long text's word pairs as their words' numbers, which the segment's field
+writer names all at once (engine/entries.py).
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
 from indexer.analysis.cjk import CJK, CJK_RE
+from indexer.analysis.gathering import EMPTY_PAIRS, distinct, group_pairs, nones
 from indexer.analysis.segmentation import segmenter, subwords as subwords_of
-from indexer.analysis.terms import VOCABULARY
+from indexer.analysis.terms import PAIR_MARK, VOCABULARY, pair_term  # noqa: F401 (re-exported)
 from indexer.analysis.tokens import new_token, whole_value
 
 SPLIT_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>\d+(?:[.,]\d+)+|[^\W_{CJK}]+)")
@@ -141,6 +144,32 @@ class MixedTokenizer(Tokenizer):
         numbers, made by a map in C. A long text (a body) is then paired and grouped by
         array operations; a short one (a title, tags) with dictionaries, where a dozen
         array calls would cost more."""
+        self._current()
+        if not (self.pairs or self.subwords):
+            # the spelling field: each word of a record once (schema.measure_document), so
+            # each word is a term at its own position, with no grouping to do
+            stream = self._words(value)
+            if len(set(stream)) == len(stream):
+                return distinct(stream)
+        if len(value) < SHORT_TEXT:
+            return self._gather_short(value)
+        return self._gather_long(value)
+
+    def index_entry(self, value: str):
+        """index_arrays' terms, counts, positions and whole-word counts, with a long text's
+        word pairs apart, as their words' numbers (first << 32 | second), each pair once
+        with its count and positions (group_pairs): (terms, counts, positions, whole, pair
+        keys, pair counts, pair positions). The segment's field writer names the pairs of
+        all its documents at once (one np.unique), where a lookup in the vocabulary of each
+        pair of each text, and a string made for each new one, cost half of a body's
+        analysis. A short text's pairs come as index_arrays numbers them, with no keys."""
+        if self.pairs and len(value) >= SHORT_TEXT:
+            self._current()
+            return self._gather_long(value, keyed=True)
+        return (*self.index_arrays(value), *EMPTY_PAIRS)
+
+    def _current(self) -> None:
+        """index_arrays' caches of numbers of this vocabulary generation, and bounded."""
         vocabulary = VOCABULARY
         if (self._generation != vocabulary.generation
                 or len(self._normalized) + len(self._tokens) + len(self._known_subwords)
@@ -148,9 +177,6 @@ class MixedTokenizer(Tokenizer):
             self.forget_terms()
             self._generation = vocabulary.generation
             vocabulary.hold(self)
-        if len(value) < SHORT_TEXT:
-            return self._gather_short(value)
-        return self._gather_long(value)
 
     def forget_terms(self) -> None:
         """Empty index_arrays' caches (all together: the words of a cached Chinese run
@@ -173,7 +199,7 @@ class MixedTokenizer(Tokenizer):
         pieces = value.split()
         normalized = self._normalized  # a piece -> its words' numbers
         found = list(map(normalized.get, pieces))
-        for missing in _nones(found):
+        for missing in nones(found):
             piece = pieces[missing]
             words = normalized.get(piece)  # an earlier miss of this text may have cached it
             if words is None:
@@ -266,11 +292,11 @@ class MixedTokenizer(Tokenizer):
         whole = array("I", map(count, terms, itertools.repeat(0)))
         return tuple(np.frombuffer(a, dtype=np.uint32) for a in (terms, counts, flat, whole))
 
-    def _gather_long(self, value: str):
+    def _gather_long(self, value: str, keyed: bool = False):
         stream = self._words(value)
         n = len(stream)
         if not n:
-            return _NONE, _NONE, _NONE, _NONE
+            return (_NONE, _NONE, _NONE, _NONE, *(EMPTY_PAIRS if keyed else ()))
         ids = np.array(stream, dtype=np.int64)
         at = np.arange(n)
         all_ids, all_at = [ids], [at]
@@ -287,11 +313,14 @@ class MixedTokenizer(Tokenizer):
                 all_ids.append(np.fromiter(itertools.chain.from_iterable(subs), dtype=np.int64,
                                            count=int(sizes.sum())))
                 all_at.append(np.repeat(chinese, sizes))
-        if self.pairs and n > 1:
+        keyed_pairs = EMPTY_PAIRS
+        if self.pairs and n > 1 and keyed:  # by their words' numbers (index_entry)
+            keyed_pairs = group_pairs(ids[:-1] << 32 | ids[1:])
+        elif self.pairs and n > 1:
             # each pair of words in a row, at the second word's position
             keys = (ids[:-1] << 32 | ids[1:]).tolist()
             numbers = list(map(VOCABULARY.pairs.get, keys))
-            for missing in _nones(numbers):  # pairs this vocabulary had not seen
+            for missing in nones(numbers):  # pairs this vocabulary had not seen
                 numbers[missing] = self._pair(keys[missing])
             all_ids.append(np.array(numbers, dtype=np.int64))
             all_at.append(at[1:])
@@ -307,7 +336,7 @@ class MixedTokenizer(Tokenizer):
         counts = np.diff(starts, append=len(grouped)).astype(np.uint32)
         whole = np.add.reduceat((order < n).astype(np.uint32), starts)  # the first n: words
         return (grouped[starts].astype(np.uint32), counts, at_[order].astype(np.uint32),
-                whole.astype(np.uint32))
+                whole.astype(np.uint32), *(keyed_pairs if keyed else ()))
 
     def _terms(self, value: str, index_mode: bool, removestops: bool):
         """(text, position, whole word?, start, end, original) of every term."""
@@ -346,26 +375,6 @@ class MixedTokenizer(Tokenizer):
                         yield sub, pos, False, offset + at, offset + at + len(sub), sub
                 offset += len(word)
                 pos += 1
-
-
-def _nones(values: list):
-    """The indexes of None in `values`, ascending, found by list.index (in C: no Python
-    step for the others); `values` may be filled in behind the one given."""
-    at = -1
-    try:
-        while True:
-            at = values.index(None, at + 1)
-            yield at
-    except ValueError:
-        return
-
-
-PAIR_MARK = "\x1f"  # starts every word-pair term: no typed prefix can reach them
-
-
-def pair_term(first: str, second: str) -> str:
-    """The index term of two words in a row: a two-word phrase is one term lookup."""
-    return f"{PAIR_MARK}{first} {second}"
 
 
 def text_analyzer(dictionary=()):

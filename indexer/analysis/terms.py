@@ -65,3 +65,19 @@ class Vocabulary:
 
 
 VOCABULARY = Vocabulary()
+
+PAIR_MARK = "\x1f"  # starts every word-pair term: no typed prefix can reach them
+
+
+def pair_term(first: str, second: str) -> str:
+    """The index term of two words in a row: a two-word phrase is one term lookup."""
+    return f"{PAIR_MARK}{first} {second}"
+
+
+def pair_texts(keys) -> list[str]:
+    """The pair terms of word pairs given by their words' numbers in VOCABULARY (first << 32
+    | second, an array of int64): what pair_term makes of their texts."""
+    texts = VOCABULARY.texts
+    firsts = map(texts.__getitem__, (keys >> 32).tolist())
+    seconds = map(texts.__getitem__, (keys & 0xFFFFFFFF).tolist())
+    return [f"{PAIR_MARK}{a} {b}" for a, b in zip(firsts, seconds)]

@@ -16,7 +16,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
 from indexer.engine.entries import DOCUMENT_TERM, WordPositions, read_entry
 from indexer.engine.postingfile import plain_records, posting_records
-from indexer.analysis.terms import VOCABULARY
+from indexer.analysis.terms import VOCABULARY, pair_texts
 from indexer.engine.whooshfiles import check_version
 from indexer.engine.whooshfiles.lengths import read_lengths
 from indexer.engine.whooshfiles.compactterms import CompactTermTable
@@ -25,6 +25,7 @@ from indexer.engine.whooshfiles.termtable import TERM_INFO, length_bytes
 check_version(whoosh.__version__)
 
 LOCAL_TERMS = 2**31  # a field writer's own term numbers start here (see FieldWriter)
+PAIR_SLOT = 2**32 - 1  # the key of a posting of a keyed word pair (entries.document_entry)
 _DOCUMENT_BTEXT = DOCUMENT_TERM.encode("utf-8")
 
 
@@ -67,6 +68,7 @@ class FieldWriter(W3FieldWriter):
         # from LOCAL_TERMS up, so that nothing but document entries depends on the
         # vocabulary
         self._keys = array("I")
+        self._pair_keys = array("q")  # the keyed pairs' (entries.py), one per PAIR_SLOT key
         self._local: dict[str, int] = {}
         self._local_texts: list[str] = []
         self._generation = None  # the vocabulary's, when a document entry came
@@ -95,10 +97,14 @@ class FieldWriter(W3FieldWriter):
     def add_document_postings(self, docnum, weight, blob):
         """A WordPositions entry: all the postings of one document in this field (each
         term once), copied as bytes."""
-        terms, counts, positions = read_entry(blob)
+        terms, counts, positions, pair_keys, pair_counts = read_entry(blob)
         self._generation = VOCABULARY.generation
         self._keys.frombytes(terms)
-        self._docs.frombytes(np.full(len(terms) // 4, docnum, dtype=np.uint32).tobytes())
+        if pair_keys:  # word pairs, numbered at the end of the field (_terms_in_order)
+            self._keys.frombytes(np.full(len(pair_keys) // 8, PAIR_SLOT, dtype=np.uint32).tobytes())
+            self._pair_keys.frombytes(pair_keys)
+            counts += pair_counts
+        self._docs.frombytes(np.full(len(counts) // 4, docnum, dtype=np.uint32).tobytes())
         weights = np.frombuffer(counts, dtype="<u4").astype(np.float32)
         if weight != 1.0:
             weights *= np.float32(weight)
@@ -116,6 +122,7 @@ class FieldWriter(W3FieldWriter):
         if self._keys:
             self._write_field()
         self._keys = self._docs = self._weights = self._words = self._buffers = None
+        self._pair_keys = None
         self._local = self._local_texts = None
 
     def add_postings(self, schema, lengths, items):
@@ -140,25 +147,34 @@ class FieldWriter(W3FieldWriter):
             self.finish_field()
 
     def _terms_in_order(self) -> tuple[list[str], np.ndarray]:
-        """The field's distinct terms in order, and each posting's term's place among them."""
+        """The field's distinct terms in order, and each posting's term's place among them.
+        Numbers: the vocabulary's, then the writer's own (LOCAL_TERMS up), then the keyed
+        word pairs' (PAIR_SLOT, each distinct key once, named here with pair_texts)."""
         if self._generation is not None and self._generation != VOCABULARY.generation:
             raise RuntimeError("the term vocabulary was reset while a segment was written")
         keys = np.frombuffer(self._keys, dtype=np.uint32).astype(np.int64)
         shared = len(VOCABULARY.texts)  # the local numbers follow the vocabulary's
         if shared >= LOCAL_TERMS:  # (and word pairs' keys hold two numbers of 32 bits)
             raise RuntimeError("more distinct terms in one segment than term numbers")
+        slots = keys == PAIR_SLOT
         keys[keys >= LOCAL_TERMS] += shared - LOCAL_TERMS
-        present = np.zeros(shared + len(self._local_texts), dtype=bool)
+        own = shared + len(self._local_texts)  # the keyed pairs' numbers follow the locals'
+        pair_keys = np.frombuffer(self._pair_keys or b"", dtype=np.int64)
+        pair_keys, keys[slots] = np.unique(pair_keys, return_inverse=True)
+        keys[slots] += own
+        present = np.zeros(own + len(pair_keys), dtype=bool)
         present[keys] = True
         numbers = np.flatnonzero(present)  # the field's terms' numbers, ascending
         del present
-        split = int(np.searchsorted(numbers, shared))
+        split, paired = np.searchsorted(numbers, [shared, own]).tolist()
         texts = list(map(VOCABULARY.texts.__getitem__, numbers[:split].tolist()))
-        texts += map(self._local_texts.__getitem__, (numbers[split:] - shared).tolist())
+        texts += map(self._local_texts.__getitem__, (numbers[split:paired] - shared).tolist())
+        texts += pair_texts(pair_keys[numbers[paired:] - own])
         by_text = sorted(range(len(texts)), key=texts.__getitem__)
         vocabulary = [texts[i] for i in by_text]
         place = np.arange(len(by_text))
-        if split and split < len(numbers):  # a term may be in both: one place for both
+        if sum(map(bool, (split, paired - split, len(numbers) - paired))) > 1:
+            # a term may come in two ways (a pair both keyed and numbered): one place
             new = np.ones(len(vocabulary), dtype=bool)
             new[1:] = [a != b for a, b in zip(vocabulary, vocabulary[1:])]
             place = np.cumsum(new) - 1
