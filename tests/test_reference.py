@@ -26,13 +26,15 @@ from indexer.engine.whooshfiles import codec
 from indexer.engine import collect
 from indexer.engine.build import build_index
 from indexer.engine.compiling import compile_query
+from indexer.query.relax import FUNCTION_WORDS
 from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
 from tests.helpers import examples, record, write
 from tests.reference import Reference
 
 EN = ["trade", "trading", "customs", "clearance", "bonded", "oil", "tank", "zone", "port",
-      "railway", "warehouse", "the", "of", "and", "export", "credit", "insurance"]
+      "railway", "warehouse", "the", "of", "and", "export", "credit", "insurance", "into",
+      "without"]
 ZH = ["油品", "保税", "原产地证书", "铁路", "中老铁路", "贸易", "仓库", "出口"]
 ZONES = ["zhejiang", "shanghai", "yunnan"]
 PILLARS = ["logistics", "key-industries", "precise-services"]
@@ -247,8 +249,12 @@ def _expected_relaxation(reference, gen, text):
     held = [i for i in holding if holding[i]]
     missing = [units[i].text for i in holding if not holding[i]]
     named = {typed.lower() for _zone, typed in parsed.zones_named}
-    # a zone's name first, then rarest first
-    held.sort(key=lambda i: (units[i].text.lower() not in named, len(holding[i]), i))
+    counts = {d.id: sum(d.id in holding[i] for i in held) for d in reference.docs}
+    # a word that only shapes the sentence last, a zone's name first, then rarest first;
+    # between words as rare, the one whose records hold the most of the other words
+    reach = {i: max(counts[d] for d in holding[i]) for i in held}
+    held.sort(key=lambda i: (units[i].text.lower() in FUNCTION_WORDS,
+                             units[i].text.lower() not in named, len(holding[i]), -reach[i], i))
     together, kept = {d.id for d in reference.docs}, []
     for i in held:
         if not together & holding[i]:
@@ -257,11 +263,12 @@ def _expected_relaxation(reference, gen, text):
         kept.append(i)
     matching = together if kept else set()
     if len(held) > 1:
-        counts = {d.id: sum(d.id in holding[i] for i in held) for d in reference.docs}
         most = max(counts.values())
         if most > 1:  # Lucene's minimum_should_match 50% from four words on, capped by most
-            share = most if len(held) < 4 else -(-len(held) // 2)
-            least = max(2, len(kept), min(most, share))
+            if len(held) < 4:  # as many as any record holds
+                least = max(2, len(kept), most)
+            else:  # half, however many words are kept
+                least = max(2, min(most, -(-len(held) // 2)))
             matching = matching | {d for d, c in counts.items() if c >= least}
     if not kept:
         return [], missing, []

@@ -171,10 +171,13 @@ def test_a_long_query_matches_records_holding_half_its_words(paraphrased):
     # for as many as that record holds (the old rule) lost it; half of seven, rounded up, is 4
     result = paraphrased.search(
         "zqwaiting zqbank zqbranch zqapproval zqopening zqregulator zqwithout", per_page=20)
-    assert result.relaxed["kept"] == ["zqwaiting"] and result.relaxed["minimum"] == 4
+    # zqwaiting and zqbank are as rare (one record each): the one whose record holds more of
+    # the query is kept
+    assert result.relaxed["kept"] == ["zqbank"]
+    assert result.relaxed["minimum"] == 4
     ids = [h.id for h in result.hits]
-    assert "r-answer" in ids and "r-noise" in ids and "r-incidental" in ids
-    assert ids.index("r-answer") < ids.index("r-incidental")  # its rare words rank it
+    assert ids[0] == "r-answer" and "r-noise" in ids
+    assert "r-incidental" not in ids  # one word of seven, kept by nothing now: no match
     assert not any(i.startswith("r-filler") for i in ids)  # two words of seven: no match
 
 
@@ -187,12 +190,13 @@ def test_a_short_query_still_asks_for_as_many_words_as_any_record_holds(paraphra
 
 
 def test_the_page_says_when_records_hold_only_part_of_the_words(client):
-    # kept: tank storage; the others rank, and records holding 3 of the 5 words match too
+    # the rarest words held together are kept; the others rank, and records holding 3 of the
+    # 5 words match too
     q = "tank storage paperless origin certificates customs"
     data = search(client, q=q)
-    assert data["relaxed"]["minimum"] > len(data["relaxed"]["kept"])
+    assert data["relaxed"]["minimum"] > len(data["relaxed"]["kept"]), data["relaxed"]
     page = text_of(client.get("/search", query_string={"q": q}).get_data(as_text=True))
-    assert f"so these hold part of it: the measures with tank storage or with " \
+    assert f"so these hold part of it: the measures with {data['relaxed']['query']} or with " \
            f"{data['relaxed']['minimum']} of its words" in page
     assert f"{data['total']} measures hold part of “{q}”" in page
     zh = text_of(client.get("/zh/search", query_string={"q": q}).get_data(as_text=True))
@@ -200,3 +204,40 @@ def test_the_page_says_when_records_hold_only_part_of_the_words(client):
     # a relaxation that keeps only the records holding the kept words says so, as before
     narrow = text_of(client.get("/search", query_string={"q": "bonded oil tank zebra"}).get_data(as_text=True))
     assert "so these hold the most of them" in narrow and "hold part of" not in narrow
+
+
+# -- English failure classes of the tuning sets (6 December 2026) -----------------------------
+@pytest.fixture(scope="module")
+def sentences(tmp_path_factory):
+    """A word that only shapes a sentence (getting) in one record, rarer than the subject's
+    words; a record holding all four words of a query beside one holding two of them."""
+    bodies = {"r-incidental": "getting there.",
+              "r-answer": "zqblacklist zqcredit zqremoved.",
+              **{f"r-other-{i}": "zqblacklist zqcredit filler." for i in range(2)},
+              "r-all": "zqalpha zqbeta zqgamma zqdelta.",
+              "r-half": "zqgamma zqdelta.",
+              "r-one": "zqalpha alone."}
+    kb = KnowledgeBase(indexed_corpus_with(tmp_path_factory.mktemp("sentences"), bodies))
+    yield kb
+    kb.close()
+
+
+def test_a_word_that_only_shapes_the_sentence_is_never_kept_first(sentences):
+    # "getting" is the rarest word (one record), but says nothing of what is sought: the
+    # subject's words are kept, and it only ranks; the record holding it alone is no match
+    # (kept first, it was the one record shown beside those holding two words)
+    result = sentences.search("getting zqremoved from the zqblacklist")
+    assert result.relaxed["kept"] == ["zqremoved", "zqblacklist"]
+    assert "getting" in result.relaxed["ranking"]
+    ids = [h.id for h in result.hits]
+    assert ids[0] == "r-answer" and "r-incidental" not in ids
+
+
+def test_the_kept_words_do_not_raise_the_minimum_of_a_long_query(sentences):
+    # four words held, one record holds them all (all are kept): a record holding half of
+    # them is a partial match too (it asked for all four before, and the answer holding two
+    # was lost: "one bank account for yuan and dollars"); one word of four is none
+    result = sentences.search("zqalpha zqbeta zqgamma zqdelta zqnothing")
+    assert result.relaxed["unheld"] == ["zqnothing"] and result.relaxed["minimum"] == 2
+    ids = [h.id for h in result.hits]
+    assert ids[0] == "r-all" and "r-half" in ids and "r-one" not in ids

@@ -8,14 +8,19 @@ informative ones (Lucene's and Elasticsearch's `minimum_should_match`, with Meil
   2. the other words are ordered by rarity (fewest records first: a rare word says most
      about what is sought) and the most frequent are left out one at a time until some
      record holds all the rest (`kept`): a common word is never kept while a rarer one is
-     left out; a word the spelling correction put in comes after every word as typed; a
+     left out; between words as rare, the one whose records hold the most of the query's
+     other words comes first; a word that only shapes the sentence (FUNCTION_WORDS:
+     getting, another, into, if) comes after every other word, however rare in the records'
+     formal text; a word the spelling correction put in comes after every word as typed; a
      zone's name (Hainan, 上海) comes before every other word, whatever its rarity: who names
      a zone asks for its records ("moving company money across the border in Hainan" keeps
      Hainan: the records shown hold it, or half the query's words);
   3. a record matches if it holds every kept word, or, of a query of four held words or
-     more, at least half of them (Lucene's `minimum_should_match: 50%`; two at least, as
-     many as the kept words at least, never more than the most any record holds; a shorter
-     query asks for as many as any record holds): a paraphrase whose rarest word is
+     more, at least half of them (Lucene's `minimum_should_match: 50%`; two at least, never
+     more than the most any record holds, however many words are kept: asking for as many as
+     the kept words lost "one bank account for yuan and dollars", whose four held words one
+     record holds while the answer holds two; a shorter query asks for as many as any record
+     holds): a paraphrase whose rarest word is
      incidental still finds the records that hold a good part of it, and BM25 ranks them; a
      record holding one word of several is no match unless that word is the kept one.
      (Asking for as many words as the best record holds, as this did before for every
@@ -54,6 +59,24 @@ MAX_UNITS = 24  # plain words weighed; a longer query keeps its later words as t
 QUESTION_WORDS = frozenset(
     "哪些 哪个 哪里 哪儿 哪 什么 怎么 怎样 怎么样 如何 为什么 可以 能否 能不能 能 是否 有没有 有 吗 呢 做 办 "
     "which what where how why who can could does do did is are there any".split())
+# English words that shape a sentence and say nothing of what is sought, beside the question
+# words: pronouns, determiners, prepositions, conjunctions, auxiliaries and a few light verbs
+# (get, make, come). The analyser's stop words (the, of, for ...) never reach the search;
+# these do, and a paraphrase's incidental one ("getting removed from the blacklist", "set up
+# a company in another province", "a refund if the goods ...") was rare enough in the
+# records' formal text to be kept as its rarest word. They rank, never required.
+FUNCTION_WORDS = QUESTION_WORDS | frozenset("""
+    i me my we us our you your he him his she her they them their someone something anyone
+    anything everyone everything whom whose whatever whichever these those each every either
+    neither another other others some all both few many much more most such own no not nor
+    only very too so than then here about above across after against along among amongst
+    around before behind below beside besides between beyond during except inside into near
+    off onto out outside over per since through throughout till toward towards under until
+    upon via within without although because but however if once unless whether while when
+    yet also just even still already ever never again be been being am was were has have
+    had having doing done may might must shall should would cannot can't won't don't
+    doesn't get gets getting got gotten make makes making made let lets come comes coming
+    came go goes going went want wants wanted need needs needed""".split())
 
 
 @dataclass
@@ -115,8 +138,15 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
                                            if u.text.lower() not in typed}
     # a zone's name as typed (Hainan, 上海): its records are what the user asked for
     named = {typed_name.lower() for _zone, typed_name in parsed.zones_named}
-    held.sort(key=lambda im: (im[0] in guessed, parsed.units[im[0]].text.lower() not in named,
-                              -idf(int(np.count_nonzero(im[1]))), im[0]))
+    # a word that only shapes the sentence after every other; between words as rare as each
+    # other, the one whose records hold the most of the query's other words first: no rarity
+    # tells them apart, the rest of the query does
+    counts = sum((m & base).astype(np.int32) for _i, m in held) if held else None
+    reach = {i: int(counts[m & base].max()) for i, m in held}
+    held.sort(key=lambda im: (im[0] in guessed,
+                              parsed.units[im[0]].text.lower() in FUNCTION_WORDS,
+                              parsed.units[im[0]].text.lower() not in named,
+                              -idf(int(np.count_nonzero(im[1]))), -reach[im[0]], im[0]))
     required: set[int] = set()
     together = base
     for i, mask in held:
@@ -130,11 +160,12 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
     optional = [i for i, _m in held if i not in required] + [i for i in lone if i not in missing]
     matching, minimum = together, len(required)
     if len(held) > 1:
-        counts = sum((m & base).astype(np.int32) for _i, m in held)
         most = int(counts.max())
         if most > 1:  # one word of several is no partial match: the kept words decide
-            share = most if len(held) < SHARE_FROM else math.ceil(MINIMUM_SHARE * len(held))
-            minimum = max(2, len(required), min(most, share))
+            if len(held) < SHARE_FROM:  # as many as any record holds, the kept ones at least
+                minimum = max(2, len(required), most)
+            else:  # half of them, however many words the kept ones are
+                minimum = max(2, min(most, math.ceil(MINIMUM_SHARE * len(held))))
             matching = together | (counts >= minimum)
     return Relaxation(
         [u for i, u in enumerate(parsed.units)
