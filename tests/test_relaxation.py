@@ -84,6 +84,18 @@ def test_the_page_says_which_words_were_left_out(client):
     assert "没有举措包含“express delivery”的全部词语" in text_of(zh) and "<s>delivery</s>" in zh
 
 
+@pytest.mark.parametrize("asked", ["why", "为什么"])
+def test_a_question_word_no_record_holds_is_named_as_left_out(client, asked):
+    # the question word alone keeps the query from matching: the note names it as left out
+    # (never an empty "left out: "), and never as news that no measure mentions it
+    found = search(client, q=f"{asked} express")
+    assert found["relaxed"]["dropped"] == [asked] and found["relaxed"]["unheld"] == []
+    notes = " ".join(found["notes"])
+    assert f"(left out: {asked})." in notes and "mentions" not in notes
+    html = client.get("/search", query_string={"q": f"{asked} express"}).get_data(as_text=True)
+    assert "Left out: " + asked in text_of(html)
+
+
 def test_exports_take_away_what_the_page_shows(client):
     api = search(client, q="express delivery", per_page=100)
     exported = client.get("/search.json", query_string={"q": "express delivery"}).get_json()

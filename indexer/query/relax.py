@@ -86,11 +86,13 @@ class Relaxation:
     missing: list[Unit] = field(default_factory=list)  # held by no record within the filters
     matching: np.ndarray | None = None  # the documents that match (rule 3), None: no limit
     minimum: int = 0  # rule 3's number of words
+    asked: list[Unit] = field(default_factory=list)  # question words held by no record: set aside
 
     @property
     def dropped(self) -> list[Unit]:
-        """The words a record need not hold: the optional ones and the missing ones."""
-        return self.optional + self.missing
+        """The words a record need not hold: the optional ones, the missing ones and the
+        question words set aside (a note names them as left out, never as news)."""
+        return self.optional + self.missing + self.asked
 
 
 def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray | None,
@@ -171,7 +173,8 @@ def relax(builder: QueryBuilder, parsed: ParsedQuery, ctx, allowed: np.ndarray |
         [u for i, u in enumerate(parsed.units)
          if i not in missing and i not in optional and i not in common],
         [parsed.units[i] for i in sorted(optional)],
-        [parsed.units[i] for i in sorted(missing)], matching, minimum)
+        [parsed.units[i] for i in sorted(missing)], matching, minimum,
+        [parsed.units[i] for i in sorted(asking)])
 
 
 def _lone_character(text: str) -> bool:
