@@ -4,8 +4,6 @@
   (an And's costly children within its cheap supersets, an Or's costly children outside
   what the others match, a Fallback's fallback where the word is not found, a phrase's
   positions once per document per search); off, every node's whole mask on its own.
-- FAST_SCORING (collect.py): exact scores only where a bound without positions reaches the
-  k-th score; off, the collector's plain passes.
 - Phrase._in_row (slop 1: the rarest term first, pairs where the index has them) against
   Phrase._in_order (the words' positions chained in turn).
 
@@ -93,7 +91,6 @@ def small_blocks(monkeypatch):
 
 def _fast(monkeypatch, on: bool) -> None:
     monkeypatch.setattr(SearchContext, "narrowing", on)
-    monkeypatch.setattr(collect, "FAST_SCORING", on)
 
 
 def _ranking(gen, parsed, k, score_all, monkeypatch):

@@ -22,9 +22,6 @@ from indexer.engine.scoring import rounded
 
 SCORE_ALL_BELOW = 2048  # with fewer candidates than this, scoring them all is cheapest
 FIRST_BATCH = 512  # documents scored in the first batch of blocks; each batch doubles it
-# exact scores (word positions) only where a bound without positions reaches the floor;
-# False: the plain reference (tests/test_narrowing.py)
-FAST_SCORING = True
 
 
 def top(ctx: SearchContext, root: Node, allowed: np.ndarray, rank: np.ndarray,
@@ -55,7 +52,7 @@ def top(ctx: SearchContext, root: Node, allowed: np.ndarray, rank: np.ndarray,
         ctx.check_time()
         docs = np.concatenate([best_docs, docs])
         floor = best_scores[-1] if len(best_docs) == k else None
-        fresh = _above(ctx, root, docs[len(best_docs):], floor)
+        fresh = root.score_above(ctx, docs[len(best_docs):], floor)
         scores = np.concatenate([best_scores, rounded(fresh)])
         order = np.lexsort((rank[docs], -scores))[:k]
         best_docs, best_scores = docs[order], scores[order]
@@ -65,29 +62,10 @@ def top(ctx: SearchContext, root: Node, allowed: np.ndarray, rank: np.ndarray,
     return best_docs.tolist(), dict(zip(best_docs.tolist(), best_scores.tolist()))
 
 
-def _above(ctx, root, docs, floor):
-    """root.score_above; when scoring reads positions, only for the documents whose upper
-    bound (upper(): no positions) reaches `floor` (the others keep that bound, below it)."""
-    if floor is None or not FAST_SCORING or not root.costly or not len(docs):
-        return root.score_above(ctx, docs, floor)
-    out = root.upper(ctx, docs)
-    could = rounded(out * (1 + SAFETY) + SAFETY) >= floor
-    if could.any():
-        out[could] = root.score_above(ctx, docs[could], floor)
-    return out
-
-
 def _two_pass(ctx, root, docs, rank, k):
     """Scores of all the candidates, the costly parts only where they can matter: the
-    k-th best of the scores without them is a floor no document below it needs. When
-    scoring reads positions: the exact scores of the k best upper bounds give the floor."""
-    if len(docs) <= k:
-        return root.score(ctx, docs)
-    if FAST_SCORING and root.costly:
-        first = np.argpartition(-root.upper(ctx, docs), k - 1)[:k]
-        floor = rounded(root.score(ctx, docs[first])).min()
-        return _above(ctx, root, docs, floor)
-    if type(root).score_above is Node.score_above:
+    k-th best of the scores without them is a floor no document below it needs."""
+    if len(docs) <= k or type(root).score_above is Node.score_above:
         return root.score(ctx, docs)
     cheap = rounded(root.score_above(ctx, docs, np.inf))  # the exact parts only
     floor = np.partition(-cheap, k - 1)[k - 1] * -1

@@ -209,9 +209,6 @@ class And(Node):
         total = sum(child.score(ctx, docs) for child in self.children)
         return self.boost * total * self.match_docs(ctx, docs)
 
-    def upper(self, ctx, docs):  # every child's score is 0 or more: no mask needed
-        return self.boost * sum(child.upper(ctx, docs) for child in self.children)
-
     def bound(self, ctx):
         return self.boost * sum(child.bound(ctx) for child in self.children)
 
@@ -237,6 +234,9 @@ class Or(And):
 
     def score(self, ctx, docs):  # a child scores 0 where it does not match
         return self.boost * sum(child.score(ctx, docs) for child in self.children)
+
+    def upper(self, ctx, docs):
+        return self.boost * sum(child.upper(ctx, docs) for child in self.children)
 
 
 class AndNot(Node):
@@ -264,9 +264,6 @@ class AndNot(Node):
 
     def score(self, ctx, docs):
         return self.positive.score(ctx, docs) * self.match_docs(ctx, docs)
-
-    def upper(self, ctx, docs):
-        return self.positive.upper(ctx, docs)
 
     def bound(self, ctx):
         return self.positive.bound(ctx)
@@ -303,9 +300,6 @@ class AndMaybe(Node):
     @property
     def costly(self):
         return self.required.costly
-
-    def upper(self, ctx, docs):
-        return self.required.upper(ctx, docs) + self.optional.upper(ctx, docs)
 
     def compute_match(self, ctx):
         return self.required.match(ctx)
