@@ -1,9 +1,9 @@
 """The fast paths of evaluation against their plain references, on generated corpora.
 
 - Narrowing (SearchContext.narrowing): each node decides only the documents still open
-  (an And's costly children within its cheap supersets, an Or's costly children outside
-  what the others match, a Fallback's fallback where the word is not found, a phrase's
-  positions once per document per search); off, every node's whole mask on its own.
+  (an And's costly children within its cheap supersets, a Fallback's fallback where the
+  word is not found, a phrase's positions once per document per search); off, every
+  node's whole mask on its own.
 - Phrase._in_row (slop 1: the rarest term first, pairs where the index has them) against
   Phrase._in_order (the words' positions chained in turn).
 

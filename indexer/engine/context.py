@@ -94,12 +94,14 @@ def cheap_first(nodes: list) -> list:
     return sorted(nodes, key=lambda node: node.costly)
 
 
-def union_within(ctx, nodes, within) -> np.ndarray:
-    """What any of the nodes matches among `within`, each costly one deciding only the
-    documents the others have not matched."""
+def union_within(ctx, nodes, within, exclusive: bool = False) -> np.ndarray:
+    """What any of the nodes matches among `within`. Each decides all of `within`, as the
+    scores of the documents that may be ranked need every one of them; `exclusive` (a word
+    and its fallback, scored only where the word is not found): each costly one decides
+    only the documents the others have not matched."""
     found = np.zeros(ctx.n, dtype=bool)
     for node in cheap_first(nodes):
-        found |= node.match_within(ctx, within & ~found)
+        found |= node.match_within(ctx, within & ~found if exclusive else within)
     return found
 
 

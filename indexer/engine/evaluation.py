@@ -15,10 +15,11 @@ on the shared nodes or the index: threads search in parallel.
 
 Narrowing: a whole mask is found as match_within(ctx, everywhere), each node deciding only
 the documents still open: an And its costly children (phrases.Phrase: positions) within
-what the cheap supersets of all its children (candidates) leave, an Or each costly child
-outside what its other children already match, a Fallback its fallback where the word is
-not found. With SearchContext.narrowing False every node's whole mask is found on its own:
-the plain reference (tests/test_narrowing.py).
+what the cheap supersets of all its children (candidates) leave, a Fallback its fallback
+where the word is not found, a phrase each document at most once per search (ctx.memo).
+An Or's children each decide all of what is open (the ranked documents' scores need every
+one of them). With SearchContext.narrowing False every node's whole mask is found on its
+own: the plain reference (tests/test_narrowing.py).
 """
 
 from __future__ import annotations
@@ -355,7 +356,7 @@ class Fallback(Node):
         whole = narrowed(self, ctx)
         if whole is not None:
             return whole & within
-        return union_within(ctx, [self.primary, self.fallback], within)
+        return union_within(ctx, [self.primary, self.fallback], within, exclusive=True)
 
     def candidates(self, ctx):
         return union_candidates(ctx, [self.primary, self.fallback])
