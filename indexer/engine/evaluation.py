@@ -12,17 +12,24 @@ so that the collector (collect.py) scores only the blocks that can still reach t
 and costly checks (word positions) run only for the documents it asks about. A search's
 state (its postings read so far, its masks, its deadline) lives in its SearchContext, never
 on the shared nodes or the index: threads search in parallel.
+
+Narrowing: a whole mask is found as match_within(ctx, everywhere), each node deciding only
+the documents still open: an And its costly children (phrases.Phrase: positions) within
+what the cheap supersets of all its children (candidates) leave, a Fallback its fallback
+where the word is not found, a phrase each document at most once per search (ctx.memo).
+An Or's children each decide all of what is open (the ranked documents' scores need every
+one of them). With SearchContext.narrowing False every node's whole mask is found on its
+own: the plain reference (tests/test_narrowing.py).
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from indexer.errors import SearchTooSlow
-from indexer.engine.postings import Postings, TermPostings
-from indexer.engine.scoring import BM25F, rounded
+from indexer.engine.context import (SearchContext, cheap_first, either, intersection,
+                                    narrowed, union, union_candidates, union_within)
+from indexer.engine.postings import TermPostings
+from indexer.engine.scoring import rounded
 
 # a prefix or wildcard stands for at most its first 200 terms (compiling.py reads it here at
 # each search)
@@ -30,51 +37,21 @@ MAX_WILDCARD_TERMS = 200
 SAFETY = 1e-9  # relative widening of an upper bound: sums in another order round otherwise
 
 
-class SearchContext:
-    """One search: the generation's postings and scorer, what it has read, its deadline."""
-
-    def __init__(self, postings: Postings, bm25: BM25F, live: np.ndarray | None = None,
-                 budget: float | None = None):
-        self.postings = postings
-        self.bm25 = bm25
-        self.n = postings.n
-        self.live = postings.live if live is None else live
-        self.budget = budget
-        self.deadline = time.monotonic() + budget if budget else None
-        self._terms: dict = {}
-        self._masks: dict = {}
-
-    def check_time(self) -> None:
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise SearchTooSlow(self.budget)
-
-    def term(self, fieldname: str, btext: bytes) -> TermPostings:
-        key = (fieldname, btext)
-        found = self._terms.get(key)
-        if found is None:
-            self.check_time()
-            found = self._terms[key] = self.postings.term(fieldname, btext)
-        return found
-
-    def known(self, node) -> np.ndarray | None:
-        """The node's whole match mask if this search has computed it already."""
-        entry = self._masks.get(id(node))
-        # the node is held beside its mask, so its id cannot pass to another node
-        return entry[1] if entry is not None and entry[0] is node else None
-
-    def mask(self, node) -> np.ndarray:
-        found = self.known(node)
-        if found is None:
-            found = node.compute_match(self)
-            self._masks[id(node)] = (node, found)
-        return found
-
-
 class Node:
     boost = 1.0
+    costly = False  # whether matching reads word positions (a phrase), or holds a node that does
 
     def match(self, ctx: SearchContext) -> np.ndarray:
         return ctx.mask(self)
+
+    def match_within(self, ctx: SearchContext, within: np.ndarray) -> np.ndarray:
+        """The node's matches among `within` (False outside it): a costly node decides only
+        those documents."""
+        return self.match(ctx) & within
+
+    def candidates(self, ctx: SearchContext) -> np.ndarray:
+        """A superset of the node's matches, found without costly checks."""
+        return self.match(ctx)
 
     def match_docs(self, ctx: SearchContext, docs: np.ndarray) -> np.ndarray:
         return self.match(ctx)[docs]
@@ -97,22 +74,6 @@ class Node:
 
     def bound(self, ctx: SearchContext) -> np.ndarray:
         return np.zeros(ctx.postings.blocks)
-
-
-def union(ctx, nodes) -> np.ndarray:
-    """The documents any of the nodes matches."""
-    mask = nodes[0].match(ctx).copy()
-    for node in nodes[1:]:
-        mask |= node.match(ctx)
-    return mask
-
-
-def intersection(ctx, nodes) -> np.ndarray:
-    """The documents every one of the nodes matches."""
-    mask = nodes[0].match(ctx).copy()
-    for node in nodes[1:]:
-        mask &= node.match(ctx)
-    return mask
 
 
 class Nothing(Node):
@@ -220,8 +181,30 @@ class And(Node):
     def __init__(self, children: list[Node], boost: float = 1.0):
         self.children, self.boost = children, boost
 
+    @property
+    def costly(self):
+        return any(child.costly for child in self.children)
+
     def compute_match(self, ctx):
+        if ctx.narrowing:
+            return self.match_within(ctx, ctx.everywhere())
         return intersection(ctx, self.children)
+
+    def match_within(self, ctx, within):
+        whole = narrowed(self, ctx)
+        if whole is not None:
+            return whole & within
+        for child in self.children:  # every child's cheap superset first
+            within = within & child.candidates(ctx)
+        for child in cheap_first(self.children):
+            within = child.match_within(ctx, within)
+        return within
+
+    def candidates(self, ctx):
+        out = self.children[0].candidates(ctx).copy()
+        for child in self.children[1:]:
+            out &= child.candidates(ctx)
+        return out
 
     def score(self, ctx, docs):
         total = sum(child.score(ctx, docs) for child in self.children)
@@ -233,7 +216,16 @@ class And(Node):
 
 class Or(And):
     def compute_match(self, ctx):
+        if ctx.narrowing:
+            return self.match_within(ctx, ctx.everywhere())
         return union(ctx, self.children)
+
+    def match_within(self, ctx, within):
+        whole = narrowed(self, ctx)
+        return whole & within if whole is not None else union_within(ctx, self.children, within)
+
+    def candidates(self, ctx):
+        return union_candidates(ctx, self.children)
 
     def match_docs(self, ctx, docs):
         out = np.zeros(len(docs), dtype=bool)
@@ -252,8 +244,24 @@ class AndNot(Node):
     def __init__(self, positive: Node, negative: Node):
         self.positive, self.negative = positive, negative
 
+    @property
+    def costly(self):
+        return self.positive.costly or self.negative.costly
+
     def compute_match(self, ctx):
+        if ctx.narrowing:
+            return self.match_within(ctx, ctx.everywhere())
         return self.positive.match(ctx) & ~self.negative.match(ctx)
+
+    def match_within(self, ctx, within):
+        whole = narrowed(self, ctx)
+        if whole is not None:
+            return whole & within
+        found = self.positive.match_within(ctx, within)
+        return found & ~self.negative.match_within(ctx, found)
+
+    def candidates(self, ctx):
+        return self.positive.candidates(ctx)
 
     def score(self, ctx, docs):
         return self.positive.score(ctx, docs) * self.match_docs(ctx, docs)
@@ -266,8 +274,21 @@ class Not(Node):
     def __init__(self, inner: Node):
         self.inner = inner
 
+    @property
+    def costly(self):
+        return self.inner.costly
+
     def compute_match(self, ctx):
         return ctx.live & ~self.inner.match(ctx)
+
+    def match_within(self, ctx, within):
+        whole = narrowed(self, ctx)
+        if whole is not None:
+            return whole & within
+        return within & ctx.live & ~self.inner.match_within(ctx, within)
+
+    def candidates(self, ctx):
+        return ctx.live
 
 
 class AndMaybe(Node):
@@ -277,8 +298,18 @@ class AndMaybe(Node):
     def __init__(self, required: Node, optional: Node):
         self.required, self.optional = required, optional
 
+    @property
+    def costly(self):
+        return self.required.costly
+
     def compute_match(self, ctx):
         return self.required.match(ctx)
+
+    def match_within(self, ctx, within):
+        return self.required.match_within(ctx, within)
+
+    def candidates(self, ctx):
+        return self.required.candidates(ctx)
 
     def match_docs(self, ctx, docs):
         return self.required.match_docs(ctx, docs)
@@ -312,19 +343,32 @@ class Fallback(Node):
     def __init__(self, primary: Node, fallback: Node):
         self.primary, self.fallback = primary, fallback
 
+    @property
+    def costly(self):
+        return self.primary.costly or self.fallback.costly
+
     def compute_match(self, ctx):
+        if ctx.narrowing:
+            return self.match_within(ctx, ctx.everywhere())
         return self.primary.match(ctx) | self.fallback.match(ctx)
+
+    def match_within(self, ctx, within):
+        whole = narrowed(self, ctx)
+        if whole is not None:
+            return whole & within
+        return union_within(ctx, [self.primary, self.fallback], within, exclusive=True)
+
+    def candidates(self, ctx):
+        return union_candidates(ctx, [self.primary, self.fallback])
 
     def match_docs(self, ctx, docs):
         return self.primary.match_docs(ctx, docs) | self.fallback.match_docs(ctx, docs)
 
     def score(self, ctx, docs):
-        return np.where(self.primary.match_docs(ctx, docs), self.primary.score(ctx, docs),
-                        self.fallback.score(ctx, docs))
+        return either(ctx, docs, self.primary, self.fallback, "score")
 
     def upper(self, ctx, docs):
-        return np.where(self.primary.match_docs(ctx, docs), self.primary.upper(ctx, docs),
-                        self.fallback.upper(ctx, docs))
+        return either(ctx, docs, self.primary, self.fallback, "upper")
 
     def bound(self, ctx):
         return np.maximum(self.primary.bound(ctx), self.fallback.bound(ctx))

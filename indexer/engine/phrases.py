@@ -12,6 +12,7 @@ import numpy as np
 
 from indexer.analysis.analyser import pair_term
 from indexer.analysis.cjk import has_cjk
+from indexer.engine.context import narrowed, union_candidates, union_within
 from indexer.engine.evaluation import Node, Term, intersection, union, union_df
 
 PHRASE_CHUNK = 8192  # documents whose positions are checked at once
@@ -50,7 +51,17 @@ class Phrase(Node):
             mask &= part.match(ctx)[docs]
         return mask
 
+    @property
+    def costly(self):
+        return not self.exact_by_pairs
+
+    def candidates(self, ctx):
+        known = ctx.known(self)
+        return known if known is not None else self._candidates(ctx)
+
     def compute_match(self, ctx):
+        if ctx.narrowing and not self.exact_by_pairs:
+            return self.match_within(ctx, ctx.everywhere())
         mask = self._candidates(ctx)
         if self.exact_by_pairs:
             return mask
@@ -61,14 +72,59 @@ class Phrase(Node):
             out[chunk[self._in_order(ctx, chunk)]] = True
         return out
 
+    def match_within(self, ctx, within):
+        """Positions checked only for the candidates among `within` not decided before in
+        this search (ctx.memo): each document's at most once."""
+        whole = narrowed(self, ctx)
+        if whole is not None or self.exact_by_pairs:
+            return (whole if whole is not None else self._candidates(ctx)) & within
+        decided, found = ctx.memo(self)
+        self._decide(ctx, np.flatnonzero(self._candidates(ctx) & within & ~decided))
+        return found & within
+
+    def _decide(self, ctx, docs: np.ndarray) -> None:
+        decided, found = ctx.memo(self)
+        check = self._in_row if self.slop == 1 else self._in_order
+        for at in range(0, len(docs), PHRASE_CHUNK):  # bounded memory for common words
+            chunk = docs[at:at + PHRASE_CHUNK]
+            found[chunk[check(ctx, chunk)]] = True
+        decided[docs] = True
+
+    def _in_row(self, ctx, docs: np.ndarray) -> np.ndarray:
+        """_in_order for slop 1: every term at its offset from the first word's position
+        (a word at its index; with pairs, the pair of words i and i + 1 at i + 1, where it
+        stands, and fewer positions than a common word's), the rarest term first, and each
+        next term's positions read only for the documents still left."""
+        if not len(docs):
+            return np.zeros(0, dtype=bool)
+        terms = ([(pair, i + 1) for i, pair in enumerate(self.pairs)] if self.pairs
+                 else [(word, i) for i, word in enumerate(self.words)])
+        terms.sort(key=lambda term: term[0].postings(ctx).df)
+        left, current = docs, None
+        for term, offset in terms:
+            ctx.check_time()
+            d, p = term.postings(ctx).positions(left)
+            keep = p >= offset
+            keys = _sorted_unique((d[keep] << 32) | (p[keep] - offset))
+            current = keys if current is None else keys[_within(keys, current)]
+            if not len(current):
+                break
+            left = np.unique(current >> 32)
+        return _within(docs, np.unique(current >> 32))
+
     def match_docs(self, ctx, docs):
         known = ctx.known(self)
         if known is not None:
             return known[docs]
         found = self._candidates(ctx, docs)
-        if not self.exact_by_pairs and found.any():
-            check = docs[found]
-            found[found] = self._in_order(ctx, check)
+        if self.exact_by_pairs or not found.any():
+            return found
+        if ctx.narrowing:
+            decided, memo = ctx.memo(self)
+            self._decide(ctx, docs[found & ~decided[docs]])
+            return memo[docs]
+        check = docs[found]
+        found[found] = self._in_order(ctx, check)
         return found
 
     def possible(self, ctx, docs: np.ndarray) -> np.ndarray:
@@ -136,8 +192,21 @@ class CombinedPhrase(Node):
         self.members, self.boost = members, boost
         self.fieldname = members[0].fieldname
 
+    @property
+    def costly(self):
+        return any(member.costly for member in self.members)
+
     def compute_match(self, ctx):
+        if ctx.narrowing:
+            return self.match_within(ctx, ctx.everywhere())
         return union(ctx, self.members)
+
+    def match_within(self, ctx, within):
+        whole = narrowed(self, ctx)
+        return whole & within if whole is not None else union_within(ctx, self.members, within)
+
+    def candidates(self, ctx):
+        return union_candidates(ctx, self.members)
 
     def match_docs(self, ctx, docs):
         known = ctx.known(self)
