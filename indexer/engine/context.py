@@ -69,11 +69,12 @@ class SearchContext:
             self._masks[id(node)] = (node, found)
         return found
 
-def union(ctx, nodes) -> np.ndarray:
-    """The documents any of the nodes matches."""
-    mask = nodes[0].match(ctx).copy()
+
+def union(ctx, nodes, how: str = "match") -> np.ndarray:
+    """The documents any of the nodes matches (`how`: or may match, "candidates")."""
+    mask = getattr(nodes[0], how)(ctx).copy()
     for node in nodes[1:]:
-        mask |= node.match(ctx)
+        mask |= getattr(node, how)(ctx)
     return mask
 
 
@@ -83,6 +84,7 @@ def intersection(ctx, nodes) -> np.ndarray:
     for node in nodes[1:]:
         mask &= node.match(ctx)
     return mask
+
 
 def narrowed(node, ctx: SearchContext) -> np.ndarray | None:
     """The node's whole mask if it is known, or if this search does not narrow."""
@@ -106,10 +108,8 @@ def union_within(ctx, nodes, within, exclusive: bool = False) -> np.ndarray:
 
 
 def union_candidates(ctx, nodes) -> np.ndarray:
-    out = nodes[0].candidates(ctx).copy()
-    for node in nodes[1:]:
-        out |= node.candidates(ctx)
-    return out
+    """The documents any of the nodes may match (their candidates)."""
+    return union(ctx, nodes, "candidates")
 
 
 def either(ctx, docs, primary, fallback, how: str) -> np.ndarray:
