@@ -145,3 +145,20 @@ def test_parity_holds_its_floors_and_is_the_docs(shipped_kb):
     pairs_n, equal_n, jaccard = MEASURED["terms"]
     assert (f"{equal_n} of the {pairs_n} glossary pairs" in readme
             and f"mean Jaccard index {jaccard:.3f}" in readme)
+
+
+def test_explaining_a_translation_reads_no_term_the_search_has_read(kb, monkeypatch):
+    # the shown records' explanations share the search's reads: a term's postings are read
+    # once per search, not again to say which record matched only through a translation
+    from indexer.engine.postings import Postings
+    reads = []
+    term = Postings.term
+
+    def counted(self, fieldname, text):
+        reads.append((fieldname, text))
+        return term(self, fieldname, text)
+
+    monkeypatch.setattr(Postings, "term", counted)
+    found = kb.search("海关")
+    assert any(line for hit in found.hits for line in hit.explanation)  # explained
+    assert reads and len(reads) == len(set(reads)), sorted(r for r in set(reads) if reads.count(r) > 1)

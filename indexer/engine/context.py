@@ -32,6 +32,14 @@ class SearchContext:
         self._masks: dict = {}
         self._memos: dict = {}
 
+    def unbounded(self) -> "SearchContext":
+        """This search's reads without its deadline: for what is worked out after the ranking
+        (the shown records' explanations), which reads the same terms again and must not
+        fail a search already done."""
+        other = SearchContext(self.postings, self.bm25, self.live)
+        other._terms = self._terms
+        return other
+
     def everywhere(self) -> np.ndarray:
         return np.ones(self.n, dtype=bool)
 

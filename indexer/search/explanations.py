@@ -8,6 +8,7 @@ from whoosh import query as Q
 
 from indexer.analysis.cjk import has_cjk
 from indexer.engine.compiling import compile_query
+from indexer.engine.context import SearchContext
 from indexer.search.generation import Generation
 from indexer.engine.scoring import TEXT_FIELDS
 from indexer.notes import Note
@@ -28,7 +29,7 @@ def highlight_terms(gen: Generation, parsed: ParsedQuery) -> set[str] | None:
     return terms
 
 
-def _docs_with(gen: Generation, phrase: str, docs: np.ndarray) -> np.ndarray:
+def _docs_with(gen: Generation, ctx: SearchContext, phrase: str, docs: np.ndarray) -> np.ndarray:
     """Which of `docs` have this term or phrase in a text field."""
     tokens = list(gen.schema["body"].process_text(phrase, mode="query"))
     if not tokens:
@@ -38,21 +39,25 @@ def _docs_with(gen: Generation, phrase: str, docs: np.ndarray) -> np.ndarray:
     together = Q.And if has_cjk(phrase) else Q.Phrase
     q = Q.Or([(Q.And([Q.Term(f, t) for t in tokens]) if together is Q.And else Q.Phrase(f, tokens))
               if len(tokens) > 1 else Q.Term(f, tokens[0]) for f in TEXT_FIELDS])
-    # a context of its own: a context keeps masks by node identity, and the nodes of these
-    # short-lived queries are dropped and their identities reused while the search goes on
-    return compile_query(q, gen.postings).match_docs(gen.context(), docs)
+    # the search's context (a context holds each node beside its masks, so a short-lived
+    # node's identity is never taken for another's): the terms it has read are not read again
+    return compile_query(q, gen.postings).match_docs(ctx, docs)
 
 
-def synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int]) -> dict[int, list[str]]:
+def synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int],
+                ctx: SearchContext | None = None) -> dict[int, list[str]]:
     """For each shown record that matched only through a synonym or a glossary term, say
-    which one ("as a translation of" when the two are in different languages)."""
+    which one ("as a translation of" when the two are in different languages). `ctx`: the
+    search's context, whose reads it shares (without its deadline: the search is done)."""
     if not parsed.synonyms or not docs:
         return {}
+    ctx = gen.context() if ctx is None else ctx.unbounded()
     shown = np.array(sorted(docs), dtype=np.int64)
     out: dict[int, list[str]] = {}
     for original, alternatives in parsed.synonyms:
-        has_original = dict(zip(shown.tolist(), _docs_with(gen, original, shown)))
-        having = {a: dict(zip(shown.tolist(), _docs_with(gen, a, shown))) for a in alternatives}
+        has_original = dict(zip(shown.tolist(), _docs_with(gen, ctx, original, shown)))
+        having = {a: dict(zip(shown.tolist(), _docs_with(gen, ctx, a, shown)))
+                  for a in alternatives}
         for doc in docs:
             used = [a for a in alternatives if having[a][doc]]
             if used and not has_original[doc]:

@@ -46,7 +46,7 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
         page_docs = page_docs[start:]
     terms = (highlight_terms(gen, parsed) or set()) if snippets else set()
-    explain = synonym_use(gen, parsed, page_docs) if snippets else {}
+    explain = synonym_use(gen, parsed, page_docs, ctx) if snippets else {}
     held = {}  # unit text -> mask of the documents holding it
     for unit in words:
         q = gen.builder.unit_query(unit)

@@ -1,6 +1,6 @@
 """The search core's plain paths against its fast ones, in one process, query by query.
 
-    python -m tests.bench.narrowing DIR [--records 100000] [--rounds 3]
+    python -m tests.bench.narrowing DIR [--records 100000] [--rounds 3] [--shared-reads]
 
 Makes DIR/measures (the corpus never tuned on, profile "other"), DIR/index and DIR/mix.json
 (the benchmark's 200 searches) once, and keeps them: a later run reuses them. Then, through
@@ -9,6 +9,10 @@ and on, alternated search by search and round by round (the order flipped each t
 neither side always runs with the warmer cache); a search's figure is the median of its
 rounds. Prints p50 / p95 / p99 of the Chinese searches and of all 200, then, for the slowest
 Chinese searches, their times and their peak memory inside the search (tracemalloc).
+
+With --shared-reads, "plain" and "fast" are instead the shown records' explanations reading
+every term again in a fresh context (as before) and sharing the search's reads
+(SearchContext.unbounded), narrowing on in both.
 """
 
 from __future__ import annotations
@@ -55,12 +59,21 @@ def main(argv=None) -> None:
     parser.add_argument("work", type=Path)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--shared-reads", action="store_true",
+                        help="compare explanations in a fresh context with the search's own reads")
     args = parser.parse_args(argv)
     index, mix = prepare(args.work, args.records)
     kb = KnowledgeBase(index, time_budget=None)
+    shared = SearchContext.unbounded
+
+    def fresh(ctx):
+        return SearchContext(ctx.postings, ctx.bm25, ctx.live)
 
     def search(item, fast):
-        SearchContext.narrowing = fast
+        if args.shared_reads:
+            SearchContext.unbounded = shared if fast else fresh
+        else:
+            SearchContext.narrowing = fast
         start = time.perf_counter()
         kb.search(item["q"], item["zones"], item["pillars"])
         return time.perf_counter() - start
@@ -94,7 +107,7 @@ def main(argv=None) -> None:
             peaks.append((tracemalloc.get_traced_memory()[1] - base) / 2**20)
         print(f"| `{mix[i]['q']}` | {median[False][i] * 1000:.1f} | {median[True][i] * 1000:.1f} "
               f"| {peaks[0]:.1f} | {peaks[1]:.1f} |")
-    SearchContext.narrowing = True
+    SearchContext.narrowing, SearchContext.unbounded = True, shared
     kb.close()
 
 
