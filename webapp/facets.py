@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 
-from indexer.facets import BY_KEY, BY_PLURAL, FILTERS
+from indexer.facets import BY_PLURAL, FILTERS
 
 from .i18n import first
 from .params import SearchParams
@@ -66,12 +66,6 @@ class ActiveFilter:
     id: str
     label: str
     remove_url: str
-
-
-def scope_taxonomy() -> list[dict]:
-    """The steps of a measure's spread as facet values, in both languages."""
-    return [{"id": c["id"], "name": c["name"], "name_zh": c["name_zh"]}
-            for c in BY_KEY["scope"].choices({}, lambda _name: [])]
 
 
 def build_facets(params: SearchParams, counts: dict, choices: dict[str, list[dict]],

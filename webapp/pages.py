@@ -15,7 +15,6 @@ from . import charts, facets, grouping, i18n, overview, register
 from .compare import MAX_ZONES, MIN_ZONES, compare_zones, zone_count_problem
 from .exports import export_links
 from .kb import get_kb
-from .names import SCOPE_NAMES
 from .notes import localized_text
 from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
@@ -189,8 +188,8 @@ def timeline(kb, record: dict) -> list[dict]:
     for step in record.get("lineage") or ():
         step = dict(step)
         if step.get("scope"):
-            step["scope_name"] = SCOPE_NAMES["municipality" if municipal and step["scope"] == "province"
-                                             else step["scope"]]
+            step["scope_name"] = i18n.value_name(
+                "scope", step["scope"], *(("step_municipal",) if municipal else ()), "step")
         if step.get("batch"):
             step["batch_name"] = register.name_of_id(step["batch"], i18n.current_lang())
             step["batch_known"] = kb.batch(step["batch"]) is not None
@@ -287,7 +286,7 @@ def coverage():
         zones_without=[z for z in zones if not z["count"]],
         with_lineage=kb.count(scopes=scopes),
         by_scope={scope: kb.count(scopes=[scope]) for scope in scopes},
-        scope_names={s["id"]: i18n.first(s, "name") for s in facets.scope_taxonomy()},
+        scope_names={scope: i18n.value_name("scope", scope) for scope in scopes},
         sources_held=sum(1 for s in sources if s.get("kind") == "held"),
         sources_cited=sum(1 for s in sources if s.get("kind") != "held"),
         sources_total=len(sources),
