@@ -223,11 +223,10 @@ def nationwide():
     zones, pillars = _taxonomy(kb)
     batches = kb.batches()
     reform_fields = kb.reform_fields()
-    years = sorted({register.year_of(b) for b in batches})
+    choices = register.facet_choices(kb, batches)
     counts = register.option_counts(batches)
     try:
-        keep = register.parse_filter(request.args, {f["id"]: f for f in reform_fields},
-                                     {z["id"]: z for z in zones}, years)
+        keep = register.parse_filter(request.args, {f["id"]: f for f in reform_fields}, choices)
     except register.UnknownRegisterFilter as error:
         # the catalog's message, as the search's filters say it (a zone and a year are facets,
         # named in the page's language by the registry; a field of reform is named here)
@@ -247,8 +246,10 @@ def nationwide():
         shown_recorded=sum(1 for v in shown for item in v.items if item.get("record")),
         # the choices of the filter form: what the register holds, with its item counts
         field_choices=[f for f in reform_fields if counts["field"][f["id"]] or f["id"] == keep.field],
-        zone_choices=[z for z in zones if counts["zone"][z["id"]] or z["id"] == keep.zone],
-        years=years,
+        # a facet's values with items, in the registry's order (years newest first)
+        facet_choices={key: [c for c in values
+                             if counts[key][c["id"]] or c["id"] == keep.args().get(key)]
+                       for key, values in choices.items()},
         counts=counts,
         unbatched=unbatched if not keep.active else [],
         **_lookups(zones, pillars),
