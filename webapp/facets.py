@@ -72,10 +72,6 @@ class FacetGroup:
     expand_url: str | None = None  # lists them all, when some are not shown
     collapse_url: str | None = None  # lists the first PANEL_CAP again, when all are shown
 
-    @property
-    def hidden(self) -> int:
-        return self.total - len(self.values)
-
 
 def _capped(values: list[FacetValue], cap: int) -> list[FacetValue]:
     """The selected values and the commonest others, up to `cap` in all (more only when more
