@@ -36,7 +36,13 @@ def _(message: str) -> str:
     return message
 
 
-Choice = dict  # {"id", "name", "name_zh", "aliases"}: one allowed value
+Choice = dict  # {"id", "name", "name_zh", "aliases", and other LABELS}: one allowed value
+# The kinds of names a value may have besides its `name` (the facet panel's, the API's
+# `labels`, the exports'), each in both languages as `<kind>` and `<kind>_zh`:
+# `step`: a lineage step of that scope as the measure page's timeline and the CSV's lineage
+# column say it; `step_municipal`: the same for a measure of Beijing, Tianjin, Shanghai or
+# Chongqing (本市, docs/style-zh.md), where it differs.
+LABELS = ("step", "step_municipal")
 # the taxonomy snapshot of a generation, and the stored column of a sortable field by name
 Columns = Callable[[str], list]
 
@@ -64,9 +70,23 @@ class Facet:
         return ",".join(values) if self.many else (values[0] if values else "")
 
 
-def _choice(id_: str, name: str, name_zh: str | None, *aliases: str) -> Choice:
+def _choice(id_: str, name: str, name_zh: str | None, *aliases: str,
+            **labels: tuple[str, str]) -> Choice:
+    """An allowed value: its id, its name in both languages, the aliases it may be named by,
+    and its other labels (LABELS), each in both languages (`step`, `step_zh`)."""
+    extra = {}
+    for kind, (en, zh) in labels.items():
+        if kind not in LABELS:
+            raise ValueError(f"no label kind {kind!r} (LABELS)")
+        extra |= {kind: en, f"{kind}_zh": zh}
     return {"id": id_, "name": name, "name_zh": name_zh,
-            "aliases": tuple(dict.fromkeys(a for a in (id_, *aliases) if a))}
+            "aliases": tuple(dict.fromkeys(a for a in (id_, *aliases) if a)), **extra}
+
+
+def _named(id_: str, names: Mapping[str, tuple[str, str]], *aliases: str) -> Choice:
+    """A value declared below by its labels, `name` first."""
+    return _choice(id_, *names["name"], *aliases,
+                   **{kind: pair for kind, pair in names.items() if kind != "name"})
 
 
 def _zones(snapshot: Mapping, _columns: Columns) -> list[Choice]:
@@ -79,19 +99,29 @@ def _pillars(snapshot: Mapping, _columns: Columns) -> list[Choice]:
             for p in snapshot["pillars"]]
 
 
-# the steps of a measure's spread as the facet panel names them, in both languages (each
-# name once in each language, never translated twice)
-SCOPE_NAMES = {"province": ("Replicated province-wide", "省（市）内复制推广"),
-               "national": ("Replicated nationwide", "全国复制推广"),
-               "best-practice-case": ("Best-practice case", "最佳实践案例")}
+# The steps of a measure's spread and its statuses by their names (Choice, LABELS), each
+# name once in each language, never translated twice; the web app reads them from here.
+SCOPE_NAMES = {
+    "province": {"name": ("Replicated province-wide", "省（市）内复制推广"),
+                 "step": ("Replicated across its province", "在本省复制推广"),
+                 "step_municipal": ("Replicated across its municipality", "在本市复制推广")},
+    "national": {"name": ("Replicated nationwide", "全国复制推广"),
+                 "step": ("Replicated nationwide", "全国复制推广")},
+    "best-practice-case": {"name": ("Best-practice case", "最佳实践案例"),
+                           "step": ("Listed by MOFCOM as a best-practice case",
+                                    "被商务部列为最佳实践案例")},
+}
+STATUS_NAMES = {"piloted": {"name": ("piloted", "试点")},
+                "replicated": {"name": ("replicated", "复制推广")},
+                "nationwide": {"name": ("nationwide", "全国复制推广")}}
 
 
 def _scopes(_snapshot: Mapping, _columns: Columns) -> list[Choice]:
-    return [_choice(s, *SCOPE_NAMES[s]) for s in SCOPES]
+    return [_named(s, SCOPE_NAMES[s]) for s in SCOPES]
 
 
 def _statuses(_snapshot: Mapping, _columns: Columns) -> list[Choice]:
-    return [_choice(s, s, None) for s in STATUSES]
+    return [_named(s, STATUS_NAMES[s]) for s in STATUSES]
 
 
 def _years(_snapshot: Mapping, columns: Columns) -> list[Choice]:
@@ -176,6 +206,12 @@ def signature() -> int:
     built with other facet fields is rebuilt."""
     spec = ";".join(f"{f.field}:{f.many}:{f.lowercase}" for f in FACETS)
     return zlib.crc32(spec.encode()) % 10_000
+
+
+def fixed_choices(key: str) -> dict[str, Choice]:
+    """The allowed values of a facet whose values are the schema's own (scope, status,
+    source_kind: no taxonomy or index needed), by id."""
+    return {c["id"]: c for c in BY_KEY[key].choices({}, lambda _name: [])}
 
 
 def chosen(given: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:

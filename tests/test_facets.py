@@ -120,8 +120,10 @@ def test_openapi_declares_the_parameter_with_its_allowed_values(shipped_client, 
     parameters = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
     declared = parameters[facet.key]["schema"]["items"]["enum"]
     assert declared == [c["id"] for c in shipped_kb.facet_choices()[facet.key]]
-    result = doc["components"]["schemas"]["SearchResult"]["properties"]["facets"]
-    assert facet.key in result["required"]
+    schemas = doc["components"]["schemas"]
+    assert schemas["SearchResult"]["properties"]["facets"] == {"$ref": "#/components/schemas/Facets"}
+    assert facet.key in schemas["Facets"]["required"]
+    assert schemas["Facets"]["properties"][facet.key]["propertyNames"]["enum"] == declared
 
 
 @pytest.mark.parametrize("facet", FILTERS, ids=lambda f: f.key)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from urllib.parse import quote, urlsplit
@@ -21,7 +20,6 @@ from indexer.search import MAX_QUERY_LENGTH, SearchResult
 from tests.webhelpers import active_content, text_of
 
 SEARCHES = ["/search", "/api/search", "/search.csv", "/search.json", "/search.atom"]
-TOO_SLOW = 5.0  # seconds; the shipped index answers a capped wildcard in milliseconds
 
 
 def q(text: str) -> str:
@@ -191,7 +189,7 @@ def test_query_text_is_cleaned_of_characters_no_page_can_show(client):
     assert api["query"] == "" and api["total"] > 0  # nothing left: browse everything
 
 
-def test_wildcard_expansion_is_capped_and_fast(kb, client, monkeypatch):
+def test_wildcard_expansion_is_capped(kb, client, monkeypatch):
     """A prefix matching much of the vocabulary is looked up as at most MAX_WILDCARD_TERMS
     terms per field; the facade's engine sees no more."""
     from indexer.engine import evaluation
@@ -217,15 +215,20 @@ def test_wildcard_expansion_is_capped_and_fast(kb, client, monkeypatch):
     assert capped and max(capped.values()) <= 5, capped
     assert 0 < result.total
 
-    monkeypatch.undo()
+    # The hang guard, counted rather than timed: every hostile wildcard, through the facade
+    # and the API, looks up at most the cap's terms per wildcard and field (a removed cap
+    # looks up every term "a*" stands for, more than 5 above), and still finds records.
     for wildcard in ("a*", "c*", "a* b* c* d* e*", "zone:*", "tag:*", "保*"):
-        started = time.perf_counter()
+        wildcards = wildcard.count("*")
+        looked_up.clear()
         found = kb.search(wildcard)
-        assert time.perf_counter() - started < TOO_SLOW, wildcard
+        per_field = Counter(field for field, _ in set(looked_up))
+        assert max(per_field.values(), default=0) <= 5 * wildcards, (wildcard, per_field)
         assert found.total > 0 and found.hits, wildcard  # capped, yet still finds records
-        started = time.perf_counter()
+        looked_up.clear()
         response = _checked(client, f"/api/search?q={q(wildcard)}")
-        assert time.perf_counter() - started < TOO_SLOW, wildcard
+        per_field = Counter(field for field, _ in set(looked_up))
+        assert max(per_field.values(), default=0) <= 5 * wildcards, (wildcard, per_field)
         assert response.status_code == 200 and response.get_json()["total"] == found.total, wildcard
 
 

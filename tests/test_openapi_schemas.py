@@ -178,3 +178,58 @@ def test_a_date_as_precise_as_its_source_is_described(document):
     for value in ("2023", "2023-06", "2023-06-30"):
         assert _errors(date, {**step, "date": value}) == []
     assert _errors(date, {**step, "date": "June 2023"})
+
+
+LINEAGED = "construction-project-approval-unified-standardised-digitised"  # a lineage step
+# (request, the component answering it, where in the answer a key is slipped in)
+ANSWERS = [
+    ("/api/search?q=customs", "SearchResult", ()),
+    ("/api/search?q=customs", "SearchResult", ("results", 0)),
+    ("/api/search?q=customs", "SearchResult", ("results", 0, "source")),
+    ("/api/search?q=customs", "SearchResult", ("facets",)),
+    ("/api/search?q=customs&lang=zh", "SearchResult", ("results", 0, "labels")),
+    ("/api/search?q=zhejiang+customs+xyzzyqq", "SearchResult", ("relaxed",)),
+    (f"/api/measures/{LINEAGED}", "Measure", ()),
+    (f"/api/measures/{LINEAGED}", "Measure", ("lineage", 0)),
+    ("/api/batches", "BatchList", ("batches", 0)),
+    ("/api/batches/state-council-7", "Batch", ("items", 0)),
+    ("/api/zones", "ZoneList", ("zones", 0)),
+    ("/api/pillars", "PillarList", ("pillars", 0)),
+    ("/api/search?zone=zhejang", "Error", ()),
+    ("/api/measures/no-such-measure", "Error", ()),
+]
+
+
+@pytest.mark.parametrize("path, name, at", ANSWERS)
+def test_a_key_an_answer_gains_without_its_model_is_caught(shipped_client, document, path,
+                                                           name, at):
+    """The answers, errors among them, are as described, and a key added to any object of
+    them that neither the record schema nor the API's models (webapp/api_models.py) declare
+    fails the description."""
+    answer = shipped_client.get(path)
+    data = answer.get_json()
+    validator = _validator(document, name)
+    assert _errors(validator, data) == [], (path, answer.status_code)
+    node = data
+    for step in at:
+        node = node[step]
+    assert isinstance(node, dict), (path, at)
+    node["undeclared"] = 1
+    assert any("undeclared" in e for e in _errors(validator, data)), (path, at)
+
+
+def test_the_facet_counts_are_declared_by_the_registry(document, shipped_kb):
+    """The search answer's facet counts: one object per filter facet of the registry, its
+    keys the facet's allowed values (an unknown one fails)."""
+    from indexer.facets import FILTER_KINDS
+
+    facets = document["components"]["schemas"]["Facets"]
+    assert facets["required"] == list(FILTER_KINDS) and facets["additionalProperties"] is False
+    choices = shipped_kb.facet_choices()
+    for kind in FILTER_KINDS:
+        assert facets["properties"][kind]["propertyNames"]["enum"] == [
+            c["id"] for c in choices[kind]]
+    counts = _validator(document, "Facets")
+    known = {kind: {} for kind in FILTER_KINDS}
+    assert _errors(counts, {**known, "zone": {"zhejiang": 3}}) == []
+    assert any("atlantis" in e for e in _errors(counts, {**known, "zone": {"atlantis": 1}}))

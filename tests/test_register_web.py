@@ -351,3 +351,26 @@ def test_the_timeline_names_the_batch_as_the_register_does(client):
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', zh, re.S).group(1)
     assert ("/zh/nationwide/mofcom-cases-6", "商务部第六批") in {
         (href, text) for href, text, _ in links(timeline)}
+
+
+@pytest.mark.parametrize("named", ["Shanghai", "上海", "SHANGHAI"])
+def test_the_register_reads_a_zone_by_the_registrys_aliases(client, named):
+    """The zone and year filters are the registry's facets (indexer/facets.py): a zone's name
+    in either language stands for its id, as in a search."""
+    by_name = batch_sections(page(client, f"/nationwide?zone={named}"))
+    by_id = batch_sections(page(client, "/nationwide?zone=shanghai"))
+    assert {b: len(items_of(s)) for b, s in by_name.items()} == {"state-council-3": 1}
+    assert by_name.keys() == by_id.keys()
+    form = re.search(r'<form class="register-filter".*?</form>',
+                     page(client, f"/nationwide?zone={named}"), re.S).group(0)
+    assert re.search(r'<option value="shanghai" selected>Shanghai \(\d+\)</option>', form)
+
+
+def test_the_register_names_its_facet_values_in_the_pages_language(client):
+    form = re.search(r'<form class="register-filter".*?</form>', page(client, "/zh/nationwide"),
+                     re.S).group(0)
+    zones = re.search(r'name="zone">(.*?)</select>', form, re.S).group(1)
+    assert re.search(r'<option value="shanghai">上海', zones)
+    years = re.findall(r'<option value="(\d{4})"', re.search(r'name="year">(.*?)</select>', form,
+                                                            re.S).group(1))
+    assert years == sorted(years, reverse=True) and "2017" in years  # the year facet's order

@@ -6,21 +6,28 @@ so a user can narrow, combine and remove filters one at a time without JavaScrip
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import url_for
 from flask_babel import gettext as _
 
-from indexer.facets import BY_KEY, BY_PLURAL, FILTERS
+from indexer.facets import BY_PLURAL, FILTERS
 
 from .i18n import first
 from .params import SearchParams
 
 
+# A facet panel lists at most this many values (the selected ones always, whatever their
+# number), the commonest first chosen, then a link that lists them all (expand=<facet key>).
+PANEL_CAP = 12
+
+
 def search_url(params: SearchParams, *, query: str | None = None, page: int = 1,
-               default_per_page: int = 20, **replaced) -> str:
+               default_per_page: int = 20, expanded: tuple[str, ...] | None = None,
+               **replaced) -> str:
     """The /search URL for ``params`` with some parts replaced (page resets to 1 by default):
-    the query, or a facet's values by its plural (zones=..., years=...; indexer/facets.py)."""
+    the query, the panels listing every value (`expanded`), or a facet's values by its plural
+    (zones=..., years=...; indexer/facets.py)."""
     query = params.query if query is None else query
     chosen = dict(params.filters)
     for plural, values in replaced.items():
@@ -36,6 +43,9 @@ def search_url(params: SearchParams, *, query: str | None = None, page: int = 1,
         args["page"] = page
     if params.per_page != default_per_page:
         args["per_page"] = params.per_page
+    expanded = params.expanded if expanded is None else expanded
+    if expanded:
+        args["expand"] = list(expanded)
     return url_for("pages.search", **args)
 
 
@@ -57,7 +67,19 @@ class FacetValue:
 class FacetGroup:
     param: str  # the facet's key and URL parameter: "zone", "pillar", "scope", "year"
     title: str
-    values: list[FacetValue]
+    values: list[FacetValue]  # those shown
+    total: int = 0  # the values with a match or selected, shown or not
+    expand_url: str | None = None  # lists them all, when some are not shown
+    collapse_url: str | None = None  # lists the first PANEL_CAP again, when all are shown
+
+
+def _capped(values: list[FacetValue], cap: int) -> list[FacetValue]:
+    """The selected values and the commonest others, up to `cap` in all (more only when more
+    are selected), in the facet's own order."""
+    others = sorted((v for v in values if not v.selected), key=lambda v: -v.count)
+    keep = {v.id for v in values if v.selected} | {v.id for v in others[:max(
+        0, cap - sum(v.selected for v in values))]}
+    return [v for v in values if v.id in keep]
 
 
 @dataclass(frozen=True)
@@ -66,12 +88,6 @@ class ActiveFilter:
     id: str
     label: str
     remove_url: str
-
-
-def scope_taxonomy() -> list[dict]:
-    """The steps of a measure's spread as facet values, in both languages."""
-    return [{"id": c["id"], "name": c["name"], "name_zh": c["name_zh"]}
-            for c in BY_KEY["scope"].choices({}, lambda _name: [])]
 
 
 def build_facets(params: SearchParams, counts: dict, choices: dict[str, list[dict]],
@@ -92,13 +108,28 @@ def build_facets(params: SearchParams, counts: dict, choices: dict[str, list[dic
                              **{facet.plural: _toggled(selected, item["id"])})
             values.append(FacetValue(item["id"], item["name"], item["name_zh"], count, chosen,
                                      url))
-        groups.append(FacetGroup(facet.key, _(facet.title), values))
+        groups.append(_group(params, facet, values, default_per_page))
         names = {item["id"]: first(item, "name") for item in choices.get(facet.key, ())}
         active += [ActiveFilter(facet.key, value, names.get(value, value),
                                 search_url(params, default_per_page=default_per_page,
                                            **{facet.plural: _toggled(selected, value)}))
                    for value in selected]
     return groups, active
+
+
+def _group(params: SearchParams, facet, values: list[FacetValue],
+           default_per_page: int) -> FacetGroup:
+    """A facet's panel: its first PANEL_CAP values and a link to all, or all of them."""
+    group = FacetGroup(facet.key, _(facet.title), values, len(values))
+    if len(values) <= PANEL_CAP:
+        return group
+    if facet.key in params.expanded:
+        rest = tuple(k for k in params.expanded if k != facet.key)
+        return replace(group, collapse_url=search_url(
+            params, page=params.page, default_per_page=default_per_page, expanded=rest))
+    return replace(group, values=_capped(values, PANEL_CAP), expand_url=search_url(
+        params, page=params.page, default_per_page=default_per_page,
+        expanded=(*params.expanded, facet.key)))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from flask_babel import Babel
 from markupsafe import Markup, escape
 
 from indexer.analysis.cjk import CJK_RE
+from indexer.facets import fixed_choices
 
 from .notes import localized as localized_note
 
@@ -181,10 +182,23 @@ def _field(item, key: str):
     return getattr(item, key, None)
 
 
+def value_name(key: str, value: str | None, *labels: str, lang: str | None = None):
+    """A value of a facet whose values are the schema's own (scope, status, source_kind) by
+    the first of `labels` the registry gives it (indexer/facets.py: `name` by default, or
+    `step`, ...), in `lang` (the page's by default); the value itself when it has no name."""
+    choice = fixed_choices(key).get(value or "")
+    if choice is None:
+        return value
+    label = next((k for k in (*labels, "name") if choice.get(k)), "name")
+    en, zh = choice[label], choice.get(f"{label}_zh")
+    return (zh or en) if (lang or current_lang()) == "zh" else en
+
+
 # What templates (and the macros they import, which see no context) may call.
 TEMPLATE_GLOBALS = {
     "first": first,
     "second": second,
+    "value_name": value_name,  # a status, scope or kind of source by its registry name
     "ui_lang": current_lang,
     "html_lang": lambda: HTML_LANG[current_lang()],
     "alt_lang": lambda: HTML_LANG[other_lang()],

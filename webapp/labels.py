@@ -15,15 +15,12 @@ from contextlib import contextmanager
 from flask_babel import force_locale
 
 from indexer.errors import BadRequest
-from indexer.facets import SOURCE_KIND_NAMES
 from indexer.notes import Note
 from indexer.records.schema import Measure, name_zh
 from indexer.search import serialize
 
 from . import register
-from .facets import scope_taxonomy
-from .i18n import LOCALES, local_date
-from .names import SCOPE_NAMES, STATUS_NAMES
+from .i18n import LOCALES, local_date, value_name
 
 LANGS = ("en", "zh")
 # The CSV's columns as a Chinese reader's spreadsheet heads them (serialize.FLAT_COLUMNS): a
@@ -37,8 +34,6 @@ _ADDED_HEADERS_ZH = {
 CSV_HEADERS_ZH = {column: (name_zh(Measure, column) if column in Measure.model_fields
                             else _ADDED_HEADERS_ZH.get(column)) or column  # English: a test fails
                   for column in serialize.FLAT_COLUMNS}
-# a source's kind as the facet panel names it in Chinese (one name, the registry's)
-SOURCE_KINDS_ZH = {kind: names[1] for kind, names in SOURCE_KIND_NAMES.items()}
 
 
 def lang_of(args) -> str:
@@ -80,8 +75,7 @@ class Labels:
         return self._named(self.pillars.get(pillar_id), "name", pillar_id)
 
     def scope(self, scope: str) -> str:
-        return next((self._named(s, "name", scope) for s in scope_taxonomy() if s["id"] == scope),
-                    scope)
+        return value_name("scope", scope, lang=self.lang)
 
     def choice(self, facet_key: str, value: str) -> str:
         """A value of a facet of the registry (indexer/facets.py) by the name its allowed
@@ -92,7 +86,7 @@ class Labels:
         return self._named(self._choices.get(facet_key, {}).get(value), "name", value)
 
     def status(self, status: str | None) -> str | None:
-        return str(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+        return value_name("status", status, lang=self.lang)
 
     def source_title(self, source_id: str | None) -> str | None:
         source = self.sources.get(source_id or "")
@@ -104,7 +98,7 @@ class Labels:
 
     def lineage_step(self, step: dict) -> str:
         """A step as one line: 2022年6月 全国复制推广（国务院第七批；来源标题）."""
-        what = str(SCOPE_NAMES.get(step.get("scope"), step.get("scope") or ""))
+        what = value_name("scope", step.get("scope"), "step", lang=self.lang) or ""
         detail = [register.name_of_id(step["batch"], self.lang)] if step.get("batch") else []
         if step.get("source"):
             detail.append(self.source_title(step["source"]))
@@ -127,7 +121,7 @@ def localized_row(row: dict, described: dict, labels: Labels) -> dict:
             "zones": [labels.zone(z) for z in described.get("zones") or ()],
             "pillar": labels.pillar(described.get("pillar")),
             "status": labels.status(described.get("status")),
-            "source_kind": SOURCE_KINDS_ZH.get(row.get("source_kind"), row.get("source_kind")),
+            "source_kind": value_name("source_kind", row.get("source_kind"), lang=labels.lang),
             "source_title": labels.source_title(source),
             "source_publisher": labels.publisher(source),
             "lineage": [labels.lineage_step(s) for s in described.get("lineage") or ()]}

@@ -17,10 +17,6 @@ from markupsafe import Markup, escape
 from indexer.facets import BY_KEY
 from indexer.notes import CODES, MESSAGES, message_key
 
-from .names import SCOPE_NAMES, STATUS_NAMES
-
-# the scopes and statuses by name, as the measure page and the facets say them
-_VALUE_NAMES = {"scope": SCOPE_NAMES, "status": STATUS_NAMES}
 
 
 def _chinese() -> bool:
@@ -30,12 +26,9 @@ def _chinese() -> bool:
 def _known_names(kind: str, known: str) -> str:
     """The values a field knows, by their Chinese names with the id to type
     (物流通道和服务（pillar:logistics）)."""
-    if kind in _VALUE_NAMES:
-        names = {k: str(v) for k, v in _VALUE_NAMES[kind].items()}
-    else:
-        from .kb import get_kb  # the facet's allowed values; notes are made inside a request
-        names = {c["id"]: c["name_zh"] for c in get_kb().facet_choices().get(kind, ())
-                 if c.get("name_zh")}
+    from .kb import get_kb  # the facet's allowed values; notes are made inside a request
+    names = {c["id"]: c["name_zh"] for c in get_kb().facet_choices().get(kind, ())
+             if c.get("name_zh")}
     return "、".join(f"{names[i]}（{kind}:{i}）" if i in names else f"{kind}:{i}"
                     for i in known.split(", "))
 

@@ -164,6 +164,10 @@ def describe(app, reform_fields: list[str], choices: dict[str, list[str]]) -> di
         allowed = choices.get(parameter["name"]) if parameter["name"] in FILTER_KINDS else None
         if allowed is not None:
             parameter["schema"]["items"]["enum"] = list(allowed)
+    counts = doc["components"]["schemas"]["Facets"]["properties"]  # api_models.Facets
+    for kind, allowed in choices.items():
+        if kind in counts:
+            counts[kind]["propertyNames"] = {"enum": list(allowed)}
     item = doc["components"]["schemas"]["BatchItem"]["properties"]
     item["field"]["enum"] = [*reform_fields, None]
     return doc

@@ -4,8 +4,11 @@ A record's fields are described once, in the record schema (indexer/records/sche
 Hit, Measure, LineageStep, Source (with its figures), zone, pillar, Batch and BatchItem
 schemas take their properties from the models' `model_json_schema()` (pydantic): types,
 patterns and allowed values (enums) from the JSON form of each field's normalizer, null
-where the model's default is None. Here is what only the API gives (links, labels,
-snippets, counts) and the descriptions a reader of the API needs.
+where the model's default is None. What only the API gives (the search answer, its facet
+counts, an error, labels, links, snippets, a batch's counts) is the API's own models'
+(webapp/api_models.py), also by `model_json_schema()`. Here they are put together, with the
+descriptions a reader of the API needs; every object is closed (`additionalProperties`
+false), so an answer's key without its field or model fails the answers' tests.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from indexer.records import fields as F
 from indexer.records.schema import (ISSUERS, Batch, BatchItem, Figure, LineageStep, Measure, Pillar,
                                     Source, Zone, fields_of, nested, not_shown, shown)
 from indexer.search.serialize import HIT_KEYS, MEASURE_EXTRA_KEYS, SEARCH_KEYS
+
+from . import api_models as A
 
 ID = F.ID_SCHEMA
 # what /api/measures/{id} gives of a measure (serialize.measure): a hit's keys but those of a
@@ -54,6 +59,42 @@ def record_fields(model: type, *names: str, **described: dict) -> dict:
     return {name: {**_plain(properties[name]), **described.get(name, {})} for name in names}
 
 
+def _clean(node):
+    """A generated schema as the description writes it, at every depth (_plain)."""
+    if isinstance(node, list):
+        return [_clean(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"x-component"}:  # api_models.ref
+        return _ref(node["x-component"])
+    if "properties" in node:
+        node = {**node, "properties": {k: _plain(_clean(v)) if "$ref" not in str(v.get("anyOf"))
+                                       else _clean(v) for k, v in node["properties"].items()}}
+    return {k: (v if k == "properties" else _clean(v)) for k, v in node.items()
+            if k not in ("title", "default")}
+
+
+def generated(*models: type) -> dict:
+    """The components of the API's own models (webapp/api_models.py), by name, with the
+    models they hold."""
+    out = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        out.update({name: _clean(d) for name, d in schema.pop("$defs", {}).items()})
+        out[model.__name__] = _clean(schema)
+    return out
+
+
+def own(model: type) -> dict:
+    """The properties of one of the API's own models (the keys an answer adds to a record's)."""
+    return generated(model)[model.__name__]["properties"]
+
+
+def closed(schema: dict) -> dict:
+    """An object that holds the keys it describes and no others."""
+    return {**schema, "additionalProperties": False}
+
+
 def required(model: type) -> list[str]:
     """The fields every value of `model` has (no default), as its JSON Schema says."""
     return model.model_json_schema()["required"]
@@ -61,8 +102,10 @@ def required(model: type) -> list[str]:
 
 def _list_of(key: str, required: list[str], properties: dict) -> dict:
     """An answer that is one list under `key` of objects with these properties."""
-    return {"type": "object", "required": [key], "properties": {key: {"type": "array", "items": {
-        "type": "object", "required": required, "properties": properties}}}}
+    return {"type": "object", "required": [key], "additionalProperties": False,
+            "properties": {key: {"type": "array", "items": {
+                "type": "object", "required": required, "properties": properties,
+                "additionalProperties": False}}}}
 
 
 def _ref(name: str) -> dict:
@@ -86,20 +129,11 @@ _BATCH_SUMMARY = {
         title_zh_note={"description": "Says so when title_zh is not the document's own title"},
         items_stated={"description": "The number of items the batch states; null when no "
                                      "source in reach gives it"}),
-    "title_is_ours": {"type": "boolean",
-                      "description": "The English title is the project's translation"},
-    "items_listed": {"type": "integer", "minimum": 0,
-                     "description": "The items the sources in reach list (the register's items)"},
-    "items_recorded": {"type": "integer", "minimum": 0,
-                       "description": "Listed items that have a record"},
-    "url": {"type": "string", "description": "The batch's page"},
+    **own(A.BatchOwn),
 }
 # A zone's id and names, wherever a zone is described (the zone list, a zone without records)
 _ZONE_NAMES = record_fields(Zone, "id", "name", "name_zh", "short", "short_zh")
-_LABELS = {"type": "object", "description": "Only with lang=zh: names in that language",
-           "properties": {"zones": {"type": "array", "items": {"type": "string"}},
-                          "pillar": {"type": "string"},
-                          "status": {"type": ["string", "null"]}}}
+_LABELS = generated(A.Labels)["Labels"]
 # What a hit and a measure both hold of the record: its fields, then the sources it cites
 # (each described as a Source) and its lineage.
 _RECORD = {
@@ -118,20 +152,7 @@ _RECORD = {
 }
 
 SCHEMAS: dict = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {"type": "string"},
-            "kind": {"type": "string", "enum": list(FILTER_KINDS),
-                     "description": "The kind of an unknown filter value"},
-            "value": {"type": "string"},
-            "suggestion": {"type": ["string", "null"]},
-            "known": {"type": ["array", "null"], "items": {"type": "string"},
-                      "description": "The values the filter knows, where they are few "
-                                     "enough to list"},
-        },
-    },
+    **generated(A.Error, A.SearchResult),
     "Hit": {
         "type": "object",
         "description": "A measure as every list describes it: /api/search, the exports "
@@ -140,114 +161,23 @@ SCHEMAS: dict = {
         "required": list(HIT_KEYS),  # serialize.hit gives every one
         "properties": {
             **_RECORD,
-            "url": {"type": ["string", "null"],
-                    "description": "The measure's page (absolute in exports; null from "
-                                   "the command line)"},
-            "matched_words": {"type": "array", "items": {"type": "string"},
-                              "description": "The query's words (or terms) this measure "
-                                             "holds: all of them unless no measure held "
-                                             "every word (see `relaxed`)"},
-            "snippet": {"type": "string",
-                        "description": "Escaped HTML with <mark> around matched words; "
-                                       "empty in exports"},
-            "explanation": {"type": "array", "items": {"type": "string"},
-                            "description": "How the query matched where it was not "
-                                           "word for word, e.g. through a synonym"},
+            **own(A.HitOwn),
         },
+        "additionalProperties": False,
     },
     "LineageStep": {
         "type": "object",
         "required": required(LineageStep),
         "properties": record_fields(LineageStep),
     },
-    "SearchResult": {
-        "type": "object",
-        "required": ["query", "total", "page", "per_page", "results", "facets",
-                     "suggestion", "corrected_from", "relaxed", "zones_without_records",
-                     "notes"],
-        "properties": {
-            "query": {"type": "string"},
-            "total": {"type": "integer", "minimum": 0},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
-            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {
-                "type": "object",
-                "required": list(FILTER_KINDS),
-                "properties": {kind: {"type": "object",
-                                      "additionalProperties": {"type": "integer"}}
-                               for kind in FILTER_KINDS},
-            },
-            "suggestion": {"type": ["string", "null"],
-                           "description": "A likelier spelling of the whole query; "
-                                          "offered only when it finds something"},
-            "corrected_from": {
-                "type": ["string", "null"],
-                "description": "Set when the query found nothing and the results are "
-                               "those of `suggestion`; holds the original query",
-            },
-            "relaxed": {"$ref": "#/components/schemas/Relaxed"},
-            "corrected": {"type": "boolean",
-                          "description": "Whether the results are those of a corrected "
-                                         "spelling (`suggestion`)"},
-            "matched_words": {"type": "array", "items": {"type": "string"},
-                              "description": "The query's plain words (or terms) that "
-                                             "some measure found holds"},
-            "unmatched_words": {"type": "array", "items": {"type": "string"},
-                                "description": "The query's plain words (or terms) that "
-                                               "no measure found holds"},
-            "zones_without_records": {
-                "type": "array", "items": {"$ref": "#/components/schemas/ZoneWithoutRecords"},
-                "description": "Zones the query (or a zone filter) names that have no "
-                               "measure yet: each with its names and page",
-            },
-            "notes": {"type": "array", "items": {"type": "string"},
-                      "description": "Every note on the search, in English (in "
-                                     "Chinese with lang=zh): how the "
-                                     "query was read (syntax the search does not do, "
-                                     "unknown fields or zones), then a correction, "
-                                     "words left out and zones without measures"},
-        },
-    },
-    "Relaxed": {
-        "type": ["object", "null"],
-        "description": "Set when no measure holds every word of the query (or of its "
-                       "correction): words no measure holds are `unheld`; of the others "
-                       "the rarest that some measure holds together are `kept` (the "
-                       "commonest are left out first, so a common word is never kept "
-                       "while a rarer one is left out). A measure shown holds every "
-                       "kept word, or at least `minimum` of the query's words; all of "
-                       "them rank it (BM25), so those holding more of the query, and "
-                       "its rarer words, come first. Quoted phrases, fields and NOT "
-                       "parts are always kept; a query with AND, OR or brackets is "
-                       "never relaxed.",
-        "required": ["query", "kept", "dropped"],
-        "properties": {
-            "query": {"type": "string", "description": "What was searched"},
-            "kept": {"type": "array", "items": {"type": "string"}},
-            "dropped": {"type": "array", "items": {"type": "string"},
-                        "description": "The words (or terms) a measure need not hold"},
-            "ranking": {"type": "array", "items": {"type": "string"},
-                        "description": "Words left out that still rank: a measure "
-                                       "holding them comes first"},
-            "unheld": {"type": "array", "items": {"type": "string"},
-                       "description": "Words no measure (within the filters) holds"},
-            "minimum": {"type": "integer",
-                        "description": "A measure shown holds every `kept` word, or at "
-                                       "least this many of the query's words"},
-        },
-    },
     "ZoneWithoutRecords": {
         "type": "object",
         "required": ["id", "name", "name_zh", "short", "short_zh", "named_as", "url"],
         "properties": {
             **_ZONE_NAMES,
-            "named_as": {"type": "string",
-                         "description": "The words of the query that name the zone "
-                                        "(its name, or a place in it)"},
-            "url": {"type": ["string", "null"],
-                    "description": "The zone's page (null from the command line)"},
+            **own(A.ZoneNamedOwn),
         },
+        "additionalProperties": False,
     },
     "Source": {
         "type": ["object", "null"],
@@ -286,9 +216,9 @@ SCHEMAS: dict = {
                 title_zh_alt={"description": "Other Chinese names, searched as the title"},
                 body={"description": "Markdown"},
                 path={"description": "The record's file"}),
-            "body_html": {"type": "string", "description": "Sanitized HTML"},
-            "url": {"type": "string"},
+            **own(A.MeasureOwn),
         },
+        "additionalProperties": False,
     },
     "BatchList": _list_of("batches", list(_BATCH_SUMMARY), _BATCH_SUMMARY),
     "Batch": {
@@ -331,13 +261,14 @@ SCHEMAS: dict = {
         },
     },
     "ZoneList": _list_of("zones", ["id", "name", "name_zh", "established", "count"], {
-        **record_fields(Zone),
-        "count": {"type": "integer", "minimum": 0},
-        "url": {"type": "string"},
-    }),
+        **record_fields(Zone), **own(A.Listed)}),
     "PillarList": _list_of("pillars", ["id", "name", "name_zh", "statement", "count"], {
         **record_fields(Pillar, statement={"description": "Verbatim from the source"}),
-        "count": {"type": "integer", "minimum": 0},
-        "url": {"type": "string"},
-    }),
+        **own(A.Listed)}),
 }
+# Every object of an answer holds the keys described and no others: a key added to an answer
+# without its field (record schema) or model (api_models.py) fails
+# tests/test_openapi_schemas.py, which validates the answers against this description.
+for _name in ("LineageStep", "Source", "Batch", "BatchItem"):
+    SCHEMAS[_name]["additionalProperties"] = False
+SCHEMAS["Source"]["properties"]["figures"]["items"]["additionalProperties"] = False

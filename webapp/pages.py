@@ -15,7 +15,6 @@ from . import charts, facets, grouping, i18n, overview, register
 from .compare import MAX_ZONES, MIN_ZONES, compare_zones, zone_count_problem
 from .exports import export_links
 from .kb import get_kb
-from .names import SCOPE_NAMES
 from .notes import localized_text
 from .params import SearchParams, parse_search_params
 from .rendering import render_markdown
@@ -189,8 +188,8 @@ def timeline(kb, record: dict) -> list[dict]:
     for step in record.get("lineage") or ():
         step = dict(step)
         if step.get("scope"):
-            step["scope_name"] = SCOPE_NAMES["municipality" if municipal and step["scope"] == "province"
-                                             else step["scope"]]
+            step["scope_name"] = i18n.value_name(
+                "scope", step["scope"], *(("step_municipal",) if municipal else ()), "step")
         if step.get("batch"):
             step["batch_name"] = register.name_of_id(step["batch"], i18n.current_lang())
             step["batch_known"] = kb.batch(step["batch"]) is not None
@@ -224,11 +223,10 @@ def nationwide():
     zones, pillars = _taxonomy(kb)
     batches = kb.batches()
     reform_fields = kb.reform_fields()
-    years = sorted({register.year_of(b) for b in batches})
+    choices = register.facet_choices(kb, batches)
     counts = register.option_counts(batches)
     try:
-        keep = register.parse_filter(request.args, {f["id"]: f for f in reform_fields},
-                                     {z["id"]: z for z in zones}, years)
+        keep = register.parse_filter(request.args, {f["id"]: f for f in reform_fields}, choices)
     except register.UnknownRegisterFilter as error:
         # the catalog's message, as the search's filters say it (a zone and a year are facets,
         # named in the page's language by the registry; a field of reform is named here)
@@ -248,8 +246,10 @@ def nationwide():
         shown_recorded=sum(1 for v in shown for item in v.items if item.get("record")),
         # the choices of the filter form: what the register holds, with its item counts
         field_choices=[f for f in reform_fields if counts["field"][f["id"]] or f["id"] == keep.field],
-        zone_choices=[z for z in zones if counts["zone"][z["id"]] or z["id"] == keep.zone],
-        years=years,
+        # a facet's values with items, in the registry's order (years newest first)
+        facet_choices={key: [c for c in values
+                             if counts[key][c["id"]] or c["id"] == keep.args().get(key)]
+                       for key, values in choices.items()},
         counts=counts,
         unbatched=unbatched if not keep.active else [],
         **_lookups(zones, pillars),
@@ -287,7 +287,7 @@ def coverage():
         zones_without=[z for z in zones if not z["count"]],
         with_lineage=kb.count(scopes=scopes),
         by_scope={scope: kb.count(scopes=[scope]) for scope in scopes},
-        scope_names={s["id"]: i18n.first(s, "name") for s in facets.scope_taxonomy()},
+        scope_names={scope: i18n.value_name("scope", scope) for scope in scopes},
         sources_held=sum(1 for s in sources if s.get("kind") == "held"),
         sources_cited=sum(1 for s in sources if s.get("kind") != "held"),
         sources_total=len(sources),

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BaseConverter
 
 from indexer.errors import BadRequest
-from indexer.facets import BY_PLURAL, FILTERS
+from indexer.facets import BY_PLURAL, FILTER_KINDS, FILTERS
 from indexer.notes import Note
 
 
@@ -29,6 +29,8 @@ class SearchParams:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     page: int = 1
     per_page: int = 20
+    # the facets whose panel lists every value (expand=source), not only the first PANEL_CAP
+    expanded: tuple[str, ...] = ()
 
     def __getattr__(self, name: str):
         facet = BY_PLURAL.get(name)
@@ -119,4 +121,6 @@ def parse_search_params(args: MultiDict, default_per_page: int = 20) -> SearchPa
         filters={f.key: _values(args, f.key) for f in FILTERS},
         page=_int_param(args, "page", 1),
         per_page=_int_param(args, "per_page", default_per_page),
+        # a panel's presentation only: a key no filter facet has is left out, never an error
+        expanded=tuple(k for k in _values(args, "expand") if k in FILTER_KINDS),
     )

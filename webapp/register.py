@@ -4,17 +4,19 @@ counted, one shape for the pages, the API and the CSV.
 The facade gives each batch as data (`KnowledgeBase.batches()`); this module adds what a reader
 needs around it: the batch's name in the page's language ("State Council, 4th batch",
 国务院第四批), the fields of reform by name, the records' titles, and the filters by field of
-reform, zone of origin and year with their counts.
+reform and by the registry's facets (zone of origin, year) with their counts.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 from flask import url_for
 from flask_babel import gettext as _
 
+from indexer.facets import BY_KEY
 from indexer.records.lineage_text import chinese_number, ordinal
 from indexer.records.model import ISSUERS, batch_of_id
 
@@ -58,71 +60,110 @@ def year_of(batch: dict) -> int:
 
 
 @dataclass(frozen=True)
+class ItemFacet:
+    """A facet of the registry (indexer/facets.py) the register filters its items by: its
+    allowed values, their names and aliases, the noun of an unknown value and the URL
+    parameter are the registry's; here is only what value an item of a batch has."""
+
+    key: str
+    values: Callable[[dict, dict], tuple[str, ...]]  # (batch, item) -> the item's values
+    whole_batches: bool = False  # keeps whole batches, never some items of one and not others
+
+
+# The register's filters besides the field of reform (the register's own: no facet of the
+# records yet): the zones an item came from, the year of its batch.
+ITEM_FACETS = (ItemFacet("zone", lambda batch, item: tuple(item.get("zones") or ())),
+               ItemFacet("year", lambda batch, item: (str(year_of(batch)),), whole_batches=True))
+
+
+def facet_choices(kb, batches: list[dict]) -> dict[str, list[dict]]:
+    """The allowed values of ITEM_FACETS, as the registry makes them (a year from the
+    batches' dates, newest first)."""
+    snapshot = {"zones": list(kb.zones()), "pillars": list(kb.pillars()), "batches": batches}
+    dates = [b["date"] for b in batches]
+    return {f.key: BY_KEY[f.key].choices(snapshot, lambda name: dates if name == "date" else [])
+            for f in ITEM_FACETS}
+
+
+@dataclass(frozen=True)
 class RegisterFilter:
-    """What the register is narrowed to: a field of reform, a zone of origin, a year."""
+    """What the register is narrowed to: a field of reform, and a value of each of ITEM_FACETS
+    (facet key -> id)."""
 
     field: str | None = None
-    zone: str | None = None
-    year: int | None = None
+    chosen: tuple[tuple[str, str], ...] = ()
+
+    def __getattr__(self, key: str):  # keep.zone, keep.year: the chosen id or None
+        if key in {f.key for f in ITEM_FACETS}:
+            return dict(self.chosen).get(key)
+        raise AttributeError(key)
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.field, self.zone, self.year))
+        return self.field is not None or bool(self.chosen)
 
     @property
     def narrows_items(self) -> bool:
         """Whether it keeps some items of a batch and not others (a year keeps whole batches)."""
-        return self.field is not None or self.zone is not None
+        whole = {f.key for f in ITEM_FACETS if f.whole_batches}
+        return self.field is not None or any(key not in whole for key, _ in self.chosen)
 
     def args(self) -> dict:
-        return {k: v for k, v in (("field", self.field), ("zone", self.zone),
-                                  ("year", self.year)) if v is not None}
+        return {**({"field": self.field} if self.field is not None else {}), **dict(self.chosen)}
+
+    def keeps(self, batch: dict, item: dict | None) -> bool:
+        """Whether it keeps the item of the batch (the batch itself, with `item` None: by the
+        facets that keep whole batches)."""
+        chosen = dict(self.chosen)
+        if item is not None and self.field is not None and item.get("field") != self.field:
+            return False
+        return all(chosen[f.key] in f.values(batch, item or {}) for f in ITEM_FACETS
+                   if f.key in chosen and (item is not None or f.whole_batches))
 
     def keeps_batch(self, batch: dict) -> bool:
-        return self.year is None or year_of(batch) == self.year
+        return self.keeps(batch, None)
 
-    def keeps_item(self, item: dict) -> bool:
-        return ((self.field is None or item.get("field") == self.field)
-                and (self.zone is None or self.zone in (item.get("zones") or ())))
+    def keeps_item(self, batch: dict, item: dict) -> bool:
+        return self.keeps(batch, item)
 
 
 class UnknownRegisterFilter(ValueError):
-    """A filter value the register does not know; `kind` is field, zone or year."""
+    """A filter value the register does not know; `kind` is `field` or a facet's key."""
 
     def __init__(self, kind: str, value: str):
         super().__init__(f"unknown {kind} {value!r}")
         self.kind, self.value = kind, value
 
 
-def parse_filter(args, fields_by_id: dict, zones_by_id: dict, years: list[int]) -> RegisterFilter:
-    """The filter from a query string; an empty value means no filter."""
+def parse_filter(args, fields_by_id: dict, choices: dict[str, list[dict]]) -> RegisterFilter:
+    """The filter from a query string (`choices`: facet_choices()); an empty value means no
+    filter; a facet's value may be named by any of its aliases (Shanghai, 上海), as in a
+    search."""
     field_id = (args.get("field") or "").strip() or None
-    zone_id = (args.get("zone") or "").strip() or None
-    year_text = (args.get("year") or "").strip() or None
     if field_id is not None and field_id not in fields_by_id:
         raise UnknownRegisterFilter("field", field_id)
-    if zone_id is not None and zone_id not in zones_by_id:
-        raise UnknownRegisterFilter("zone", zone_id)
-    year = None
-    if year_text is not None:
-        # compared as text: int() refuses "²" (a digit to str.isdigit) and 5,000 digits
-        # with errors of its own
-        year = next((y for y in years if str(y) == year_text), None)
-        if year is None:
-            raise UnknownRegisterFilter("year", year_text)
-    return RegisterFilter(field_id, zone_id, year)
+    chosen = []
+    for facet in ITEM_FACETS:
+        text = (args.get(facet.key) or "").strip()
+        if not text:
+            continue
+        aliases = {a.lower(): c["id"] for c in choices[facet.key] for a in c["aliases"]}
+        if text.lower() not in aliases:
+            raise UnknownRegisterFilter(facet.key, text)
+        chosen.append((facet.key, aliases[text.lower()]))
+    return RegisterFilter(field_id, tuple(chosen))
 
 
 def option_counts(batches: list[dict]) -> dict[str, Counter]:
-    """How many items of the whole register each filter value keeps: per field of reform, per
-    zone of origin, per year (the filter form's choices)."""
-    counts = {"field": Counter(), "zone": Counter(), "year": Counter()}
+    """How many items of the whole register each filter value keeps: per field of reform and
+    per value of each of ITEM_FACETS (the filter form's choices)."""
+    counts = {"field": Counter(), **{f.key: Counter() for f in ITEM_FACETS}}
     for batch in batches:
         for item in batch["items"]:
             if item.get("field"):
                 counts["field"][item["field"]] += 1
-            counts["zone"].update(dict.fromkeys(item.get("zones") or (), 1))
-            counts["year"][year_of(batch)] += 1
+            for facet in ITEM_FACETS:
+                counts[facet.key].update(dict.fromkeys(facet.values(batch, item), 1))
     return counts
 
 
@@ -194,7 +235,7 @@ def views(kb, batches: list[dict], lang: str, keep: RegisterFilter | None = None
         if not keep.keeps_batch(batch):
             continue
         items = [item_view(item, fields_by_id, records) for item in batch["items"]
-                 if keep.keeps_item(item)]
+                 if keep.keeps_item(batch, item)]
         if keep.narrows_items and not items:
             continue
         out.append(BatchView(batch, batch_name(batch["id"], batch["issuer"], batch["number"], lang),
