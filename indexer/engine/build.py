@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 
 from indexer.engine import merging
 from indexer.engine import store
+from indexer.engine import taxonomycache
 from indexer.engine.whooshfiles.files import latest_commit
 from indexer.records.catalog import check_id_collisions, scan_records
 from indexer.records.taxonomy import load_taxonomy
@@ -119,8 +120,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         if not measures_dir.is_dir():
             report.add(measures_dir, 1, "(dir)", "the measures directory does not exist")
             raise ValidationFailed(report.problems)
-        taxonomy = load_taxonomy(measures_dir, report)
-        lexicon = load_lexicon(measures_dir, report)
+        taxonomy, lexicon = _taxonomy_and_lexicon(measures_dir, index_dir, report)
         deps = _Dependencies(taxonomy)
         scan = scan_records(measures_dir)  # (name, mtime_ns, size), in the folder's order
         blob = marshal.dumps(scan)
@@ -199,6 +199,21 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
                 result.generation = generation.name
         result.seconds = time.perf_counter() - started
         return result
+
+
+def _taxonomy_and_lexicon(measures_dir: Path, index_dir: Path, report: Report):
+    """The loaders' answer, from the last build's kept copy when nothing they read changed
+    (taxonomycache.py); a load that found no problem is kept for the next build."""
+    wanted = taxonomycache.key(measures_dir)
+    kept = taxonomycache.load(index_dir, wanted)
+    if kept is not None:
+        return kept
+    problems = len(report.problems)
+    taxonomy = load_taxonomy(measures_dir, report)
+    lexicon = load_lexicon(measures_dir, report)
+    if len(report.problems) == problems:
+        taxonomycache.save(index_dir, wanted, taxonomy, lexicon)
+    return taxonomy, lexicon
 
 
 def _check_ids(root: Path, scan: list, report: Report) -> None:
