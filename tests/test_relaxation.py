@@ -291,3 +291,23 @@ def test_a_word_that_only_shapes_the_sentence_is_not_counted_in_the_share(coordi
     assert with_it["r-rare"] == pytest.approx(without["r-rare"], abs=1e-6)
     assert with_it["r-many"] > without["r-many"]  # it still ranks by BM25
 
+
+def test_a_single_character_counts_toward_the_minimum(shipped_kb):
+    # 哪些城市有保税油: 城市 is the rarest word, no record holds it beside 保税, and 油 (one
+    # character, never required alone) did not count: the three records on cities were all
+    # shown. 保税 and 油 held together now reach the minimum of two words
+    result = shipped_kb.search("哪些城市有保税油", per_page=10)
+    assert result.relaxed["kept"] == ["城市"] and result.relaxed["minimum"] == 2
+    top = [h.id for h in result.hits[:5]]
+    assert all(i.startswith("zhejiang-") for i in top), top
+    assert all({"保税", "油"} <= set(h.matched_words) for h in result.hits[:5])
+    # a character never raises the minimum: two words held of two, as before
+    assert shipped_kb.search("城市 保税").relaxed["minimum"] == 1
+
+
+def test_a_single_character_lets_in_no_record_where_words_meet(shipped_kb):
+    # 自贸区 and 保税 are held together: 加 (of 加油, in 增加 and 加工 alike) beside one of them
+    # is no partial match
+    plain = {h.id for h in shipped_kb.search("自贸区 保税", per_page=100).hits}
+    result = shipped_kb.search("哪些自贸区可以做保税加油", per_page=100)
+    assert result.relaxed["minimum"] == 2 and {h.id for h in result.hits} <= plain
