@@ -23,7 +23,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from indexer.engine.whooshfiles import codec
-from indexer.engine import collect
+from indexer.engine import collect, scoring
 from indexer.engine.build import build_index
 from indexer.engine.compiling import compile_query
 from indexer.query.relax import FUNCTION_WORDS
@@ -273,7 +273,15 @@ def _expected_relaxation(reference, gen, text):
     if not kept:
         return [], missing, []
     ranked = gen.builder.ranked(parsed, [], [units[i] for i in sorted(held)]).query
-    return [units[i].text for i in sorted(kept)], missing, reference.ranking(ranked, matching)
+    # each score times the share of the held words (those that only shape a sentence left
+    # out) the record holds, when there are two or more of them
+    counted = [i for i in held if units[i].text.lower() not in FUNCTION_WORDS]
+    share = {d.id: (sum(d.id in holding[i] for i in counted) / len(counted)
+                    if len(counted) > 1 else 1.0) for d in reference.docs}
+    found = [(d, float(scoring.rounded(reference.score(ranked, d) * share[d.id])))
+             for d in reference.docs if d.id in matching and reference.matches(ranked, d)]
+    found.sort(key=lambda ds: (-ds[1], -int(ds[0].date.replace("-", "")), ds[0].id))
+    return [units[i].text for i in sorted(kept)], missing, [(d.id, s) for d, s in found]
 
 
 @settings(max_examples=examples(10), **SETTINGS)

@@ -84,7 +84,8 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
                                   and u not in relaxation.missing])
     relaxed.text = " ".join(u.text for u in relaxation.kept)
     found = run(gen, relaxed, filters, page, per_page, budget, snippets, newest_first,
-                words=[u for u in base.units if u.plain], within=relaxation.matching)
+                words=[u for u in base.units if u.plain], within=relaxation.matching,
+                coordination=relaxation.coordination)
     found.notes = ([unheld] if unheld else []) + result.notes
     found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
                      "dropped": [u.text for u in base.units if u in relaxation.dropped],

@@ -12,6 +12,7 @@ from whoosh import query as Q
 from indexer.analysis.cjk import has_cjk
 from indexer.engine.collect import facet_counts, intersect, top
 from indexer.engine.compiling import compile_query
+from indexer.engine.evaluation import Node
 from indexer.search.generation import Generation
 from indexer.query.parsed import ParsedQuery
 from indexer.records.latin import unmark
@@ -22,7 +23,8 @@ from indexer.search.snippets import first_snippet
 
 def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page: int,
         budget: float | None, snippets: bool = True, newest_first: bool = False,
-        words: Sequence = (), within: np.ndarray | None = None) -> SearchResult:
+        words: Sequence = (), within: np.ndarray | None = None,
+        coordination: np.ndarray | None = None) -> SearchResult:
     """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
     of them each shown record holds, and which any matching record holds. `budget`:
     the seconds the search may take (KnowledgeBase.time_budget)."""
@@ -34,6 +36,8 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         matched = gen.live
     else:
         root = compile_query(parsed.query, gen.postings)
+        if coordination is not None:
+            root = Coordinated(root, coordination)
         matched = root.match(ctx) & gen.live
     if within is not None:  # a relaxed search's matches (relax.py)
         matched = matched & within
@@ -72,3 +76,38 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
     if words and allowed is not None:
         out.matched_words = [w for w, mask in held.items() if (mask & allowed).any()]
     return out
+
+
+class Coordinated(Node):
+    """A relaxed search's ranking (relax.py, rule 5): the query's BM25 score times the share
+    of the query each document holds (at most 1, so the query's bounds still bound it)."""
+
+    def __init__(self, inner: Node, share: np.ndarray):
+        self.inner, self.share = inner, share
+        self.costly = inner.costly
+
+    def match(self, ctx):
+        return self.inner.match(ctx)
+
+    def match_within(self, ctx, within):
+        return self.inner.match_within(ctx, within)
+
+    def candidates(self, ctx):
+        return self.inner.candidates(ctx)
+
+    def match_docs(self, ctx, docs):
+        return self.inner.match_docs(ctx, docs)
+
+    def score(self, ctx, docs):
+        return self.inner.score(ctx, docs) * self.share[docs]
+
+    def upper(self, ctx, docs):
+        return self.inner.upper(ctx, docs) * self.share[docs]
+
+    def score_above(self, ctx, docs, floor):
+        # a share of at most 1 only lowers a score: what cannot reach the floor before it
+        # cannot after
+        return self.inner.score_above(ctx, docs, floor) * self.share[docs]
+
+    def bound(self, ctx):
+        return self.inner.bound(ctx)
