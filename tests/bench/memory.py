@@ -8,8 +8,11 @@ profile's mix over HTTP; beside it, each worker's resident memory split as the k
 counts it (`/proc/PID/smaps_rollup`: anonymous memory, and pages of files: the index's
 files read through mmap, the shared libraries' code). `--facade` runs the mix in this
 process through the facade instead and prints the resident memory at each stage (after
-the imports, after opening the index, after the searches) and the search that raised the
-peak most.
+the imports, after opening the index, after the searches), the searches that raised the
+peak most, and the latency percentiles in wall time and in the searching thread's CPU
+time (`cpu`: what to compare on a loaded machine). `--lean-against-mapped` times each
+search's CPU with the term tables read with pread (as served) and mapped (the plain
+reader) in one process, alternated.
 """
 
 from __future__ import annotations
@@ -78,16 +81,53 @@ def facade(index: Path, mix: list[dict]) -> dict:
     stages["opened"] = status()
     kb.search("warmup", [], [])
     stages["warmed"] = status()
-    rises, times = [], []
+    rises, times, cpu = [], [], []
     for item in mix:
         before = status()["VmHWM"]
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         kb.search(item["q"], item["zones"], item["pillars"])
+        cpu.append(time.thread_time() - start_cpu)
         times.append(time.perf_counter() - start)
         rises.append((status()["VmHWM"] - before, item["q"]))
     stages["searched"] = status()
     rises.sort(reverse=True)
-    return {"stages": stages, "largest_rises": rises[:5], **bench.percentiles(times)}
+    # the search's own CPU time (this thread's): less at the mercy of a loaded machine
+    return {"stages": stages, "largest_rises": rises[:5], **bench.percentiles(times),
+            "cpu": bench.percentiles(cpu)}
+
+
+def lean_against_mapped(index: Path, mix: list[dict], rounds: int = 3) -> dict:
+    """The searching thread's CPU time per search, the term tables read with pread (the
+    lean reader, as served) against mapped (the plain reader), in this process: one
+    facade each, the mix's searches alternated between them, the median of `rounds`."""
+    import time
+
+    from indexer.engine.whooshfiles import compactterms
+    from indexer.search import KnowledgeBase
+
+    opened = {"lean": KnowledgeBase(index, time_budget=None)}
+    init = compactterms.CompactTermsReader.__init__
+
+    def mapped(self, *args, **kwargs):
+        init(self, *args, **{**kwargs, "lean": False})
+
+    compactterms.CompactTermsReader.__init__ = mapped
+    try:
+        opened["mapped"] = KnowledgeBase(index, time_budget=None)
+    finally:
+        compactterms.CompactTermsReader.__init__ = init
+    for kb in opened.values():
+        kb.search("warmup", [], [])
+    cpu = {name: [[] for _ in mix] for name in opened}
+    for r in range(rounds):
+        for j, item in enumerate(mix):
+            for name in ("lean", "mapped") if (r + j) % 2 else ("mapped", "lean"):
+                start = time.thread_time()
+                opened[name].search(item["q"], item["zones"], item["pillars"])
+                cpu[name][j].append(time.thread_time() - start)
+    medians = {name: [statistics.median(t) for t in times] for name, times in cpu.items()}
+    return {name: {**bench.percentiles(times), "total_ms": sum(times) * 1000}
+            for name, times in medians.items()}
 
 
 def main(argv=None) -> None:
@@ -97,11 +137,16 @@ def main(argv=None) -> None:
     parser.add_argument("profile", nargs="?", default="other", choices=("policy", "other"))
     parser.add_argument("--runs", type=int, default=1, help="HTTP runs; the medians printed")
     parser.add_argument("--facade", action="store_true", help="stages in this process instead")
+    parser.add_argument("--lean-against-mapped", action="store_true",
+                        help="CPU time per search, term tables read with pread against mapped")
     args = parser.parse_args(argv)
     taxonomy = load_taxonomy(args.measures, Report(args.measures))
     mix = query_mix(list(taxonomy.zones), list(taxonomy.pillars), profile=args.profile)
     if args.facade:
         print(json.dumps(facade(args.index, mix), indent=1, ensure_ascii=False))
+        return
+    if args.lean_against_mapped:
+        print(json.dumps(lean_against_mapped(args.index, mix)))
         return
     runs = [serving(args.measures, args.index, mix) for _ in range(args.runs)]
     for run in runs:
