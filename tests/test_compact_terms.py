@@ -158,3 +158,25 @@ def test_the_lean_reader_finds_every_term_of_a_table_read_in_chunks(tmp_path, mo
     finally:
         lean.close()
         plain.close()
+
+
+def test_a_term_read_after_its_table_is_closed_fails_and_is_never_misread(tmp_path):
+    """A term's numbers asked after the lean reader is closed: its file's descriptor number
+    may belong to another file by then, so reading fails instead."""
+    table = CompactTermTable(FileStorage(str(tmp_path)).create_file("t"))
+    table.extras["fieldmap"] = {"body": 0}
+    infos = np.zeros(2, dtype=TERM_INFO)
+    infos["length"], infos["offset"] = 5, [0, 5]
+    table.add_field(0, [b"alpha", b"beta"], infos)
+    table.close()
+    reader = CompactTermsReader(W3Codec(), str(tmp_path / "t"), _NoPosts(), lean=True)
+    info = reader.term_info("body", b"beta")
+    reader.close()
+    other = os.open(str(tmp_path / "t"), os.O_RDONLY)  # may take the closed descriptor's number
+    try:
+        with pytest.raises(OSError):
+            info.extent()
+        with pytest.raises(OSError):
+            info.doc_frequency()
+    finally:
+        os.close(other)

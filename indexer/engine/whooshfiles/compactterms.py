@@ -308,6 +308,8 @@ class CompactTermsReader(base.TermsReader):
 
     def _close_file(self):
         if self._fd is not None:
+            for terms in getattr(self, "_fields", {}).values():
+                terms.close()  # a cursor or a term's numbers read later fail, not misread
             os.close(self._fd)
             self._fd = None
         if self._map is not None:
@@ -317,8 +319,8 @@ class CompactTermsReader(base.TermsReader):
                 pass
 
     def close(self):
-        self._fields = {}
         self._close_file()
+        self._fields = {}
         self._postfile.close()
 
 

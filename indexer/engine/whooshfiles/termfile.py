@@ -61,6 +61,11 @@ class FieldTermsFile:
     def __len__(self):
         return self._count
 
+    def close(self) -> None:
+        """Reads after the file is closed fail (EBADF), never read another file that took
+        its descriptor's number."""
+        self._fd = -1
+
     def _block_of(self, k: int) -> tuple[list, bytes]:
         """Block `k`'s starts (one more than its terms, in its texts: from 0) and texts."""
         last = self._last
