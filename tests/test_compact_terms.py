@@ -14,6 +14,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import TermNotFound
 
+from indexer.engine.whooshfiles import termfile
 from indexer.engine.whooshfiles.compactterms import CompactTermsReader, CompactTermTable
 from indexer.engine.whooshfiles.termtable import TERM_INFO, TermTable
 
@@ -43,9 +44,12 @@ class _NoPosts:
 @settings(max_examples=40, deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS),
                        st.sets(st.binary(min_size=0, max_size=10), max_size=30), max_size=3),
-       st.lists(st.binary(max_size=10), max_size=10), st.integers(1, 4))
+       st.lists(st.binary(max_size=10), max_size=10), st.integers(1, 4),
+       st.sampled_from([None, 1, 2, 3, 7, 128]))
 def test_the_compact_table_answers_what_whooshs_reader_answers(tmp_path_factory, by_field,
-                                                               probes, calls):
+                                                               probes, calls, block):
+    """Mapped whole (block None: the plain reader), or read a block of terms at a time
+    with pread (the lean reader a serving process uses), with blocks of any size."""
     folder = str(tmp_path_factory.mktemp("terms"))
     storage = FileStorage(folder)
     old, new = TermTable(storage.create_file("old")), CompactTermTable(storage.create_file("new"))
@@ -77,7 +81,8 @@ def test_the_compact_table_answers_what_whooshs_reader_answers(tmp_path_factory,
     codec = W3Codec()
     dbfile = storage.open_file("old")
     w3 = W3TermsReader(codec, dbfile, storage.file_length("old"), _NoPosts())
-    compact = CompactTermsReader(codec, os.path.join(folder, "new"), _NoPosts())
+    compact = CompactTermsReader(codec, os.path.join(folder, "new"), _NoPosts(),
+                                 lean=block is not None, block=block or 1)
     try:
         assert list(compact.terms()) == list(w3.terms())
         assert [(k, _info_tuple(i)) for k, i in compact.items()] == \
@@ -119,3 +124,59 @@ def _same_cursor_walk(compact, w3, fieldname, probes):
                 break
             assert _info_tuple(ours.term_info()) == _info_tuple(theirs.term_info())
             a, b = ours.next(), theirs.next()
+
+
+@pytest.mark.parametrize("block", [1, 3, 128])
+def test_the_lean_reader_finds_every_term_of_a_table_read_in_chunks(tmp_path, monkeypatch, block):
+    """Thousands of terms, the lean reader's opening reading them a chunk at a time (the
+    chunk not a multiple of the block): every term found with its numbers, every absent
+    one not, as the mapped reader answers."""
+    monkeypatch.setattr(termfile, "_CHUNK", 100)
+    rng = np.random.default_rng(block)
+    terms = sorted({rng.bytes(int(n)) for n in rng.integers(0, 6, 3000)})
+    infos = np.zeros(len(terms), dtype=TERM_INFO)
+    infos["df"] = rng.integers(1, 1000, len(terms))
+    infos["weight"] = rng.random(len(terms)) * 9
+    infos["length"] = rng.integers(1, 5000, len(terms))
+    infos["offset"] = np.cumsum(infos["length"]) - infos["length"]
+    table = CompactTermTable(FileStorage(str(tmp_path)).create_file("t"))
+    table.extras["fieldmap"] = {"body": 0}
+    table.add_field(0, terms, infos)
+    table.close()
+    path = str(tmp_path / "t")
+    codec = W3Codec()
+    lean = CompactTermsReader(codec, path, _NoPosts(), lean=True, block=block)
+    plain = CompactTermsReader(codec, path, _NoPosts(), lean=False)
+    try:
+        for text in terms + [rng.bytes(3) for _ in range(300)]:
+            assert (("body", text) in lean) == (("body", text) in plain) == (text in terms)
+            if text in terms:
+                assert _info_tuple(lean.term_info("body", text)) == \
+                    _info_tuple(plain.term_info("body", text))
+        for text in terms[::97] + [b"", b"\xff" * 6]:
+            assert list(lean.terms_from("body", text)) == list(plain.terms_from("body", text))
+    finally:
+        lean.close()
+        plain.close()
+
+
+def test_a_term_read_after_its_table_is_closed_fails_and_is_never_misread(tmp_path):
+    """A term's numbers asked after the lean reader is closed: its file's descriptor number
+    may belong to another file by then, so reading fails instead."""
+    table = CompactTermTable(FileStorage(str(tmp_path)).create_file("t"))
+    table.extras["fieldmap"] = {"body": 0}
+    infos = np.zeros(2, dtype=TERM_INFO)
+    infos["length"], infos["offset"] = 5, [0, 5]
+    table.add_field(0, [b"alpha", b"beta"], infos)
+    table.close()
+    reader = CompactTermsReader(W3Codec(), str(tmp_path / "t"), _NoPosts(), lean=True)
+    info = reader.term_info("body", b"beta")
+    reader.close()
+    other = os.open(str(tmp_path / "t"), os.O_RDONLY)  # may take the closed descriptor's number
+    try:
+        with pytest.raises(OSError):
+            info.extent()
+        with pytest.raises(OSError):
+            info.doc_frequency()
+    finally:
+        os.close(other)

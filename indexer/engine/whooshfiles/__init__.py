@@ -14,6 +14,8 @@ index's tables of contents and locks. All of that is here, and only here
     lengths.py     every document's exact field lengths, a file per segment
     compactterms.py  the term dictionary (per field sorted terms, W3's term numbers) and its
                    reader, answering what W3TermsReader answers
+    termfile.py    one field's terms of that dictionary read with pread, a block at a time
+                   (what a serving process reads: no mapped page in its RSS)
     termtable.py   W3's term information layout; the earlier term dictionary in
                    OrderedHashWriter's format (the reference compactterms.py is tested against)
     files.py       an index folder's files: tables of contents, locks, segments, merges

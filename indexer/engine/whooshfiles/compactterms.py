@@ -8,7 +8,8 @@ where OrderedHashWriter's format (termtable.py) took about 70 and its text.
 Written with the interface of termtable.TermTable (extras["fieldmap"], add_field, close)
 and read by CompactTermsReader, which answers what W3TermsReader answers (lookups by
 binary search over the blob, ordered iteration from a prefix, cursors, W3TermInfo objects
-built from the stored numbers). Layout: MAGIC, then per field its blob, its starts (<u4,
+built from the stored numbers): in a serving process with `os.pread`, a block of terms at
+a time (termfile.py), the mapped FieldTermsTable below being the plain reference. Layout: MAGIC, then per field its blob, its starts (<u4,
 one more than terms) and its columns, then a pickled directory (the extras; per field its
 count and where its parts are, each column's type and base), its position (<u8) and MAGIC.
 The codec writes (fieldwriter.py) and reads (codec.py, segmentarrays.py) this format since
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import mmap
+import os
 import pickle
 import struct
 
@@ -27,6 +29,7 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.codec import base
 from whoosh.reading import TermNotFound
 
+from indexer.engine.whooshfiles.termfile import BLOCK, FieldTermsFile
 from indexer.engine.whooshfiles.termtable import TERM_INFO
 
 MAGIC = b"FTT1"
@@ -132,6 +135,9 @@ class FieldTermsTable:
         a, starts = self._blob_at, self.starts
         return bytes(self._buf[a + int(starts[i]):a + int(starts[i + 1])])
 
+    def bisect_left(self, text: bytes) -> int:
+        return bisect.bisect_left(self, text)
+
     def find(self, text: bytes) -> int:
         i = bisect.bisect_left(self, text)
         return i if i < self._count and self[i] == text else -1
@@ -155,10 +161,36 @@ class FieldTermsTable:
             array.astype(np.int64) + base
 
     def info(self, i) -> W3TermInfo:
-        record = np.zeros(1, dtype=TERM_INFO)
-        for name in INFO.names:
-            record[name] = self.value(name, i)
-        return W3TermInfo.from_bytes(record.tobytes())
+        return info_of(self, i)
+
+
+def info_of(terms, i) -> W3TermInfo:
+    """The W3TermInfo of term `i` of a field's table (FieldTermsTable, termfile.py's)."""
+    record = np.zeros(1, dtype=TERM_INFO)
+    for name in INFO.names:
+        record[name] = terms.value(name, i)
+    return W3TermInfo.from_bytes(record.tobytes())
+
+
+class _LazyTermInfo(W3TermInfo):
+    """Term `i`'s W3TermInfo from a lean reader's table (termfile.py), its numbers read
+    when asked (a `pread` each): a search asks most terms only their extent."""
+
+    def __init__(self, terms, i):  # no W3TermInfo.__init__: __getattr__ fills it in
+        self._terms, self._i = terms, i
+
+    def extent(self):
+        offset, length = self._terms.extent(self._i)
+        return offset, (length,)  # as W3TermInfo.from_bytes leaves them
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name in ("_terms", "_i"):
+            raise AttributeError(name)
+        self.__dict__.update(vars(info_of(self._terms, self._i)))
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def read_directory(buf) -> tuple[dict, dict[int, tuple]]:
@@ -169,20 +201,47 @@ def read_directory(buf) -> tuple[dict, dict[int, tuple]]:
     return found["extras"], found["fields"]
 
 
+def _read_directory_of(fd: int) -> tuple[dict, dict[int, tuple]]:
+    """read_directory of the file `fd`, reading only its head, its directory and tail."""
+    size = os.fstat(fd).st_size
+    tail = os.pread(fd, _TAIL.size, size - _TAIL.size) if size >= 4 + _TAIL.size else b""
+    if os.pread(fd, 4, 0) != MAGIC or len(tail) != _TAIL.size:
+        raise ValueError("not a compact term table")
+    at, magic = _TAIL.unpack(tail)
+    if magic != MAGIC or not 4 <= at <= size - _TAIL.size:
+        raise ValueError("not a compact term table")
+    found = pickle.loads(os.pread(fd, size - _TAIL.size - at, at))
+    return found["extras"], found["fields"]
+
+
 class CompactTermsReader(base.TermsReader):
     """What W3TermsReader answers, from a compact term table (`path`); `postfile` and the
-    codec read the postings (matcher)."""
+    codec read the postings (matcher). `lean` (the default, what the codec opens): the
+    table read with `os.pread`, a block of terms at a time (termfile.py: no mapped page
+    counts in the process's RSS); otherwise mapped whole (the plain reader the lean one is
+    tested against). `block`: terms per block of the lean reader."""
 
-    def __init__(self, codec, path: str, postfile):
+    def __init__(self, codec, path: str, postfile, lean: bool = True, block: int = BLOCK):
         self._codec, self._postfile = codec, postfile
-        with open(path, "rb") as fh:
-            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        buf = memoryview(self._map)
-        extras, directory = read_directory(buf)
+        self._map = self._fd = None
+        try:
+            if lean:
+                self._fd = os.open(path, os.O_RDONLY)
+                extras, directory = _read_directory_of(self._fd)
+                fields = {fid: FieldTermsFile(self._fd, *where, block=block)
+                          for fid, where in directory.items()}
+            else:
+                with open(path, "rb") as fh:
+                    self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                buf = memoryview(self._map)
+                extras, directory = read_directory(buf)
+                fields = {fid: FieldTermsTable(buf, *where) for fid, where in directory.items()}
+        except BaseException:
+            self._close_file()
+            raise
         self._fieldmap = extras["fieldmap"]
         names = {number: name for name, number in self._fieldmap.items()}
-        self._fields = {names[fid]: FieldTermsTable(buf, *where)
-                        for fid, where in sorted(directory.items())}
+        self._fields = {names[fid]: fields[fid] for fid in sorted(fields)}
         self._order = [names[fid] for fid in sorted(directory)]
 
     def _locate(self, fieldname, tbytes):
@@ -207,7 +266,7 @@ class CompactTermsReader(base.TermsReader):
             if fid < number:
                 continue
             terms = self._fields[name]
-            start = bisect.bisect_left(terms, prefix) if fid == number else 0
+            start = terms.bisect_left(prefix) if fid == number else 0
             for i in range(start, len(terms)):
                 yield name, terms, i
 
@@ -218,17 +277,17 @@ class CompactTermsReader(base.TermsReader):
         return ((name, terms[i]) for name, terms, i in self._from(fieldname, prefix))
 
     def items(self):
-        return (((name, terms[i]), terms.info(i)) for name, terms, i in self._from(None, b""))
+        return (((name, terms[i]), info_of(terms, i)) for name, terms, i in self._from(None, b""))
 
     def items_from(self, fieldname, prefix):
-        return (((name, terms[i]), terms.info(i))
+        return (((name, terms[i]), info_of(terms, i))
                 for name, terms, i in self._from(fieldname, prefix))
 
     def term_info(self, fieldname, tbytes):
         terms, i = self._locate(fieldname, tbytes)
         if i < 0:
             raise TermNotFound("No term %s:%r" % (fieldname, tbytes))
-        return terms.info(i)
+        return _LazyTermInfo(terms, i) if self._fd is not None else info_of(terms, i)
 
     def frequency(self, fieldname, tbytes):
         terms, i = self._locate(fieldname, tbytes)
@@ -247,12 +306,21 @@ class CompactTermsReader(base.TermsReader):
         return self._codec.postings_reader(self._postfile, terminfo, format_,
                                            term=(fieldname, tbytes), scorer=scorer)
 
+    def _close_file(self):
+        if self._fd is not None:
+            for terms in getattr(self, "_fields", {}).values():
+                terms.close()  # a cursor or a term's numbers read later fail, not misread
+            os.close(self._fd)
+            self._fd = None
+        if self._map is not None:
+            try:
+                self._map.close()
+            except BufferError:  # arrays handed out still view it: closed when they go
+                pass
+
     def close(self):
+        self._close_file()
         self._fields = {}
-        try:
-            self._map.close()
-        except BufferError:  # arrays handed out still view it: closed when they go
-            pass
         self._postfile.close()
 
 
@@ -272,7 +340,7 @@ class CompactFieldCursor(base.FieldCursor):
     def find(self, term):
         if not isinstance(term, bytes):
             term = self._fieldobj.to_bytes(term)
-        self._i = bisect.bisect_left(self._terms, term) if self._terms is not None else 0
+        self._i = self._terms.bisect_left(term) if self._terms is not None else 0
         return self.next()
 
     def next(self):
@@ -288,7 +356,7 @@ class CompactFieldCursor(base.FieldCursor):
         return self._text
 
     def term_info(self):
-        return None if self._i is None else self._terms.info(self._at)
+        return None if self._i is None else info_of(self._terms, self._at)
 
     def is_valid(self):
         return self._i is not None
