@@ -44,7 +44,10 @@ class TermPostings:
         documents (sorted global docnums)."""
         docs, poses = [], []
         for arrays, offset, count in self._parts:
-            local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
+            lo, hi = np.searchsorted(wanted, (offset, offset + count)).tolist()
+            if lo == hi:
+                continue
+            local = wanted[lo:hi] - offset
             idx = np.searchsorted(arrays.ids, local)  # where each would stand, held or not
             idx = idx[idx < len(arrays.ids)]  # (local is sorted: only its end is dropped)
             idx = idx[arrays.ids[idx] == local[:len(idx)]]

@@ -20,8 +20,11 @@ def read_runs(fd: int, at: int, dtype: str, width: int, starts: np.ndarray, ends
     """The values [starts[i], ends[i]) for every i (ascending, apart), of the array of
     `width`-byte values from byte `at` of the file, concatenated: ranges less than `gap`
     bytes apart are read in one pread, the values between them dropped."""
-    cut = np.flatnonzero((starts[1:] - ends[:-1]) * width > gap) + 1  # a run after a gap
-    firsts, lasts = np.r_[0, cut], np.r_[cut, len(starts)] - 1
+    cut = np.flatnonzero((starts[1:] - ends[:-1]) * width > gap)  # a run ends before a gap
+    firsts = np.zeros(len(cut) + 1, dtype=np.int64)
+    firsts[1:] = cut + 1
+    lasts = np.full(len(cut) + 1, len(starts) - 1, dtype=np.int64)
+    lasts[:-1] = cut
     raw = np.frombuffer(b"".join(
         os.pread(fd, int(ends[b] - starts[a]) * width, at + int(starts[a]) * width)
         for a, b in zip(firsts.tolist(), lasts.tolist())), dtype=dtype)
