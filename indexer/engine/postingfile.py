@@ -44,6 +44,7 @@ FEW_POSTINGS = 512
 # Ranged reads: wanted postings whose values lie closer than this many bytes apart are read
 # with one pread (the gap between them read and dropped); farther apart, a pread each
 GAP = 8192
+WHOLE_SHARE = 0.25  # past this share of the postings wanted (with those kept), read them all
 
 
 class PostingArrays:
@@ -88,6 +89,9 @@ class PostingArrays:
     def positions(self, indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(posting index, position) of every position of the given postings (by index in
         `ids`, ascending): only theirs read, in runs of postings close together, and kept."""
+        kept = len(self._got[0]) if self._got is not None else 0
+        if self.ranged and kept + len(indexes) > len(self.ids) * WHOLE_SHARE:  # read all once
+            self.values()
         if not self.ranged or self._values is not None or not len(indexes):
             return self._positions_plain(indexes)
         self._read(indexes)
