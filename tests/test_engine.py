@@ -149,6 +149,58 @@ def test_positions_read_back(kb):
     assert len(positions) == int(t.tf[:3].sum())
 
 
+_RECORDS: dict = {}
+
+
+def _records_with_positions(kb, least: int) -> list:
+    """(file, extent) of every posting record with positions and `least` postings or more."""
+    from indexer.engine.whooshfiles.codec import read_postings
+    key = (id(kb._gen.postings), least)
+    if key in _RECORDS and _RECORDS[key][0] is kb._gen.postings:
+        return _RECORDS[key][1]
+    found = []
+    _RECORDS[key] = (kb._gen.postings, found)
+    for leaf, _, _, fd, _ in kb._gen.postings._segments:
+        for fieldname, btext in leaf.all_terms():
+            extent = leaf.term_info(fieldname, btext).extent()
+            arrays = read_postings(fd, *extent)
+            if len(arrays._ends) and len(arrays.ids) >= least:
+                found.append((fd, extent))
+    return found
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(data=st.data())
+def test_ranged_position_reads_equal_the_whole_values(kb, data):
+    """PostingArrays.positions (only the wanted postings, in runs at most GAP bytes apart,
+    kept for the next call) against the plain reference (posting by posting, or the whole
+    values sliced), over several calls on one record as a search makes them: any sorted
+    postings, asked again or not, runs cut anywhere."""
+    from indexer.engine import postingfile
+    from indexer.engine.whooshfiles.codec import read_postings
+
+    records = _records_with_positions(kb, least=6)
+    assert len(records) > 10
+    fd, extent = data.draw(st.sampled_from(records))
+    ranged, plain = read_postings(fd, *extent), read_postings(fd, *extent)
+    df = len(ranged.ids)
+    gap = data.draw(st.sampled_from([0, 3, 64, postingfile.GAP]))
+    saved, postingfile.GAP = postingfile.GAP, gap
+    try:
+        for _ in range(data.draw(st.integers(1, 4))):
+            chosen = data.draw(st.lists(st.integers(0, df - 1), max_size=df, unique=True))
+            pick = np.array(sorted(chosen), dtype=np.int64)
+            got, want = ranged.positions(pick), plain._positions_plain(pick)
+            assert all(np.array_equal(x, y) and x.dtype == y.dtype
+                       for x, y in zip(got, want)), (gap, pick)
+    finally:
+        postingfile.GAP = saved
+    whole = np.frombuffer(plain.values(), dtype="<u4")
+    every = np.arange(df)
+    _, pos = ranged.positions(every)  # everything read by now: what the values say
+    assert np.array_equal(pos, whole)
+
+
 def test_compact_records_read_as_the_plain_arrays_of_the_first_version(kb, built_index,
                                                                         tmp_path, monkeypatch):
     """The fixture records indexed again with the codec's plain writer (the first version's

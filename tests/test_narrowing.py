@@ -6,6 +6,8 @@
   node's whole mask on its own.
 - Phrase._in_row (slop 1: the rarest term first, pairs where the index has them) against
   Phrase._in_order (the words' positions chained in turn).
+- Ranged reads (PostingArrays.ranged): only the wanted postings' positions, in runs, kept
+  for the search; off, posting by posting or the term's whole positions.
 
 Corpora mix English and Chinese words the glossary joins (自贸试验区 and "pilot free trade
 zone", 跨境电商 and "cross-border e-commerce"), so a Chinese query is a disjunction of phrases.
@@ -25,6 +27,7 @@ from indexer.engine.build import build_index
 from indexer.engine.compiling import compile_query
 from indexer.engine.context import SearchContext
 from indexer.engine.phrases import Phrase
+from indexer.engine.postingfile import PostingArrays
 from indexer.engine.whooshfiles import codec
 from indexer.search import KnowledgeBase
 from tests.conftest import SHIPPED
@@ -91,6 +94,7 @@ def small_blocks(monkeypatch):
 
 def _fast(monkeypatch, on: bool) -> None:
     monkeypatch.setattr(SearchContext, "narrowing", on)
+    monkeypatch.setattr(PostingArrays, "ranged", on)
 
 
 def _ranking(gen, parsed, k, score_all, monkeypatch):

@@ -108,10 +108,10 @@ class Term(Node):
         lengths = ctx.postings.lengths.get(self.fieldname)
         if not t.df or not len(docs) or lengths is None:
             return out
-        at = np.searchsorted(t.ids, docs)
-        at[at == t.df] = 0
-        hit = t.ids[at] == docs
-        out[hit] = ctx.bm25.weighted_tf(self.fieldname, t.tf[at[hit]], lengths[docs[hit]])
+        hit = self.match(ctx)[docs]  # the search's mask of the term: a binary search
+        held = docs[hit]             # only for the documents holding it
+        out[hit] = ctx.bm25.weighted_tf(self.fieldname, t.tf[np.searchsorted(t.ids, held)],
+                                        lengths[held])
         return out
 
     def weighted_bound(self, ctx) -> np.ndarray:

@@ -40,14 +40,20 @@ class Phrase(Node):
         self.exact_by_pairs = len(words) == 2 and bool(self.pairs)
 
     def _candidates(self, ctx, docs=None) -> np.ndarray:
-        parts = self.words + self.pairs
+        """The documents (or which of `docs`) holding every word and pair: the pairs first,
+        and no more terms read once none is left (a word of no field's vocabulary)."""
+        parts = self.pairs + self.words
         if docs is None:
             mask = parts[0].match(ctx).copy()
             for part in parts[1:]:
+                if not mask.any():
+                    break
                 mask &= part.match(ctx)
             return mask
         mask = np.ones(len(docs), dtype=bool)
         for part in parts:
+            if not mask.any():
+                break
             mask &= part.match(ctx)[docs]
         return mask
 
@@ -155,8 +161,11 @@ class Phrase(Node):
 
     def present(self, ctx) -> np.ndarray:
         """Per block, whether it holds every word (and every pair)."""
-        present = self.words[0].present(ctx)
-        for part in self.words[1:] + self.pairs:
+        parts = self.pairs + self.words
+        present = parts[0].present(ctx)
+        for part in parts[1:]:
+            if not present.any():
+                break
             present &= part.present(ctx)
         return present
 
@@ -218,12 +227,16 @@ class CombinedPhrase(Node):
         return out
 
     def _scores(self, ctx, docs, where: list[np.ndarray]) -> np.ndarray:
-        """The words' BM25F over the fields where each member is marked in `where`."""
+        """The words' BM25F over the fields where each member is marked in `where` (a field
+        marked nowhere adds nothing: its words' frequencies are not read)."""
         total = np.zeros(len(docs))
+        marked = [mark.any() for mark in where]
+        if not any(marked):
+            return total
         for i in range(len(self.members[0].words)):
             words = [phrase.words[i] for phrase in self.members]
             tf = sum(np.where(mark, word.weighted_tf(ctx, docs), 0.0)
-                     for mark, word in zip(where, words))
+                     for mark, word, held in zip(where, words, marked) if held)
             total += ctx.bm25.saturated(tf, ctx.bm25.idf(union_df(ctx, words)), self.boost,
                                         self.fieldname)
         return total
@@ -237,11 +250,14 @@ class CombinedPhrase(Node):
 
     def bound(self, ctx):
         present = [phrase.present(ctx) for phrase in self.members]
+        marked = [mark.any() for mark in present]
         total = np.zeros(ctx.postings.blocks)
+        if not any(marked):
+            return total
         for i in range(len(self.members[0].words)):
             words = [phrase.words[i] for phrase in self.members]
             tf = sum(np.where(mark, word.weighted_bound(ctx), 0.0)
-                     for mark, word in zip(present, words))
+                     for mark, word, held in zip(present, words, marked) if held)
             total += ctx.bm25.saturated(tf, ctx.bm25.idf(union_df(ctx, words)), self.boost,
                                         self.fieldname)
         return total

@@ -33,22 +33,34 @@ import struct
 
 import numpy as np
 
+from indexer.engine.runs import gather, merged, read_runs
+
 MAGIC = b"F2"  # a compact record (this version writes these)
 MAGIC_V1 = b"FTZ1"  # a record of plain 4-byte arrays (earlier versions; still read)
 _HEADER_V1 = struct.Struct("<4sIII")  # magic, df, number of blocks, bytes of values
-# Up to this many postings' positions are read one pread each; more, the term's whole
-# positions at once (a common word's are megabytes: a serving worker's peak memory)
+# The plain reference (PostingArrays.ranged False): up to this many postings' positions are
+# read one pread each; more, the term's whole positions at once (a common word's are megabytes)
 FEW_POSTINGS = 512
+# Ranged reads: wanted postings whose values lie closer than this many bytes apart are read
+# with one pread (the gap between them read and dropped); farther apart, a pread each
+GAP = 8192
+WHOLE_SHARE = 0.25  # past this share of the postings wanted (with those kept), read them all
 
 
 class PostingArrays:
     """One term's postings in one segment: parallel arrays, and the values on demand.
 
     The values are a text field's word positions; whatever width they are stored in, they
-    are handed out as uint32 (values(), positions()), as Whoosh's matchers expect them."""
+    are handed out as uint32 (values(), positions()), as Whoosh's matchers expect them.
+    positions() reads only the wanted postings' values, in runs (GAP), and keeps them for
+    the next call (a search's phrases ask for the same words' positions more than once:
+    together and near, the match and the scores); never the whole term's unless all of it
+    is wanted."""
+
+    ranged = True  # False: the plain reference (posting by posting, or the whole values)
 
     __slots__ = ("ids", "weights", "block_ids", "block_max", "block_minlen", "_fd",
-                 "_values_at", "_ends", "_width", "_values")
+                 "_values_at", "_ends", "_width", "_values", "_got")
 
     def __init__(self, ids, weights, block_ids, block_max, block_minlen, fd, values_at, ends,
                  width=4):
@@ -57,6 +69,9 @@ class PostingArrays:
         # _ends: 0, then where each posting's values end, in values (not bytes)
         self._fd, self._values_at, self._ends, self._width = fd, values_at, ends, width
         self._values = None
+        # read so far by positions(): (posting indexes, sorted; where each one's values
+        # start in the values read; the values read, in the stored width)
+        self._got = None
 
     def values(self) -> bytes:
         """All postings' values as uint32 bytes, concatenated (cut them with value_offsets())."""
@@ -73,7 +88,38 @@ class PostingArrays:
 
     def positions(self, indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(posting index, position) of every position of the given postings (by index in
-        `ids`): read whole when many are wanted, posting by posting when few."""
+        `ids`, ascending): only theirs read, in runs of postings close together, and kept."""
+        kept = len(self._got[0]) if self._got is not None else 0
+        if self.ranged and kept + len(indexes) > len(self.ids) * WHOLE_SHARE:  # read all once
+            self.values()
+        if not self.ranged or self._values is not None or not len(indexes):
+            return self._positions_plain(indexes)
+        self._read(indexes)
+        have, starts, got = self._got
+        counts = self._ends[indexes + 1] - self._ends[indexes]
+        pos = gather(got, starts[np.searchsorted(have, indexes)], counts)
+        return np.repeat(indexes, counts), pos.astype(np.int64)
+
+    def _read(self, indexes: np.ndarray) -> None:
+        """The values of the given postings not read before, added to _got."""
+        if self._got is not None:
+            have = self._got[0]
+            at = np.minimum(np.searchsorted(have, indexes), len(have) - 1)
+            indexes = indexes[have[at] != indexes]
+        if not len(indexes):
+            return
+        miss = np.unique(indexes)
+        s, e = self._ends[miss], self._ends[miss + 1]
+        fresh = read_runs(self._fd, self._values_at, _UINT[self._width], self._width, s, e, GAP)
+        fresh = (miss, np.cumsum(e - s) - (e - s), fresh)
+        if self._got is None:
+            self._got = fresh
+            return
+        have = self._got[0]
+        self._got = merged(self._got, self._ends[have + 1] - self._ends[have], fresh, e - s)
+
+    def _positions_plain(self, indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """positions(), read posting by posting when few are wanted, else whole and kept."""
         starts, ends = self._ends[indexes], self._ends[indexes + 1]
         width = self._width
         if self._values is None and len(indexes) <= FEW_POSTINGS:
@@ -82,10 +128,7 @@ class PostingArrays:
                                     dtype=_UINT[width]) for s, e in zip(starts, ends)]
             pos = np.concatenate(chunks) if chunks else np.zeros(0, dtype="<u4")
         else:
-            allpos = np.frombuffer(self.values(), dtype="<u4")
-            counts = ends - starts
-            first = np.repeat(np.cumsum(counts) - counts, counts)
-            pos = allpos[np.repeat(starts, counts) + np.arange(int(counts.sum())) - first]
+            pos = gather(np.frombuffer(self.values(), dtype="<u4"), starts, ends - starts)
         return np.repeat(indexes, ends - starts), pos.astype(np.int64)
 
 

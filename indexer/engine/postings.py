@@ -44,10 +44,13 @@ class TermPostings:
         documents (sorted global docnums)."""
         docs, poses = [], []
         for arrays, offset, count in self._parts:
-            local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
-            idx = np.searchsorted(arrays.ids, local)
-            idx = idx[idx < len(arrays.ids)]
-            idx = idx[np.isin(arrays.ids[idx], local)]
+            lo, hi = np.searchsorted(wanted, (offset, offset + count)).tolist()
+            if lo == hi:
+                continue
+            local = wanted[lo:hi] - offset
+            idx = np.searchsorted(arrays.ids, local)  # where each would stand, held or not
+            idx = idx[idx < len(arrays.ids)]  # (local is sorted: only its end is dropped)
+            idx = idx[arrays.ids[idx] == local[:len(idx)]]
             if len(idx):
                 which, pos = arrays.positions(idx)
                 docs.append(arrays.ids[which].astype(np.int64) + offset)
@@ -71,6 +74,7 @@ class Postings:
         self._lock = threading.Lock()  # for Whoosh objects with a shared file position
         leaves = [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
         self._segments = []
+        self._deletions = set()  # the offsets of the segments with deleted documents
         self._fds = []
         block_starts = []
         block_base = 0
@@ -92,6 +96,8 @@ class Postings:
                 live[:] = False
                 live[np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
             self.live[offset:offset + count] = live
+            if not live.all():
+                self._deletions.add(offset)
             lengths.append((offset, count, ProjectCodec.word_lengths(storage, segment)))
             if count:  # open the stored fields now: a later build may remove the generation
                 leaf.stored_fields(0)
@@ -128,9 +134,14 @@ class Postings:
             except TermNotFound:
                 continue
             arrays = read_postings(fd, *info.extent())
-            keep = np.flatnonzero(self.live[arrays.ids.astype(np.int64) + offset])
-            ids.append(arrays.ids[keep].astype(np.int64) + offset)
-            tfs.append(arrays.weights[keep])
+            found = arrays.ids.astype(np.int64) + offset
+            if offset in self._deletions:  # else every posting is of a live document
+                keep = self.live[found]
+                found = found[keep]
+                tfs.append(arrays.weights[keep])
+            else:
+                tfs.append(arrays.weights)
+            ids.append(found)
             bids.append(arrays.block_ids.astype(np.int64) + block_base)
             bmax.append(arrays.block_max)
             bmin.append(arrays.block_minlen)

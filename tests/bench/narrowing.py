@@ -1,6 +1,6 @@
 """The search core's plain paths against its fast ones, in one process, query by query.
 
-    python -m tests.bench.narrowing DIR [--records 100000] [--rounds 3] [--shared-reads]
+    python -m tests.bench.narrowing DIR [--records 100000] [--rounds 3] [--shared-reads | --ranged-reads]
 
 Makes DIR/measures (the corpus never tuned on, profile "other"), DIR/index and DIR/mix.json
 (the benchmark's 200 searches) once, and keeps them: a later run reuses them. Then, through
@@ -12,7 +12,9 @@ Chinese searches, their times and their peak memory inside the search (tracemall
 
 With --shared-reads, "plain" and "fast" are instead the shown records' explanations reading
 every term again in a fresh context (as before) and sharing the search's reads
-(SearchContext.unbounded), narrowing on in both.
+(SearchContext.unbounded), narrowing on in both. With --ranged-reads, "plain" reads a word's
+positions posting by posting or whole and "fast" in runs, kept for the search
+(postingfile.PostingArrays.ranged), narrowing and shared reads on in both.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import tracemalloc
 from pathlib import Path
 
 from indexer.engine.context import SearchContext
+from indexer.engine.postingfile import PostingArrays
 from indexer.errors import Report
 from indexer.records.taxonomy import load_taxonomy
 from indexer.search import KnowledgeBase
@@ -61,6 +64,8 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--shared-reads", action="store_true",
                         help="compare explanations in a fresh context with the search's own reads")
+    parser.add_argument("--ranged-reads", action="store_true",
+                        help="compare positions read whole or one by one with ranged reads")
     args = parser.parse_args(argv)
     index, mix = prepare(args.work, args.records)
     kb = KnowledgeBase(index, time_budget=None)
@@ -72,6 +77,8 @@ def main(argv=None) -> None:
     def search(item, fast):
         if args.shared_reads:
             SearchContext.unbounded = shared if fast else fresh
+        elif args.ranged_reads:
+            PostingArrays.ranged = fast
         else:
             SearchContext.narrowing = fast
         start = time.perf_counter()
@@ -108,6 +115,7 @@ def main(argv=None) -> None:
         print(f"| `{mix[i]['q']}` | {median[False][i] * 1000:.1f} | {median[True][i] * 1000:.1f} "
               f"| {peaks[0]:.1f} | {peaks[1]:.1f} |")
     SearchContext.narrowing, SearchContext.unbounded = True, shared
+    PostingArrays.ranged = True
     kb.close()
 
 
