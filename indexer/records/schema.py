@@ -10,8 +10,9 @@ source's text) is filled in by the loader. From these models come:
   through pydantic, keeping `path:line: field: message` and did-you-mean (specs.py);
 - serialisation: `to_dict()` is `model_dump`, and the API's, exports' and feeds' key lists
   are the models' fields (indexer/search/serialize.py);
-- the API's description: `model_json_schema()` gives the components' types, patterns and
-  enums (webapp/openapi_schemas.py);
+- the API's description: the answers' models take the fields, with their types and
+  `Field(description=...)`, from these (webapp/api_models.py), and `model_json_schema()`
+  gives the components' types, patterns, enums and descriptions (webapp/openapi_schemas.py);
 - docs/records.md's field tables, checked against `fields_of` (tests/test_docs.py).
 
 Building a model from values already checked (`Measure(id=..., **data)`) converts lists to
@@ -132,7 +133,7 @@ class Pillar(Record):
     id: Id
     name: Text
     name_zh: Chinese
-    statement: Text
+    statement: Annotated[Text, Field(description="Verbatim from the source")]
     statement_zh: Chinese
     source: Id
 
@@ -159,19 +160,23 @@ class Source(Record):
     # a citation (serialize.citation) gives the fields marked CITATION, in this order, the
     # url as `original_url`
     id: Annotated[str, CITATION]
-    kind: Annotated[str, F.Spec(True, F.one_of(SOURCE_KINDS)), CITATION] = "held"
+    kind: Annotated[str, F.Spec(True, F.one_of(SOURCE_KINDS)), CITATION, Field(
+        description="held: its text is kept and quoted; cited: a public page linked and "
+                    "described in the project's words")] = "held"
     title: Annotated[str, F.Spec(True, F.text), CITATION]
     title_zh: Annotated[str | None, F.Spec(False, F.chinese), CITATION] = None
     publisher: Annotated[str, F.Spec(True, F.text), CITATION]
     date: Annotated[str, F.Spec(True, F.partial_date), CITATION]  # as precise as the page is
     language: Annotated[str, F.Spec(True, F.language), CITATION]
-    url: Annotated[str | None, F.Spec(False, F.url), CITATION] = None  # required of a cited source
+    url: Annotated[str | None, F.Spec(False, F.url), CITATION, Field(
+        description="Where the publisher published it")] = None  # required of a cited source
     text: str
     # the body's Chinese name, for the Chinese pages: required of a source file; None only
     # in a broken one
     publisher_zh: Annotated[str | None, F.Spec(True, F.chinese)] = None
     reprint_of: MaybeText = None
-    description: str | None = None
+    description: Annotated[str | None, Field(
+        description="A cited source, in the project's words")] = None
     note: MaybeText = None
     # each figure is checked against Figure's fields (sources.py)
     figures: Annotated[tuple[Figure, ...], F.Spec(False, nested)] = ()
@@ -205,18 +210,28 @@ class BatchItem(Record):
     """One item of a batch, under its official Chinese name as the batch lists it."""
 
     internal = ("line",)
-    name_zh: Chinese
+    name_zh: Annotated[Chinese, Field(description="As the batch lists it")]
     name_en: Text
     name_en_source: NullId = None  # a source giving this English name; None: ours
-    # where name_zh is not the batch's own wording (ours, or a report's): says so, on the page
-    name_zh_note: NullText = None
-    field: NullText = None  # a ReformField id (the file may name it by its Chinese name)
-    scope: Annotated[str | None, F.Spec(False, F.optional(F.one_of(ITEM_SCOPES)))] = None
+    # shown on the page
+    name_zh_note: Annotated[NullText, Field(
+        description="Says so when name_zh is not the batch's own wording (ours, or a "
+                    "report's)")] = None
+    # a ReformField id (the file may name it by its Chinese name); the API's description
+    # lists the ids when it is served
+    field: Annotated[NullText, Field(
+        description="A field of reform (measures/reform-fields.yaml, listed at /nationwide); "
+                    "null where the sources in reach give none")] = None
+    scope: Annotated[str | None, F.Spec(False, F.optional(F.one_of(ITEM_SCOPES))), Field(
+        description="Where it is to be replicated: everywhere, or in the areas named "
+                    "(areas_zh); null where the sources in reach do not say")] = None
     areas_zh: NullChinese = None  # with scope "areas": where, as the batch names it
     department: NullText = None
-    zones: Ids = ()  # the zones it came from, where a source says so
+    # where a source says so
+    zones: Annotated[Ids, Field(description="The zones it came from")] = ()
     zones_source: NullId = None
-    record: NullId = None  # the record that describes it
+    record: Annotated[NullId, Field(description="The record that describes it; null: listed, "
+                                                "not yet recorded")] = None
     line: int = 0  # of the batch file, for messages
 
 
@@ -225,16 +240,23 @@ class Batch(Record):
     (MOFCOM), with the number of items it states and the items a source in reach lists."""
 
     id: Id
-    issuer: Annotated[str, F.Spec(True, F.one_of(ISSUERS))]  # a key of ISSUERS
+    issuer: Annotated[str, F.Spec(True, F.one_of(ISSUERS)), Field(  # a key of ISSUERS
+        description="state-council: a batch of reform pilot experiences to replicate; "
+                    "mofcom: a batch of best-practice cases")]
     number: Annotated[int, F.Spec(True, F.whole_number)]
     title: Text
     title_zh: Chinese
     date: Date  # as precise as the source
     source: Id  # the source the items come from
-    title_source: NullId = None  # a source giving the English title; None: ours
-    title_zh_note: NullText = None  # where title_zh is not the document's own title
+    title_source: Annotated[NullId, Field(
+        description="The source giving the English title; null: the project's "
+                    "translation")] = None
+    title_zh_note: Annotated[NullText, Field(
+        description="Says so when title_zh is not the document's own title")] = None
     document_number: NullChinese = None
-    items_stated: Annotated[int | None, F.Spec(False, F.optional(F.whole_number))] = None
+    items_stated: Annotated[int | None, F.Spec(False, F.optional(F.whole_number)), Field(
+        description="The number of items the batch states; null when no source in reach "
+                    "gives it")] = None
     items_stated_source: NullId = None
     note: NullText = None
     see_also: Ids = ()  # other sources the note rests on
@@ -282,22 +304,28 @@ class Measure(Record):
     status: Annotated[str | None, F.Spec(False, F.one_of(STATUSES)), zh("状态")] = None
     tags: Annotated[tuple[str, ...], F.Spec(True, F.tags), zh("标签")]
     source: Annotated[Id, zh("来源")]
-    # the held source's words, required exactly when the source is held; None for a measure
-    # on a cited source
-    quote: Annotated[MaybeText, zh("引文")] = None
-    see_also: Annotated[Ids, zh("另见")] = ()
+    # the held source's words, required exactly when the source is held
+    quote: Annotated[MaybeText, zh("引文"), Field(
+        description="Verbatim from a held source; null on a cited one")] = None
+    see_also: Annotated[Ids, zh("另见"), Field(
+        description="Other sources reporting the measure")] = ()
     # each step is checked against LineageStep's fields (validation.py)
     lineage: Annotated[tuple[LineageStep, ...], F.Spec(False, nested), zh("复制推广历程")] = ()
-    # the record's Chinese text, written afresh from the same facts
-    body_zh: Annotated[str | None, F.Spec(False, F.chinese_text(40)), zh("中文说明")] = None
-    title_zh_note: Annotated[str | None, F.Spec(False, F.text), PAGE] = None
-    # the source giving title_zh as the official name: the record's, or its batch's
-    title_zh_source: Annotated[str | None, F.Spec(False, F.identifier), PAGE] = None
-    # other Chinese names (our former rendering), searched as the title
-    title_zh_alt: Annotated[tuple[str, ...], F.Spec(False, F.chinese_list), PAGE] = ()
+    # written afresh from the same facts
+    body_zh: Annotated[str | None, F.Spec(False, F.chinese_text(40)), zh("中文说明"), Field(
+        description="The record's Chinese text (Markdown), written from the same facts; null "
+                    "when the record has none")] = None
+    title_zh_note: Annotated[str | None, F.Spec(False, F.text), PAGE, Field(
+        description="Says when title_zh is a translation")] = None
+    # the record's, or its batch's
+    title_zh_source: Annotated[str | None, F.Spec(False, F.identifier), PAGE, Field(
+        description="The source giving title_zh as the official name (a source id)")] = None
+    # our former rendering
+    title_zh_alt: Annotated[tuple[str, ...], F.Spec(False, F.chinese_list), PAGE, Field(
+        description="Other Chinese names, searched as the title")] = ()
     zones_note: Annotated[str | None, F.Spec(False, F.text), PAGE] = None
-    body: Annotated[str, PAGE]
-    path: Annotated[str, PAGE] = ""
+    body: Annotated[str, PAGE, Field(description="Markdown")]
+    path: Annotated[str, PAGE, Field(description="The record's file")] = ""
 
 
 def fields_of(model: type[BaseModel]) -> dict[str, F.Spec]:
