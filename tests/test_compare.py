@@ -56,6 +56,19 @@ def test_each_deliberate_change_is_found(runs):
     table = compare.report(SEARCHES, runs, changed, first=1)
     assert "| identical | 0 |" in table and "| differing in facets added | 1 |" in table
     assert "q='customs'" in table and "q='custms'" not in table  # the first only
+    assert "only by a facet the head adds" not in table
+
+
+def test_a_new_facet_alone_is_counted_apart(runs):
+    """A merge that adds a facet changes every search by that facet's counts alone: the
+    table says how many searches differ by nothing else."""
+    changed = copy.deepcopy(runs)
+    for result in changed[:4]:
+        result["facets"]["region"] = {"east": 1}
+    changed[0]["total"] += 1
+    table = compare.report(SEARCHES, runs, changed)
+    assert "| differing | 4 |" in table
+    assert "| differing only by a facet the head adds | 3 |" in table
 
 
 def test_a_side_runs_the_code_of_its_own_tree(built_index, tmp_path):

@@ -149,6 +149,9 @@ def report(searches: list[dict], base: list[dict], head: list[dict], first: int 
     lines = [f"| searches | {len(searches)} |", "|---|---|",
              f"| identical | {len(searches) - len(differing)} |",
              f"| differing | {len(differing)} |"]
+    added_only = sum(bool(diffs) and all(p == "facets added" for p, _ in diffs) for diffs in found)
+    if added_only:
+        lines.append(f"| differing only by a facet the head adds | {added_only} |")
     for part in PARTS:
         count = sum(any(p == part for p, _ in diffs) for diffs in found)
         if count:
