@@ -6,8 +6,8 @@
 Generates the corpus once (tests/bench/generate.py of this checkout, so both commits read the
 same files), then for each commit: checks it out into a temporary git worktree, builds an index
 with that commit's `ftz index` and runs the searches through that commit's facade
-(`indexer.search.KnowledgeBase(...).search(q, zones, pillars)`, stable from before issue 20 to
-now), each in a process of this interpreter whose PYTHONPATH is the commit's checkout (the
+(`KnowledgeBase(...).search(q, zones, pillars)`, of `indexer.search.facade` or before issue 20
+of `indexer/search.py`: the same call throughout), each in a process of this interpreter whose PYTHONPATH is the commit's checkout (the
 packages are this environment's). The 209 searches: the benchmark's 200 (tests/bench/queries.py,
 the profile's mix, facets on) and EXTRA, nine more that reach what the mix does not: a
 correction, syntax taken off with a note, prefixes and OR, NOT, field prefixes, relaxation with
@@ -59,7 +59,10 @@ def run_searches(index: Path, searches: list[dict]) -> list[dict]:
     """Each search's result as plain data (see _RESULT_PARTS and _HIT_PARTS), or its error.
     Imports the facade of whatever `indexer` is on sys.path."""
     from indexer.errors import FtzError
-    from indexer.search import KnowledgeBase
+    try:  # the facade's module since the indexer went into rooms (issue 20)
+        from indexer.search.facade import KnowledgeBase
+    except ModuleNotFoundError:  # before: indexer/search.py
+        from indexer.search import KnowledgeBase
 
     kb = KnowledgeBase(Path(index), time_budget=None)
     out = []
