@@ -36,6 +36,7 @@ from indexer.search import KnowledgeBase
 
 from .generate import generate
 from .queries import query_mix
+from .versus import percentile
 
 
 def prepare(work: Path, records: int) -> tuple[Path, list[dict]]:
@@ -50,11 +51,6 @@ def prepare(work: Path, records: int) -> tuple[Path, list[dict]]:
         subprocess.run([ftz, "index", "--measures", str(measures), "--index", str(index)],
                        check=True)
     return index, json.loads(mix_file.read_text())
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] * 1000
 
 
 def main(argv=None) -> None:
