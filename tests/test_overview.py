@@ -356,3 +356,20 @@ def test_compare_redirects_to_the_address_worth_sharing(client, url):
 def test_zone_page_links_to_compare(client):
     html = client.get("/zones/zhejiang").get_data(as_text=True)
     assert "/compare?zone=zhejiang" in {h for h, _, _ in links(html)}
+
+
+@pytest.mark.parametrize("lang", ["", "/zh"])
+@pytest.mark.parametrize("url", ["/zones", "/zones/zhejiang", "/pillars", "/pillars/logistics", "/search"])
+def test_pages_that_count_measures_say_they_hold_a_sample(client, lang, url):
+    """A count of measures (a zone's, a pillar's, "All measures") is of what is held, not of
+    all the zones did: each such page says so and links to what the knowledge base holds."""
+    html = client.get(lang + url).get_data(as_text=True)
+    note = re.search(r'<p class="sample-note">(.*?)</p>', html, re.S)
+    assert note, url
+    assert ("not the whole" if not lang else "并非") in note.group(1)
+    assert f'href="{lang}/coverage"' in note.group(1)
+
+
+def test_a_search_for_words_leaves_the_first_screen_to_its_results(client):
+    """The note stands over browsing, not over the results of a search."""
+    assert 'class="sample-note"' not in client.get("/search?q=oil").get_data(as_text=True)
