@@ -4,10 +4,10 @@ Every `ftz index` loads them first (zones, pillars, about 190 YAML files of sour
 batches, the dictionary and glossary): 0.03-0.1 s of a one-record update, and all of an
 update that finds nothing changed but its records' scan. They are read only from the files
 of the measures folder that are not records (its top-level *.md) and not drafts, by the
-code of indexer/records/ (and what it uses). The cache is keyed by every such file (name,
-modification and change times, size: a file rewritten in place changes its change time,
-which no tool sets back) and by those modules' files the same way: anything else and the
-loaders run again. Only a load that found no problem is kept, so problems are always
+code of indexer/ (records/ and what it imports) with PyYAML and pydantic. The cache is keyed
+by every such file (name, modification and change times, size: a file rewritten in place
+changes its change time, which no tool sets back), by the package's modules the same way and
+by the two libraries' versions: anything else and the loaders run again. Only a load that found no problem is kept, so problems are always
 reported by the loaders themselves. The file is a cache, not part of any generation:
 written whole and renamed into place, checked by its digest when read; a torn or foreign
 file is ignored.
@@ -46,14 +46,17 @@ def _files(root: str, rel: str, out: list, top: bool) -> None:
 
 
 def _code() -> list:
-    """The loaders' code: indexer/records/ and the modules it imports from the package."""
+    """The loaders' code: every module of the package (indexer/records/ and whatever it comes
+    to import; about 120 files, a fraction of a millisecond to stat) and the versions of the
+    libraries that read the files and make the objects kept (PyYAML, pydantic)."""
     import indexer
-    from indexer.analysis import cjk
+    import pydantic
+    import yaml
 
     package = Path(indexer.__file__).parent
-    paths = sorted((package / "records").glob("*.py")) + [
-        package / "errors.py", package / "notes.py", Path(cjk.__file__), Path(__file__)]
-    return [_stat_key(str(p), p.name) for p in paths]
+    paths = sorted(package.rglob("*.py"))
+    return [_stat_key(str(p), str(p.relative_to(package))) for p in paths] + [
+        ("yaml", yaml.__version__), ("pydantic", pydantic.VERSION)]
 
 
 def key(measures_dir: Path) -> bytes:
@@ -85,5 +88,8 @@ def save(index_dir: Path, wanted: bytes, taxonomy, lexicon) -> None:
     payload = pickle.dumps((wanted, taxonomy, lexicon), pickle.HIGHEST_PROTOCOL)
     path = Path(index_dir) / CACHE
     tmp = path.with_name(f".{CACHE}.{secrets.token_hex(4)}.tmp")  # store.clean removes strays
-    tmp.write_bytes(hashlib.blake2b(payload, digest_size=32).digest() + payload)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(hashlib.blake2b(payload, digest_size=32).digest() + payload)
+        os.replace(tmp, path)
+    except OSError:  # a cache: the build goes on without it, and the next one loads afresh
+        tmp.unlink(missing_ok=True)

@@ -139,7 +139,7 @@ class FieldTermsTable:
         return bisect.bisect_left(self, text)
 
     def find(self, text: bytes) -> int:
-        i = bisect.bisect_left(self, text)
+        i = self.bisect_left(text)
         return i if i < self._count and self[i] == text else -1
 
     def value(self, name: str, i: int):
@@ -159,9 +159,6 @@ class FieldTermsTable:
         array, base = self._columns[name]
         return array.astype(np.float32) if array.dtype.kind == "f" else \
             array.astype(np.int64) + base
-
-    def info(self, i) -> W3TermInfo:
-        return info_of(self, i)
 
 
 def info_of(terms, i) -> W3TermInfo:
@@ -236,13 +233,13 @@ class CompactTermsReader(base.TermsReader):
                 buf = memoryview(self._map)
                 extras, directory = read_directory(buf)
                 fields = {fid: FieldTermsTable(buf, *where) for fid, where in directory.items()}
-        except BaseException:
+            self._fieldmap = extras["fieldmap"]
+            names = {number: name for name, number in self._fieldmap.items()}
+            self._fields = {names[fid]: fields[fid] for fid in sorted(fields)}
+            self._order = [names[fid] for fid in sorted(directory)]
+        except BaseException:  # the file is closed whatever went wrong, then it goes on up
             self._close_file()
             raise
-        self._fieldmap = extras["fieldmap"]
-        names = {number: name for name, number in self._fieldmap.items()}
-        self._fields = {names[fid]: fields[fid] for fid in sorted(fields)}
-        self._order = [names[fid] for fid in sorted(directory)]
 
     def _locate(self, fieldname, tbytes):
         terms = self._fields.get(fieldname)
