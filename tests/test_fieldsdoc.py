@@ -39,10 +39,19 @@ def test_allowed_values_come_from_the_schema():
     assert "| `kind` | yes | `held` or `cited`. |" in table(Source)
 
 
-def test_a_schema_field_with_no_meaning_stops_the_command():
+def test_a_schema_field_with_no_meaning_and_no_description_stops_the_command(monkeypatch):
     meaning = {k: v for k, v in MEANING[Measure].items() if k != "zones_note"}
+    monkeypatch.setattr(Measure.model_fields["zones_note"], "description", None)
     with pytest.raises(FieldsDocError, match="Measure.zones_note: a field of the schema"):
         table(Measure, meaning)
+
+
+def test_a_field_with_a_description_needs_no_words_of_its_own_here(monkeypatch):
+    """A new field is an edit to the schema (its description), the data and the tests: its row
+    says the description where MEANING has no longer words for it."""
+    meaning = {k: v for k, v in MEANING[Measure].items() if k != "zones_note"}
+    monkeypatch.setattr(Measure.model_fields["zones_note"], "description", "Why the zones are so.")
+    assert "| `zones_note` | no | Why the zones are so. |" in table(Measure, meaning)
 
 
 def test_a_meaning_of_no_field_stops_the_command():

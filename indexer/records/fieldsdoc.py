@@ -4,14 +4,16 @@
     python -m indexer.records.fieldsdoc --check    # exit 1 if docs/records.md is not that
 
 Each table lists the fields an editor writes of a model (`schema.fields_of`), in the model's
-order; its "required" column is the field's `F.Spec` ("yes" / "no"; an optional field may
-say when it is needed instead, REQUIRED_WHEN); the meaning is MEANING's text, where `{values}`
-stands for the field's allowed values (its normalizer's enum, `F.one_of`). A field of the
-schema without a meaning here, a meaning of no field, and a list of items checked against a
+order; its "required" column is the field's `F.Spec` ("yes" / "no"; an optional field may say
+when it is needed instead, REQUIRED_WHEN); the meaning is MEANING's text (an editor's longer
+words) or else the field's own `Field(description=...)` in the schema (the API's words too),
+where `{values}` stands for the field's allowed values (its normalizer's enum, `F.one_of`). A
+field of the schema with neither, a meaning of no field, and a list of items checked against a
 model of their own (a record's lineage, a source's figures) whose meaning does not name each
 of that model's fields stop the command with the field's name: a new field is an edit to the
-schema, to MEANING and to the data. The rest of the page is prose, left as it is: a table is
-the lines between its two markers (TABLES).
+schema (with its description), the data and the tests; the page is then written again. The
+rest of the page is prose, left as it is: a table is the lines between its two markers
+(TABLES).
 """
 
 from __future__ import annotations
@@ -144,8 +146,11 @@ def table(model: type[BaseModel], meaning: dict[str, str] | None = None,
     meaning = MEANING.get(model, {}) if meaning is None else meaning
     required_when = REQUIRED_WHEN.get(model, {}) if required_when is None else required_when
     specs = fields_of(model)
-    problems = [f"{model.__name__}.{name}: a field of the schema with no meaning in "
-                f"indexer/records/fieldsdoc.py" for name in specs if name not in meaning]
+    # an editor's longer text where MEANING has one, else the field's own description
+    meaning = {**{name: model.model_fields[name].description for name in specs
+                  if model.model_fields[name].description}, **meaning}
+    problems = [f"{model.__name__}.{name}: a field of the schema with no description and no "
+                f"meaning in indexer/records/fieldsdoc.py" for name in specs if name not in meaning]
     problems += [f"{model.__name__}.{name}: a meaning of no field of the schema"
                  for name in meaning if name not in specs]
     problems += [f"{model.__name__}.{name}: required, so its column says yes, not {when!r}"
