@@ -27,8 +27,8 @@ MESSAGES: dict[str, str] = {
     # syntax this search does not do (syntax.unsupported)
     "fuzzy": N_("Fuzzy matching (%(shown)s) is not supported; the word was searched as written "
                 "(a misspelled word gets a suggestion instead)."),
-    "slop": N_("Proximity (%(shown)s) is not supported; the phrase was searched with its words "
-               "in a row."),
+    "slop": N_("Proximity (%(shown)s) is not supported; its words were searched anywhere in "
+               "the measure."),
     "boost": N_("Boosts (%(shown)s) are not supported; the query was searched without them."),
     "minus": N_("A leading '-' was read as NOT (%(shown)s): measures with that word are left "
                 "out."),

@@ -3,7 +3,8 @@
 Supported: words (all must match), "quoted phrases", AND / OR / NOT, parentheses, prefix*
 and wildcards (each standing for at most evaluation.MAX_WILDCARD_TERMS terms) and the fields
 of FIELD_ALIASES. What it does not do is never dropped silently:
-- fuzzy `oil~2`, proximity `"oil tank"~3` and boosts `oil^5` are taken off, with a note;
+- fuzzy `oil~2`, proximity `"oil tank"~3` (searched as its words, all required, anywhere)
+  and boosts `oil^5` are taken off, with a note;
 - `-tank` is read as NOT tank and `+tank` as tank (every word must match anyway), with a note;
 - anything the parser cannot use (an unbalanced quote, an unknown field, a range...) makes
   the whole query plain words, with a note naming the problem.
@@ -39,6 +40,15 @@ _SUFFIX_RE = re.compile(r'(?:[~^][\d.]*)+$')
 _NOTES = ("fuzzy", "slop", "boost", "minus", "plus")
 
 
+def _unquoted(phrase: str) -> str:
+    """A quoted phrase (a field's too: title:"oil tank") as its words in brackets, every one
+    required: `"oil tank"` -> `(oil tank)`, `title:"oil tank"` -> `title:(oil tank)`. Brackets
+    and quotes inside are plain text there, so they go."""
+    field, _, quoted = phrase.rpartition('"')[0].partition('"')
+    words = re.sub(r'[()"]', " ", quoted).split()
+    return f"{field}({' '.join(words)})" if words else ""
+
+
 def unsupported(text: str, notes: list[str]) -> str:
     """The query without the syntax this search does not do, with a note for each kind taken
     off. Quoted phrases keep what is inside them: there these characters are plain text."""
@@ -59,6 +69,8 @@ def unsupported(text: str, notes: list[str]) -> str:
             if "~" in suffix:
                 kind = "slop" if core.endswith('"') else "fuzzy"
                 found.setdefault(kind, []).append(shown)
+                if kind == "slop":  # near is looser than in a row: its words, all, anywhere
+                    core = _unquoted(core)
         if len(core) > 1 and core[0] in "-+" and core[1] not in "-+":
             found.setdefault("minus" if core[0] == "-" else "plus", []).append(
                 f"NOT {core[1:]}" if core[0] == "-" else core)
