@@ -33,10 +33,13 @@ def _append(path: Path, text: str) -> None:
 
 
 def _same_size_same_time(path: Path, old: str, new: str) -> None:
-    """An edit that keeps the file's size and puts its modification time back."""
+    """An edit that keeps the file's size and puts its modification time back; made twice,
+    it puts the old text back (a sequence may hold it more than once)."""
     assert len(old.encode()) == len(new.encode())
     st = path.stat()
     text = path.read_text(encoding="utf-8")
+    if old not in text:
+        old, new = new, old
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
