@@ -17,6 +17,9 @@ class IdConverter(BaseConverter):
     """Record, zone, pillar and source ids: anything else is a 404 before a view runs."""
 
     regex = r"[a-z0-9-]{1,120}"
+    # whether a value is one this converter reads, and so writes as it is (to_url quotes
+    # nothing of [a-z0-9-]): what webapp/api.py's id_link relies on
+    plain = re.compile(regex).fullmatch
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ measure is the record dict of `KnowledgeBase.measure`, sources are the dicts of
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, get_origin
 
@@ -56,12 +57,6 @@ class Links:
 NO_LINKS = Links()
 
 
-def _get(item: Any, key: str, default=None):
-    if isinstance(item, Mapping):
-        return item.get(key, default)
-    return getattr(item, key, default)
-
-
 def citation(source_id: str | None, sources: Mapping[str, dict], links: Links = NO_LINKS,
              detail: bool = False) -> dict | None:
     """A source as a citation (CITATION_KEYS): `original_url` is the publisher's page (None
@@ -81,12 +76,22 @@ def citation(source_id: str | None, sources: Mapping[str, dict], links: Links = 
     return described
 
 
+def _getter(item: Any) -> Callable[..., Any]:
+    """A lookup of one item's keys, `get(key, default)`: a mapping's, or an object's attributes
+    (a Hit). Whether the item is a mapping is decided once: the check through typing's
+    Mapping cost more than the 17 lookups of a hit it guarded."""
+    if isinstance(item, Mapping):
+        return item.get
+    return functools.partial(getattr, item)
+
+
 def hit(item: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict:
     """A search hit (or any listed measure) with its citation, in HIT_KEYS order."""
-    measure_id = _get(item, "id")
+    get = _getter(item)
+    measure_id = get("id", None)
     described: dict[str, Any] = {}
     for key in RECORD_KEYS:
-        value = _get(item, key)
+        value = get(key, None)
         if key == "source":
             value = citation(value, sources, links)
         elif key == "lineage":
@@ -99,9 +104,9 @@ def hit(item: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict
         elif key == "see_also":
             described["see_also_sources"] = [citation(s, sources, links) for s in value]
     # the query's words this record holds (all of them unless no record held every word)
-    described["matched_words"] = list(_get(item, "matched_words") or ())
-    described["snippet"] = _get(item, "snippet") or ""
-    described["explanation"] = list(_get(item, "explanation") or ())
+    described["matched_words"] = list(get("matched_words", None) or ())
+    described["snippet"] = get("snippet", None) or ""
+    described["explanation"] = list(get("explanation", None) or ())
     return described
 
 
