@@ -236,10 +236,17 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
     records, updates the taxonomy document and commits those segments with its own."""
     from whoosh import index as whoosh_index
 
+    from indexer.analysis.segmentation import cuts
+    from indexer.engine import cutcache
     from indexer.engine.schema import build_schema, taxonomy_document
     from indexer.engine.segments import SegmentWriters
 
     schema = build_schema(lexicon.dictionary)
+    # the Chinese cuts of earlier builds (cutcache.py): an update looks its runs up there
+    # and loads the segmenter only for a run no build has cut; a full build cuts everything
+    # (it reads none) and keeps what it cut, for the updates after it
+    kept = cutcache.CutCache(generation.parent, lexicon.dictionary)
+    words = cuts(lexicon.dictionary)
     # an incremental build's schema is the one the index was written with (same schema
     # version and dictionary, or the build is full): given to open_dir, Whoosh does not
     # unpickle the stored one (its analysers) on each read of the table of contents
@@ -248,6 +255,7 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
     parts = SegmentWriters(generation, [(name, files[name][1]) for name in changed],
                            measures_dir, taxonomy, schema, codec, most=most)
     rows = {}
+    words.keep(None if full else kept.lookup)
     try:
         # after the first problem, records are only checked; with any, nothing is committed
         for name, facts, problems in progress(parts.records(), len(changed), "Indexing"):
@@ -274,6 +282,11 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
     except BaseException:
         parts.discard()
         raise
+    finally:
+        fresh = {**parts.cuts, **words.taken()}
+        words.stop()
+        kept.close()
+    kept.save(fresh, replace=full)
     return rows
 
 
