@@ -269,8 +269,8 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
         writer = ix.writer(codec=codec(), compound=False)
         try:
             # ids are file names: a changed file's old document goes, a new file has none
-            for name in [*(n for n in changed if n not in new), *removed]:
-                writer.delete_by_term("id", name[:-3])
+            _delete(writer, [name[:-3] for name in (*(n for n in changed if n not in new),
+                                                    *removed)])
             if taxonomy_changed:
                 writer.update_document(**taxonomy_document(taxonomy, lexicon))
             # Nothing is merged here: merging deletes segment files that readers in other
@@ -288,6 +288,28 @@ def _write(generation: Path, measures_dir: Path, taxonomy: Taxonomy, lexicon, de
         kept.close()
     kept.save(fresh, replace=full)
     return rows
+
+
+def _delete(writer, ids: list[str]) -> None:
+    """Delete the documents of these ids: Whoosh's delete_by_term, by the reader's postings
+    of each id (live documents only) without the query and searcher modules it imports
+    (0.03 s of a one-record update)."""
+    if not ids:
+        return
+    from whoosh.reading import TermNotFound
+
+    reader = writer.reader()
+    try:
+        found = []
+        for id_ in ids:
+            try:
+                found.extend(reader.postings("id", id_).all_ids())
+            except TermNotFound:
+                pass
+    finally:
+        reader.close()
+    for docnum in found:
+        writer.delete_document(docnum)
 
 
 def index_is_stale(measures_dir: Path, index_dir: Path) -> bool:
