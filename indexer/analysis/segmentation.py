@@ -51,6 +51,12 @@ class Cuts:
         self.lookup: Lookup | None = None
         self.fresh: dict[tuple[int, str], list[str]] | None = None
         self._known: dict[tuple[int, str], list[str]] = {}
+        self._jieba = None  # segmenter(dictionary), once asked for
+
+    def _segmenter(self):
+        if self._jieba is None:
+            self._jieba = segmenter(self.dictionary)
+        return self._jieba
 
     def keep(self, lookup: Lookup | None = None) -> None:
         self.lookup, self.fresh, self._known = lookup, {}, {}
@@ -75,7 +81,7 @@ class Cuts:
     def _words(self, kind: int, text: str, hmm: bool) -> list[str]:
         fresh = self.fresh
         if fresh is None or not hmm:
-            return _segment(segmenter(self.dictionary), kind, text, hmm)
+            return _segment(self._segmenter(), kind, text, hmm)
         key = (kind, text)
         words = fresh.get(key)
         if words is None:
@@ -85,7 +91,7 @@ class Cuts:
             if words is not None:
                 self._known[key] = words
         if words is None:
-            words = fresh[key] = _segment(segmenter(self.dictionary), kind, text, hmm)
+            words = fresh[key] = _segment(self._segmenter(), kind, text, hmm)
         return words
 
 
