@@ -94,6 +94,7 @@ class SegmentWriters:
         # (a full build of 30,000 records hung so). Making the codec here imports every
         # module a worker imports before the first fork, so no worker imports anything.
         self._tasks[0][3]()
+        prepare.before_fork()
         # fork: the workers inherit the taxonomy and the schema instead of unpickling them;
         # a process per chunk, so that each worker's memory is given back when it is done
         with multiprocessing.get_context("fork").Pool(procs, maxtasksperchild=1) as pool:
