@@ -120,9 +120,10 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         if not measures_dir.is_dir():
             report.add(measures_dir, 1, "(dir)", "the measures directory does not exist")
             raise ValidationFailed(report.problems)
-        taxonomy, lexicon = _taxonomy_and_lexicon(measures_dir, index_dir, report)
+        others: list[str] = []  # the folder's entries but its records, from the same listing
+        scan = scan_records(measures_dir, others)  # (name, mtime_ns, size), in the folder's order
+        taxonomy, lexicon = _taxonomy_and_lexicon(measures_dir, index_dir, report, others)
         deps = _Dependencies(taxonomy)
-        scan = scan_records(measures_dir)  # (name, mtime_ns, size), in the folder's order
         blob = marshal.dumps(scan)
         scanned = store.scan_digest(blob)
 
@@ -201,10 +202,11 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         return result
 
 
-def _taxonomy_and_lexicon(measures_dir: Path, index_dir: Path, report: Report):
+def _taxonomy_and_lexicon(measures_dir: Path, index_dir: Path, report: Report,
+                          others: list[str] | None = None):
     """The loaders' answer, from the last build's kept copy when nothing they read changed
     (taxonomycache.py); a load that found no problem is kept for the next build."""
-    wanted = taxonomycache.key(measures_dir)
+    wanted = taxonomycache.key(measures_dir, others)
     kept = taxonomycache.load(index_dir, wanted)
     if kept is not None:
         return kept
