@@ -55,6 +55,18 @@ A page that describes, among other things, a test measure.
 """
 
 
+def answers(index, queries=("tank", "customs", "unicorn", "pegasus", "")) -> dict:
+    """Each query's hits (ids and scores) in the index: two indexes compared by what they answer."""
+    from indexer.search import KnowledgeBase
+
+    kb = KnowledgeBase(index)
+    try:
+        return {q: [(h.id, h.score and round(h.score, 6)) for h in kb.search(q, per_page=100).hits]
+                for q in queries}
+    finally:
+        kb.close()
+
+
 def shipped_zone_ids() -> list[str]:
     """The zone ids of the shipped zones.yaml, in file order: tests count zones from the data,
     so that a new zone is an edit to that one file."""

@@ -96,3 +96,28 @@ def test_the_cache_is_used_and_a_torn_or_foreign_file_is_ignored(measures_copy, 
         cache.write_bytes(damaged)
         assert loaded(measures_copy, index) == expected
         assert cache.read_bytes() == whole  # loaded again and kept again
+
+
+def test_the_key_from_the_scans_listing_is_the_key_from_the_folders_own(measures_copy):
+    """A build lists the folder once (catalog.scan_records gives the non-record entries to
+    the key): the same key as the folder's own listing, with a folder named *.md, a file
+    beside the records, a drafts folder and a sub-folder of sources."""
+    from indexer.records.catalog import scan_records
+
+    (measures_copy / "odd.md").mkdir()
+    (measures_copy / "odd.md" / "inside.yaml").write_text("x: 1\n", encoding="utf-8")
+    (measures_copy / "notes.txt").write_text("not a record", encoding="utf-8")
+    (measures_copy / "drafts").mkdir(exist_ok=True)
+    (measures_copy / "sources" / "more").mkdir()
+    others: list[str] = []
+    scan = scan_records(measures_copy, others)
+    assert "odd.md" in others and "notes.txt" in others
+    assert not any(name.endswith(".md") for name in others if name != "odd.md")
+    assert {name for name, _, _ in scan} == {p.name for p in measures_copy.glob("*.md")
+                                             if p.is_file()}
+    before = taxonomycache.key(measures_copy, others)
+    assert before == taxonomycache.key(measures_copy)
+    write(measures_copy / "notes.txt", "another, longer text")  # seen through the scan's listing
+    again: list[str] = []
+    scan_records(measures_copy, again)
+    assert taxonomycache.key(measures_copy, again) != before

@@ -13,8 +13,7 @@ from hypothesis import given, settings, strategies as st
 from indexer.engine import store
 from indexer.engine.build import build_index
 from indexer.records.catalog import record_files, scan_records
-from indexer.search import KnowledgeBase
-from tests.helpers import edit, examples, record, write
+from tests.helpers import answers, edit, examples, record, write
 
 NAMES = [f"m-{i:02d}.md" for i in range(12)]
 _FILE = st.tuples(st.integers(1, 3), st.integers(1, 3))  # (mtime_ns, size): few, so alike often
@@ -72,15 +71,6 @@ def test_the_scan_lists_the_record_files_only(measures_copy):
     for name, mtime, size in scan:
         found = os.stat(measures_copy / name)
         assert (mtime, size) == (found.st_mtime_ns, found.st_size)
-
-
-def answers(index, queries=("tank", "customs", "unicorn", "pegasus", "")) -> dict:
-    kb = KnowledgeBase(index)
-    try:
-        return {q: [(h.id, h.score and round(h.score, 6)) for h in kb.search(q, per_page=100).hits]
-                for q in queries}
-    finally:
-        kb.close()
 
 
 def test_updates_answer_every_query_as_a_full_build_does(measures_copy, tmp_path, monkeypatch):

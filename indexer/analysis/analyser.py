@@ -37,7 +37,7 @@ from whoosh.lang.porter import stem as porter_stem
 
 from indexer.analysis.cjk import CJK, CJK_RE
 from indexer.analysis.gathering import EMPTY_PAIRS, distinct, group_pairs, nones
-from indexer.analysis.segmentation import segmenter, subwords as subwords_of
+from indexer.analysis.segmentation import cuts, subwords as subwords_of
 from indexer.analysis.terms import PAIR_MARK, VOCABULARY, pair_term  # noqa: F401 (re-exported)
 from indexer.analysis.tokens import new_token, whole_value
 
@@ -223,7 +223,7 @@ class MixedTokenizer(Tokenizer):
         none (a stop word)."""
         add = VOCABULARY.add
         if CJK_RE.match(token):
-            jieba = segmenter(self.dictionary)
+            jieba = cuts(self.dictionary)
             cut = list(jieba.cut(token, True))
             words = tuple(map(add, cut))
             if self.subwords:
@@ -361,7 +361,7 @@ class MixedTokenizer(Tokenizer):
                     previous = text
                 pos += 1
                 continue
-            jieba = segmenter(self.dictionary)
+            jieba = cuts(self.dictionary)
             offset = match.start()
             for word in jieba.cut(match.group(), True):
                 yield word, pos, True, offset, offset + len(word), word

@@ -25,6 +25,16 @@ def set_up(root: Path, taxonomy, schema) -> None:
                   squashed=source_text_cache(taxonomy))
 
 
+def before_fork() -> None:
+    """Build the record's models here, once, before the workers are forked: they are built
+    when first used (pydantic's defer_build, records/schema.py), which would be once in each
+    worker (0.05-0.1 s each, pydantic's plugin lookup included)."""
+    from indexer.records.schema import LineageStep, Measure
+
+    Measure.model_rebuild()
+    LineageStep.model_rebuild()
+
+
 def schema():
     return _state["schema"]
 

@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.engine import prepare
+from indexer.analysis.segmentation import cuts
 from indexer.analysis.terms import VOCABULARY
 from indexer.engine.whooshfiles import files as whoosh_files
 
@@ -73,6 +74,7 @@ class SegmentWriters:
         self.folder = Path(folder)
         self.prefix = f"part{secrets.token_hex(4)}"  # never the name of an earlier build's parts
         self.segments: list = []
+        self.cuts: dict = {}  # the Chinese cuts the segmenter made (analysis/segmentation.py)
         self._procs = min(os.cpu_count() or 1, 8) if len(files) >= PARALLEL_FROM else 1
         self._tasks = [(self.folder, f"{self.prefix}n{i}", names, codec)
                        for i, names in enumerate(chunks(files, budget, self._procs, most))]
@@ -92,13 +94,15 @@ class SegmentWriters:
         # (a full build of 30,000 records hung so). Making the codec here imports every
         # module a worker imports before the first fork, so no worker imports anything.
         self._tasks[0][3]()
+        prepare.before_fork()
         # fork: the workers inherit the taxonomy and the schema instead of unpickling them;
         # a process per chunk, so that each worker's memory is given back when it is done
         with multiprocessing.get_context("fork").Pool(procs, maxtasksperchild=1) as pool:
             yield from self._collect(pool.imap(_write_segment, self._tasks))
 
     def _collect(self, done) -> Iterator:
-        for results, segment in done:
+        for results, segment, fresh in done:
+            self.cuts.update(fresh)
             yield from results
             if segment is not None:
                 self.segments.append(segment)
@@ -130,10 +134,11 @@ def _write_segment(task):
             failed = failed or bool(problems)
             if facts is not None and not failed:
                 writer.add_document(**document)
+        fresh = cuts(prepare.schema()["body"].analyzer.dictionary).taken()
         if failed or not writer.doc_count():
             writer.cancel()
-            return results, None
+            return results, None, fresh
         writer.commit()
-        return results, writer.get_segment()
+        return results, writer.get_segment(), fresh
     finally:
         VOCABULARY.reset()  # its terms were this segment's: give their memory back

@@ -30,19 +30,22 @@ def _stat_key(path: str, rel: str) -> tuple:
     return rel, st.st_mtime_ns, st.st_ctime_ns, st.st_size
 
 
-def _files(root: str, rel: str, out: list, top: bool) -> None:
-    with os.scandir(root) as entries:
-        # the top level's records are not looked at (not even sorted): 100,000 of them
-        kept = [e for e in entries if not (top and e.name.endswith(".md")
-                                           and not e.is_dir(follow_symlinks=True))]
-    for entry in sorted(kept, key=lambda e: e.name):
-        name = f"{rel}/{entry.name}" if rel else entry.name
-        if entry.is_dir(follow_symlinks=True):
-            if entry.name not in _SKIPPED:
-                out.append(_stat_key(entry.path, name + "/"))
-                _files(entry.path, name, out, False)
+def _files(root: str, rel: str, out: list, top: bool, names: list[str] | None = None) -> None:
+    """The key of every file under `root`; at the top, `names` (catalog.scan_records's
+    `others`), or the folder's entries but its records (not even sorted: 100,000 of them)."""
+    if names is None:
+        with os.scandir(root) as entries:
+            names = [e.name for e in entries if not (top and e.name.endswith(".md")
+                                                     and not e.is_dir(follow_symlinks=True))]
+    for entry in sorted(names):
+        name = f"{rel}/{entry}" if rel else entry
+        path = os.path.join(root, entry)
+        if os.path.isdir(path):
+            if entry not in _SKIPPED:
+                out.append(_stat_key(path, name + "/"))
+                _files(path, name, out, False)
         else:
-            out.append(_stat_key(entry.path, name))
+            out.append(_stat_key(path, name))
 
 
 def _code() -> list:
@@ -59,10 +62,11 @@ def _code() -> list:
         ("yaml", yaml.__version__), ("pydantic", pydantic.VERSION)]
 
 
-def key(measures_dir: Path) -> bytes:
-    """What the loaders read, as they are now (take it before loading)."""
+def key(measures_dir: Path, names: list[str] | None = None) -> bytes:
+    """What the loaders read, as they are now (take it before loading); `names`: the top
+    level's entries but its records, if the caller listed the folder already."""
     found: list = []
-    _files(str(measures_dir), "", found, True)
+    _files(str(measures_dir), "", found, True, names)
     return pickle.dumps((found, _code()), pickle.HIGHEST_PROTOCOL)
 
 

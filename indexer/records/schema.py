@@ -110,7 +110,7 @@ NullChinese = Annotated[str | None, F.Spec(False, F.optional(F.chinese))]
 class Record(BaseModel):
     """A value of the knowledge base: immutable, compared and hashed by its fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     # fields the loader keeps for itself (lines, for messages), never shown or exported
     internal: ClassVar[tuple[str, ...]] = ()
 
