@@ -18,6 +18,7 @@ gunicorn with 2 workers); FTS5 in-process. The last column is ours/FTS5.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -91,12 +92,17 @@ def worker_peak_mb(master: int) -> float:
     return peak
 
 
-def http_latency(measures: Path, index: Path, mix: list[dict]) -> tuple[dict, float]:
+@contextlib.contextmanager
+def gunicorn(measures: Path, index: Path, tree: Path | None = None):
+    """A gunicorn of the site (2 workers) on `index`, each worker having opened it, and a
+    connection to it; `tree`: a source tree whose `webapp` and `indexer` it imports."""
     port = free_port()
     env = {**os.environ, "FTZ_MEASURES_DIR": str(measures), "FTZ_INDEX_DIR": str(index)}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     server = subprocess.Popen([PYTHON, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
                                "--log-level", "warning", "webapp:create_app()"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         conn = None
         for _ in range(600):
@@ -110,6 +116,14 @@ def http_latency(measures: Path, index: Path, mix: list[dict]) -> tuple[dict, fl
         for _ in range(8):  # every worker opens the index before the clock starts
             conn.request("GET", "/api/search?q=warmup")
             conn.getresponse().read()
+        yield conn, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def http_latency(measures: Path, index: Path, mix: list[dict]) -> tuple[dict, float]:
+    with gunicorn(measures, index) as (conn, server):
         times, stopped = [], 0
         for item in mix:
             query = urllib.parse.urlencode([("q", item["q"])] + [("zone", z) for z in item["zones"]]
@@ -124,9 +138,6 @@ def http_latency(measures: Path, index: Path, mix: list[dict]) -> tuple[dict, fl
             elif response.status != 200:
                 raise SystemExit(f"/api/search?{query} answered {response.status}")
         return {**percentiles(times), "stopped": stopped}, worker_peak_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 UPDATES = 5  # one-record updates timed per size; the figure is their median

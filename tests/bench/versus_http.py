@@ -18,7 +18,6 @@ The machine's load average is printed at the start and the end.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import statistics
@@ -28,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .__main__ import free_port, percentiles
+from .__main__ import gunicorn, percentiles
 from .wsgi import query_of
 
 WSGI = Path(__file__).with_name("wsgi.py")
@@ -36,26 +35,7 @@ WSGI = Path(__file__).with_name("wsgi.py")
 
 def serve_mix(tree: Path, work: Path, queries: list[str]) -> tuple[list[float], list]:
     """One pass of the queries over HTTP against a gunicorn of `tree`: times and answers."""
-    port = free_port()
-    env = {**os.environ, "FTZ_MEASURES_DIR": str(work / "measures"),
-           "FTZ_INDEX_DIR": str(work / "index"), "PYTHONPATH": str(tree)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b",
-                               f"127.0.0.1:{port}", "--log-level", "warning",
-                               "webapp:create_app()"], cwd=tree, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        conn = None
-        for _ in range(600):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", "/api/zones")
-                conn.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        for _ in range(8):  # as tests/bench/__main__.py: every worker opens the index first
-            conn.request("GET", "/api/search?q=warmup")
-            conn.getresponse().read()
+    with gunicorn(work / "measures", work / "index", tree) as (conn, _server):
         times, answers = [], []
         for query in queries:
             start = time.perf_counter()
@@ -66,9 +46,6 @@ def serve_mix(tree: Path, work: Path, queries: list[str]) -> tuple[list[float], 
             answers.append([response.status, [h for h in response.getheaders()
                                                if h[0].lower() != "date"], body.decode()])
         return times, answers
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def wsgi_mix(tree: Path, work: Path, mix: Path, cached: bool = False) -> tuple[dict, list]:
