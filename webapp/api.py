@@ -3,7 +3,7 @@ batches, and its OpenAPI description."""
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Callable
 
 from flask import Blueprint, abort, current_app, request, url_for
 from flask.json.provider import DefaultJSONProvider
@@ -65,10 +65,6 @@ def _with_labels(described: dict, labels: Labels | None) -> dict:
     return {**described, "labels": labels.of_hit(described)} if labels else described
 
 
-def sources_by_id(kb) -> Mapping[str, dict]:
-    return kb.sources_by_id()
-
-
 @bp.get("/search")
 @operation("searchMeasures", parameters=(QUERY, *FACET_PARAMETERS, PAGE, PER_PAGE, LANG),
            responses={"200": ok("One page of results", "SearchResult"),
@@ -86,7 +82,7 @@ def search():
     lang = lang_of(request.args)
     kb = get_kb()
     result = kb.search(**params.search_kwargs())
-    data = serialize.search_result(result, sources_by_id(kb), site_links(lang=lang))
+    data = serialize.search_result(result, kb.sources_by_id(), site_links(lang=lang))
     if lang != "en":
         with speaking(lang):
             labels = Labels(kb, lang)
@@ -118,7 +114,7 @@ def measure(measure_id: str):
     kb = get_kb()
     record = kb.measure(measure_id) or abort(404, description=f"no measure {measure_id!r}")
     lang = lang_of(request.args)
-    data = serialize.measure(record, sources_by_id(kb), site_links(lang=lang))
+    data = serialize.measure(record, kb.sources_by_id(), site_links(lang=lang))
     data["body_html"] = str(render_markdown(record.get("body")))
     if lang != "en":
         with speaking(lang):

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from indexer.search import serialize
 
 from . import feeds, register
-from .api import site_links, sources_by_id
+from .api import site_links
 from .i18n import current_lang
 from .kb import get_kb
 from .labels import CSV_HEADERS_ZH, Labels, lang_of, localized_row, speaking
@@ -96,7 +96,7 @@ def _export(params: SearchParams, lang: str = "en"):
     of the pages in `lang`)."""
     kb = get_kb()
     first, hits = matching_measures(kb, params, current_app.config["EXPORT_LIMIT"])
-    sources, links = sources_by_id(kb), site_links(external=True, lang=lang)
+    sources, links = kb.sources_by_id(), site_links(external=True, lang=lang)
     return first, [serialize.hit(hit, sources, links) for hit in hits]
 
 

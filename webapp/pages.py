@@ -207,7 +207,7 @@ def measure(measure_id: str):
         measure=record,
         body_html=render_markdown(record.get("body")),
         body_zh_html=render_markdown(record["body_zh"]) if record.get("body_zh") else None,
-        sources_by_id={s["id"]: s for s in kb.sources()},
+        sources_by_id=kb.sources_by_id(),
         timeline=timeline(kb, record),
         related=kb.related(measure_id),
         **_lookups(zones, pillars),
@@ -266,7 +266,7 @@ def batch(batch_id: str):
     return render_template(
         "batch.html",
         view=view,
-        sources_by_id={s["id"]: s for s in kb.sources()},
+        sources_by_id=kb.sources_by_id(),
         **_lookups(zones, pillars),
     )
 
@@ -294,7 +294,7 @@ def coverage():
         register=register.totals(batches),
         views=register.views(kb, batches, i18n.current_lang()),
         stated_totals=kb.stated_totals(),
-        sources_by_id={s["id"]: s for s in sources},
+        sources_by_id=kb.sources_by_id(),
         **_lookups(zones, pillars),
     )
 

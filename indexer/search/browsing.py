@@ -4,7 +4,8 @@ batches, fields of reform, stated totals)."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from types import MappingProxyType
+from typing import Mapping, Sequence
 
 import numpy as np
 from whoosh import query as Q
@@ -109,6 +110,11 @@ class Browsing:
 
     def sources(self) -> list[dict]:
         return list(self._gen.sources.values())
+
+    def sources_by_id(self) -> Mapping[str, dict]:
+        """The sources by id, read-only: the generation's own mapping, made once when it
+        was opened (citations look sources up by id on every answer and page)."""
+        return MappingProxyType(self._gen.sources)
 
     def source(self, source_id: str) -> dict | None:
         return self._gen.sources.get(source_id)

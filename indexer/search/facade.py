@@ -15,9 +15,6 @@ results.py holds what they return.
 
 from __future__ import annotations
 
-from types import MappingProxyType
-from typing import Mapping
-
 from indexer.search.browsing import Browsing
 from indexer.search.lifecycle import Lifecycle, on_one_generation
 from indexer.search.searching import Searching
@@ -31,8 +28,3 @@ class KnowledgeBase(Lifecycle, Searching, Browsing):
     page: `page()` pins the generation current when it starts for every call this thread
     makes until it ends (a page makes several calls, which must agree). A generation is
     closed when the last call or page using it is done (see Generation's leases)."""
-
-    def sources_by_id(self) -> Mapping[str, dict]:
-        """The sources by id, read-only: the generation's own mapping, made once when it
-        was opened (a serializer's citations look sources up by id on every answer)."""
-        return MappingProxyType(self._gen.sources)
