@@ -97,7 +97,7 @@ def test_chinese_researcher_searches_are_answered_in_the_top_3(shipped_kb):
 
 @pytest.mark.parametrize("name", ["relevance_heldout.yaml", "relevance_heldout_r3.yaml", "relevance_heldout_r4.yaml",
                                   "relevance_heldout_r5.yaml", "relevance_heldout_r6.yaml",
-                                  "relevance_heldout_r7.yaml", "relevance_heldout_r8.yaml",
+                                  "relevance_heldout_r7.yaml", "relevance_heldout_r8.yaml", "relevance_heldout_r9.yaml",
                                   "relevance_zh_researcher.yaml", "relevance_dev.yaml",
                                   "relevance_dev2.yaml"])
 def test_held_out_set_is_valid(name):
