@@ -85,6 +85,9 @@ MESSAGES: dict[str, str] = {
     # why a record was found: a synonym or a translation of a query word (search/explanations.py)
     "matched_translation": N_("matched %(used)s as a translation of %(original)s"),
     "matched_synonym": N_("matched %(used)s as a synonym of %(original)s"),
+    # a record a relaxed search joined by meaning (search/hybrid.py): its matched words say
+    # which of the query's words it holds, often none
+    "matched_meaning": N_("shown as near in meaning to the query"),
     # a search parameter out of range (a 400; search/searching.py, errors.py, webapp/params.py)
     "page_min": N_("page must be 1 or more"),
     "per_page_range": N_("per_page must be between 1 and %(most)s"),

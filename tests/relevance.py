@@ -1,6 +1,6 @@
 """Relevance report: MRR, nDCG@10 and recall@10 of the search over the judged set tests/relevance.yaml.
 
-    python -m tests.relevance [--index DIR] [--cases PATH] [--verbose]
+    python -m tests.relevance [--index DIR] [--cases PATH] [--verbose] [--lexical]
 
 Without --index it builds a temporary index of the shipped measures/ first. Figures are
 given per kind of query, for the queries answered by records other than the first 13
@@ -189,13 +189,16 @@ def main(argv=None) -> None:
                         help="the judged set to run (default: tests/relevance.yaml; the held-out "
                              "set is tests/relevance_heldout.yaml)")
     parser.add_argument("--verbose", action="store_true", help="list every query, not only those not at rank 1")
+    parser.add_argument("--lexical", action="store_true",
+                        help="rank by BM25 alone, without meaning (indexer/search/hybrid.py)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         index = args.index
         if index is None:
             index = Path(tmp) / "index"
             build_index(MEASURES, index)
-        print(report(judge(KnowledgeBase(index), load_cases(args.cases)), args.verbose))
+        kb = KnowledgeBase(index, meaning=not args.lexical)
+        print(report(judge(kb, load_cases(args.cases)), args.verbose))
 
 
 if __name__ == "__main__":

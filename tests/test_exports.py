@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CSV_HEADER = ["id", "title", "title_zh", "zones", "pillar", "date", "status", "tags", "url",
               "source_id", "source_kind", "source_title", "source_publisher", "source_date",
               "source_original_url", "source_url", "quote", "see_also", "lineage", "body_zh",
-              "matched_words"]
+              "matched_words", "near_in_meaning"]
 SOURCES = {p.stem: front_matter(p) for p in (SHIPPED / "sources").glob("*.md")}
 
 

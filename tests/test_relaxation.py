@@ -268,7 +268,9 @@ def coordinated(tmp_path_factory):
               "r-many": "zqfutures zqexchanges in zqnorth and zqsouth, another.",
               **{f"r-north-{i}": "zqnorth zqsouth filler." for i in range(3)},
               **{f"r-trade-{i}": "zqfutures zqexchanges filler." for i in range(2)}}
-    kb = KnowledgeBase(indexed_corpus_with(tmp_path_factory.mktemp("coordinated"), bodies))
+    # the coordination share alone, without the ranking by meaning (tests/test_meaning.py)
+    kb = KnowledgeBase(indexed_corpus_with(tmp_path_factory.mktemp("coordinated"), bodies),
+                       meaning=False)
     yield kb
     kb.close()
 

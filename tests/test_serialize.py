@@ -132,7 +132,7 @@ def test_the_measure_api_shares_the_hit_shape(cited):
     measure = cited.get(f"/api/measures/{MEASURE}").get_json()
     hit = cited.get("/api/search?q=zzserial").get_json()["results"][0]
     for key in serialize.HIT_KEYS:
-        if key in ("snippet", "explanation", "matched_words"):  # what a search found
+        if key in serialize.SEARCH_KEYS:  # what a search found
             assert key not in measure
         elif key == "source":
             assert hit["source"].items() <= measure["source"].items()  # plus the source's details

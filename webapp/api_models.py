@@ -118,6 +118,10 @@ class HitOwn(Answer):
     matched_words: Words = Field(description="The query's words (or terms) this measure holds: "
                                              "all of them unless no measure held every word "
                                              "(see `relaxed`)")
+    near_in_meaning: bool = Field(description="True for a measure a partial match (see "
+                                              "`relaxed`) joined as nearer in meaning to the "
+                                              "query than every match: it holds fewer of the "
+                                              "query's words (`matched_words`), often none")
     snippet: str = Field(description="Escaped HTML with <mark> around matched words; empty in "
                                      "exports")
     explanation: Words = Field(description="How the query matched where it was not word for "

@@ -87,6 +87,8 @@ def _entry(feed: FeedGenerator, hit, authority: str, labels: Labels) -> None:
                _("Pillar: %(name)s", name=pillar_name)]
     if getattr(hit, "matched_words", None):  # which of the search's words this measure holds
         summary.append(_("Matches: %(words)s", words=_(", ").join(hit.matched_words)))
+    if getattr(hit, "near_in_meaning", False):  # joined by meaning (indexer/search/hybrid.py)
+        summary.append(_("Shown as near in meaning to the query"))
     entry.summary(" — ".join(s for s in summary if s), type="text")
     entry.category(term=hit.pillar, label=pillar_name,
                    scheme=url_for("pages.pillars", lang="en", _external=True))

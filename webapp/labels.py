@@ -30,6 +30,7 @@ _ADDED_HEADERS_ZH = {
     "url": "网址", "source_id": "来源编号", "source_kind": "来源类型", "source_title": "来源标题",
     "source_publisher": "来源发布者", "source_date": "来源日期", "source_original_url": "来源原文网址",
     "source_url": "来源页面网址", "matched_words": "匹配的词",
+    "near_in_meaning": "因含义相近列出",
 }
 CSV_HEADERS_ZH = {column: (name_zh(Measure, column) if column in Measure.model_fields
                             else _ADDED_HEADERS_ZH.get(column)) or column  # English: a test fails

@@ -16,9 +16,10 @@ from indexer.analysis.normalize import has_cjk, normalize
 
 # Bump _FORMAT when the text fields or the analysis change: an index of another version is
 # rebuilt. The facets' fields (facets.py) count in by themselves.
+# 12: each record's meaning vector (analysis/meaning.py) as the column `meaning`;
 # 11: a compact term dictionary (whooshfiles/compactterms.py); 10: "s" a stop word
 # (possessives); 9: the tokenizers pickled from analysis
-_FORMAT = 11
+_FORMAT = 12
 SCHEMA_VERSION = _FORMAT * 10_000 + facets.signature()
 TAXONOMY_DOC_ID = "_taxonomy"  # one stored-only document carries the taxonomy snapshot
 
@@ -47,7 +48,10 @@ def _bigrams():
 
 
 def build_schema(dictionary: tuple[tuple[str, int], ...]):
-    from whoosh.fields import ID, KEYWORD, STORED, Schema
+    from whoosh.columns import FixedBytesColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
+
+    from indexer.analysis.meaning import DIM
 
     from indexer.analysis.analyser import spelling_analyzer, text_analyzer
 
@@ -65,11 +69,15 @@ def build_schema(dictionary: tuple[tuple[str, int], ...]):
         **facet_fields,
         date=ID(sortable=True),
         spell=_text(spelling_analyzer(dictionary)),
+        # the record's meaning (analysis/meaning.py), DIM signed bytes; zeros for none
+        meaning=COLUMN(FixedBytesColumn(DIM)),
         record=STORED(),
     )
 
 
 def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
+    from indexer.analysis.meaning import record_vector  # numpy: only where records change
+
     zones = [taxonomy.zones[z] for z in measure.zones if z in taxonomy.zones]
     pillar = taxonomy.pillars.get(measure.pillar)
     # short names only: the full ones ("China (Zhejiang) Pilot Free Trade Zone") would put
@@ -98,6 +106,7 @@ def measure_document(measure: Measure, taxonomy: Taxonomy) -> dict:
         **{f.field: f.index_values(measure) for f in facets.FACETS},
         "date": measure.date,
         "spell": " ".join(sorted(words)),
+        "meaning": record_vector(measure.title, " ".join(measure.tags), measure.body),
         "record": json.dumps(measure.to_dict(), ensure_ascii=False),
     }
 

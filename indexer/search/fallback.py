@@ -11,18 +11,20 @@ from indexer.search.generation import Generation
 from indexer.notes import Note
 from indexer.query.parsed import ParsedQuery, Unit
 from indexer.query.relax import relax
+from indexer.search.hybrid import meaning_text
 from indexer.search.matching import run
 from indexer.search.results import SearchResult
 
 
 def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page: int,
             budget: float | None, snippets: bool = True, newest_first: bool = False,
-            offer: bool = True) -> SearchResult:
+            offer: bool = True, meaning: bool = True) -> SearchResult:
     """The results of a query, or, when it finds nothing, of what is likeliest meant: the
     query with its misspellings corrected, then (failing that) its words as optional
     clauses under a minimum that keeps the rarest (relax.py). With
     `offer`, a query that found something may still get a "did you mean" that finds
-    something too. Every result says which of the query's words its records hold."""
+    something too. Every result says which of the query's words its records hold. With
+    `meaning`, a relaxed plain English query is ranked by meaning too (hybrid.py)."""
     result = run(gen, parsed, filters, page, per_page, budget, snippets, newest_first)
     named = _zones_without_records(gen, parsed, filters)
     words = _plain_words(parsed)
@@ -85,7 +87,8 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
     relaxed.text = " ".join(u.text for u in relaxation.kept)
     found = run(gen, relaxed, filters, page, per_page, budget, snippets, newest_first,
                 words=[u for u in base.units if u.plain], within=relaxation.matching,
-                coordination=relaxation.coordination)
+                coordination=relaxation.coordination,
+                meaning=meaning_text(base) if meaning else None)
     found.notes = ([unheld] if unheld else []) + result.notes
     found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
                      "dropped": [u.text for u in base.units if u in relaxation.dropped],

@@ -54,9 +54,13 @@ class Lifecycle:
     """The generation a KnowledgeBase searches: opened, refreshed, pinned, closed. The
     other rooms (searching.py, browsing.py) read it as `self._gen`."""
 
-    def __init__(self, index_dir: Path, time_budget: float | None = TIME_BUDGET):
+    def __init__(self, index_dir: Path, time_budget: float | None = TIME_BUDGET,
+                 meaning: bool = True):
+        """`meaning`: rank plain English queries by meaning too (search/hybrid.py); False
+        ranks by BM25 alone (the reference tests, the comparisons of docs/relevance.md)."""
         self.index_dir = Path(index_dir)
         self.time_budget = time_budget
+        self.meaning = meaning
         self._lock = threading.Lock()  # swapping the current generation and taking leases
         self._opening = threading.Lock()  # one refresh at a time; searches do not wait for it
         self._checked = 0.0

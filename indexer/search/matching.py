@@ -13,7 +13,9 @@ from indexer.analysis.cjk import has_cjk
 from indexer.engine.collect import facet_counts, intersect, top
 from indexer.engine.compiling import compile_query
 from indexer.engine.evaluation import Node
+from indexer.notes import Note
 from indexer.search.generation import Generation
+from indexer.search.hybrid import nearest, ranked
 from indexer.query.parsed import ParsedQuery
 from indexer.records.latin import unmark
 from indexer.search.explanations import highlight_terms, synonym_use
@@ -24,10 +26,12 @@ from indexer.search.snippets import first_snippet
 def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page: int,
         budget: float | None, snippets: bool = True, newest_first: bool = False,
         words: Sequence = (), within: np.ndarray | None = None,
-        coordination: np.ndarray | None = None) -> SearchResult:
+        coordination: np.ndarray | None = None, meaning: str | None = None) -> SearchResult:
     """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
     of them each shown record holds, and which any matching record holds. `budget`:
-    the seconds the search may take (KnowledgeBase.time_budget)."""
+    the seconds the search may take (KnowledgeBase.time_budget). `meaning`: in a relaxed
+    search (`within`), the text whose meaning ranks the matches too and joins the records
+    nearer to it than every match (hybrid.py)."""
     masks = {kind: gen.any_of(kind, ids) for kind, ids in filters.items()}
     start = (page - 1) * per_page
     ctx = gen.context(budget)
@@ -41,16 +45,36 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         matched = root.match(ctx) & gen.live
     if within is not None:  # a relaxed search's matches (relax.py)
         matched = matched & within
+    # a relaxed search ranked by meaning too (hybrid.py); the records it joins are matches
+    # in either order (an export newest first, a feed, holds the records of the search's page)
+    vector = gen.meaning.query(meaning) if meaning and within is not None else None
+    near = None
+    if vector is not None:
+        # within the filters, and within the zones the query names (a zone or a place in it:
+        # who names one asks for its records, relax.py keeps the name first)
+        named = {z for z, _typed in parsed.zones_named}
+        named |= {z for u in words for z in (u.zone, u.place) if z}
+        named = [gen.zone_masks[z] for z in sorted(named) if z in gen.zone_masks]
+        zones = np.logical_or.reduce(named) if named else None
+        near = nearest(gen, vector, intersect(gen.live, zones, *masks.values()), matched)
+        matched = matched | near
     allowed = intersect(matched, *masks.values())
     facets = facet_counts(matched, masks, gen.groups)
     scores: dict[int, float] = {}
     if root is None or newest_first:
         page_docs = gen.newest[allowed[gen.newest]][start:start + per_page].tolist()
+    elif vector is not None:
+        lexical = allowed if near is None else allowed & ~near
+        page_docs, scores = ranked(ctx, gen, root, lexical, near, vector, start + per_page)
+        page_docs = page_docs[start:]
     else:
         page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
         page_docs = page_docs[start:]
     terms = (highlight_terms(gen, parsed) or set()) if snippets else set()
     explain = synonym_use(gen, parsed, page_docs, ctx) if snippets else {}
+    joined = set() if near is None else {d for d in page_docs if near[d]}
+    for docnum in joined:  # a record joined by meaning says so
+        explain.setdefault(docnum, []).append(Note("matched_meaning"))
     held = {}  # unit text -> mask of the documents holding it
     for unit in words:
         q = gen.builder.unit_query(unit)
@@ -70,6 +94,7 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         hit.explanation = explain.get(docnum, [])
         if words:
             hit.matched_words = [w for w, mask in held.items() if mask[docnum]]
+        hit.near_in_meaning = docnum in joined
         hits.append(hit)
     out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
                        facets, notes=list(parsed.notes), filters=dict(filters))

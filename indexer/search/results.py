@@ -25,12 +25,14 @@ Hit = make_dataclass("Hit", [
     ("explanation", "list[str]", field(default_factory=list)),
     # the query's words (or terms) this record holds: all of them unless the search was relaxed
     ("matched_words", "list[str]", field(default_factory=list)),
+    # a relaxed search joined it as nearer in meaning than every match (search/hybrid.py)
+    ("near_in_meaning", bool, field(default=False)),
 ], kw_only=True, namespace={
     "__module__": __name__,
     "__doc__": "A record as a list shows it: the schema's Measure fields but those only its "
                "own page shows (id, title, ..., source, quote, lineage, body_zh: the "
-               "citation travels with it), with the search's snippet, score, explanation "
-               "and matched words.",
+               "citation travels with it), with the search's snippet, score, explanation, "
+               "matched words and whether it was joined by meaning.",
     "to_dict": lambda self: asdict(self)})
 
 

@@ -35,7 +35,8 @@ class Searching:
         gen = self._gen
         filters = read_filters(gen, zones, pillars, scopes, **filters)
         parsed = gen.builder.parse(query)
-        result = resolve(gen, parsed, filters, page, per_page, self.time_budget)
+        result = resolve(gen, parsed, filters, page, per_page, self.time_budget,
+                         meaning=self.meaning)
         result.query = query
         return result
 
@@ -51,7 +52,8 @@ class Searching:
         filters = read_filters(gen, zones, pillars, scopes, **filters)
         parsed = gen.builder.parse(query)
         result = resolve(gen, parsed, filters, 1, max(1, limit), self.time_budget,
-                         snippets=False, newest_first=order == "newest", offer=False)
+                         snippets=False, newest_first=order == "newest", offer=False,
+                         meaning=self.meaning)
         result.query = query
         return result
 

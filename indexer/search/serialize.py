@@ -26,7 +26,7 @@ from indexer.records.schema import Measure, Source, not_shown, shown
 RECORD_KEYS = not_shown(Measure, "page")
 _ADDED_AFTER = {"tags": "url", "see_also": "see_also_sources"}
 # What a search adds of its own. `snippet` and `explanation` are empty in exports.
-SEARCH_KEYS = ("matched_words", "snippet", "explanation")
+SEARCH_KEYS = ("matched_words", "near_in_meaning", "snippet", "explanation")
 # Keys of a described hit, in order.
 HIT_KEYS = (*(k for key in RECORD_KEYS for k in (key, _ADDED_AFTER.get(key)) if k),
             *SEARCH_KEYS)
@@ -105,6 +105,8 @@ def hit(item: Any, sources: Mapping[str, dict], links: Links = NO_LINKS) -> dict
             described["see_also_sources"] = [citation(s, sources, links) for s in value]
     # the query's words this record holds (all of them unless no record held every word)
     described["matched_words"] = list(get("matched_words", None) or ())
+    # joined by meaning in a relaxed search, holding fewer of the words (search/hybrid.py)
+    described["near_in_meaning"] = bool(get("near_in_meaning", False))
     described["snippet"] = get("snippet", None) or ""
     described["explanation"] = list(get("explanation", None) or ())
     return described
