@@ -205,6 +205,8 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path, **filters):
     for hit in result.hits:
         click.echo(f"- {hit.id} [{', '.join(hit.zones) or '-'}; {hit.pillar}; {hit.date}]")
         click.echo(f"  {hit.title} / {hit.title_zh}")
+        if hit.near_in_meaning:
+            click.echo("  (shown as near in meaning to the query)")
 
 
 @cli.command()

@@ -85,6 +85,9 @@ MESSAGES: dict[str, str] = {
     # why a record was found: a synonym or a translation of a query word (search/explanations.py)
     "matched_translation": N_("matched %(used)s as a translation of %(original)s"),
     "matched_synonym": N_("matched %(used)s as a synonym of %(original)s"),
+    # a relaxed search that joined records by meaning (search/hybrid.py), and each of them
+    "joined_by_meaning": N_("Also shown, marked so: measures nearer in meaning to the query than "
+                            "every match, holding fewer of its words (%(count)s)."),
     # a record a relaxed search joined by meaning (search/hybrid.py): its matched words say
     # which of the query's words it holds, often none
     "matched_meaning": N_("shown as near in meaning to the query"),

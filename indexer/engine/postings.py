@@ -21,6 +21,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 
 from indexer.engine.whooshfiles.codec import ProjectCodec, open_postings, read_postings
+from indexer.engine.whooshfiles.segmentarrays import fixed_column
 
 
 @dataclass
@@ -171,6 +172,20 @@ class Postings:
                 column = leaf.column_reader(fieldname)  # a default where it has none
                 out.extend(column[d] for d in range(count))
             return out
+
+    def fixed_column(self, fieldname: str, width: int) -> np.ndarray:
+        """A fixed-width bytes column of every document, `width` bytes each (n x width
+        uint8): each segment's read whole where it can be (segmentarrays.fixed_column),
+        else document by document, as column() reads it."""
+        with self._lock:
+            parts = []
+            for leaf, _offset, count, _fd, _block_base in self._segments:
+                whole = fixed_column(leaf, fieldname, width)
+                if whole is None:
+                    column = leaf.column_reader(fieldname)
+                    whole = b"".join(column[d] for d in range(count))
+                parts.append(whole)
+        return np.frombuffer(b"".join(parts), dtype=np.uint8).reshape(self.n, width)
 
     def stored(self, docnum: int) -> dict:
         with self._lock:

@@ -85,11 +85,19 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
                                  [u for u in base.units if u.plain
                                   and u not in relaxation.missing])
     relaxed.text = " ".join(u.text for u in relaxation.kept)
+    sense = meaning_text(base) if meaning else None
+    # the records joined by meaning are those of the search without its filters (hybrid.py):
+    # a facet counts what its filter shows
+    unfiltered = relaxation
+    if sense and any(filters.values()):
+        unfiltered = relax(gen.builder, base, ctx, gen.live, gen.bm25.idf, typed) or relaxation
     found = run(gen, relaxed, filters, page, per_page, budget, snippets, newest_first,
                 words=[u for u in base.units if u.plain], within=relaxation.matching,
-                coordination=relaxation.coordination,
-                meaning=meaning_text(base) if meaning else None)
+                coordination=relaxation.coordination, meaning=sense,
+                joined_over=unfiltered.matching)
     found.notes = ([unheld] if unheld else []) + result.notes
+    if found.joined:  # records holding fewer of the words, near in meaning (hybrid.py)
+        found.notes.append(Note("joined_by_meaning", count=found.joined))
     found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
                      "dropped": [u.text for u in base.units if u in relaxation.dropped],
                      "ranking": [u.text for u in relaxation.optional],

@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from indexer.analysis.meaning import Space
+from indexer.analysis.meaning import DIM, Space
 from indexer.analysis.segmentation import segmenter
 from indexer.engine.evaluation import SearchContext
 from indexer.facets import FACETS, FILTERS
@@ -76,7 +76,7 @@ class Generation:
         self.rank = np.empty(n, dtype=np.int64)
         self.rank[order] = np.arange(n)
         # the records' meaning vectors (analysis/meaning.py; search/hybrid.py ranks by them)
-        self.meaning = Space(postings.column("meaning"), live)
+        self.meaning = Space(postings.fixed_column("meaning", DIM), live)
 
         # each facet's allowed values with their names and aliases (facets.py), the document
         # sets that filters and facet counts intersect with, and what a filter may name a

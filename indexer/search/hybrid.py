@@ -10,13 +10,18 @@ WINDOW matches (Elasticsearch's rescore window, Lucene's QueryRescorer) are orde
 
     score = bm25 / best bm25 of the window + WEIGHT * cosine(record, query)
 
-and at most CANDIDATES records within the filters (and the zones the query names, as zones or
-by a place in them) whose cosine is above every match's join them, scoring their cosine alone (`near_in_meaning` on the hit, and a note). Matches after
-the window keep BM25's order. Chosen on the tuning sets with round 5 held aside as
+and at most CANDIDATES records whose cosine is above every match's join them, chosen as the
+search without its filters would choose them (a facet counts what its filter shows) and
+within the zones the query names, as zones or by a place in them; they score their cosine
+alone
+(`near_in_meaning` on the hit, a note on each and one on the search). Matches after the
+window keep BM25's order. Chosen on the tuning sets with round 5 held aside as
 validation: docs/relevance.md, "Meaning".
 """
 
 from __future__ import annotations
+
+from typing import Sequence
 
 import numpy as np
 
@@ -27,7 +32,7 @@ from indexer.engine.scoring import rounded
 from indexer.query.parsed import ParsedQuery
 from indexer.search.generation import Generation
 
-WINDOW = 100
+WINDOW = 30
 CANDIDATES = 3
 WEIGHT = 1.0
 
@@ -43,18 +48,24 @@ def meaning_text(parsed: ParsedQuery) -> str | None:
     return parsed.text
 
 
-def nearest(gen: Generation, vector: np.ndarray, allowed: np.ndarray, matching: np.ndarray,
-            k: int = CANDIDATES) -> np.ndarray:
-    """At most `k` of the allowed records that do not match but are nearer in meaning than
-    every allowed match (and than nothing: a cosine above 0), nearest first by the index's
-    order on equal cosines; a boolean mask."""
+def joins(gen: Generation, vector: np.ndarray, parsed: ParsedQuery, words: Sequence,
+          matching: np.ndarray, k: int = CANDIDATES) -> np.ndarray:
+    """The records a relaxed search joins by meaning, a boolean mask: at most `k` records
+    that do not match (`matching`: the matches of the search without its filters) whose
+    cosine is above every match's (and above 0), nearest first, equal cosines in the index's
+    order; within the zones the query names (a zone or a place in it: who names one asks for
+    its records; relax.py keeps the name first). None of it depends on the filters: a facet
+    counts the joined records its filter shows."""
+    named = {z for z, _typed in parsed.zones_named}
+    named |= {z for u in words for z in (u.zone, u.place) if z}
+    zones = [gen.zone_masks[z] for z in sorted(named) if z in gen.zone_masks]
+    within = gen.live if not zones else gen.live & np.logical_or.reduce(zones)
     sims = gen.meaning.similarity(vector)
-    found = allowed & matching
-    floor = max(float(sims[found].max()) if found.any() else 0.0, 0.0)
-    docs = np.flatnonzero(allowed & ~matching & (sims > floor))
+    floor = max(float(sims[matching].max()) if matching.any() else 0.0, 0.0)
+    docs = np.flatnonzero(within & ~matching & (sims > floor))
     if len(docs) > k:
         docs = docs[np.lexsort((gen.rank[docs], -sims[docs]))[:k]]
-    out = np.zeros(len(allowed), dtype=bool)
+    out = np.zeros(len(gen.live), dtype=bool)
     out[docs] = True
     return out
 
@@ -72,7 +83,8 @@ def fused(scores: dict[int, float], docs: list[int], sims: np.ndarray) -> dict[i
 def ranked(ctx: SearchContext, gen: Generation, root: Node, matching: np.ndarray,
            near: np.ndarray | None, vector: np.ndarray, k: int) -> tuple[list[int], dict]:
     """The k best of the allowed documents: `matching` (which match `root`) and `near`
-    (joined by meaning; None for none), best first, with their fused scores."""
+    (joined by meaning; None for none), best first, with their fused scores (after the
+    window, in BM25's order, a fused score may be above one before it)."""
     docs, scores = top(ctx, root, matching, gen.rank, max(WINDOW, k))
     head, tail = docs[:WINDOW], docs[WINDOW:]
     pool = head + ([] if near is None else

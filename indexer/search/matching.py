@@ -15,7 +15,7 @@ from indexer.engine.compiling import compile_query
 from indexer.engine.evaluation import Node
 from indexer.notes import Note
 from indexer.search.generation import Generation
-from indexer.search.hybrid import nearest, ranked
+from indexer.search.hybrid import joins, ranked
 from indexer.query.parsed import ParsedQuery
 from indexer.records.latin import unmark
 from indexer.search.explanations import highlight_terms, synonym_use
@@ -26,12 +26,14 @@ from indexer.search.snippets import first_snippet
 def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page: int,
         budget: float | None, snippets: bool = True, newest_first: bool = False,
         words: Sequence = (), within: np.ndarray | None = None,
-        coordination: np.ndarray | None = None, meaning: str | None = None) -> SearchResult:
+        coordination: np.ndarray | None = None, meaning: str | None = None,
+        joined_over: np.ndarray | None = None) -> SearchResult:
     """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
     of them each shown record holds, and which any matching record holds. `budget`:
     the seconds the search may take (KnowledgeBase.time_budget). `meaning`: in a relaxed
     search (`within`), the text whose meaning ranks the matches too and joins the records
-    nearer to it than every match (hybrid.py)."""
+    nearer to it than every match of the search without its filters (`joined_over`: those
+    matches; `within` when not given) (hybrid.py)."""
     masks = {kind: gen.any_of(kind, ids) for kind, ids in filters.items()}
     start = (page - 1) * per_page
     ctx = gen.context(budget)
@@ -50,13 +52,8 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
     vector = gen.meaning.query(meaning) if meaning and within is not None else None
     near = None
     if vector is not None:
-        # within the filters, and within the zones the query names (a zone or a place in it:
-        # who names one asks for its records, relax.py keeps the name first)
-        named = {z for z, _typed in parsed.zones_named}
-        named |= {z for u in words for z in (u.zone, u.place) if z}
-        named = [gen.zone_masks[z] for z in sorted(named) if z in gen.zone_masks]
-        zones = np.logical_or.reduce(named) if named else None
-        near = nearest(gen, vector, intersect(gen.live, zones, *masks.values()), matched)
+        over = within if joined_over is None else joined_over
+        near = joins(gen, vector, parsed, words, over & gen.live) & ~matched
         matched = matched | near
     allowed = intersect(matched, *masks.values())
     facets = facet_counts(matched, masks, gen.groups)
@@ -64,8 +61,9 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
     if root is None or newest_first:
         page_docs = gen.newest[allowed[gen.newest]][start:start + per_page].tolist()
     elif vector is not None:
+        shown = None if near is None else near & allowed  # the joined within the filters
         lexical = allowed if near is None else allowed & ~near
-        page_docs, scores = ranked(ctx, gen, root, lexical, near, vector, start + per_page)
+        page_docs, scores = ranked(ctx, gen, root, lexical, shown, vector, start + per_page)
         page_docs = page_docs[start:]
     else:
         page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
@@ -73,6 +71,8 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
     terms = (highlight_terms(gen, parsed) or set()) if snippets else set()
     explain = synonym_use(gen, parsed, page_docs, ctx) if snippets else {}
     joined = set() if near is None else {d for d in page_docs if near[d]}
+    # how many of the matches within the filters were joined by meaning (fallback.py says so)
+    joined_count = 0 if near is None else int(np.count_nonzero(intersect(near, *masks.values())))
     for docnum in joined:  # a record joined by meaning says so
         explain.setdefault(docnum, []).append(Note("matched_meaning"))
     held = {}  # unit text -> mask of the documents holding it
@@ -98,6 +98,7 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         hits.append(hit)
     out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
                        facets, notes=list(parsed.notes), filters=dict(filters))
+    out.joined = joined_count
     if words and allowed is not None:
         out.matched_words = [w for w, mask in held.items() if (mask & allowed).any()]
     return out

@@ -47,6 +47,8 @@ class SearchResult:
     suggestion: str | None = None
     notes: list[str] = field(default_factory=list)  # how the query was read (syntax.py)
     corrected_from: str | None = None
+    # how many of a relaxed search's matches were joined by meaning (search/hybrid.py)
+    joined: int = 0
     # the filters as read, by facet key (facets.py): ids, where a request may name a value by
     # a name; also an attribute by the facet's plural (result.zones, result.years)
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -89,6 +91,7 @@ class SearchResult:
         data = asdict(self)
         data["results"] = data.pop("hits")
         data.pop("filters")
+        data.pop("joined")  # said by a note; each joined hit is marked near_in_meaning
         for facet in FILTERS:
             data[facet.plural] = list(getattr(self, facet.plural))
         return data

@@ -159,3 +159,23 @@ def _read_one_by_one(fd: int, offsets: np.ndarray, lengths: np.ndarray) -> Posti
                     np.concatenate([r.weights for r in records]).astype(np.float32),
                     np.concatenate(ends).astype(np.int64),
                     np.frombuffer(b"".join(r.values() for r in records), dtype="<u4"))
+
+
+def fixed_column(leaf, fieldname: str, width: int) -> bytes | None:
+    """A segment's whole column of a FixedBytesColumn field, `width` bytes per document (a
+    document after the last written one reads as zeros, as W3's reader fills it), in one
+    read; None where the segment keeps it otherwise (no column: read it document by
+    document). Reference: the column reader's value per document (tests/test_meaning.py)."""
+    from whoosh.columns import FixedBytesColumn, TranslatingColumnReader
+
+    if not leaf.has_column(fieldname):
+        return None
+    reader = leaf.column_reader(fieldname)
+    if isinstance(reader, TranslatingColumnReader):
+        reader = reader.raw_column()
+    if not isinstance(reader, FixedBytesColumn.Reader) or reader._fixedlen != width \
+            or any(reader._default):
+        return None
+    count = min(reader._count, reader._doccount)
+    data = bytes(reader._dbfile.get(reader._basepos, count * width)) if count else b""
+    return data + bytes((reader._doccount - count) * width)
