@@ -108,30 +108,39 @@ class Space:
     element: with r' = r - (r.c)c, r'.q' = r.q - (r.c)(q.c) and |r'|^2 = r.r - (r.c)^2."""
 
     def __init__(self, packed: np.ndarray, live: np.ndarray):
-        """`packed`: every document's DIM bytes (n x DIM, as the index's column holds them)."""
+        """`packed`: every document's DIM bytes (n x DIM, as the index's column holds them),
+        kept as they are (DIM bytes a record) and widened a block at a time where used."""
         used = live & (packed.any(axis=1) if DIM % 4 else
                        packed.view(np.uint32).any(axis=1))
-        ints = packed.view(np.int8).astype(np.float32)  # exact: -127..127
-        ints[~used] = 0.0
+        self.bytes = packed.view(np.int8)
+        self.used = used
         # the first singular vector, of the DIM x DIM Gram matrix of the bytes: each block's
         # sums are integers below 2**24, exact in float32, and their total exact in float64
         self.common = np.zeros(DIM)
         if used.sum() >= 2:
             gram = np.zeros((DIM, DIM))
-            for start in range(0, len(ints), _EXACT_ROWS):
-                block = ints[start:start + _EXACT_ROWS]
+            for start, block in self._blocks(_EXACT_ROWS):
                 gram += block.T @ block
             self.common = np.linalg.eigh(gram)[1][:, -1]
-        self.ints = ints
         # per record r.c and |r'|, element by element in a fixed order of dimensions
-        self.along = _along(ints, self.common)
-        squares = np.zeros(len(ints))
-        for start in range(0, len(ints), _EXACT_ROWS):  # r.r: integers below 2**24
-            block = ints[start:start + _EXACT_ROWS]
-            squares[start:start + _EXACT_ROWS] = np.einsum("ij,ij->i", block, block)
+        self.along = np.zeros(len(used))
+        squares = np.zeros(len(used))
+        for start, block in self._blocks(_CHUNK):  # a row's squares: below 2**24, exact
+            self.along[start:start + len(block)] = _along(block, self.common)
+            squares[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
         self.norms = np.sqrt(np.maximum(squares - self.along ** 2, 0.0))
         self.norms[~used] = 0.0
         self.usable = bool(used.any())
+
+    def _blocks(self, rows: int, docs: np.ndarray | None = None):
+        """(start, the records' bytes as float32, a record without a vector all zeros), a
+        block of `rows` records at a time (of `docs`, when given)."""
+        count = len(self.used) if docs is None else len(docs)
+        for start in range(0, count, rows):
+            picked = slice(start, start + rows) if docs is None else docs[start:start + rows]
+            block = self.bytes[picked].astype(np.float32)
+            block[~self.used[picked]] = 0.0
+            yield start, block
 
     def query(self, text: str) -> np.ndarray | None:
         """A query's vector in this space (its bytes, as a record's), None when no word of it
@@ -147,27 +156,25 @@ class Space:
     def similarity(self, vector: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
         """Cosine similarity of a query's `vector` (Space.query) to every record, or to
         `docs`, with the common direction out of both; 0 for a record without a vector."""
-        ints = self.ints if docs is None else self.ints[docs]
         along = self.along if docs is None else self.along[docs]
         norms = self.norms if docs is None else self.norms[docs]
-        dots = (ints @ vector).astype(np.float64)  # exact: integers below 2**24
+        dots = np.zeros(len(along))
+        for start, block in self._blocks(_CHUNK, docs):
+            dots[start:start + len(block)] = block @ vector  # exact: integers below 2**24
         q_along = float(_along(vector[None, :], self.common)[0])
         q_norm = np.sqrt(max(float(vector.astype(np.float64) @ vector) - q_along ** 2, 0.0))
         if not q_norm:
-            return np.zeros(len(ints))
-        cos = np.zeros(len(ints))
+            return np.zeros(len(along))
+        cos = np.zeros(len(along))
         np.divide(dots - along * q_along, norms * q_norm, out=cos, where=norms > 0)
         return cos
 
 
-def _along(ints: np.ndarray, common: np.ndarray) -> np.ndarray:
+def _along(rows: np.ndarray, common: np.ndarray) -> np.ndarray:
     """Each row's dot product with `common`, summed dimension by dimension in one order
     (element-wise operations: a row's result does not depend on where the row stands)."""
-    out = np.zeros(len(ints))
-    for start in range(0, len(ints), _CHUNK):
-        columns = ints[start:start + _CHUNK].T.astype(np.float64)
-        part = np.zeros(columns.shape[1])
-        for j in range(DIM):
-            part += columns[j] * common[j]
-        out[start:start + _CHUNK] = part
+    columns = rows.T.astype(np.float64)
+    out = np.zeros(len(rows))
+    for j in range(DIM):
+        out += columns[j] * common[j]
     return out
