@@ -56,12 +56,12 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         near = joins(gen, vector, parsed, words, over & gen.live) & ~matched
         matched = matched | near
     allowed = intersect(matched, *masks.values())
+    shown = None if near is None else near & allowed  # the joined within the filters
     facets = facet_counts(matched, masks, gen.groups)
     scores: dict[int, float] = {}
     if root is None or newest_first:
         page_docs = gen.newest[allowed[gen.newest]][start:start + per_page].tolist()
     elif vector is not None:
-        shown = None if near is None else near & allowed  # the joined within the filters
         lexical = allowed if near is None else allowed & ~near
         page_docs, scores = ranked(ctx, gen, root, lexical, shown, vector, start + per_page)
         page_docs = page_docs[start:]
@@ -71,8 +71,6 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
     terms = (highlight_terms(gen, parsed) or set()) if snippets else set()
     explain = synonym_use(gen, parsed, page_docs, ctx) if snippets else {}
     joined = set() if near is None else {d for d in page_docs if near[d]}
-    # how many of the matches within the filters were joined by meaning (fallback.py says so)
-    joined_count = 0 if near is None else int(np.count_nonzero(intersect(near, *masks.values())))
     for docnum in joined:  # a record joined by meaning says so
         explain.setdefault(docnum, []).append(Note("matched_meaning"))
     held = {}  # unit text -> mask of the documents holding it
@@ -97,8 +95,8 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         hit.near_in_meaning = docnum in joined
         hits.append(hit)
     out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
-                       facets, notes=list(parsed.notes), filters=dict(filters))
-    out.joined = joined_count
+                       facets, notes=list(parsed.notes), filters=dict(filters),
+                       joined=0 if shown is None else int(np.count_nonzero(shown)))
     if words and allowed is not None:
         out.matched_words = [w for w, mask in held.items() if (mask & allowed).any()]
     return out
