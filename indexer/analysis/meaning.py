@@ -128,8 +128,7 @@ class Space:
         for start, block in self._blocks(_CHUNK):  # a row's squares: below 2**24, exact
             self.along[start:start + len(block)] = _along(block, self.common)
             squares[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
-        self.norms = np.sqrt(np.maximum(squares - self.along ** 2, 0.0))
-        self.norms[~used] = 0.0
+        self.norms = np.sqrt(np.maximum(squares - self.along ** 2, 0.0))  # 0 where unused
         self.usable = bool(used.any())
 
     def _blocks(self, rows: int, docs: np.ndarray | None = None):

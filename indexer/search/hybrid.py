@@ -87,8 +87,7 @@ def ranked(ctx: SearchContext, gen: Generation, root: Node, matching: np.ndarray
     window, in BM25's order, a fused score may be above one before it)."""
     docs, scores = top(ctx, root, matching, gen.rank, max(WINDOW, k))
     head, tail = docs[:WINDOW], docs[WINDOW:]
-    pool = head + ([] if near is None else
-                   [d for d in np.flatnonzero(near & ~matching).tolist()])
+    pool = head + ([] if near is None else np.flatnonzero(near & ~matching).tolist())
     # the tail keeps BM25's order; its fused scores are said all the same (the best BM25
     # score is the head's)
     sims = gen.meaning.similarity(vector, np.array(pool + tail, dtype=np.int64))
