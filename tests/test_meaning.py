@@ -220,6 +220,10 @@ def test_a_relaxed_search_joins_the_record_nearer_in_meaning_and_says_so(client,
     api = client.get("/api/search", query_string={"q": PARAPHRASE, "per_page": 100}).get_json()
     assert {h["id"]: h["near_in_meaning"] for h in api["results"]} == \
         {h.id: h.near_in_meaning for h in got.hits}
+    # the count of the joined is said after what the relaxation kept, which it adds to
+    relaxed = next(i for i, n in enumerate(api["notes"]) if n.startswith("No measure holds"))
+    assert api["notes"][relaxed + 1].startswith("Also shown, marked so")
+    assert api["notes"][relaxed + 1].endswith(f"({len(joined)}).")
     export = json.loads(client.get("/search.json", query_string={"q": PARAPHRASE})
                         .get_data(as_text=True))
     assert {r["id"]: r["near_in_meaning"] for r in export["measures"]} == \

@@ -87,17 +87,15 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
     relaxed.text = " ".join(u.text for u in relaxation.kept)
     sense = meaning_text(base) if meaning else None
     # the records joined by meaning are those of the search without its filters (hybrid.py):
-    # a facet counts what its filter shows
+    # a facet counts what its filter shows (none are joined for a query of no known word)
     unfiltered = relaxation
-    if sense and any(filters.values()):
+    if sense and any(filters.values()) and gen.meaning.query(sense) is not None:
         unfiltered = relax(gen.builder, base, ctx, gen.live, gen.bm25.idf, typed) or relaxation
     found = run(gen, relaxed, filters, page, per_page, budget, snippets, newest_first,
                 words=[u for u in base.units if u.plain], within=relaxation.matching,
                 coordination=relaxation.coordination, meaning=sense,
                 joined_over=unfiltered.matching)
     found.notes = ([unheld] if unheld else []) + result.notes
-    if found.joined:  # records holding fewer of the words, near in meaning (hybrid.py)
-        found.notes.append(Note("joined_by_meaning", count=found.joined))
     found.relaxed = {"query": relaxed.text, "kept": [u.text for u in relaxation.kept],
                      "dropped": [u.text for u in base.units if u in relaxation.dropped],
                      "ranking": [u.text for u in relaxation.optional],

@@ -63,8 +63,8 @@ class SearchResult:
 
     def messages(self) -> list[Note]:
         """Every note on this result (each an English str with its code, notes.py): how the
-        query was read, then what was searched instead (a correction, words left out), then
-        zones with no measures."""
+        query was read, then what was searched instead (a correction, words left out, the
+        records joined by meaning), then zones with no measures."""
         out = list(self.notes)
         if self.corrected_from:
             out.append(Note("corrected", query=self.corrected_from, suggestion=self.suggestion))
@@ -76,6 +76,8 @@ class SearchResult:
                             dropped=", ".join(relaxed["dropped"]),
                             wider=relaxed.get("minimum", 0) > len(relaxed["kept"]),
                             ranking=bool(relaxed.get("ranking"))))
+        if self.joined:  # records holding fewer of the words, near in meaning (hybrid.py)
+            out.append(Note("joined_by_meaning", count=self.joined))
         for zone in self.zones_without_records:
             out.append(Note("zone_without_records", zone=zone["short"],
                             zone_zh=zone.get("short_zh") or zone["short"], zone_id=zone["id"]))
