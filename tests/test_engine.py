@@ -17,7 +17,7 @@ from indexer.analysis.analyser import PAIR_MARK, pair_term, spelling_analyzer, S
 from indexer.engine.entries import WordPositions
 from indexer.engine.compiling import compile_query
 from indexer.query.syntax import syntax_problem
-from indexer.search.snippets import snippet
+from indexer.search.snippets import first_snippet, matched_spans, snippet
 from tests.helpers import examples
 
 DICTIONARY = (("原产地证书", 100), ("原产地", 100), ("证书", 100), ("保税", 100), ("仓库", 100))
@@ -413,6 +413,22 @@ def test_snippet_window_prefers_the_passage_with_most_distinct_words():
 
 def test_snippet_marks_chinese_words():
     assert "<mark>保税</mark>" in snippet("这是保税仓库。", {"保税"})
+
+
+_SNIPPET_WORDS = st.sampled_from(["bonded", "oil", "tanks", "保税", "仓库", "**trade**", "[a](b)",
+                                  "filler", "<b>", "&", "\n\n", "Oil"])
+
+
+@given(st.lists(st.lists(_SNIPPET_WORDS, max_size=40).map(" ".join), max_size=3),
+       st.sets(st.sampled_from(["bond", "oil", "tank", "保税", "trade", "仓库"]), max_size=3))
+@settings(max_examples=150, deadline=None)
+def test_the_first_snippet_is_that_of_the_first_text_holding_a_matched_word(texts, terms):
+    """first_snippet finds each text's matched words once and gives them to snippet: the
+    passage is what snippet alone makes of the first text holding a matched word (of the
+    first text when none does)."""
+    held = [t for t in texts if t]
+    chosen = next((t for t in held if terms and matched_spans(t, terms)), held[0] if held else None)
+    assert first_snippet(texts, terms) == ("" if chosen is None else snippet(chosen, terms))
 
 
 # -- threads -------------------------------------------------------------------------------

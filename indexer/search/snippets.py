@@ -104,13 +104,14 @@ def _best_window(text: str, spans) -> tuple[int, int]:
     return lo, hi
 
 
-def snippet(markdown: str, terms: set[str]) -> str:
+def snippet(markdown: str, terms: set[str], spans=None) -> str:
     """Safe HTML: the best passage of a Markdown text, its markup taken out, everything
     escaped, matched words in <mark>.
 
     Words are found in the Markdown as written and the markup is taken out of the chosen
     passage only: a search shows twenty snippets, each from a body of up to 500 words."""
-    spans = matched_spans(markdown, terms) if terms else []
+    if spans is None:  # (first_snippet has them already)
+        spans = matched_spans(markdown, terms) if terms else []
     lo, hi = _best_window(markdown, spans)
     out, cursor = [], lo
     for start, end, _term in spans:
@@ -131,6 +132,7 @@ def first_snippet(texts, terms: set[str]) -> str:
     if not texts:
         return ""
     for text in texts:
-        if terms and matched_spans(text, terms):
-            return snippet(text, terms)
-    return snippet(texts[0], terms)
+        spans = matched_spans(text, terms) if terms else []
+        if spans:
+            return snippet(text, terms, spans)
+    return snippet(texts[0], terms, [])  # none of the texts holds a matched word
