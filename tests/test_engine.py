@@ -17,7 +17,8 @@ from indexer.analysis.analyser import PAIR_MARK, pair_term, spelling_analyzer, S
 from indexer.engine.entries import WordPositions
 from indexer.engine.compiling import compile_query
 from indexer.query.syntax import syntax_problem
-from indexer.search.snippets import first_snippet, matched_spans, snippet
+from indexer.search.snippets import (first_snippet, matched_spans, scan_ignoring_case,
+                                      snippet)
 from tests.helpers import examples
 
 DICTIONARY = (("原产地证书", 100), ("原产地", 100), ("证书", 100), ("保税", 100), ("仓库", 100))
@@ -413,6 +414,21 @@ def test_snippet_window_prefers_the_passage_with_most_distinct_words():
 
 def test_snippet_marks_chinese_words():
     assert "<mark>保税</mark>" in snippet("这是保税仓库。", {"保税"})
+
+
+_SPAN_TEXT = st.lists(st.sampled_from(list("abiksty _-.\n2İıſKSΣσς保税仓库é") +
+                                      ["bonded", "Policy", "TRADING", "kelvin", "is", "polici"]),
+                      max_size=60).map("".join)
+_SPAN_TERMS = st.sets(st.sampled_from(["bond", "polici", "trade", "kelvin", "is", "s", "i",
+                                       "k", "保税", "仓库", "é", "sty", "2"]), max_size=4)
+
+
+@given(_SPAN_TEXT, _SPAN_TERMS)
+@settings(max_examples=400, deadline=None)
+def test_matched_words_are_those_the_pattern_ignoring_case_finds(text, terms):
+    """The scan in lower case (half the time) finds what the pattern ignoring case finds,
+    also where lower() and ignoring case part (İ, ı, ſ; the Kelvin sign; final sigma)."""
+    assert matched_spans(text, terms) == scan_ignoring_case(text, terms)
 
 
 _SNIPPET_WORDS = st.sampled_from(["bonded", "oil", "tanks", "保税", "仓库", "**trade**", "[a](b)",

@@ -33,45 +33,81 @@ def plain_text(markdown: str, keep_edges: bool = False) -> str:
     return text if keep_edges else text.strip()
 
 
+# characters that IGNORECASE matches to an ASCII letter and lower() does not make it (found
+# over all of Unicode): İ and ı to i, ſ to s. A text without them (and whose lower() keeps
+# its length) is matched exactly by the lower-case pattern over its lower-case copy
+_FOLDED_APART = re.compile("[\u0130\u0131\u017f]")
+
+
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word of `text` whose analysed form is a query term.
 
     A regular expression finds the candidate words (those starting like a term's stem)
     and only those are stemmed and compared: the bodies of the shown hits are scanned
-    whole, and most of their words match nothing."""
-    finder = _finder(frozenset(terms))
-    if finder is None:
+    whole, and most of their words match nothing. The scan is the same pattern in lower
+    case over the text in lower case where that finds the same words (half the time of a
+    scan ignoring case); the pattern ignoring case otherwise (scan_ignoring_case)."""
+    finders = _finder(frozenset(terms))
+    if finders is None:
         return []
+    folded = text.lower()
+    if finders[1] is not None and len(folded) == len(text) and not _FOLDED_APART.search(text):
+        found = finders[1].finditer(folded)
+    else:
+        found = finders[0].finditer(text)
+    return _spans(text, terms, (match.span() for match in found))
+
+
+def scan_ignoring_case(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+    """matched_spans by the pattern ignoring case alone: its reference (tests)."""
+    finders = _finder(frozenset(terms))
+    if finders is None:
+        return []
+    return _spans(text, terms, (match.span() for match in finders[0].finditer(text)))
+
+
+def _spans(text: str, terms: set[str], found) -> list[tuple[int, int, str]]:
     spans = []
-    for match in finder.finditer(text):
-        piece = match.group()
+    for start, end in found:
+        piece = text[start:end]
         if has_cjk(piece):  # index-time sub-words make any Chinese substring a match
-            spans.append((match.start(), match.end(), piece))
+            spans.append((start, end, piece))
             continue
         word = piece.lower()
         analysed = stem(word) if word.isalpha() else word
         if analysed in terms:
-            spans.append((match.start(), match.end(), analysed))
+            spans.append((start, end, analysed))
     return spans
 
 
 @lru_cache(maxsize=256)
 def _finder(terms: frozenset[str]):
-    words, chinese = [], []
+    """(the pattern ignoring case; the same words' pattern in lower case, for a text in
+    lower case, or None where a term is neither ASCII nor Chinese without case); None when
+    no term makes one."""
+    words, chinese, lower = [], [], True
     for term in sorted(terms, key=len, reverse=True):
         if has_cjk(term):
             chinese.append(re.escape(term))
+            lower = lower and term.lower() == term == term.upper()
         else:
             # Porter turns a final y into i (policy -> polici) and adds an e (trading ->
             # trade): look for the prefix without them, then check the stem
             prefix = term[:-1] if term[-1:] in ("i", "e") and len(term) > 3 else term
-            words.append(re.escape(prefix))
-    parts = []
-    if words:
-        parts.append(rf"(?<![^\W_])(?:{'|'.join(words)})[^\W_]*")
-    if chinese:
-        parts.append("|".join(chinese))
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+            words.append(prefix)
+            lower = lower and prefix.isascii()
+    if not (words or chinese):
+        return None
+    parts = [rf"(?<![^\W_])(?:{'|'.join(map(re.escape, words))})[^\W_]*"] if words else []
+    ignoring_case = re.compile("|".join(parts + chinese), re.IGNORECASE)
+    if not lower:
+        return ignoring_case, None
+    # the same, with the test that no letter or digit comes before a word asked after its
+    # first character (`b(?<![^\W_].)ond`): the scan looks for that character first
+    starts = [re.escape(w[0]) + r"(?<![^\W_].)" + re.escape(w[1:])
+              for w in map(str.lower, words)]
+    parts = [rf"(?:{'|'.join(starts)})[^\W_]*"] if words else []
+    return ignoring_case, re.compile("|".join(parts + chinese))
 
 
 def _best_window(text: str, spans) -> tuple[int, int]:
