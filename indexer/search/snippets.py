@@ -70,7 +70,8 @@ def _spans(text: str, terms: set[str], found) -> list[tuple[int, int, str]]:
     spans = []
     for start, end in found:
         piece = text[start:end]
-        if has_cjk(piece):  # index-time sub-words make any Chinese substring a match
+        # index-time sub-words make any Chinese substring a match
+        if not piece.isascii() and has_cjk(piece):
             spans.append((start, end, piece))
             continue
         word = piece.lower()
