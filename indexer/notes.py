@@ -80,6 +80,20 @@ MESSAGES: dict[str, str] = {
                                 "with '%(kept)s' or with %(minimum)s of the query's words, "
                                 "those holding more of the query first (left out: "
                                 "%(dropped)s)."),
+    # the same when every word not kept still counts (a measure holding it ranks first, or
+    # it counts towards the minimum): none is left out
+    "relaxed.none_left": N_("No measure holds every word of '%(searched)s'; showing those with "
+                            "'%(kept)s'."),
+    "relaxed.ranking_none_left": N_("No measure holds every word of '%(searched)s'; showing "
+                                    "those with '%(kept)s', those holding more of the query "
+                                    "first."),
+    "relaxed.wider_none_left": N_("No measure holds every word of '%(searched)s'; showing "
+                                  "those with '%(kept)s' or with %(minimum)s of the query's "
+                                  "words."),
+    "relaxed.wider_ranking_none_left": N_("No measure holds every word of '%(searched)s'; "
+                                          "showing those with '%(kept)s' or with %(minimum)s "
+                                          "of the query's words, those holding more of the "
+                                          "query first."),
     "zone_without_records": N_("No measures of the %(zone)s pilot free trade zone are recorded "
                                "yet (zone '%(zone_id)s')."),
     # why a record was found: a synonym or a translation of a query word (search/explanations.py)
@@ -105,7 +119,11 @@ MESSAGES: dict[str, str] = {
 
 
 def _relaxed(values: dict) -> str:
+    """`dropped`: the words left out, those that neither a measure shown must hold nor rank
+    it (results.SearchResult.messages); none: a variant without "(left out: ...)"."""
     variant = "_".join(v for v in ("wider", "ranking") if values.get(v))
+    if not values.get("dropped"):
+        variant = f"{variant}_none_left" if variant else "none_left"
     return f"relaxed.{variant}" if variant else "relaxed"
 
 

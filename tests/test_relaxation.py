@@ -137,6 +137,22 @@ def test_a_rare_word_is_not_left_out_for_a_common_one(weighed):
     assert {h.id for h in result.hits[1:]} == {f"r-common-{i}" for i in range(4)}
 
 
+def test_words_that_still_rank_are_not_named_as_left_out(weighed):
+    """A word a measure shown need not hold but that ranks it (and counts towards the
+    minimum) is used: the note names as left out only the words used for nothing."""
+    result = weighed.search("zyxrare commonword otherword")
+    assert result.relaxed["dropped"] == result.relaxed["ranking"] and not result.left_out()
+    note = next(str(n) for n in result.messages() if n.code == "relaxed")
+    assert note == ("No measure holds every word of 'zyxrare commonword otherword'; showing "
+                    "those with 'zyxrare' or with 2 of the query's words, those holding more of "
+                    "the query first.")
+    result = weighed.search("zyxrare commonword otherword zyxnowhere")
+    assert result.relaxed["ranking"] == ["commonword", "otherword"]
+    assert result.left_out() == ["zyxnowhere"]
+    note = next(str(n) for n in result.messages() if n.code == "relaxed")
+    assert note.endswith("those holding more of the query first (left out: zyxnowhere).")
+
+
 def test_the_rarest_word_is_kept_beside_the_most_words_held(weighed):
     # four records hold two of the words together, one holds the rarest: the rare one is
     # kept (the old rule, the most words held first, lost the record of the subject)
@@ -213,6 +229,13 @@ def test_the_page_says_when_records_hold_only_part_of_the_words(client):
     assert f"so these hold part of it: the measures with {data['relaxed']['query']} or with " \
            f"{data['relaxed']['minimum']} of its words" in page
     assert f"{data['total']} measures hold part of “{q}”" in page
+    # the page strikes out only the words used for nothing (those that rank are used)
+    left = [w for w in data["relaxed"]["dropped"] if w not in data["relaxed"]["ranking"]]
+    assert data["relaxed"]["ranking"], data["relaxed"]
+    if left:
+        assert "Left out: " + ", ".join(left) in page
+    else:
+        assert "Left out:" not in page and "(left out" not in " ".join(data["notes"])
     zh = text_of(client.get("/zh/search", query_string={"q": q}).get_data(as_text=True))
     assert f"或其中 {data['relaxed']['minimum']} 个词语的举措" in zh and "的部分词语" in zh
     # a relaxation that keeps only the records holding the kept words says so, as before

@@ -61,6 +61,15 @@ class SearchResult:
     matched_words: list[str] = field(default_factory=list)
     unmatched_words: list[str] = field(default_factory=list)
 
+    def left_out(self) -> list[str]:
+        """The words a relaxed search left out: those a measure shown need not hold that do
+        not rank it either (relaxed["ranking"]: a measure holding them ranks first, and they
+        count towards the minimum). What its note and its page name as left out."""
+        if not self.relaxed:
+            return []
+        ranking = set(self.relaxed.get("ranking") or ())
+        return [w for w in self.relaxed["dropped"] if w not in ranking]
+
     def messages(self) -> list[Note]:
         """Every note on this result (each an English str with its code, notes.py): how the
         query was read, then what was searched instead (a correction, words left out, the
@@ -73,7 +82,7 @@ class SearchResult:
             out.append(Note("relaxed",
                             searched=self.suggestion if self.corrected_from else self.query,
                             kept=relaxed["query"], minimum=relaxed.get("minimum", 0),
-                            dropped=", ".join(relaxed["dropped"]),
+                            dropped=", ".join(self.left_out()),
                             wider=relaxed.get("minimum", 0) > len(relaxed["kept"]),
                             ranking=bool(relaxed.get("ranking"))))
         if self.joined:  # records holding fewer of the words, near in meaning (hybrid.py)
