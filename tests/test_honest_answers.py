@@ -71,6 +71,18 @@ def test_the_exports_carry_the_same_facts(shipped_client):
     assert "No measure mentions 'quantum'." in feed.find(f"{ATOM}subtitle").text
 
 
+@pytest.mark.parametrize("q, matched, unmatched", [
+    ("the bonded", ["bonded"], []),
+    ("fruit and vegetables sent abroad fast", ["fruit", "abroad", "fast"], ["vegetables", "sent"]),
+])
+def test_a_stop_word_is_said_neither_to_match_nor_not_to(shipped_client, q, matched, unmatched):
+    """"the" and "and" are searched by nothing: no record is said to hold them, nor is the
+    search said to find no record holding them."""
+    data = api_search(shipped_client, q=q, per_page=50)
+    assert data["matched_words"] == matched and data["unmatched_words"] == unmatched
+    assert all(set(h["matched_words"]) <= set(matched) for h in data["results"])
+
+
 def test_a_corrected_query_says_so(shipped_client):
     data = api_search(shipped_client, q="bondde")
     assert data["corrected"] is True and data["corrected_from"] == "bondde"

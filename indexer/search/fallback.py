@@ -12,7 +12,7 @@ from indexer.notes import Note
 from indexer.query.parsed import ParsedQuery, Unit
 from indexer.query.relax import relax
 from indexer.search.hybrid import meaning_text
-from indexer.search.matching import run
+from indexer.search.matching import run, searched
 from indexer.search.results import SearchResult
 
 
@@ -27,7 +27,7 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
     `meaning`, a relaxed plain English query is ranked by meaning too (hybrid.py)."""
     result = run(gen, parsed, filters, page, per_page, budget, snippets, newest_first)
     named = _zones_without_records(gen, parsed, filters)
-    words = _plain_words(parsed)
+    words = _plain_words(gen, parsed)
     if result.total or parsed.query is None:
         if offer and result.total:
             suggestion = gen.speller.suggest(parsed)
@@ -49,7 +49,7 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
             retry.notes = result.notes
             retry.suggestion, retry.corrected_from = suggestion, result.query
             retry.zones_without_records = named
-            retry.matched_words = _plain_words(fixed)
+            retry.matched_words = _plain_words(gen, fixed)
             for hit in retry.hits:
                 hit.matched_words = list(retry.matched_words)
             return retry
@@ -76,7 +76,7 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
             result.notes.insert(0, unheld)
         result.zones_without_records = named
         if base is not parsed:
-            result.unmatched_words = _plain_words(base)
+            result.unmatched_words = _plain_words(gen, base)
         elif offer:
             result.suggestion = _chinese_suggestion(gen, base, relaxation.missing, filters,
                                                     budget)
@@ -102,7 +102,7 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
                      "unheld": [u.text for u in relaxation.missing],
                      "minimum": relaxation.minimum}
     shown = set(found.matched_words)
-    found.unmatched_words = [w for w in _plain_words(base) if w not in shown]
+    found.unmatched_words = [w for w in _plain_words(gen, base) if w not in shown]
     if base is not parsed:
         found.suggestion, found.corrected_from = suggestion, result.query
     found.zones_without_records = named
@@ -150,9 +150,10 @@ def _zones_without_records(gen: Generation, parsed: ParsedQuery, filters: dict) 
     return out
 
 
-def _plain_words(parsed: ParsedQuery) -> list[str]:
-    """The query's plain words and terms as typed (units), none for a structured query."""
-    return [u.text for u in parsed.units if u.plain]
+def _plain_words(gen: Generation, parsed: ParsedQuery) -> list[str]:
+    """The query's plain words and terms as typed (units) that are searched (no stop word),
+    none for a structured query: those a record found is said to hold, or none to hold."""
+    return [u.text for u in parsed.units if u.plain and searched(gen, u) is not None]
 
 
 def _as_typed(units: list, missing: list) -> list:

@@ -16,11 +16,18 @@ from indexer.engine.evaluation import Node
 from indexer.notes import Note
 from indexer.search.generation import Generation
 from indexer.search.hybrid import joins, ranked
-from indexer.query.parsed import ParsedQuery
+from indexer.query.parsed import ParsedQuery, Unit
 from indexer.records.latin import unmark
 from indexer.search.explanations import highlight_terms, synonym_use
 from indexer.search.results import SearchResult, hit_from_record
 from indexer.search.snippets import first_snippet
+
+
+def searched(gen: Generation, unit: Unit) -> Q.Query | None:
+    """The query a unit of plain words is searched by; None for one searched by nothing (a
+    stop word: "and", "the"), which no record can be said to hold or not to hold."""
+    q = gen.builder.unit_query(unit)
+    return None if q is None or q is Q.NullQuery else q
 
 
 def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page: int,
@@ -75,8 +82,8 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         explain.setdefault(docnum, []).append(Note("matched_meaning"))
     held = {}  # unit text -> mask of the documents holding it
     for unit in words:
-        q = gen.builder.unit_query(unit)
-        if q is not None and q is not Q.NullQuery:
+        q = searched(gen, unit)
+        if q is not None:
             held[unit.text] = compile_query(q, gen.postings).match(ctx)
     hits = []
     for docnum in page_docs:  # only the shown records are loaded and highlighted
