@@ -99,6 +99,10 @@ MESSAGES: dict[str, str] = {
     # why a record was found: a synonym or a translation of a query word (search/explanations.py)
     "matched_translation": N_("matched %(used)s as a translation of %(original)s"),
     "matched_synonym": N_("matched %(used)s as a synonym of %(original)s"),
+    # a record shown for a place the query names only as a record of the place's zone
+    # (search/explanations.py): measures are recorded by zone
+    "matched_place_zone": N_("shown as a measure of the %(zone)s zone, where %(place)s is; it "
+                             "does not name %(place)s"),
     # a relaxed search that joined records by meaning (search/hybrid.py), and each of them
     "joined_by_meaning": N_("Also shown, marked so: measures nearer in meaning to the query than "
                             "every match, holding fewer of its words (%(count)s)."),

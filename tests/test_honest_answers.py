@@ -164,9 +164,13 @@ def test_a_common_word_is_never_kept_while_a_rarer_one_is_left_out(shipped_kb, w
         assert shipped_kb.search(word).total == 0 or shipped_kb.search(word).corrected_from
     # every record shown holds every kept word, or at least as many words as any record, or
     # is one of the few joined as nearer in meaning than every match, and says so
-    # (indexer/search/hybrid.py)
-    assert all(set(result.relaxed["kept"]) <= set(h.matched_words)
-               or len(h.matched_words) >= result.relaxed["minimum"] for h in result.hits
+    # (indexer/search/hybrid.py); a place named counts the records of its zone, which say so
+    # and are not said to hold it (search/explanations.py)
+    def held(hit):
+        return set(hit.matched_words) | {n.params["place"] for n in hit.explanation
+                                         if n.code == "matched_place_zone"}
+    assert all(set(result.relaxed["kept"]) <= held(h)
+               or len(held(h)) >= result.relaxed["minimum"] for h in result.hits
                if not h.near_in_meaning)
     joined = [h for h in result.hits if h.near_in_meaning]
     assert len(joined) <= CANDIDATES
@@ -313,6 +317,29 @@ def test_a_place_ranks_the_records_naming_it_first_then_its_zones(shipped_kb, q,
     assert naming[0] and naming == sorted(naming, reverse=True), naming
     note = next(n for n in result.notes if getattr(n, "code", "") == "place_word")
     assert note.params["zone_id"] == zone and f"zone:{zone}" in note
+    # a record of the zone that does not name the place says so, and does not claim the place
+    # among its matched words
+    for hit in result.hits:
+        by_zone = [n for n in hit.explanation if n.code == "matched_place_zone"]
+        assert bool(by_zone) == (place not in hit.matched_words), hit.id
+        assert not by_zone or (not _names(shipped_kb, hit.id, place)
+                               and by_zone[0].params["zone_id"] == zone), hit.id
+
+
+def test_the_api_and_the_exports_say_which_records_only_the_zone_of_a_place_brings(
+        shipped_client):
+    q = {"q": "bonded fuel Zhoushan", "per_page": 100}
+    data = api_search(shipped_client, **q)
+    by_zone = {h["id"] for h in data["results"] if "Zhoushan" not in h["matched_words"]}
+    assert by_zone and len(by_zone) < len(data["results"])
+    for hit in data["results"]:
+        said = [e for e in hit["explanation"] if "where Zhoushan is" in e]
+        assert bool(said) == (hit["id"] in by_zone), hit
+    rows = list(csv.DictReader(io.StringIO(shipped_client.get("/search.csv", query_string=q)
+                                           .get_data(as_text=True).lstrip("\ufeff"))))
+    assert {r["id"] for r in rows if "Zhoushan" not in r["matched_words"].split(";")} == by_zone
+    page = text_of(shipped_client.get("/zh/search", query_string=q).get_data(as_text=True))
+    assert page.count("作为 Zhoushan 所在的浙江自贸试验区的举措列出") == len(by_zone)
 
 
 def test_bonded_fuel_zhoushan_finds_the_zhoushan_bunkering_records(shipped_kb):

@@ -18,9 +18,14 @@ class Unit:
     words: tuple[str, ...] = ()  # the typed words, for spelling
     place: str | None = None  # a place inside a zone (places.yaml): its zone id
     zone: str | None = None  # a zone named as a zone (中国（浙江）自由贸易试验区, 自贸港): its id
+    # a place's own words (its name, or its synonym group), as the parser reads them: what a
+    # record names it by; `query` adds the zone's other records
+    named: str | None = None
     # `query` as parsed, kept by QueryBuilder.unit_query: a relaxed search asks for each unit's
     # query three times (relax.py, the ranking, the words each record holds); parsed once
     parsed: Q.Query | None = field(default=None, compare=False, repr=False)
+    # `named` as parsed, kept by QueryBuilder.named_query (which records name the place)
+    named_parsed: Q.Query | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

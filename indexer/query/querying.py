@@ -205,6 +205,13 @@ class QueryBuilder:
             unit.parsed = self.parser.parse(unit.query)
         return unit.parsed
 
+    def named_query(self, unit: Unit) -> Q.Query:
+        """A place unit's own words (`named`) as a query, parsed once for the unit's life:
+        which records name the place (search/explanations.py)."""
+        if unit.named_parsed is None:
+            unit.named_parsed = self.parser.parse(unit.named)
+        return unit.named_parsed
+
     def _finish(self, result: ParsedQuery, units: list[Unit]) -> ParsedQuery:
         try:
             parsed = self._whole(result, units)
@@ -289,7 +296,7 @@ class QueryBuilder:
         (no record need say 片区 to be about Zhoushan); it stays among the words that rank."""
         joiner = "" if has_cjk(place.text[-1:] + area.text[:1]) else " "
         return Unit(place.text + joiner + area.text, place.query, True, place.words + area.words,
-                    place.place)
+                    place.place, named=place.named)
 
     def _term_at(self, pieces: list, i: int, result: ParsedQuery) -> tuple[int, Unit]:
         """The longest run of plain words from pieces[i] that a synonym group knows, as one
@@ -330,7 +337,8 @@ class QueryBuilder:
             return None
         named = self._group_unit(window, result)
         words = named.query if named else _quoted(text, self)
-        return Unit(text, f"({words} OR zones:{found[1]})", True, tuple(window), found[1])
+        return Unit(text, f"({words} OR zones:{found[1]})", True, tuple(window), found[1],
+                    named=words)
 
     def _group_unit(self, window: list[str], result: ParsedQuery) -> Unit | None:
         text = " ".join(window)

@@ -1,5 +1,6 @@
-"""Why a record is shown: the query's terms to highlight in its passage, and, for a record
-that matched only through a synonym or a glossary term, which one (a note on the hit)."""
+"""Why a record is shown: the query's terms to highlight in its passage; for a record that
+matched only through a synonym or a glossary term, which one; for one shown for a place the
+query names only as a record of the place's zone, that (notes on the hit)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from indexer.engine.context import SearchContext
 from indexer.search.generation import Generation
 from indexer.engine.scoring import TEXT_FIELDS
 from indexer.notes import Note
+from indexer.query.fieldvalues import place_note
 from indexer.query.parsed import ParsedQuery
 
 
@@ -66,3 +68,31 @@ def synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int],
                 out.setdefault(doc, []).append(Note(f"matched_{how}", used=tuple(used),
                                                     original=original))
     return out
+
+
+PLACE_BY_ZONE = "matched_place_zone"  # the code of place_use's notes
+
+
+def place_use(gen: Generation, parsed: ParsedQuery, docs: list[int],
+              ctx: SearchContext | None = None) -> dict[int, list[Note]]:
+    """For each shown record that does not name a place the query names (Zhoushan, 洋山),
+    and is shown as a record of the place's zone (querying.py's place units), a note that
+    says so; its matched words leave the place out (matching.py, fallback.py)."""
+    places = [u for u in parsed.units if u.place and u.named]
+    if not places or not docs:
+        return {}
+    ctx = gen.context() if ctx is None else ctx.unbounded()
+    shown = np.array(sorted(docs), dtype=np.int64)
+    out: dict[int, list[Note]] = {}
+    for unit in places:
+        named = compile_query(gen.builder.named_query(unit), gen.postings)
+        for doc, names in zip(shown.tolist(), named.match_docs(ctx, shown).tolist()):
+            if not names:
+                out.setdefault(doc, []).append(
+                    place_note(gen.vocabulary, PLACE_BY_ZONE, unit.text, unit.place))
+    return out
+
+
+def places_by_zone(explanation: list) -> set[str]:
+    """The places a hit is shown for only as a record of their zone (its place_use notes)."""
+    return {n.params["place"] for n in explanation if getattr(n, "code", "") == PLACE_BY_ZONE}

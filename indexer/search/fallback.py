@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from indexer.analysis.cjk import has_cjk
 from indexer.engine.collect import intersect
+from indexer.search.explanations import places_by_zone
 from indexer.search.generation import Generation
 from indexer.notes import Note
 from indexer.query.parsed import ParsedQuery, Unit
@@ -36,8 +37,9 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
                 result.suggestion = suggestion
         result.zones_without_records = named
         result.matched_words = words
-        for hit in result.hits:
-            hit.matched_words = list(words)
+        for hit in result.hits:  # each holds every word, or is of the zone of a place named
+            by_zone = places_by_zone(hit.explanation)
+            hit.matched_words = [w for w in words if w not in by_zone]
         return result
     result.unmatched_words = words
     suggestion = gen.speller.suggest(parsed)

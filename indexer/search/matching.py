@@ -18,7 +18,8 @@ from indexer.search.generation import Generation
 from indexer.search.hybrid import joins, ranked
 from indexer.query.parsed import ParsedQuery, Unit
 from indexer.records.latin import unmark
-from indexer.search.explanations import highlight_terms, synonym_use
+from indexer.search.explanations import (highlight_terms, place_use, places_by_zone,
+                                         synonym_use)
 from indexer.search.results import SearchResult, hit_from_record
 from indexer.search.snippets import first_snippet
 
@@ -78,6 +79,9 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
     terms = (highlight_terms(gen, parsed) or set()) if snippets else set()
     explain = synonym_use(gen, parsed, page_docs, ctx) if snippets else {}
     joined = set() if near is None else {d for d in page_docs if near[d]}
+    for docnum, notes in place_use(gen, parsed, [d for d in page_docs if d not in joined],
+                                   ctx).items():  # (the exports say it too)
+        explain.setdefault(docnum, []).extend(notes)
     for docnum in joined:  # a record joined by meaning says so
         explain.setdefault(docnum, []).append(Note("matched_meaning"))
     held = {}  # unit text -> mask of the documents holding it
@@ -98,7 +102,8 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
                                         terms)
         hit.explanation = explain.get(docnum, [])
         if words:
-            hit.matched_words = [w for w, mask in held.items() if mask[docnum]]
+            by_zone = places_by_zone(hit.explanation)
+            hit.matched_words = [w for w, mask in held.items() if mask[docnum] and w not in by_zone]
         hit.near_in_meaning = docnum in joined
         hits.append(hit)
     out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,
