@@ -359,7 +359,8 @@ def test_zone_page_links_to_compare(client):
 
 
 @pytest.mark.parametrize("lang", ["", "/zh"])
-@pytest.mark.parametrize("url", ["/zones", "/zones/zhejiang", "/pillars", "/pillars/logistics", "/search"])
+@pytest.mark.parametrize("url", ["/zones", "/zones/zhejiang", "/pillars", "/pillars/logistics", "/search",
+                                 "/search?q=oil", "/compare?zone=shanghai&zone=zhejiang"])
 def test_pages_that_count_measures_say_they_hold_a_sample(client, lang, url):
     """A count of measures (a zone's, a pillar's, "All measures") is of what is held, not of
     all the zones did: each such page says so and links to what the knowledge base holds."""
@@ -371,5 +372,7 @@ def test_pages_that_count_measures_say_they_hold_a_sample(client, lang, url):
 
 
 def test_a_search_for_words_leaves_the_first_screen_to_its_results(client):
-    """The note stands over browsing, not over the results of a search."""
-    assert 'class="sample-note"' not in client.get("/search?q=oil").get_data(as_text=True)
+    """The note stands over browsing, and under the results of a search, not over them."""
+    html = client.get("/search?q=oil").get_data(as_text=True)
+    last_result = html.rindex('href="/measures/')
+    assert html.index('class="sample-note"') > last_result
