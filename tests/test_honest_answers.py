@@ -340,6 +340,10 @@ def test_the_api_and_the_exports_say_which_records_only_the_zone_of_a_place_brin
     assert {r["id"] for r in rows if "Zhoushan" not in r["matched_words"].split(";")} == by_zone
     page = text_of(shipped_client.get("/zh/search", query_string=q).get_data(as_text=True))
     assert page.count("作为 Zhoushan 所在的浙江自贸试验区的举措列出") == len(by_zone)
+    zh = api_search(shipped_client, lang="zh", **q)  # the API's explanations in Chinese too
+    assert [h["id"] for h in zh["results"]] == [h["id"] for h in data["results"]]
+    assert {h["id"] for h in zh["results"]
+            if any("所在的浙江自贸试验区的举措列出" in e for e in h["explanation"])} == by_zone
 
 
 def test_bonded_fuel_zhoushan_finds_the_zhoushan_bunkering_records(shipped_kb):

@@ -86,7 +86,9 @@ def search():
     if lang != "en":
         with speaking(lang):
             labels = Labels(kb, lang)
-            data["results"] = [_with_labels(hit, labels) for hit in data["results"]]
+            data["results"] = [{**_with_labels(described, labels),
+                                "explanation": [localized_text(n) for n in hit.explanation]}
+                               for described, hit in zip(data["results"], result.hits)]
             data["notes"] = [localized_text(n) for n in result.messages()]
     return json_answer(data)
 

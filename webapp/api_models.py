@@ -125,7 +125,8 @@ class HitOwn(Answer):
     snippet: str = Field(description="Escaped HTML with <mark> around matched words; empty in "
                                      "exports")
     explanation: Words = Field(description="How the query matched where it was not word for "
-                                           "word, e.g. through a synonym")
+                                           "word, e.g. through a synonym (in Chinese with "
+                                           "lang=zh)")
     labels: Labels = None
 
 
