@@ -146,9 +146,11 @@ def status(as_json: bool, index_dir: Path):
     click.echo(f"{found['records']} records; {found['segments']} segments holding "
                f"{docs['live']} documents (the records and the taxonomy's) and "
                f"{docs['deleted']} deleted ones no merge has dropped yet")
-    click.echo(f"size on disk: {found['size_bytes'] / 2**20:.1f} MB "
-               f"({found['folder_bytes'] / 2**20:.1f} MB with other generations: "
-               f"{', '.join(found['generations'])})")
+    others = [g for g in found["generations"] if g != found["generation"]]
+    kept = (f"other generations kept: {', '.join(others)}" if others else
+            "no other generation kept")
+    click.echo(f"size on disk: {found['size_bytes'] / 2**20:.1f} MB; the index folder "
+               f"{found['folder_bytes'] / 2**20:.1f} MB ({kept})")
     if not found["leases"]:
         click.echo("no reader holds a lease")
     for lease in found["leases"]:

@@ -48,6 +48,8 @@ def test_status_shows_the_published_index_and_its_readers(measures_copy, tmp_pat
         assert f"generation {report.generation}" in text.output
         assert f"{records} records; {found['segments']} segments" in text.output
         assert f"lease {lease['holder']} on {report.generation}" in text.output
+        # the published generation is never called another one (a new user read it so)
+        assert "(no other generation kept)" in text.output
     finally:
         kb.close()
     assert json.loads(status("--index", index, "--json").output)["leases"] == []
