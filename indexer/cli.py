@@ -112,12 +112,21 @@ def index(rebuild: bool, measures_dir: Path, index_dir: Path):
     A build that finds any invalid record publishes nothing and exits 1.
     Example: ftz index --rebuild
     """
-    from indexer.engine.build import build_index
+    from indexer.records.folderscan import Prescan
 
+    # the folder's scan (a stat per record) runs in a child while this process imports the
+    # build's modules; its answer is the plain scan's, or the scan is made here (folderscan.py)
+    scan = Prescan(measures_dir)
     try:
-        report = build_index(measures_dir, index_dir, rebuild=rebuild, progress=_progress)
+        from indexer.engine.build import WRITE_MODULES, build_index
+
+        scan.meanwhile(WRITE_MODULES)
+        report = build_index(measures_dir, index_dir, rebuild=rebuild, progress=_progress,
+                             scan=scan)
     except FtzError as error:
         fail(error)
+    finally:
+        scan.close()
     click.echo(report.summary())
 
 

@@ -33,6 +33,11 @@ from indexer.records.register import check_items
 from indexer.engine.schema import SCHEMA_VERSION
 
 Progress = Callable[[Iterable, int, str], Iterable]
+# what _write imports (numpy with the segments first, the most costly): `ftz index` imports
+# them while the folder's scan runs in its child (folderscan.Prescan.meanwhile), time it
+# would otherwise spend waiting for the scan
+WRITE_MODULES = ("indexer.engine.segments", "whoosh.index", "whoosh.reading",
+                 "indexer.engine.cutcache", "indexer.analysis.segmentation")
 
 
 def codec():
@@ -109,9 +114,12 @@ class _Dependencies:
 
 def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
                 progress: Progress = _no_progress,
-                merge_policy: merging.TieredMergePolicy | None = merging.POLICY) -> BuildReport:
+                merge_policy: merging.TieredMergePolicy | None = merging.POLICY,
+                scan: Callable = scan_records) -> BuildReport:
     """Validate and index; raise ValidationFailed (publishing nothing) on any problem.
-    After an incremental build, merge segments as `merge_policy` says (None: never)."""
+    After an incremental build, merge segments as `merge_policy` says (None: never).
+    `scan`: catalog.scan_records, or what answers exactly as it does (folderscan.Prescan,
+    the scan begun in a child process before `ftz index` imported this module)."""
     measures_dir, index_dir = Path(measures_dir), Path(index_dir)
     started = time.perf_counter()
     with store.build_lock(index_dir):
@@ -121,7 +129,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             report.add(measures_dir, 1, "(dir)", "the measures directory does not exist")
             raise ValidationFailed(report.problems)
         others: list[str] = []  # the folder's entries but its records, from the same listing
-        scan = scan_records(measures_dir, others)  # (name, mtime_ns, size), in the folder's order
+        scan = scan(measures_dir, others)  # (name, mtime_ns, size), in the folder's order
         taxonomy, lexicon = _taxonomy_and_lexicon(measures_dir, index_dir, report, others)
         deps = _Dependencies(taxonomy)
         blob = marshal.dumps(scan)

@@ -1,0 +1,152 @@
+"""`ftz index` scans the measures folder in a forked child while it imports the build
+(folderscan.Prescan): its answer is exactly the plain scan's (catalog.scan_records, the
+reference), and on any failure the plain scan is made instead; no child is left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from indexer.engine.build import build_index
+from indexer.records import folderscan
+from indexer.records.catalog import scan_records
+from indexer.records.folderscan import Prescan
+from tests.helpers import answers, edit, examples, ftz
+
+_NAMES = st.text(st.sampled_from("ab-_.中md"), min_size=1, max_size=8).filter(
+    lambda n: n not in (".", ".."))
+# each entry: a file (its size) or a folder
+_ENTRIES = st.dictionaries(_NAMES, st.one_of(st.integers(0, 40), st.none()), max_size=12)
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _scan_both(root):
+    """(the child's scan and others, its pid) and the plain scan and others."""
+    prescan = Prescan(root)
+    pid = prescan.pid
+    others, plain_others = [], []
+    found = prescan(root, others)
+    return (found, others, pid), (scan_records(root, plain_others), plain_others)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(_ENTRIES)
+def test_the_childs_scan_is_the_plain_scan(tmp_path_factory, entries):
+    root = tmp_path_factory.mktemp("m")
+    for name, size in entries.items():
+        if size is None:
+            (root / name).mkdir()
+        else:
+            (root / name).write_bytes(b"x" * size)
+    (found, others, pid), (plain, plain_others) = _scan_both(root)
+    assert pid is not None
+    assert found == plain and others == plain_others
+    assert all(type(f) is tuple for f in found)
+    assert _reaped(pid)
+
+
+def test_the_scan_of_the_corpus_and_its_other_entries(measures_copy):
+    (found, others, pid), (plain, plain_others) = _scan_both(measures_copy)
+    assert len(found) > 10 and found == plain
+    assert others == plain_others and "zones.yaml" in others
+    assert _reaped(pid)
+
+
+def test_without_a_fork_the_scan_is_made_here(measures_copy, monkeypatch):
+    def no_fork():
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(folderscan.os, "fork", no_fork)
+    prescan = Prescan(measures_copy)
+    assert prescan.pid is None and prescan.fd is None
+    assert prescan(measures_copy) == scan_records(measures_copy)
+
+
+def test_a_child_that_died_is_replaced_by_the_plain_scan(measures_copy):
+    prescan = Prescan(measures_copy)
+    pid = prescan.pid
+    os.kill(pid, signal.SIGKILL)
+    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert _reaped(pid)
+
+
+def test_a_short_answer_is_not_trusted(measures_copy, monkeypatch):
+    prescan = Prescan(measures_copy)
+    pid = prescan.pid
+    real_read, reads = folderscan.os.read, []
+
+    def short_read(fd, n):  # the first 5 bytes, then an end as if the pipe were closed
+        reads.append(n)
+        return real_read(fd, 5) if len(reads) == 1 else b""
+
+    monkeypatch.setattr(folderscan.os, "read", short_read)
+    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert len(reads) == 2 and _reaped(pid)
+
+
+def test_a_folder_the_child_cannot_scan_fails_as_the_plain_scan_does(tmp_path):
+    missing = tmp_path / "missing"
+    prescan = Prescan(missing)
+    pid = prescan.pid
+    with pytest.raises(FileNotFoundError):
+        prescan(missing)
+    assert _reaped(pid)
+
+
+def test_another_folder_is_scanned_here_and_close_leaves_no_child(measures_copy, tmp_path):
+    prescan = Prescan(tmp_path)
+    pid = prescan.pid
+    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert _reaped(pid)
+    unused = Prescan(measures_copy)
+    pid = unused.pid
+    unused.close()
+    unused.close()
+    assert _reaped(pid)
+
+
+def test_meanwhile_imports_until_the_answer_is_ready(measures_copy):
+    prescan = Prescan(measures_copy)
+    while not prescan.ready():
+        pass
+    prescan.meanwhile(["a.module.that.does.not.exist"])  # ready: nothing imported
+    assert prescan(measures_copy) == scan_records(measures_copy)
+
+
+def test_an_edit_after_the_childs_scan_is_built_by_the_next_update(measures_copy, tmp_path):
+    """As with the plain scan, an edit made after the scan is not seen by that build; the
+    next one finds it, and the index then answers as a full build."""
+    index = tmp_path / "index"
+    build_index(measures_copy, index, merge_policy=None)
+    target = sorted(measures_copy.glob("*.md"))[0]
+    prescan = Prescan(measures_copy)
+    while not prescan.ready():
+        pass
+    edit(target, target.read_text(encoding="utf-8").splitlines()[-1], "Unicorn tank pilot")
+    build_index(measures_copy, index, merge_policy=None, scan=prescan)
+    assert build_index(measures_copy, index, merge_policy=None).mode == "incremental"
+    full = tmp_path / "full"
+    build_index(measures_copy, full, rebuild=True)
+    assert answers(index) == answers(full)
+
+
+def test_ftz_index_updates_through_the_childs_scan(measures_copy, tmp_path):
+    index = tmp_path / "index"
+    assert ftz("index", "--measures", str(measures_copy), "--index", str(index)).returncode == 0
+    target = sorted(measures_copy.glob("*.md"))[1]
+    edit(target, target.read_text(encoding="utf-8").splitlines()[-1], "Pegasus tank pilot")
+    done = ftz("index", "--measures", str(measures_copy), "--index", str(index))
+    assert done.returncode == 0 and "1 updated" in done.stdout, done.stdout + done.stderr
+    full = tmp_path / "full"
+    build_index(measures_copy, full, rebuild=True)
+    assert answers(index) == answers(full)
