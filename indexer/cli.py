@@ -118,9 +118,9 @@ def index(rebuild: bool, measures_dir: Path, index_dir: Path):
     # build's modules; its answer is the plain scan's, or the scan is made here (folderscan.py)
     scan = Prescan(measures_dir)
     try:
-        from indexer.engine.build import WRITE_MODULES, build_index
+        from indexer.engine.build import build_index, write_imports
 
-        scan.meanwhile(WRITE_MODULES)
+        scan.meanwhile(write_imports())
         report = build_index(measures_dir, index_dir, rebuild=rebuild, progress=_progress,
                              scan=scan)
     except FtzError as error:

@@ -115,11 +115,23 @@ def test_another_folder_is_scanned_here_and_close_leaves_no_child(measures_copy,
     assert _reaped(pid)
 
 
-def test_meanwhile_imports_until_the_answer_is_ready(measures_copy):
+def test_meanwhile_takes_steps_until_the_answer_is_ready(measures_copy):
+    taken = []
+
+    def steps():
+        while True:
+            taken.append(1)
+            yield
+
     prescan = Prescan(measures_copy)
+    prescan.meanwhile(steps())  # endless steps: it stops only when the child has answered
+    assert prescan.ready()
+    assert prescan(measures_copy) == scan_records(measures_copy)
+    prescan, taken[:] = Prescan(measures_copy), []
     while not prescan.ready():
         pass
-    prescan.meanwhile(["a.module.that.does.not.exist"])  # ready: nothing imported
+    prescan.meanwhile(steps())  # answered already: no step taken
+    assert taken == []
     assert prescan(measures_copy) == scan_records(measures_copy)
 
 

@@ -33,11 +33,19 @@ from indexer.records.register import check_items
 from indexer.engine.schema import SCHEMA_VERSION
 
 Progress = Callable[[Iterable, int, str], Iterable]
-# what _write imports (numpy with the segments first, the most costly): `ftz index` imports
-# them while the folder's scan runs in its child (folderscan.Prescan.meanwhile), time it
-# would otherwise spend waiting for the scan
-WRITE_MODULES = ("indexer.engine.segments", "whoosh.index", "whoosh.reading",
-                 "indexer.engine.cutcache", "indexer.analysis.segmentation")
+
+
+def write_imports():
+    """What _write imports, one module (and what it imports) a step, numpy's first (the
+    most costly): `ftz index` takes these steps while the folder's scan runs in its child
+    (folderscan.Prescan.meanwhile), time it would otherwise spend waiting for the scan."""
+    from indexer.engine import segments  # noqa: F401 (numpy)
+    yield
+    from whoosh import index, reading  # noqa: F401
+    yield
+    from indexer.engine import cutcache  # noqa: F401
+    from indexer.analysis import segmentation  # noqa: F401
+    yield
 
 
 def codec():

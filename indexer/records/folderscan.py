@@ -11,7 +11,6 @@ so what a build gets is always exactly scan_records' answer for the folder.
 
 from __future__ import annotations
 
-import importlib
 import marshal
 import os
 import select
@@ -82,13 +81,12 @@ class Prescan:
         """Whether the child's answer (or its end) can be read without waiting."""
         return self.fd is None or bool(select.select([self.fd], [], [], 0)[0])
 
-    def meanwhile(self, modules) -> None:
-        """Import these modules, in order, until the child's answer is ready (the build
-        imports them anyway when anything changed; importing them here costs no wait)."""
-        for name in modules:
-            if self.ready():
+    def meanwhile(self, steps) -> None:
+        """Take the steps of an iterator (imports the build makes anyway when anything
+        changed) until the child's answer is ready: they cost no wait."""
+        while not self.ready():
+            if next(steps, self) is self:
                 return
-            importlib.import_module(name)
 
     def __call__(self, root, others: list[str] | None = None) -> list[tuple[str, int, int]]:
         found = self._collect() if os.fspath(root) == self.root else None
