@@ -4,16 +4,18 @@ reference), and on any failure the plain scan is made instead; no child is left 
 
 from __future__ import annotations
 
+import marshal
 import os
 import signal
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from indexer.engine import store
 from indexer.engine.build import build_index
 from indexer.records import folderscan
 from indexer.records.catalog import scan_records
-from indexer.records.folderscan import Prescan
+from indexer.records.folderscan import Prescan, scan_with_blob
 from tests.helpers import answers, edit, examples, ftz
 
 _NAMES = st.text(st.sampled_from("ab-_.中md"), min_size=1, max_size=8).filter(
@@ -31,12 +33,14 @@ def _reaped(pid: int) -> bool:
 
 
 def _scan_both(root):
-    """(the child's scan and others, its pid) and the plain scan and others."""
+    """(the child's scan and blob, others, its pid) and the plain scan and others, each
+    with its blob (marshal.dumps of the plain scan, as the build keeps it)."""
     prescan = Prescan(root)
     pid = prescan.pid
     others, plain_others = [], []
     found = prescan(root, others)
-    return (found, others, pid), (scan_records(root, plain_others), plain_others)
+    plain = scan_records(root, plain_others)
+    return (found, others, pid), ((plain, marshal.dumps(plain)), plain_others)
 
 
 @settings(max_examples=examples(60), deadline=None)
@@ -51,13 +55,13 @@ def test_the_childs_scan_is_the_plain_scan(tmp_path_factory, entries):
     (found, others, pid), (plain, plain_others) = _scan_both(root)
     assert pid is not None
     assert found == plain and others == plain_others
-    assert all(type(f) is tuple for f in found)
+    assert all(type(f) is tuple for f in found[0])
     assert _reaped(pid)
 
 
 def test_the_scan_of_the_corpus_and_its_other_entries(measures_copy):
     (found, others, pid), (plain, plain_others) = _scan_both(measures_copy)
-    assert len(found) > 10 and found == plain
+    assert len(found[0]) > 10 and found == plain
     assert others == plain_others and "zones.yaml" in others
     assert _reaped(pid)
 
@@ -69,14 +73,14 @@ def test_without_a_fork_the_scan_is_made_here(measures_copy, monkeypatch):
     monkeypatch.setattr(folderscan.os, "fork", no_fork)
     prescan = Prescan(measures_copy)
     assert prescan.pid is None and prescan.fd is None
-    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert prescan(measures_copy) == scan_with_blob(measures_copy)
 
 
 def test_a_child_that_died_is_replaced_by_the_plain_scan(measures_copy):
     prescan = Prescan(measures_copy)
     pid = prescan.pid
     os.kill(pid, signal.SIGKILL)
-    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert prescan(measures_copy) == scan_with_blob(measures_copy)
     assert _reaped(pid)
 
 
@@ -90,7 +94,7 @@ def test_a_short_answer_is_not_trusted(measures_copy, monkeypatch):
         return real_read(fd, 5) if len(reads) == 1 else b""
 
     monkeypatch.setattr(folderscan.os, "read", short_read)
-    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert prescan(measures_copy) == scan_with_blob(measures_copy)
     assert len(reads) == 2 and _reaped(pid)
 
 
@@ -106,7 +110,7 @@ def test_a_folder_the_child_cannot_scan_fails_as_the_plain_scan_does(tmp_path):
 def test_another_folder_is_scanned_here_and_close_leaves_no_child(measures_copy, tmp_path):
     prescan = Prescan(tmp_path)
     pid = prescan.pid
-    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert prescan(measures_copy) == scan_with_blob(measures_copy)
     assert _reaped(pid)
     unused = Prescan(measures_copy)
     pid = unused.pid
@@ -126,13 +130,13 @@ def test_meanwhile_takes_steps_until_the_answer_is_ready(measures_copy):
     prescan = Prescan(measures_copy)
     prescan.meanwhile(steps())  # endless steps: it stops only when the child has answered
     assert prescan.ready()
-    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert prescan(measures_copy) == scan_with_blob(measures_copy)
     prescan, taken[:] = Prescan(measures_copy), []
     while not prescan.ready():
         pass
     prescan.meanwhile(steps())  # answered already: no step taken
     assert taken == []
-    assert prescan(measures_copy) == scan_records(measures_copy)
+    assert prescan(measures_copy) == scan_with_blob(measures_copy)
 
 
 def test_an_edit_after_the_childs_scan_is_built_by_the_next_update(measures_copy, tmp_path):
@@ -153,8 +157,15 @@ def test_an_edit_after_the_childs_scan_is_built_by_the_next_update(measures_copy
 
 
 def test_ftz_index_updates_through_the_childs_scan(measures_copy, tmp_path):
+    """The child's blob is the plain scan's: after a build with the plain scan, `ftz index`
+    finds the folder's digest the same (up to date, the manifest not rewritten)."""
     index = tmp_path / "index"
-    assert ftz("index", "--measures", str(measures_copy), "--index", str(index)).returncode == 0
+    build_index(measures_copy, index, merge_policy=None)
+    manifest = store.current_generation(index) / store.MANIFEST
+    written = manifest.stat().st_mtime_ns
+    again = ftz("index", "--measures", str(measures_copy), "--index", str(index))
+    assert again.returncode == 0 and "is up to date" in again.stdout, again.stdout + again.stderr
+    assert manifest.stat().st_mtime_ns == written
     target = sorted(measures_copy.glob("*.md"))[1]
     edit(target, target.read_text(encoding="utf-8").splitlines()[-1], "Pegasus tank pilot")
     done = ftz("index", "--measures", str(measures_copy), "--index", str(index))

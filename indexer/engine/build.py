@@ -13,7 +13,6 @@ under the build lock, and publish the merge as a generation of its own.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import time
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ from indexer.engine import merging
 from indexer.engine import store
 from indexer.engine import taxonomycache
 from indexer.engine.whooshfiles.files import latest_commit
-from indexer.records.catalog import check_id_collisions, scan_records
+from indexer.records.catalog import check_id_collisions
+from indexer.records.folderscan import scan_with_blob
 from indexer.records.taxonomy import load_taxonomy
 from indexer.errors import Report, ValidationFailed
 from indexer.records.lexicon import load_lexicon
@@ -123,10 +123,10 @@ class _Dependencies:
 def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
                 progress: Progress = _no_progress,
                 merge_policy: merging.TieredMergePolicy | None = merging.POLICY,
-                scan: Callable = scan_records) -> BuildReport:
+                scan: Callable = scan_with_blob) -> BuildReport:
     """Validate and index; raise ValidationFailed (publishing nothing) on any problem.
     After an incremental build, merge segments as `merge_policy` says (None: never).
-    `scan`: catalog.scan_records, or what answers exactly as it does (folderscan.Prescan,
+    `scan`: folderscan.scan_with_blob, or what answers exactly as it does (folderscan.Prescan,
     the scan begun in a child process before `ftz index` imported this module)."""
     measures_dir, index_dir = Path(measures_dir), Path(index_dir)
     started = time.perf_counter()
@@ -137,10 +137,10 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             report.add(measures_dir, 1, "(dir)", "the measures directory does not exist")
             raise ValidationFailed(report.problems)
         others: list[str] = []  # the folder's entries but its records, from the same listing
-        scan = scan(measures_dir, others)  # (name, mtime_ns, size), in the folder's order
+        # (name, mtime_ns, size), in the folder's order, and its marshal blob
+        scan, blob = scan(measures_dir, others)
         taxonomy, lexicon = _taxonomy_and_lexicon(measures_dir, index_dir, report, others)
         deps = _Dependencies(taxonomy)
-        blob = marshal.dumps(scan)
         scanned = store.scan_digest(blob)
 
         # what changed, found from one scan of the folder and the last build's, compared in bulk

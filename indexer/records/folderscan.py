@@ -44,10 +44,19 @@ def scan_records(root, others: list[str] | None = None) -> list[tuple[str, int, 
     return out
 
 
+def scan_with_blob(root, others: list[str] | None = None) -> tuple[list, bytes]:
+    """scan_records(root, others), and its marshal.dumps (as the build keeps it in the
+    manifest, whose digest it compares with the last build's)."""
+    files = scan_records(root, others)
+    return files, marshal.dumps(files)
+
+
 class Prescan:
-    """scan_records(root, others) begun in a forked child; called like scan_records, it
-    answers with the child's scan, or makes the scan itself when the child's is not to be
-    had. Call it or close() once: either reaps the child (no zombie is left)."""
+    """scan_with_blob(root, others) begun in a forked child; called like it, it answers
+    with the child's scan (the blob as the child made it: the same bytes as this process's
+    marshal.dumps of its own scan would be, which a dumps of the unmarshalled list is not),
+    or makes the scan itself when the child's is not to be had. Call it or close() once:
+    either reaps the child (no zombie is left)."""
 
     def __init__(self, root):
         self.root = os.fspath(root)
@@ -68,7 +77,8 @@ class Prescan:
             try:
                 os.close(read)
                 others: list[str] = []
-                answer = memoryview(marshal.dumps((scan_records(self.root, others), others)))
+                blob = scan_with_blob(self.root, others)[1]
+                answer = memoryview(marshal.dumps((blob, others)))
                 while answer:
                     answer = answer[os.write(write, answer):]
                 code = 0
@@ -88,17 +98,17 @@ class Prescan:
             if next(steps, self) is self:
                 return
 
-    def __call__(self, root, others: list[str] | None = None) -> list[tuple[str, int, int]]:
+    def __call__(self, root, others: list[str] | None = None) -> tuple[list, bytes]:
         found = self._collect() if os.fspath(root) == self.root else None
         self.close()
         if found is None:
-            return scan_records(root, others)
-        scan, names = found
+            return scan_with_blob(root, others)
+        files, blob, names = found
         if others is not None:
             others.extend(names)
-        return scan
+        return files, blob
 
-    def _collect(self) -> tuple[list, list] | None:
+    def _collect(self) -> tuple[list, bytes, list] | None:
         if self.fd is None:
             return None
         chunks = []
@@ -110,13 +120,13 @@ class Prescan:
         if self._reap() != 0:
             return None
         try:
-            answer = marshal.loads(b"".join(chunks))
+            blob, names = marshal.loads(b"".join(chunks))
+            files = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             return None
-        if not (isinstance(answer, tuple) and len(answer) == 2
-                and isinstance(answer[0], list) and isinstance(answer[1], list)):
+        if not (isinstance(files, list) and isinstance(names, list)):
             return None
-        return answer
+        return files, blob, names
 
     def _reap(self) -> int | None:
         pid, self.pid = self.pid, None
