@@ -24,6 +24,11 @@ _NAMES = st.text(st.sampled_from("ab-_.中md"), min_size=1, max_size=8).filter(
 _ENTRIES = st.dictionaries(_NAMES, st.one_of(st.integers(0, 40), st.none()), max_size=12)
 
 
+def _parts(folder) -> tuple:
+    """A FolderScan's files, blob and count, to compare."""
+    return folder.files, folder.blob, folder.count
+
+
 def _reaped(pid: int) -> bool:
     try:
         os.waitpid(pid, os.WNOHANG)
@@ -38,9 +43,9 @@ def _scan_both(root):
     prescan = Prescan(root)
     pid = prescan.pid
     others, plain_others = [], []
-    found = prescan(root, others)
+    found = _parts(prescan(root, others))
     plain = scan_records(root, plain_others)
-    return (found, others, pid), ((plain, marshal.dumps(plain)), plain_others)
+    return (found, others, pid), ((plain, marshal.dumps(plain), len(plain)), plain_others)
 
 
 @settings(max_examples=examples(60), deadline=None)
@@ -73,14 +78,14 @@ def test_without_a_fork_the_scan_is_made_here(measures_copy, monkeypatch):
     monkeypatch.setattr(folderscan.os, "fork", no_fork)
     prescan = Prescan(measures_copy)
     assert prescan.pid is None and prescan.fd is None
-    assert prescan(measures_copy) == scan_with_blob(measures_copy)
+    assert _parts(prescan(measures_copy)) == _parts(scan_with_blob(measures_copy))
 
 
 def test_a_child_that_died_is_replaced_by_the_plain_scan(measures_copy):
     prescan = Prescan(measures_copy)
     pid = prescan.pid
     os.kill(pid, signal.SIGKILL)
-    assert prescan(measures_copy) == scan_with_blob(measures_copy)
+    assert _parts(prescan(measures_copy)) == _parts(scan_with_blob(measures_copy))
     assert _reaped(pid)
 
 
@@ -94,7 +99,7 @@ def test_a_short_answer_is_not_trusted(measures_copy, monkeypatch):
         return real_read(fd, 5) if len(reads) == 1 else b""
 
     monkeypatch.setattr(folderscan.os, "read", short_read)
-    assert prescan(measures_copy) == scan_with_blob(measures_copy)
+    assert _parts(prescan(measures_copy)) == _parts(scan_with_blob(measures_copy))
     assert len(reads) == 2 and _reaped(pid)
 
 
@@ -110,7 +115,7 @@ def test_a_folder_the_child_cannot_scan_fails_as_the_plain_scan_does(tmp_path):
 def test_another_folder_is_scanned_here_and_close_leaves_no_child(measures_copy, tmp_path):
     prescan = Prescan(tmp_path)
     pid = prescan.pid
-    assert prescan(measures_copy) == scan_with_blob(measures_copy)
+    assert _parts(prescan(measures_copy)) == _parts(scan_with_blob(measures_copy))
     assert _reaped(pid)
     unused = Prescan(measures_copy)
     pid = unused.pid
@@ -130,13 +135,13 @@ def test_meanwhile_takes_steps_until_the_answer_is_ready(measures_copy):
     prescan = Prescan(measures_copy)
     prescan.meanwhile(steps())  # endless steps: it stops only when the child has answered
     assert prescan.ready()
-    assert prescan(measures_copy) == scan_with_blob(measures_copy)
+    assert _parts(prescan(measures_copy)) == _parts(scan_with_blob(measures_copy))
     prescan, taken[:] = Prescan(measures_copy), []
     while not prescan.ready():
         pass
     prescan.meanwhile(steps())  # answered already: no step taken
     assert taken == []
-    assert prescan(measures_copy) == scan_with_blob(measures_copy)
+    assert _parts(prescan(measures_copy)) == _parts(scan_with_blob(measures_copy))
 
 
 def test_an_edit_after_the_childs_scan_is_built_by_the_next_update(measures_copy, tmp_path):
@@ -173,3 +178,48 @@ def test_ftz_index_updates_through_the_childs_scan(measures_copy, tmp_path):
     full = tmp_path / "full"
     build_index(measures_copy, full, rebuild=True)
     assert answers(index) == answers(full)
+
+
+def test_the_childs_comparison_is_the_stores_and_is_taken_only_for_the_same_kept_scan(
+        measures_copy, tmp_path):
+    """`ftz index`'s child compares its scan with the last build's kept scan (scanahead):
+    the same answer as store.scan_changes here; the build takes it only when the kept
+    scan it reads under its lock is the one the child compared with."""
+    from indexer.cli import _compare_ahead
+    from indexer.engine import scanahead
+
+    index = tmp_path / "index"
+    build_index(measures_copy, index, merge_policy=None)
+    names = sorted(measures_copy.glob("*.md"))
+    edit(names[0], names[0].read_text(encoding="utf-8").splitlines()[-1], "Unicorn tank")
+    (names[1]).unlink()
+    prescan = Prescan(measures_copy, then=_compare_ahead(index))
+    folder = prescan(measures_copy)
+    current = store.current_generation(index)
+    kept = store.manifest_settings(current)["files"]
+    expected = store.scan_changes(current, kept, scan_records(measures_copy))
+    assert expected[0] and expected[2] == [names[1].name]
+    entries = {n: (m, s) for n, m, s in scan_records(measures_copy) if n in expected[0]}
+    assert folder.ahead == (kept, expected, entries)
+    assert scanahead.taken(folder, kept, current) == (expected, entries)
+    assert scanahead.taken(folder, "another kept scan", current) == (None, None)
+    # an ahead of another kept scan is not taken: the build compares by itself
+    folder.ahead = ("another kept scan", ([], set(), []), {})
+    assert scanahead.taken(folder, kept, current) == (expected, None)
+    report = build_index(measures_copy, index, merge_policy=None, scan=lambda root, others:
+                         Prescan(root, then=_compare_ahead(index))(root, others))
+    assert (report.updated, report.deleted) == (1, 1)
+    full = tmp_path / "full"
+    build_index(measures_copy, full, rebuild=True)
+    assert answers(index) == answers(full)
+
+
+def test_a_comparison_that_fails_in_the_child_falls_back_to_the_plain_scan(measures_copy):
+    def broken(files):
+        raise OSError("the manifest could not be read")
+
+    prescan = Prescan(measures_copy, then=broken)
+    pid = prescan.pid
+    folder = prescan(measures_copy)
+    assert folder.ahead is None and folder.files == scan_records(measures_copy)
+    assert _reaped(pid)

@@ -44,21 +44,37 @@ def scan_records(root, others: list[str] | None = None) -> list[tuple[str, int, 
     return out
 
 
-def scan_with_blob(root, others: list[str] | None = None) -> tuple[list, bytes]:
-    """scan_records(root, others), and its marshal.dumps (as the build keeps it in the
-    manifest, whose digest it compares with the last build's)."""
+class FolderScan:
+    """A scan of the folder: `blob`, the marshal.dumps of its files ((name, mtime_ns, size)
+    in the folder's order, as the build keeps it in the manifest), their `count`, and
+    `files` itself, unmarshalled when first asked for. `ahead`: what the child computed
+    from the files beside the scan (Prescan's `then`), or None."""
+
+    def __init__(self, blob: bytes, count: int, files: list | None = None, ahead=None):
+        self.blob, self.count, self._files, self.ahead = blob, count, files, ahead
+
+    @property
+    def files(self) -> list[tuple[str, int, int]]:
+        if self._files is None:
+            self._files = marshal.loads(self.blob)
+        return self._files
+
+
+def scan_with_blob(root, others: list[str] | None = None) -> FolderScan:
+    """scan_records(root, others) with its blob."""
     files = scan_records(root, others)
-    return files, marshal.dumps(files)
+    return FolderScan(marshal.dumps(files), len(files), files)
 
 
 class Prescan:
     """scan_with_blob(root, others) begun in a forked child; called like it, it answers
     with the child's scan (the blob as the child made it: the same bytes as this process's
     marshal.dumps of its own scan would be, which a dumps of the unmarshalled list is not),
-    or makes the scan itself when the child's is not to be had. Call it or close() once:
-    either reaps the child (no zombie is left)."""
+    or makes the scan itself when the child's is not to be had. `then(files)`, given, runs
+    in the child after the scan; its answer (marshallable) is the scan's `ahead`. Call it
+    or close() once: either reaps the child (no zombie is left)."""
 
-    def __init__(self, root):
+    def __init__(self, root, then=None):
         self.root = os.fspath(root)
         self.pid: int | None = None
         self.fd: int | None = None
@@ -77,8 +93,9 @@ class Prescan:
             try:
                 os.close(read)
                 others: list[str] = []
-                blob = scan_with_blob(self.root, others)[1]
-                answer = memoryview(marshal.dumps((blob, others)))
+                found = scan_with_blob(self.root, others)
+                ahead = then(found.files) if then is not None else None
+                answer = memoryview(marshal.dumps((found.blob, found.count, others, ahead)))
                 while answer:
                     answer = answer[os.write(write, answer):]
                 code = 0
@@ -98,17 +115,17 @@ class Prescan:
             if next(steps, self) is self:
                 return
 
-    def __call__(self, root, others: list[str] | None = None) -> tuple[list, bytes]:
+    def __call__(self, root, others: list[str] | None = None) -> FolderScan:
         found = self._collect() if os.fspath(root) == self.root else None
         self.close()
         if found is None:
             return scan_with_blob(root, others)
-        files, blob, names = found
+        scan, names = found
         if others is not None:
             others.extend(names)
-        return files, blob
+        return scan
 
-    def _collect(self) -> tuple[list, bytes, list] | None:
+    def _collect(self) -> tuple[FolderScan, list] | None:
         if self.fd is None:
             return None
         chunks = []
@@ -120,13 +137,12 @@ class Prescan:
         if self._reap() != 0:
             return None
         try:
-            blob, names = marshal.loads(b"".join(chunks))
-            files = marshal.loads(blob)
+            blob, count, names, ahead = marshal.loads(b"".join(chunks))
         except (EOFError, ValueError, TypeError):
             return None
-        if not (isinstance(files, list) and isinstance(names, list)):
+        if not (isinstance(blob, bytes) and isinstance(count, int) and isinstance(names, list)):
             return None
-        return files, blob, names
+        return FolderScan(blob, count, None, ahead), names
 
     def _reap(self) -> int | None:
         pid, self.pid = self.pid, None
