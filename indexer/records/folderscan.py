@@ -11,6 +11,7 @@ so what a build gets is always exactly scan_records' answer for the folder.
 
 from __future__ import annotations
 
+import fcntl
 import marshal
 import os
 import select
@@ -42,6 +43,9 @@ def scan_records(root, others: list[str] | None = None) -> list[tuple[str, int, 
     finally:
         os.close(folder)
     return out
+
+
+PIPE_SIZE = 1 << 20  # Linux's default limit for a process without privileges
 
 
 class FolderScan:
@@ -82,6 +86,10 @@ class Prescan:
             read, write = os.pipe()
         except OSError:
             return
+        try:  # room for the answer (4 MB at 100,000 records) in fewer turns of both processes
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        except (OSError, AttributeError):  # above the system's limit, or not Linux: as it is
+            pass
         try:
             pid = os.fork()
         except OSError:
