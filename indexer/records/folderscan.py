@@ -15,6 +15,7 @@ import fcntl
 import marshal
 import os
 import select
+import signal
 
 
 def scan_records(root, others: list[str] | None = None) -> list[tuple[str, int, int]]:
@@ -162,8 +163,14 @@ class Prescan:
             return None
 
     def close(self) -> None:
-        """Stop listening: the child, if still writing, ends on the closed pipe; it is reaped."""
+        """Stop listening: a child whose answer was not read is ended (it only reads the
+        folder and the manifest) rather than waited for; it is reaped."""
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+            if self.pid is not None:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self._reap()
