@@ -101,6 +101,16 @@ def check(measures_dir: Path, drafts_dir: str | None):
             click.echo(f"warning: {warning}")
 
 
+def _compare_ahead(index_dir: Path):
+    """The scan child's comparison with the last build's kept scan (engine/scanahead.py),
+    its module imported in the child only."""
+    def then(files):
+        from indexer.engine import scanahead
+
+        return scanahead.changes(index_dir, files)
+    return then
+
+
 @cli.command()
 @click.option("--rebuild", is_flag=True,
               help="Start from a fresh index (a changed schema or dictionary does this by itself).")
@@ -112,12 +122,21 @@ def index(rebuild: bool, measures_dir: Path, index_dir: Path):
     A build that finds any invalid record publishes nothing and exits 1.
     Example: ftz index --rebuild
     """
-    from indexer.engine.build import build_index
+    from indexer.records.folderscan import Prescan
 
+    # the folder's scan (a stat per record) runs in a child while this process imports the
+    # build's modules; its answer is the plain scan's, or the scan is made here (folderscan.py)
+    scan = Prescan(measures_dir, then=_compare_ahead(index_dir))
     try:
-        report = build_index(measures_dir, index_dir, rebuild=rebuild, progress=_progress)
+        from indexer.engine.build import build_index, write_imports
+
+        scan.meanwhile(write_imports())
+        report = build_index(measures_dir, index_dir, rebuild=rebuild, progress=_progress,
+                             scan=scan)
     except FtzError as error:
         fail(error)
+    finally:
+        scan.close()
     click.echo(report.summary())
 
 

@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from indexer.records.model import ISSUERS, SCOPES, SOURCE_KINDS, STATUSES
+from indexer.records.vocabulary import ISSUERS, SCOPES, SOURCE_KINDS, STATUSES
 
 
 def _(message: str) -> str:

@@ -13,7 +13,6 @@ under the build lock, and publish the merge as a generation of its own.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import time
 from dataclasses import dataclass
@@ -21,10 +20,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from indexer.engine import merging
+from indexer.engine import scanahead
 from indexer.engine import store
 from indexer.engine import taxonomycache
 from indexer.engine.whooshfiles.files import latest_commit
-from indexer.records.catalog import check_id_collisions, scan_records
+from indexer.records.catalog import check_id_collisions
+from indexer.records.folderscan import scan_with_blob
 from indexer.records.taxonomy import load_taxonomy
 from indexer.errors import Report, ValidationFailed
 from indexer.records.lexicon import load_lexicon
@@ -33,6 +34,19 @@ from indexer.records.register import check_items
 from indexer.engine.schema import SCHEMA_VERSION
 
 Progress = Callable[[Iterable, int, str], Iterable]
+
+
+def write_imports():
+    """What _write imports, one module (and what it imports) a step, numpy's first (the
+    most costly): `ftz index` takes these steps while the folder's scan runs in its child
+    (folderscan.Prescan.meanwhile), time it would otherwise spend waiting for the scan."""
+    from indexer.engine import segments  # noqa: F401 (numpy)
+    yield
+    from whoosh import index, reading  # noqa: F401
+    yield
+    from indexer.engine import cutcache  # noqa: F401
+    from indexer.analysis import segmentation  # noqa: F401
+    yield
 
 
 def codec():
@@ -109,9 +123,12 @@ class _Dependencies:
 
 def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
                 progress: Progress = _no_progress,
-                merge_policy: merging.TieredMergePolicy | None = merging.POLICY) -> BuildReport:
+                merge_policy: merging.TieredMergePolicy | None = merging.POLICY,
+                scan: Callable = scan_with_blob) -> BuildReport:
     """Validate and index; raise ValidationFailed (publishing nothing) on any problem.
-    After an incremental build, merge segments as `merge_policy` says (None: never)."""
+    After an incremental build, merge segments as `merge_policy` says (None: never).
+    `scan`: folderscan.scan_with_blob, or what answers exactly as it does (folderscan.Prescan,
+    the scan begun in a child process before `ftz index` imported this module)."""
     measures_dir, index_dir = Path(measures_dir), Path(index_dir)
     started = time.perf_counter()
     with store.build_lock(index_dir):
@@ -121,10 +138,11 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             report.add(measures_dir, 1, "(dir)", "the measures directory does not exist")
             raise ValidationFailed(report.problems)
         others: list[str] = []  # the folder's entries but its records, from the same listing
-        scan = scan_records(measures_dir, others)  # (name, mtime_ns, size), in the folder's order
+        # (name, mtime_ns, size) of each file, in the folder's order: folderscan.FolderScan
+        folder = scan(measures_dir, others)
+        blob = folder.blob
         taxonomy, lexicon = _taxonomy_and_lexicon(measures_dir, index_dir, report, others)
         deps = _Dependencies(taxonomy)
-        blob = marshal.dumps(scan)
         scanned = store.scan_digest(blob)
 
         # what changed, found from one scan of the folder and the last build's, compared in bulk
@@ -137,34 +155,39 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
             or settings.get("toc") != latest_commit(current)  # killed between commit and manifest
         )
         taxonomy_changed = full or settings.get("taxonomy") != deps.whole + lexicon.digest
-        result = BuildReport("full" if full else "incremental", "", total=len(scan))
+        result = BuildReport("full" if full else "incremental", "", total=folder.count)
         if not full and not taxonomy_changed and settings.get("files") == scanned:
             # every file as the last build saw it: no row needs reading
-            result.mode, result.generation, result.unchanged = "unchanged", current.name, len(scan)
+            result.mode, result.generation = "unchanged", current.name
+            result.unchanged = folder.count
             result.published = current.name
             result.seconds = time.perf_counter() - started
             return result
+        entries = None  # the changed files' (mtime_ns, size), when compared ahead
         if full:
-            changed = sorted(name for name, _, _ in scan)
+            changed = sorted(name for name, _, _ in folder.files)
             new, removed = set(changed), []
         else:
             # a record's dependencies can have changed only with the taxonomy; the last
             # build's scan, kept in the manifest, answers without reading its rows
-            found = None if taxonomy_changed else \
-                store.scan_changes(current, settings.get("files"), scan)
+            # (compared ahead by `ftz index`'s scan child when it could: scanahead.py)
+            found, entries = (None, None) if taxonomy_changed else \
+                scanahead.taken(folder, settings.get("files"), current)
             changed, new, removed = found or store.manifest_changes(
-                current, sorted(scan), deps.stale if taxonomy_changed else None)
+                current, sorted(folder.files), deps.stale if taxonomy_changed else None)
         if full or new:  # the last build's names had no collision: only a new one can make one
-            _check_ids(measures_dir, scan, report)
+            _check_ids(measures_dir, folder.files, report)
         check_items(measures_dir, taxonomy, report)
         if not full and not (changed or removed or taxonomy_changed):
-            result.mode, result.generation, result.unchanged = "unchanged", current.name, len(scan)
+            result.mode, result.generation = "unchanged", current.name
+            result.unchanged = folder.count
             result.published = current.name
             store.write_manifest(current, {"files": scanned}, changed={}, scan=blob)
             result.seconds = time.perf_counter() - started
             return result
         wanted = set(changed)
-        files = {name: (mtime, size) for name, mtime, size in scan if name in wanted}
+        files = entries if entries is not None else \
+            {name: (mtime, size) for name, mtime, size in folder.files if name in wanted}
 
         generation = store.new_generation(index_dir) if full else current
         # a full build writes no more segments than the merge policy allows with room for
@@ -175,7 +198,7 @@ def build_index(measures_dir: Path, index_dir: Path, rebuild: bool = False,
         result.added = len(new)
         result.updated = len(changed) - len(new)
         if not full:
-            result.deleted, result.unchanged = len(removed), len(scan) - len(changed)
+            result.deleted, result.unchanged = len(removed), folder.count - len(changed)
         store.write_manifest(generation, {
             "schema": SCHEMA_VERSION,
             "dictionary": lexicon.dictionary_digest,

@@ -8,11 +8,11 @@ and the index document.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import Problem, Report
+from indexer.records.folderscan import scan_records  # noqa: F401 (the scan is read from here)
 from indexer.records.model import Measure, Taxonomy
 from indexer.records.places import load_places
 from indexer.records.register import check_items
@@ -28,34 +28,6 @@ def record_paths(root: Path) -> list[Path]:
 def record_files(root: Path) -> list[tuple[str, int, int]]:
     """(name, mtime_ns, size) of every record file, by name."""
     return sorted(scan_records(root))
-
-
-def scan_records(root: Path, others: list[str] | None = None) -> list[tuple[str, int, int]]:
-    """(name, mtime_ns, size) of every record file, in the folder's own order (stable while
-    no file is added, removed or renamed): one directory scan, one stat per file and no
-    Path objects (at 100,000 records, building and stat-ing Paths was most of an `ftz
-    index` that found nothing to do). Each file is stat-ed by its name relative to the open
-    folder (fstatat), not by its whole path as DirEntry.stat() does. `others`, given, gets
-    the names of the folder's other entries but those named *.md that are not folders (what
-    the taxonomy is read from: engine/taxonomycache.py), so that the folder is listed once."""
-    out = []
-    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        stat = os.stat
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.endswith(".md"):
-                    if entry.is_file():
-                        st = stat(name, dir_fd=folder)
-                        out.append((name, st.st_mtime_ns, st.st_size))
-                    elif others is not None and entry.is_dir():
-                        others.append(name)
-                elif others is not None:
-                    others.append(name)
-    finally:
-        os.close(folder)
-    return out
 
 
 def check_id_collisions(paths: list[Path], report: Report) -> None:
