@@ -326,6 +326,29 @@ def test_a_place_ranks_the_records_naming_it_first_then_its_zones(shipped_kb, q,
                                and by_zone[0].params["zone_id"] == zone), hit.id
 
 
+@pytest.mark.parametrize("q", ["bunkering Zhoushan abroad quickly", "bondd fuel Zhoushan",
+                               "metallic minerals Zhoushan", "ships refuel cheaper Zhoushan quickly"])
+def test_only_a_record_of_the_places_zone_is_said_to_be_shown_for_it(shipped_kb, q):
+    """In a partial match, a corrected search and a search no record naming the place
+    answers: the note stands on the zone's records that do not name the place, no other; no
+    hit and no search claims the place where no record shown names it."""
+    result = shipped_kb.search(q, per_page=100)
+    assert result.total
+    for hit in result.hits:
+        names = _names(shipped_kb, hit.id, "Zhoushan")
+        by_zone = [n for n in hit.explanation if n.code == "matched_place_zone"]
+        assert ("Zhoushan" in hit.matched_words) == names, hit.id
+        assert bool(by_zone) == ("zhejiang" in hit.zones and not names
+                                 and not hit.near_in_meaning), hit.id
+    assert ("Zhoushan" in result.matched_words) == any(
+        _names(shipped_kb, h.id, "Zhoushan") for h in result.hits)
+
+
+def test_a_query_of_stop_words_alone_is_not_said_to_be_unheld(shipped_client):
+    notes = api_search(shipped_client, q="the")["notes"]
+    assert notes == ["Your query has only very common words; nothing to search for."]
+
+
 def test_the_api_and_the_exports_say_which_records_only_the_zone_of_a_place_brings(
         shipped_client):
     q = {"q": "bonded fuel Zhoushan", "per_page": 100}

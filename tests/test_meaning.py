@@ -19,6 +19,7 @@ from indexer.search import KnowledgeBase
 from indexer.search.hybrid import CANDIDATES, WEIGHT, WINDOW
 from tests.conftest import FIXTURE_RECORDS
 from tests.helpers import examples
+from tests.webhelpers import text_of
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +237,11 @@ def test_a_relaxed_search_joins_the_record_nearer_in_meaning_and_says_so(client,
     assert feed.count("Shown as near in meaning to the query") == len(joined)
     page = client.get("/zh/search", query_string={"q": PARAPHRASE}).get_data(as_text=True)
     assert page.count("因与查询含义相近而列出") == len(joined)
+    # the page says how many, after what the relaxation kept, in both languages
+    english = text_of(client.get("/search", query_string={"q": PARAPHRASE}).get_data(as_text=True))
+    said = english.index(f"holding fewer of its words ({len(joined)}).")
+    assert english.index("No measure holds every word") < said
+    assert f"所含查询词较少的举措（{len(joined)} 项）" in text_of(page)
 
 
 def test_an_index_built_again_ranks_alike(kb, built_index, tmp_path):

@@ -89,8 +89,10 @@ class Relaxed(Answer):
     query: str = Field(description="What was searched")
     kept: Words
     dropped: Words = Field(description="The words (or terms) a measure need not hold")
-    ranking: Words = Field(None, description="Words left out that still rank: a measure "
-                                             "holding them comes first")
+    ranking: Words = Field(None, description="Words of `dropped` that still rank, and count "
+                                             "towards `minimum`: a measure holding them "
+                                             "comes first (the notes name the others as "
+                                             "left out)")
     unheld: Words = Field(None, description="Words no measure (within the filters) holds")
     minimum: int = Field(None, description="A measure shown holds every `kept` word, or at "
                                            "least this many of the query's words")
@@ -117,7 +119,10 @@ class HitOwn(Answer):
     see_also_sources: list[Source] = Field(description="The sources of `see_also`, cited")
     matched_words: Words = Field(description="The query's words (or terms) this measure holds: "
                                              "all of them unless no measure held every word "
-                                             "(see `relaxed`)")
+                                             "(see `relaxed`), or a place named is one it "
+                                             "does not name (shown as a measure of the "
+                                             "place's zone, as `explanation` says); stop "
+                                             "words never")
     near_in_meaning: bool = Field(description="True for a measure a partial match (see "
                                               "`relaxed`) joined as nearer in meaning to the "
                                               "query than every match: it holds fewer of the "

@@ -4,6 +4,8 @@ query names only as a record of the place's zone, that (notes on the hit)."""
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 from whoosh import query as Q
 
@@ -73,26 +75,20 @@ def synonym_use(gen: Generation, parsed: ParsedQuery, docs: list[int],
 PLACE_BY_ZONE = "matched_place_zone"  # the code of place_use's notes
 
 
-def place_use(gen: Generation, parsed: ParsedQuery, docs: list[int],
-              ctx: SearchContext | None = None) -> dict[int, list[Note]]:
-    """For each shown record that does not name a place the query names (Zhoushan, 洋山),
-    and is shown as a record of the place's zone (querying.py's place units), a note that
-    says so; its matched words leave the place out (matching.py, fallback.py)."""
-    places = [u for u in parsed.units if u.place and u.named]
-    if not places or not docs:
-        return {}
-    ctx = gen.context() if ctx is None else ctx.unbounded()
-    shown = np.array(sorted(docs), dtype=np.int64)
+def place_use(gen: Generation, units: Sequence, held: dict, docs: list[int]
+              ) -> dict[int, list[Note]]:
+    """For each of `docs` (shown records) that is of the zone of a place the query names
+    (Zhoushan, 洋山: querying.py's place units, among `units`) and does not name the place
+    (`held[unit.text]`: the records that name it), a note that it is shown as a record of
+    the zone (its matched words leave the place out: matching.py)."""
     out: dict[int, list[Note]] = {}
-    for unit in places:
-        named = compile_query(gen.builder.named_query(unit), gen.postings)
-        for doc, names in zip(shown.tolist(), named.match_docs(ctx, shown).tolist()):
-            if not names:
+    for unit in units:
+        naming = held.get(unit.text) if unit.place and unit.named else None
+        zone = gen.zone_masks.get(unit.place) if naming is not None else None
+        if zone is None:
+            continue
+        for doc in docs:
+            if zone[doc] and not naming[doc]:
                 out.setdefault(doc, []).append(
                     place_note(gen.vocabulary, PLACE_BY_ZONE, unit.text, unit.place))
     return out
-
-
-def places_by_zone(explanation: list) -> set[str]:
-    """The places a hit is shown for only as a record of their zone (its place_use notes)."""
-    return {n.params["place"] for n in explanation if getattr(n, "code", "") == PLACE_BY_ZONE}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from indexer.analysis.cjk import has_cjk
 from indexer.engine.collect import intersect
-from indexer.search.explanations import places_by_zone
 from indexer.search.generation import Generation
 from indexer.notes import Note
 from indexer.query.parsed import ParsedQuery, Unit
@@ -26,7 +25,8 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
     `offer`, a query that found something may still get a "did you mean" that finds
     something too. Every result says which of the query's words its records hold. With
     `meaning`, a relaxed plain English query is ranked by meaning too (hybrid.py)."""
-    result = run(gen, parsed, filters, page, per_page, budget, snippets, newest_first)
+    result = run(gen, parsed, filters, page, per_page, budget, snippets, newest_first,
+                 words=_places(parsed))
     named = _zones_without_records(gen, parsed, filters)
     words = _plain_words(gen, parsed)
     if result.total or parsed.query is None:
@@ -36,24 +36,20 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
                                   snippets=False).total:
                 result.suggestion = suggestion
         result.zones_without_records = named
-        result.matched_words = words
-        for hit in result.hits:  # each holds every word, or is of the zone of a place named
-            by_zone = places_by_zone(hit.explanation)
-            hit.matched_words = [w for w in words if w not in by_zone]
+        _holding_all(result, words, _places(parsed))
         return result
     result.unmatched_words = words
     suggestion = gen.speller.suggest(parsed)
     base = parsed
     if suggestion:
         fixed = gen.builder.parse(suggestion)
-        retry = run(gen, fixed, filters, page, per_page, budget, snippets, newest_first)
+        retry = run(gen, fixed, filters, page, per_page, budget, snippets, newest_first,
+                    words=_places(fixed))
         if retry.total:
             retry.notes = result.notes
             retry.suggestion, retry.corrected_from = suggestion, result.query
             retry.zones_without_records = named
-            retry.matched_words = _plain_words(gen, fixed)
-            for hit in retry.hits:
-                hit.matched_words = list(retry.matched_words)
+            _holding_all(retry, _plain_words(gen, fixed), _places(fixed))
             return retry
         base = fixed
     ctx = gen.context(budget)
@@ -64,9 +60,10 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
     if relaxation is None:
         if base.structured:
             result.notes.append(Note("structured_none"))
-        elif base.units and all(u.plain for u in base.units):
+        elif base.units and all(u.plain for u in base.units) and _plain_words(gen, base):
             # single characters cut from a word no record holds (渝新: 渝 and 新): the
-            # word as typed is what no record mentions
+            # word as typed is what no record mentions (of stop words alone, `the`, the
+            # query's own note says there is nothing to search for)
             result.notes.insert(0, _unheld_note([_typed(base.units)], any(filters.values())))
         result.zones_without_records = named
         return result
@@ -150,6 +147,21 @@ def _zones_without_records(gen: Generation, parsed: ParsedQuery, filters: dict) 
                         "short": zone["short"], "short_zh": zone["short_zh"],
                         "named_as": words})
     return out
+
+
+def _places(parsed: ParsedQuery) -> list[Unit]:
+    """The query's places inside a zone (Zhoushan, 洋山): a record of the zone is a match of
+    the place, but holds it only where it names it (matching.run)."""
+    return [u for u in parsed.units if u.place and u.named]
+
+
+def _holding_all(result: SearchResult, words: list[str], places: list[Unit]) -> None:
+    """A full match: each record shown holds every word (and some record found each), but a
+    place only where it names it, as run found for the place units."""
+    placed = {u.text for u in places}
+    result.matched_words = [w for w in words if w not in placed or w in result.matched_words]
+    for hit in result.hits:
+        hit.matched_words = [w for w in words if w not in placed or w in hit.matched_words]
 
 
 def _plain_words(gen: Generation, parsed: ParsedQuery) -> list[str]:

@@ -18,8 +18,7 @@ from indexer.search.generation import Generation
 from indexer.search.hybrid import joins, ranked
 from indexer.query.parsed import ParsedQuery, Unit
 from indexer.records.latin import unmark
-from indexer.search.explanations import (highlight_terms, place_use, places_by_zone,
-                                         synonym_use)
+from indexer.search.explanations import highlight_terms, place_use, synonym_use
 from indexer.search.results import SearchResult, hit_from_record
 from indexer.search.snippets import first_snippet
 
@@ -36,8 +35,9 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
         words: Sequence = (), within: np.ndarray | None = None,
         coordination: np.ndarray | None = None, meaning: str | None = None,
         joined_over: np.ndarray | None = None) -> SearchResult:
-    """One page of the matches of `parsed`; with `words` (units of a relaxed query), which
-    of them each shown record holds, and which any matching record holds. `budget`:
+    """One page of the matches of `parsed`; with `words` (units of a relaxed query, or a
+    full match's place units), which of them each shown record holds, and which any matching
+    record holds (a place: naming it; a record of its zone that does not says so). `budget`:
     the seconds the search may take (KnowledgeBase.time_budget). `meaning`: in a relaxed
     search (`within`), the text whose meaning ranks the matches too and joins the records
     nearer to it than every match of the search without its filters (`joined_over`: those
@@ -76,19 +76,20 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
     else:
         page_docs, scores = top(ctx, root, allowed, gen.rank, start + per_page)
         page_docs = page_docs[start:]
+    held = {}  # unit text -> mask of the documents holding it (a place's: those naming it)
+    for unit in words:
+        q = gen.builder.named_query(unit) if unit.place and unit.named else searched(gen, unit)
+        if q is not None and q is not Q.NullQuery:
+            held[unit.text] = compile_query(q, gen.postings).match(ctx)
     terms = (highlight_terms(gen, parsed) or set()) if snippets else set()
     explain = synonym_use(gen, parsed, page_docs, ctx) if snippets else {}
     joined = set() if near is None else {d for d in page_docs if near[d]}
-    for docnum, notes in place_use(gen, parsed, [d for d in page_docs if d not in joined],
-                                   ctx).items():  # (the exports say it too)
+    # a record of a place's zone that does not name it says so (the exports too)
+    for docnum, notes in place_use(gen, words, held,
+                                   [d for d in page_docs if d not in joined]).items():
         explain.setdefault(docnum, []).extend(notes)
     for docnum in joined:  # a record joined by meaning says so
         explain.setdefault(docnum, []).append(Note("matched_meaning"))
-    held = {}  # unit text -> mask of the documents holding it
-    for unit in words:
-        q = searched(gen, unit)
-        if q is not None:
-            held[unit.text] = compile_query(q, gen.postings).match(ctx)
     hits = []
     for docnum in page_docs:  # only the shown records are loaded and highlighted
         record = gen.record(docnum)
@@ -102,8 +103,7 @@ def run(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_page
                                         terms)
         hit.explanation = explain.get(docnum, [])
         if words:
-            by_zone = places_by_zone(hit.explanation)
-            hit.matched_words = [w for w, mask in held.items() if mask[docnum] and w not in by_zone]
+            hit.matched_words = [w for w, mask in held.items() if mask[docnum]]
         hit.near_in_meaning = docnum in joined
         hits.append(hit)
     out = SearchResult(parsed.text, int(np.count_nonzero(allowed)), page, per_page, hits,

@@ -70,6 +70,11 @@ class SearchResult:
         ranking = set(self.relaxed.get("ranking") or ())
         return [w for w in self.relaxed["dropped"] if w not in ranking]
 
+    def joined_note(self) -> Note | None:
+        """How many records holding fewer of the words a relaxed search shows as near in
+        meaning (hybrid.py); said after the note on the words it kept."""
+        return Note("joined_by_meaning", count=self.joined) if self.joined else None
+
     def messages(self) -> list[Note]:
         """Every note on this result (each an English str with its code, notes.py): how the
         query was read, then what was searched instead (a correction, words left out, the
@@ -85,8 +90,8 @@ class SearchResult:
                             dropped=", ".join(self.left_out()),
                             wider=relaxed.get("minimum", 0) > len(relaxed["kept"]),
                             ranking=bool(relaxed.get("ranking"))))
-        if self.joined:  # records holding fewer of the words, near in meaning (hybrid.py)
-            out.append(Note("joined_by_meaning", count=self.joined))
+        if self.joined:
+            out.append(self.joined_note())
         for zone in self.zones_without_records:
             out.append(Note("zone_without_records", zone=zone["short"],
                             zone_zh=zone.get("short_zh") or zone["short"], zone_id=zone["id"]))
