@@ -223,3 +223,40 @@ def test_a_comparison_that_fails_in_the_child_falls_back_to_the_plain_scan(measu
     folder = prescan(measures_copy)
     assert folder.ahead is None and folder.files == scan_records(measures_copy)
     assert _reaped(pid)
+
+
+def _children() -> set[int]:
+    """This process's child processes (Linux: /proc/self/task/*/children)."""
+    found = set()
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as fh:
+                found.update(map(int, fh.read().split()))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("case", ["busy", "invalid"])
+def test_a_build_that_fails_says_why_and_leaves_no_child(measures_copy, tmp_path, case):
+    """`ftz index` on an index another build holds, or on a folder with a broken record:
+    the error as before, and the scan child is ended and reaped, not left behind."""
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    index = tmp_path / "index"
+    build_index(measures_copy, index, merge_policy=None)
+    args = ["index", "--measures", str(measures_copy), "--index", str(index)]
+    before = _children()
+    if case == "busy":
+        with store.build_lock(index):
+            out = CliRunner().invoke(cli, args)
+        assert out.exit_code == 1 and "another build is running" in out.output, out.output
+    else:
+        target = sorted(measures_copy.glob("*.md"))[0]
+        target.write_text(target.read_text(encoding="utf-8").replace("zones:", "zonez:", 1),
+                          encoding="utf-8")
+        out = CliRunner().invoke(cli, args)
+        assert out.exit_code == 1 and target.name in out.output, out.output
+    assert _children() == before
