@@ -31,7 +31,7 @@ def _stat_key(path: str, rel: str) -> tuple:
 
 
 def _files(root: str, rel: str, out: list, top: bool, names: list[str] | None = None) -> None:
-    """The key of every file under `root`; at the top, `names` (catalog.scan_records's
+    """The key of every file under `root`; at the top, `names` (folderscan.scan_records's
     `others`), or the folder's entries but its records (not even sorted: 100,000 of them)."""
     if names is None:
         with os.scandir(root) as entries:

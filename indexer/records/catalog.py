@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import Problem, Report
-from indexer.records.folderscan import scan_records  # noqa: F401 (the scan is read from here)
+from indexer.records.folderscan import scan_records
 from indexer.records.model import Measure, Taxonomy
 from indexer.records.places import load_places
 from indexer.records.register import check_items

@@ -1,5 +1,5 @@
-"""The scan of the measures folder (catalog.scan_records), and the same scan started in a
-forked child while this process goes on importing (`ftz index`: Prescan).
+"""The scan of the measures folder (scan_records; catalog.py reads it too), and the same
+scan started in a forked child while this process goes on importing (`ftz index`: Prescan).
 
 This module imports nothing of the project and nothing heavy, so that `ftz index` can fork
 before it imports the record models, Whoosh and numpy: at 100,000 records the scan's stat

@@ -25,8 +25,9 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
     `offer`, a query that found something may still get a "did you mean" that finds
     something too. Every result says which of the query's words its records hold. With
     `meaning`, a relaxed plain English query is ranked by meaning too (hybrid.py)."""
+    places = _places(parsed)
     result = run(gen, parsed, filters, page, per_page, budget, snippets, newest_first,
-                 words=_places(parsed))
+                 words=places)
     named = _zones_without_records(gen, parsed, filters)
     words = _plain_words(gen, parsed)
     if result.total or parsed.query is None:
@@ -36,20 +37,21 @@ def resolve(gen: Generation, parsed: ParsedQuery, filters: dict, page: int, per_
                                   snippets=False).total:
                 result.suggestion = suggestion
         result.zones_without_records = named
-        _holding_all(result, words, _places(parsed))
+        _holding_all(result, words, places)
         return result
     result.unmatched_words = words
     suggestion = gen.speller.suggest(parsed)
     base = parsed
     if suggestion:
         fixed = gen.builder.parse(suggestion)
+        fixed_places = _places(fixed)
         retry = run(gen, fixed, filters, page, per_page, budget, snippets, newest_first,
-                    words=_places(fixed))
+                    words=fixed_places)
         if retry.total:
             retry.notes = result.notes
             retry.suggestion, retry.corrected_from = suggestion, result.query
             retry.zones_without_records = named
-            _holding_all(retry, _plain_words(gen, fixed), _places(fixed))
+            _holding_all(retry, _plain_words(gen, fixed), fixed_places)
             return retry
         base = fixed
     ctx = gen.context(budget)
